@@ -1,0 +1,37 @@
+"""Load the message catalogs under config/messages/, once per process."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from typing import Any
+
+from hotline.flows.catalog import Catalog
+from hotline.settings import CONFIG_DIR
+
+
+def _flatten(prefix: str, table: dict[str, Any], out: dict[str, str]) -> dict[str, str]:
+    for key, value in table.items():
+        name = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            _flatten(name, value, out)
+        else:
+            out[name] = str(value)
+    return out
+
+
+@functools.cache
+def _strings(language: str) -> dict[str, str]:
+    path = CONFIG_DIR / "messages" / f"{language}.toml"
+    with path.open("rb") as fh:
+        return _flatten("", tomllib.load(fh), {})
+
+
+@functools.cache
+def catalog(language: str, default: str = "en") -> Catalog:
+    """Return the catalog for a language, falling back to the default language's strings."""
+    try:
+        strings = _strings(language)
+    except FileNotFoundError:
+        strings = {}
+    return Catalog(language, strings, _strings(default) if language != default else {})

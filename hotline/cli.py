@@ -1,0 +1,157 @@
+"""The `hotline` command: run the line, try it from a terminal, load data, check text."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from hotline.settings import SettingsError, get_settings
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from hotline.logs import configure
+    from hotline.web.app import create_app
+
+    settings = get_settings()
+    settings.require_secrets()
+    configure(args.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from hotline.jobs.worker import run_worker
+    from hotline.logs import configure
+
+    get_settings().require_secrets()
+    configure(args.log_level)
+    run_worker(burst=args.burst)
+    return 0
+
+
+def _scheduler(args: argparse.Namespace) -> int:
+    from hotline.jobs.scheduler import run_scheduler
+    from hotline.logs import configure
+
+    get_settings().require_secrets()
+    configure(args.log_level)
+    run_scheduler(once=args.once)
+    return 0
+
+
+def _db(args: argparse.Namespace) -> int:
+    from hotline.db import upgrade
+
+    upgrade()
+    print("database is at the newest revision")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from hotline.importer import import_feed
+
+    numbers = [n for n in (get_settings().from_number,) if n]
+    report = import_feed(args.source, hotline_numbers=numbers, progress=True)
+    print(
+        f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"skipped {len(report.skipped)}"
+    )
+    for slug, reason in report.skipped:
+        print(f"  skipped {slug}: {reason}")
+    return 0
+
+
+def _crisis_check(_args: argparse.Namespace) -> int:
+    from hotline.flows.crisis import assess
+
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        print(json.dumps(assess(text).as_json(text), ensure_ascii=False), flush=True)
+    return 0
+
+
+def _sms(args: argparse.Namespace) -> int:
+    from hotline.terminal import send_sms
+
+    return send_sms(args.sender, args.text, url=args.url)
+
+
+def _call(args: argparse.Namespace) -> int:
+    from hotline.terminal import walk_call
+
+    return walk_call(args.sender, url=args.url)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from hotline.demo import run_demo
+
+    return run_demo(host=args.host, port=args.port)
+
+
+def _broadcast(args: argparse.Namespace) -> int:
+    from hotline.jobs.broadcast import broadcast_from_cli
+
+    return int(broadcast_from_cli(args.code, args.text, yes=args.yes))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hotline", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func: Command, help_: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_)
+        cmd.set_defaults(func=func)
+        cmd.add_argument("--log-level", default="INFO")
+        return cmd
+
+    demo = add("demo", _demo, "run the whole line on this machine (SQLite, embedded Redis)")
+    serve = add("serve", _serve, "run the web process")
+    for cmd in (demo, serve):
+        cmd.add_argument("--host", default="127.0.0.1")
+        cmd.add_argument("--port", type=int, default=8000)
+    add("worker", _worker, "run an RQ worker").add_argument("--burst", action="store_true")
+    add("scheduler", _scheduler, "tick reminders every minute").add_argument(
+        "--once", action="store_true"
+    )
+    add("db", _db, "database migrations").add_argument("action", choices=["upgrade"])
+    add("import", _import, "load a Meeting Guide JSON feed").add_argument("source")
+    add("crisis-check", _crisis_check, "read lines on stdin, print one JSON verdict a line")
+    sms = add("sms", _sms, "send a signed test SMS to a running line and print the reply")
+    sms.add_argument("sender")
+    sms.add_argument("text")
+    call = add("call", _call, "walk the voice menu from the terminal")
+    call.add_argument("sender")
+    for cmd in (sms, call):
+        cmd.add_argument("--url", default=None, help="base URL of the line (HOTLINE_PUBLIC_URL)")
+    bc = add("broadcast", _broadcast, "send a text to every member of a meeting")
+    bc.add_argument("code")
+    bc.add_argument("text")
+    bc.add_argument("--yes", action="store_true", help="send without asking")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except SettingsError as exc:
+        print(f"hotline: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Contacts: find or create by number through the keyed index; opt-out and language."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hotline.models import Contact, utcnow
+from hotline.phones import PhoneVault, country_of
+
+
+def get_contact_by_phone(*, session: Session, vault: PhoneVault, e164: str) -> Contact | None:
+    return session.scalars(select(Contact).where(Contact.phone_hash == vault.index(e164))).first()
+
+
+def get_or_create_contact(
+    *, session: Session, vault: PhoneVault, e164: str, language: str = "en"
+) -> Contact:
+    """Return the contact for a number, creating it (race-safe) on first contact."""
+    contact = get_contact_by_phone(session=session, vault=vault, e164=e164)
+    if contact is not None:
+        return contact
+    contact = Contact(
+        phone_hash=vault.index(e164),
+        phone_encrypted=vault.encrypt(e164),
+        language=language,
+        country=country_of(e164) or "US",
+    )
+    try:
+        with session.begin_nested():
+            session.add(contact)
+    except IntegrityError:
+        # Another request created it between our select and insert.
+        found = get_contact_by_phone(session=session, vault=vault, e164=e164)
+        assert found is not None
+        return found
+    return contact
+
+
+def opt_out(*, contact: Contact) -> None:
+    if contact.opted_out_at is None:
+        contact.opted_out_at = utcnow()
+
+
+def opt_in(*, contact: Contact) -> None:
+    contact.opted_out_at = None

@@ -1,0 +1,1 @@
+"""Pure decisions: state + event -> new state + effects. No I/O imports here."""

@@ -1,0 +1,46 @@
+"""Structured logs as `event key=value`, with phone numbers scrubbed as a last line of defence."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from typing import Any
+
+# Anything that looks like a phone number (E.164 or 10+ digits) is masked, should a caller of
+# log() or a library ever pass one.
+_PHONE = re.compile(r"\+?\d[\d\-\s().]{8,}\d")
+
+
+def _scrub(value: object) -> str:
+    text = str(value)
+    text = _PHONE.sub("[phone]", text)
+    return f'"{text}"' if " " in text else text
+
+
+def log(logger: logging.Logger, event: str, level: int = logging.INFO, **fields: Any) -> None:
+    """Log one event as `event key=value ...`. Pass ids and SIDs, never numbers or bodies."""
+    if logger.isEnabledFor(level):
+        pairs = " ".join(f"{key}={_scrub(val)}" for key, val in fields.items())
+        logger.log(level, f"{event} {pairs}".rstrip())
+
+
+class ScrubFilter(logging.Filter):
+    """Mask phone-number-like runs in every record, whoever logged it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        scrubbed = _PHONE.sub("[phone]", message)
+        if scrubbed != message:
+            record.msg, record.args = scrubbed, None
+        return True
+
+
+def configure(level: str = "INFO") -> None:
+    """Send logs to stderr, one line each, scrubbed."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.addFilter(ScrubFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

@@ -1,0 +1,274 @@
+"""Tables, SQLAlchemy 2.0 typed. Queries live beside their domain noun, not here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+    }
+
+
+class MeetingFormat(enum.StrEnum):
+    IN_PERSON = "in_person"
+    PHONE_BRIDGE = "phone_bridge"
+    EXTERNAL_BRIDGE = "external_bridge"
+    ONLINE = "online"
+
+
+class OutboxStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    ABANDONED = "abandoned"
+    SKIPPED = "skipped"
+
+
+class Priority(enum.StrEnum):
+    URGENT = "urgent"
+    DEFAULT = "default"
+    BULK = "bulk"
+
+
+class Group(Base):
+    __tablename__ = "groups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    mute_on_entry: Mapped[bool] = mapped_column(Boolean, default=True)
+    beep: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Minutes before each occurrence to remind; None means the line's default.
+    reminder_lead_minutes: Mapped[list[int] | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    meetings: Mapped[list[Meeting]] = relationship(back_populates="group")
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    # Short numeric code a caller types on a keypad ("4821").
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # Python weekday: Monday is 0, Sunday is 6 (the Meeting Guide feed uses Sunday = 0).
+    weekday: Mapped[int] = mapped_column(Integer)
+    start_time: Mapped[dt.time] = mapped_column(Time)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(20), default=MeetingFormat.IN_PERSON.value)
+    member_pin: Mapped[str | None] = mapped_column(String(12), default=None)
+    host_pin: Mapped[str | None] = mapped_column(String(12), default=None)
+    address: Mapped[str] = mapped_column(String(500), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    state: Mapped[str] = mapped_column(String(60), default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="")
+    country: Mapped[str] = mapped_column(String(2), default="US")
+    latitude: Mapped[float | None] = mapped_column(Float, default=None)
+    longitude: Mapped[float | None] = mapped_column(Float, default=None)
+    types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    conference_phone: Mapped[str | None] = mapped_column(String(40), default=None)
+    conference_digits: Mapped[str | None] = mapped_column(String(40), default=None)
+    conference_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    # A Twilio number dedicated to this meeting: calls to it skip the menu.
+    direct_number: Mapped[str | None] = mapped_column(String(20), unique=True, default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    group: Mapped[Group] = relationship(back_populates="meetings")
+    __table_args__ = (Index("ix_meetings_geo", "latitude", "longitude"),)
+
+
+class MeetingCancellation(Base):
+    __tablename__ = "meeting_cancellations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    occurs_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("meeting_id", "occurs_on"),)
+
+
+class Room(Base):
+    """A live conference for one meeting occurrence; its name is an opaque token."""
+
+    __tablename__ = "rooms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    conference_sid: Mapped[str | None] = mapped_column(String(40), default=None)
+    participants: Mapped[int] = mapped_column(Integer, default=0)
+    last_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="waiting")
+    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class Contact(Base):
+    """A phone number that reached the line; the number itself is stored encrypted."""
+
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # HMAC-SHA256 of the E.164 number, keyed by the secret key: the only lookup path.
+    phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    phone_encrypted: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    country: Mapped[str] = mapped_column(String(2), default="US")
+    time_zone: Mapped[str | None] = mapped_column(String(64), default=None)
+    can_sms: Mapped[bool] = mapped_column(Boolean, default=True)
+    opted_out_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    invalid_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Subscription(Base):
+    __tablename__ = "subscriptions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    # "sms" for reminder texts, "voice" for reminder calls.
+    channel: Mapped[str] = mapped_column(String(8), default="sms")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    __table_args__ = (UniqueConstraint("contact_id", "meeting_id"),)
+
+
+class InboundMessage(Base):
+    __tablename__ = "inbound_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    body: Mapped[str | None] = mapped_column(Text, default=None)
+    # The TwiML we answered with, so a retried webhook gets the same answer.
+    reply_twiml: Mapped[str | None] = mapped_column(Text, default=None)
+    crisis_level: Mapped[str] = mapped_column(String(12), default="none")
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Broadcast(Base):
+    __tablename__ = "broadcasts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), default=None)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), default=None)
+    coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("coordinators.id"))
+    body: Mapped[str | None] = mapped_column(Text, default=None)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    segments: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class OutboxMessage(Base):
+    """An outbound text or call: a row first, then a job; never sent twice."""
+
+    __tablename__ = "outbox_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), default="sms")  # "sms" or "call"
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    body: Mapped[str | None] = mapped_column(Text, default=None)
+    # For calls: the TwiML path under /twilio/voice/ the answered call fetches.
+    call_path: Mapped[str | None] = mapped_column(String(300), default=None)
+    purpose: Mapped[str] = mapped_column(String(16), default="reply")
+    priority: Mapped[str] = mapped_column(String(8), default=Priority.DEFAULT.value)
+    status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.QUEUED.value, index=True)
+    ignore_quiet_hours: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Unique business key, e.g. "reminder:<sub>:<occurrence>:<lead>", so duplicates cannot exist.
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True, default=None)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    segments: Mapped[int] = mapped_column(Integer, default=1)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    error_code: Mapped[str | None] = mapped_column(String(12), default=None)
+    error_reason: Mapped[str | None] = mapped_column(String(200), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Call(Base):
+    __tablename__ = "calls"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(20), default="inbound")
+    status: Mapped[str] = mapped_column(String(20), default="ringing")
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), default=None)
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class Coordinator(Base):
+    """A coordinator or on-call responder, verified by their phone (a contact)."""
+
+    __tablename__ = "coordinators"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16), default="coordinator")  # or "responder"
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), default=None)
+    oncall: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Escalation tier (1 is paged first); the highest tier is the last fallback.
+    tier: Mapped[int] = mapped_column(Integer, default=1)
+    password_hash: Mapped[str | None] = mapped_column(String(200), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SupportCase(Base):
+    __tablename__ = "support_cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12), default="crisis")  # "crisis" or "talk"
+    level: Mapped[str] = mapped_column(String(12), default="crisis")
+    source: Mapped[str] = mapped_column(String(8), default="sms")
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    tier: Mapped[int] = mapped_column(Integer, default=0)
+    # Bumped on every escalation step so a stale job can tell it was superseded.
+    escalation_version: Mapped[int] = mapped_column(Integer, default=0)
+    next_escalation_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    acked_by_id: Mapped[int | None] = mapped_column(ForeignKey("coordinators.id"), default=None)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    acked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(60))  # "system", "coordinator:3", "contact:9"
+    action: Mapped[str] = mapped_column(String(60))
+    subject_type: Mapped[str] = mapped_column(String(30))
+    subject_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,45 @@
+"""The one place a Twilio webhook is verified: signature against the public URL, sane size."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from twilio.request_validator import RequestValidator
+
+from hotline.logs import log
+from hotline.settings import Settings
+
+logger = logging.getLogger(__name__)
+MAX_BODY_BYTES = 64 * 1024
+
+
+def public_url(request: Request, settings: Settings) -> str:
+    """Rebuild the URL Twilio called from HOTLINE_PUBLIC_URL, keeping path and query."""
+    url = settings.public_url + request.url.path
+    return f"{url}?{request.url.query}" if request.url.query else url
+
+
+async def twilio_form(request: Request) -> FormData:
+    """Return the webhook's form fields, or raise 400/403 for oversize or unsigned posts."""
+    settings: Settings = request.app.state.settings
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+        raise HTTPException(413, "request too large")
+    try:
+        form = await request.form(max_files=0, max_fields=200)
+    except Exception as exc:
+        raise HTTPException(400, "malformed form body") from exc
+    signature = request.headers.get("x-twilio-signature", "")
+    validator = RequestValidator(settings.twilio_auth_token)
+    if not signature or not validator.validate(public_url(request, settings), form, signature):
+        log(logger, "webhook_forbidden", logging.WARNING, path=request.url.path)
+        raise HTTPException(403, "invalid Twilio signature")
+    return form
+
+
+def sign(settings: Settings, url: str, params: dict[str, str]) -> str:
+    """Compute the signature Twilio would send for a post to url (for the CLI and tests)."""
+    return str(RequestValidator(settings.twilio_auth_token).compute_signature(url, params))

