@@ -1,0 +1,116 @@
+"""Weekly meeting times: wall-clock in the group's time zone, DST-correct, as UTC instants.
+
+A meeting is "every <weekday> at <start> local time". Each occurrence is built from the local
+date and wall-clock time, then converted to UTC, so a 19:00 meeting stays at 19:00 local across
+a DST change (its UTC instant moves by an hour).
+
+Local times a DST change makes odd are resolved the way RFC 5545 (iCalendar) resolves them,
+which is also what zoneinfo does with `fold=0`:
+
+- a start in the spring-forward gap (02:30 on a day that jumps 02:00 -> 03:00) does not exist
+  and is shifted forward by the length of the gap (to 03:30 new time);
+- a start in the fall-back overlap (01:30 on a day that repeats 01:00-02:00) happens twice and
+  is the first of the two (01:30 daylight time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterator
+from zoneinfo import ZoneInfo
+
+_DAY_ABBREVIATIONS = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    # Without accents, so a label stays in one GSM-7 SMS segment ("mié" would force UCS-2).
+    "es": ("lun", "mar", "mie", "jue", "vie", "sab", "dom"),
+}
+
+
+def next_occurrences(
+    *,
+    weekday: int,
+    start: dt.time,
+    time_zone: str,
+    after: dt.datetime,
+    cancelled: Collection[dt.date] = (),
+    count: int = 1,
+) -> list[dt.datetime]:
+    """Return the next `count` starts (aware, UTC) strictly after `after`, skipping cancelled dates.
+
+    `weekday` is Python's (Monday is 0); `cancelled` holds local dates.
+    """
+    _check_weekday(weekday)
+    _check_aware(after)
+    if count <= 0:
+        return []
+    found: list[dt.datetime] = []
+    for local_date in _weekly_dates(weekday, after.astimezone(ZoneInfo(time_zone)).date()):
+        if local_date in cancelled:
+            continue
+        when = _utc_start(local_date, start, time_zone)
+        if when > after:
+            found.append(when)
+            if len(found) == count:
+                return found
+    raise AssertionError("unreachable: the weekly series is endless")
+
+
+def occurrence_in_progress(
+    *,
+    weekday: int,
+    start: dt.time,
+    duration_minutes: int,
+    time_zone: str,
+    at: dt.datetime,
+    early_minutes: int = 0,
+    cancelled: Collection[dt.date] = (),
+) -> dt.datetime | None:
+    """Return the start (UTC) of the occurrence open at `at`, or None when none is.
+
+    An occurrence is open from `early_minutes` before its start until its end, end excluded.
+    """
+    _check_aware(at)
+    opened_since = at - dt.timedelta(minutes=duration_minutes)
+    (candidate,) = next_occurrences(
+        weekday=weekday, start=start, time_zone=time_zone, after=opened_since, cancelled=cancelled
+    )
+    if candidate - dt.timedelta(minutes=early_minutes) <= at:
+        return candidate
+    return None
+
+
+def local_label(when: dt.datetime, time_zone: str, language: str) -> str:
+    """Return a short label in the zone: "Tue 7:00pm", or "mar 19:00" for Spanish."""
+    _check_aware(when)
+    local = when.astimezone(ZoneInfo(time_zone))
+    if language == "es":
+        return f"{_DAY_ABBREVIATIONS['es'][local.weekday()]} {local.hour}:{local.minute:02d}"
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{_DAY_ABBREVIATIONS['en'][local.weekday()]} {hour}:{local.minute:02d}{suffix}"
+
+
+def _weekly_dates(weekday: int, near: dt.date) -> Iterator[dt.date]:
+    # Start a day early so a DST change at midnight cannot hide an occurrence; the caller's
+    # `when > after` test drops any that are already past.
+    first = near - dt.timedelta(days=1)
+    first += dt.timedelta(days=(weekday - first.weekday()) % 7)
+    while True:
+        yield first
+        first += dt.timedelta(days=7)
+
+
+def _utc_start(local_date: dt.date, start: dt.time, time_zone: str) -> dt.datetime:
+    # fold=0 gives the RFC 5545 resolution described in the module docstring.
+    local = dt.datetime.combine(local_date, start.replace(tzinfo=None, fold=0))
+    return local.replace(tzinfo=ZoneInfo(time_zone)).astimezone(dt.UTC)
+
+
+def _check_weekday(weekday: int) -> None:
+    if not 0 <= weekday <= 6:
+        raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), not {weekday}")
+
+
+def _check_aware(when: dt.datetime) -> None:
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError("a timezone-aware datetime is required")
