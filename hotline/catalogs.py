@@ -22,9 +22,15 @@ def _flatten(prefix: str, table: dict[str, Any], out: dict[str, str]) -> dict[st
 
 @functools.cache
 def _strings(language: str) -> dict[str, str]:
-    path = CONFIG_DIR / "messages" / f"{language}.toml"
-    with path.open("rb") as fh:
-        return _flatten("", tomllib.load(fh), {})
+    """Merge every config/messages/<language>/*.toml; a file's tables name its keys."""
+    folder = CONFIG_DIR / "messages" / language
+    if not folder.is_dir():
+        raise FileNotFoundError(folder)
+    strings: dict[str, str] = {}
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as fh:
+            _flatten("", tomllib.load(fh), strings)
+    return strings
 
 
 @functools.cache

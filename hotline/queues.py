@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,14 +52,14 @@ def get_queue(name: str, connection: Redis | None = None) -> Queue:
 
 @dataclass(frozen=True)
 class PendingJob:
-    func: Callable[..., Any]
+    func: str  # dotted path, so rows can name jobs without importing them
     args: tuple[Any, ...]
     job_id: str
     queue: str
 
 
 def enqueue_after_commit(
-    session: Session, func: Callable[..., Any], *args: Any, job_id: str, queue: str
+    session: Session, func: str, *args: Any, job_id: str, queue: str
 ) -> None:
     """Enqueue a job once the session commits; a lost enqueue is found by the reconciler."""
     session.info.setdefault("pending_jobs", []).append(PendingJob(func, args, job_id, queue))

@@ -15,7 +15,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline import catalogs
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
-from hotline.web import health, sms, status, voice
+from hotline.web import conference, health, sms, status, voice
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/twilio/sms", sms.inbound_sms, methods=["POST"]),
         Route("/twilio/voice", voice.inbound_call, methods=["POST"]),
         Mount("/twilio/voice", routes=voice.steps),
+        Route("/twilio/status/conference", conference.conference_status, methods=["POST"]),
         Mount("/twilio/status", routes=status.routes),
     ]
     app = Starlette(

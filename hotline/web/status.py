@@ -19,13 +19,7 @@ async def call_status(request: Request) -> Response:
     return Response(status_code=204)
 
 
-async def conference_status(request: Request) -> Response:
-    await twilio_form(request)
-    return Response(status_code=204)
-
-
 routes = [
     Route("/message", message_status, methods=["POST"]),
     Route("/call", call_status, methods=["POST"]),
-    Route("/conference", conference_status, methods=["POST"]),
 ]

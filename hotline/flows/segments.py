@@ -1,0 +1,38 @@
+"""SMS segment counting: GSM-7 (160, or 153 per part) versus UCS-2 (70, or 67 per part)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+# Characters of the extension table cost two septets each (an escape, then the character).
+_GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentCount:
+    encoding: str  # "GSM-7" or "UCS-2"
+    units: int  # septets for GSM-7, UTF-16 code units for UCS-2
+    segments: int
+
+
+def is_gsm7(text: str) -> bool:
+    return all(ch in _GSM7_BASIC or ch in _GSM7_EXTENDED for ch in text)
+
+
+def count_segments(text: str) -> SegmentCount:
+    """Count the segments a carrier bills for this text."""
+    if is_gsm7(text):
+        units = sum(2 if ch in _GSM7_EXTENDED else 1 for ch in text)
+        single, part = 160, 153
+        encoding = "GSM-7"
+    else:
+        units = len(text.encode("utf-16-le")) // 2
+        single, part = 70, 67
+        encoding = "UCS-2"
+    if units <= single:
+        return SegmentCount(encoding, units, 1 if units else 0)
+    return SegmentCount(encoding, units, -(-units // part))
