@@ -60,10 +60,14 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from hotline.importer import import_feed
+    from hotline.importer import FeedError, import_feed
 
     numbers = [n for n in (get_settings().from_number,) if n]
-    report = import_feed(args.source, hotline_numbers=numbers, progress=True)
+    try:
+        report = import_feed(args.source, hotline_numbers=numbers, progress=True)
+    except FeedError as exc:
+        print(f"hotline import: {exc}", file=sys.stderr)
+        return 1
     print(
         f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
         f"skipped {len(report.skipped)}"

@@ -19,8 +19,22 @@ from hotline.settings import Settings, get_settings
 from tests.twilio import TwilioPoster
 
 _TMP = Path(tempfile.mkdtemp(prefix="hotline-tests-"))
-TEST_DATABASE_URL = os.environ.get("HOTLINE_TEST_DATABASE_URL") or f"sqlite:///{_TMP}/test.db"
-TEST_REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "")
+BASE_DATABASE_URL = os.environ.get("HOTLINE_TEST_DATABASE_URL") or f"sqlite:///{_TMP}/test.db"
+# On PostgreSQL each run gets its own schema, so concurrent runs on one database never collide;
+# the search_path rides in the URL so worker subprocesses land in the same schema.
+PG_SCHEMA = f"hotline_test_{os.getpid()}"
+TEST_DATABASE_URL = (
+    f"{BASE_DATABASE_URL}{'&' if '?' in BASE_DATABASE_URL else '?'}"
+    f"options=-csearch_path%3D{PG_SCHEMA}"
+    if BASE_DATABASE_URL.startswith("postgresql")
+    else BASE_DATABASE_URL
+)
+# A Redis database of its own per run (1-15), so concurrent runs do not flush each other.
+TEST_REDIS_URL = (
+    os.environ["HOTLINE_TEST_REDIS_URL"].rsplit("/", 1)[0] + f"/{1 + os.getpid() % 15}"
+    if os.environ.get("HOTLINE_TEST_REDIS_URL", "").count("/") >= 3
+    else os.environ.get("HOTLINE_TEST_REDIS_URL", "")
+)
 
 # Set before any hotline module reads settings, so every process-wide cache sees the test parts.
 os.environ.update(
@@ -60,10 +74,13 @@ def engine(redis_url: str) -> Iterator[Engine]:
     engine = db.get_engine()
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
     db.upgrade(engine)
     yield engine
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
     engine.dispose()
 
 
