@@ -7,6 +7,8 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
+from sqlalchemy.exc import OperationalError
+
 from hotline.settings import SettingsError, get_settings
 
 Command = Callable[[argparse.Namespace], int]
@@ -60,7 +62,8 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from hotline.importer import FeedError, import_feed
+    from hotline.feeds import FeedError
+    from hotline.importer import import_feed
 
     numbers = [n for n in (get_settings().from_number,) if n]
     try:
@@ -152,6 +155,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except SettingsError as exc:
         print(f"hotline: {exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:
+        print(
+            f"hotline: the database cannot be used ({exc.orig}); is it up, and did "
+            "`hotline db upgrade` run?",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130
