@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
+import logging
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from hotline import audit
-from hotline.models import SupportCase
+from hotline.catalogs import catalog
+from hotline.flows.coordinator import is_higher_level
+from hotline.logs import log
+from hotline.models import Contact, Coordinator, Priority, SupportCase, utcnow
+from hotline.outbox import queue_sms
+from hotline.queues import enqueue_after_commit
+
+logger = logging.getLogger(__name__)
+ESCALATE_JOB = "hotline.jobs.escalation.escalate_case"
+
+
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    ACKED = "acked"
+    CLOSED = "closed"
+
+
+ACTIVE = (CaseStatus.OPEN.value, CaseStatus.ACKED.value)
 
 
 def open_support_case(
     *, session: Session, contact_id: int, kind: str, level: str, source: str
 ) -> SupportCase:
-    """Open a case (crisis or talk) and record it; escalation starts after commit."""
-    case = SupportCase(contact_id=contact_id, kind=kind, level=level, source=source)
+    """Open a case (crisis or talk), or return the active one; escalation starts after commit."""
+    active = get_active_case(session=session, contact_id=contact_id)
+    if active is not None:
+        _raise_level(session=session, case=active, kind=kind, level=level)
+        return active
+    case = SupportCase(
+        contact_id=contact_id,
+        kind=kind,
+        level=level,
+        source=source,
+        next_escalation_at=utcnow(),  # due at once, so the sweep pages even if the job is lost
+    )
     session.add(case)
     session.flush()
     audit.record(
@@ -25,4 +58,141 @@ def open_support_case(
         level=level,
         source=source,
     )
+    enqueue_after_commit(
+        session, ESCALATE_JOB, case.id, 0, job_id=f"escalate-{case.id}-0", queue="urgent"
+    )
+    log(logger, "case_opened", case_id=case.id, kind=kind, case_level=level, source=source)
     return case
+
+
+def get_active_case(*, session: Session, contact_id: int) -> SupportCase | None:
+    """Return the contact's open or acknowledged case, newest first."""
+    statement = (
+        select(SupportCase)
+        .where(SupportCase.contact_id == contact_id, SupportCase.status.in_(ACTIVE))
+        .order_by(SupportCase.id.desc())
+    )
+    return session.scalars(statement).first()
+
+
+def _raise_level(*, session: Session, case: SupportCase, kind: str, level: str) -> None:
+    # A second crisis text joins the case already open rather than paging everyone again; a
+    # more urgent level is kept, and the responder who holds the case is told.
+    if kind == "crisis" and case.kind != "crisis":
+        case.kind = "crisis"
+    if not is_higher_level(level, case.level):
+        return
+    audit.record(
+        session=session,
+        actor=f"contact:{case.contact_id}",
+        action="case_level_raised",
+        subject_type="case",
+        subject_id=case.id,
+        old=case.level,
+        new=level,
+    )
+    case.level = level
+    if case.acked_by_id is not None:
+        holder = session.get(Coordinator, case.acked_by_id)
+        if holder is not None:
+            _tell_staff(session, holder, "alert", case_id=case.id, level=level)
+
+
+def take_case(*, session: Session, case_id: int, coordinator_id: int, now: dt.datetime) -> bool:
+    """Acknowledge an open case for a coordinator; False when it is not open (any more)."""
+    statement = (
+        update(SupportCase)
+        .where(SupportCase.id == case_id, SupportCase.status == CaseStatus.OPEN.value)
+        .values(
+            status=CaseStatus.ACKED.value,
+            acked_by_id=coordinator_id,
+            acked_at=now,
+            next_escalation_at=None,
+            # Bumped so a queued escalation step sees it was superseded, not just acked.
+            escalation_version=SupportCase.escalation_version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    taken = cast(CursorResult[Any], session.execute(statement)).rowcount == 1
+    if taken:
+        audit.record(
+            session=session,
+            actor=f"coordinator:{coordinator_id}",
+            action="case_acked",
+            subject_type="case",
+            subject_id=case_id,
+        )
+        log(logger, "case_acked", case_id=case_id, coordinator_id=coordinator_id)
+    return taken
+
+
+def close_case(
+    *, session: Session, case: SupportCase, coordinator_id: int, now: dt.datetime
+) -> None:
+    """Close a case; an escalation step still queued finds it closed and stops."""
+    case.status = CaseStatus.CLOSED.value
+    case.closed_at = now
+    case.next_escalation_at = None
+    case.escalation_version += 1
+    if case.acked_by_id is None:
+        case.acked_by_id, case.acked_at = coordinator_id, now
+    audit.record(
+        session=session,
+        actor=f"coordinator:{coordinator_id}",
+        action="case_closed",
+        subject_type="case",
+        subject_id=case.id,
+    )
+    log(logger, "case_closed", case_id=case.id, coordinator_id=coordinator_id)
+
+
+def flag_stop_during_open_case(*, session: Session, contact_id: int) -> bool:
+    """Flag the contact's active crisis case for review after a STOP; True when one was flagged."""
+    case = session.scalars(
+        select(SupportCase)
+        .where(
+            SupportCase.contact_id == contact_id,
+            SupportCase.status.in_(ACTIVE),
+            SupportCase.kind == "crisis",
+        )
+        .order_by(SupportCase.id.desc())
+        .with_for_update()
+    ).first()
+    if case is None:
+        return False
+    case.needs_review = True
+    audit.record(
+        session=session,
+        actor=f"contact:{contact_id}",
+        action="stop_during_case",
+        subject_type="case",
+        subject_id=case.id,
+    )
+    log(logger, "case_flagged_stop", case_id=case.id)
+    holder = session.get(Coordinator, case.acked_by_id) if case.acked_by_id else None
+    if holder is not None:
+        _tell_staff(session, holder, "stop_review", case_id=case.id)
+    return True
+
+
+def _tell_staff(session: Session, coordinator: Coordinator, key: str, **values: Any) -> None:
+    contact = session.get(Contact, coordinator.contact_id)
+    language = contact.language if contact is not None else "en"
+    words = catalog(language)
+    if "level" in values:
+        values["level"] = level_word(language=language, level=str(values["level"]))
+    queue_sms(
+        session=session,
+        contact_id=coordinator.contact_id,
+        body=words.t(f"cases.{key}", **values),
+        purpose="alert",
+        priority=Priority.URGENT,
+        ignore_quiet_hours=True,
+    )
+
+
+def level_word(*, language: str, level: str) -> str:
+    """Return a case level in the reader's language ("imminent", "inminente")."""
+    words = catalog(language)
+    key = f"cases.levels.{level}"
+    return words.t(key) if words.has(key) else level

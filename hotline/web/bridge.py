@@ -1,0 +1,147 @@
+"""Outbound staff calls: the crisis alert read aloud, and the masked callback bridge.
+
+Mounted under /twilio/voice: a responder who sent `CALL 12` is rung by the hotline, and when
+they answer, /twilio/voice/outbound/bridge/12 dials the member with the hotline's number as
+caller ID, so neither side sees the other's number.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from twilio.twiml.voice_response import VoiceResponse
+
+from hotline import audit
+from hotline.cases import CaseStatus, level_word
+from hotline.catalogs import catalog
+from hotline.db import session_scope
+from hotline.flows.catalog import Catalog
+from hotline.logs import log
+from hotline.models import Contact, Coordinator, SupportCase
+from hotline.phones import PhoneError, normalise, vault_for
+from hotline.settings import Settings
+from hotline.web.twilio_auth import twilio_form
+
+logger = logging.getLogger(__name__)
+TWIML = "application/xml"
+DIAL_TIMEOUT_SECONDS = 30
+
+
+async def bridge_call(request: Request) -> Response:
+    form = await twilio_form(request)
+    twiml = await run_in_threadpool(
+        bridge_twiml,
+        settings=request.app.state.settings,
+        case_id=request.path_params["case_id"],
+        answered_by=str(form.get("To") or ""),
+        line_number=str(form.get("From") or ""),
+        call_sid=str(form.get("CallSid") or ""),
+    )
+    return Response(twiml, media_type=TWIML)
+
+
+async def alert_call(request: Request) -> Response:
+    form = await twilio_form(request)
+    twiml = await run_in_threadpool(
+        alert_twiml,
+        settings=request.app.state.settings,
+        case_id=request.path_params["case_id"],
+        answered_by=str(form.get("To") or ""),
+    )
+    return Response(twiml, media_type=TWIML)
+
+
+def bridge_twiml(
+    *, settings: Settings, case_id: int, answered_by: str, line_number: str, call_sid: str
+) -> str:
+    """Dial the member of a case for the responder holding it; anyone else hears it is closed."""
+    response = VoiceResponse()
+    with session_scope() as session:
+        case = session.get(SupportCase, case_id)
+        holder = session.get(Coordinator, case.acked_by_id) if case and case.acked_by_id else None
+        staff = _staff_contact(session, settings, answered_by)
+        words = catalog(staff.language if staff else settings.default_language)
+        if (
+            case is None
+            or case.status != CaseStatus.ACKED.value
+            or holder is None
+            or staff is None
+            or holder.contact_id != staff.id
+        ):
+            log(logger, "bridge_refused", case_id=case_id, call_sid=call_sid)
+            response.say(words.t("cases.bridge_closed", case_id=case_id), language=_voice(words))
+            response.hangup()
+            return str(response)
+        member = session.get(Contact, case.contact_id)
+        assert member is not None  # a case's contact is a foreign key
+        number = vault_for(settings.secret_key).decrypt(member.phone_encrypted)
+        audit.record(
+            session=session,
+            actor=f"coordinator:{holder.id}",
+            action="bridge_connected",
+            subject_type="case",
+            subject_id=case.id,
+            call_sid=call_sid,
+        )
+    log(logger, "bridge_dial", case_id=case_id, call_sid=call_sid)
+    response.say(words.t("cases.bridge_connecting", case_id=case_id), language=_voice(words))
+    dial = response.dial(
+        caller_id=settings.from_number or line_number, timeout=DIAL_TIMEOUT_SECONDS
+    )
+    dial.number(number)
+    response.say(words.t("cases.bridge_ended", case_id=case_id), language=_voice(words))
+    return str(response)
+
+
+def alert_twiml(*, settings: Settings, case_id: int, answered_by: str) -> str:
+    """Read a crisis alert to the paged responder: the case number and level, twice."""
+    response = VoiceResponse()
+    with session_scope() as session:
+        case = session.get(SupportCase, case_id)
+        staff = _staff_contact(session, settings, answered_by)
+        language = staff.language if staff else settings.default_language
+        words = catalog(language)
+        if case is None or case.status != CaseStatus.OPEN.value:
+            response.say(words.t("cases.closed", case_id=case_id), language=_voice(words))
+            response.hangup()
+            return str(response)
+        text = words.t(
+            "cases.alert_voice",
+            case_id=case_id,
+            level=level_word(language=language, level=case.level),
+        )
+    for _ in range(2):
+        response.say(text, language=_voice(words))
+        response.pause(length=1)
+    return str(response)
+
+
+def _staff_contact(session: Session, settings: Settings, number: str) -> Contact | None:
+    """Return the staff contact a call was placed to, found by its keyed index."""
+    try:
+        e164 = normalise(number, settings.default_region)
+    except PhoneError:
+        return None
+    phone_hash = vault_for(settings.secret_key).index(e164)
+    return session.scalars(
+        select(Contact)
+        .join(Coordinator, Coordinator.contact_id == Contact.id)
+        .where(Contact.phone_hash == phone_hash)
+    ).first()
+
+
+def _voice(words: Catalog) -> str:
+    return "es-US" if words.language == "es" else "en-US"
+
+
+# Mounted under /twilio/voice.
+routes = [
+    Route("/outbound/bridge/{case_id:int}", bridge_call, methods=["POST"]),
+    Route("/outbound/alert/{case_id:int}", alert_call, methods=["POST"]),
+]
