@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hotline import rooms
+from hotline.db import session_scope
 from hotline.web.twilio_auth import twilio_form
 
 
+def _apply(form: FormData) -> None:
+    sequence = str(form.get("SequenceNumber") or "0")
+    with session_scope() as session:
+        rooms.apply_conference_event(
+            session=session,
+            name=str(form.get("FriendlyName") or ""),
+            event=str(form.get("StatusCallbackEvent") or ""),
+            sequence=int(sequence) if sequence.isdigit() and len(sequence) < 10 else 0,
+            conference_sid=str(form.get("ConferenceSid") or "")[:40],
+        )
+
+
 async def conference_status(request: Request) -> Response:
-    await twilio_form(request)
+    form = await twilio_form(request)
+    if not str(form.get("FriendlyName") or "").startswith(rooms.ROOM_PREFIX):
+        return Response(status_code=204)
+    await run_in_threadpool(_apply, form)
     return Response(status_code=204)

@@ -1,0 +1,292 @@
+"""What the voice runner reads and writes: meetings as the flow sees them, calls, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import phonenumbers
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hotline import rooms
+from hotline.cases import open_support_case
+from hotline.catalogs import catalog
+from hotline.flows import voice as flow
+from hotline.flows.schedule import local_label, next_occurrences, occurrence_in_progress
+from hotline.logs import log
+from hotline.meetings import get_meeting_by_code, get_meeting_by_direct_number
+from hotline.models import (
+    Call,
+    Contact,
+    Coordinator,
+    Meeting,
+    MeetingCancellation,
+    MeetingFormat,
+    Subscription,
+    utcnow,
+)
+from hotline.outbox import queue_sms
+from hotline.phones import vault_for
+from hotline.settings import Settings
+
+logger = logging.getLogger(__name__)
+PHONE_FORMATS = (MeetingFormat.PHONE_BRIDGE.value, MeetingFormat.EXTERNAL_BRIDGE.value)
+SEARCH_LIMIT = flow.PAGE_SIZE * 3
+TEXTABLE = frozenset(
+    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
+
+
+def by_direct_number(*, session: Session, e164: str) -> Meeting | None:
+    meeting = get_meeting_by_direct_number(session=session, e164=e164) if e164 else None
+    return meeting if meeting is not None and meeting.active else None
+
+
+@dataclass(frozen=True)
+class Look:
+    """Meetings as the flow sees them, for one caller's language, at one instant."""
+
+    session: Session
+    settings: Settings
+    language: str
+    now: dt.datetime
+
+    def by_code(self, code: str) -> flow.MeetingFacts | None:
+        meeting = get_meeting_by_code(session=self.session, code=code)
+        return self.facts(meeting) if meeting is not None and meeting.active else None
+
+    def by_id(self, meeting_id: int) -> flow.MeetingFacts | None:
+        meeting = self.session.get(Meeting, meeting_id)
+        return self.facts(meeting) if meeting is not None and meeting.active else None
+
+    def by_ids(self, meeting_ids: Iterable[int]) -> tuple[flow.MeetingFacts, ...]:
+        found = (self.by_id(meeting_id) for meeting_id in meeting_ids)
+        return tuple(meeting for meeting in found if meeting is not None)
+
+    def search(self, *, zip_code: str = "", city: str = "") -> tuple[flow.MeetingFacts, ...]:
+        """Meetings in the ZIP code or city (soonest first), then phone meetings, which serve all.
+
+        A small local query: the SMS finder's distance search can replace it.
+        """
+        active = select(Meeting).where(Meeting.active).limit(200)
+        if zip_code:
+            near = active.where(Meeting.postal_code == zip_code)
+        else:
+            near = active.where(func.lower(Meeting.city) == city.strip().lower())
+        local = [m for m in self.session.scalars(near) if m.format not in PHONE_FORMATS]
+        phone = list(self.session.scalars(active.where(Meeting.format.in_(PHONE_FORMATS))))
+        if not local and not zip_code:
+            return ()
+        ordered = sorted(local, key=self.next_start) + sorted(phone, key=self.next_start)
+        return tuple(self.facts(meeting) for meeting in ordered[:SEARCH_LIMIT])
+
+    def facts(self, meeting: Meeting) -> flow.MeetingFacts:
+        open_since = self.in_progress(meeting)
+        return flow.MeetingFacts(
+            id=meeting.id,
+            code=meeting.code,
+            name=meeting.name,
+            format=meeting.format,
+            member_pin=meeting.member_pin or None,
+            host_pin=meeting.host_pin or None,
+            open_now=open_since is not None,
+            when=local_label(
+                open_since or self.next_start(meeting), meeting.time_zone, self.language
+            ),
+        )
+
+    def in_progress(self, meeting: Meeting) -> dt.datetime | None:
+        """The start of the occurrence whose room is open now (it opens a little early)."""
+        return occurrence_in_progress(
+            weekday=meeting.weekday,
+            start=meeting.start_time,
+            duration_minutes=meeting.duration_minutes,
+            time_zone=meeting.time_zone,
+            at=self.now,
+            early_minutes=self.settings.join_window_minutes,
+            cancelled=self._cancelled(meeting.id),
+        )
+
+    def next_start(self, meeting: Meeting) -> dt.datetime:
+        (start,) = next_occurrences(
+            weekday=meeting.weekday,
+            start=meeting.start_time,
+            time_zone=meeting.time_zone,
+            after=self.now,
+            cancelled=self._cancelled(meeting.id),
+        )
+        return start
+
+    def starts_in(self, meeting_id: int) -> str:
+        """Words for when a meeting starts, for a reminder call: "in one hour", "now"."""
+        meeting = self.session.get(Meeting, meeting_id)
+        words = catalog(self.language)
+        if meeting is None:
+            return ""
+        started = self.in_progress(meeting)
+        if started is not None and started <= self.now:
+            return words.t("voice.now")
+        start = self.next_start(meeting)
+        minutes = round((start - self.now).total_seconds() / 60)
+        if 50 <= minutes <= 70:
+            return words.t("voice.in_one_hour")
+        if minutes < 50:
+            return words.t("voice.in_minutes", minutes=minutes)
+        when = local_label(start, meeting.time_zone, self.language)
+        return words.t("voice.at_time", when=when)
+
+    def _cancelled(self, meeting_id: int) -> list[dt.date]:
+        since = (self.now - dt.timedelta(days=2)).date()
+        rows = self.session.scalars(
+            select(MeetingCancellation.occurs_on).where(
+                MeetingCancellation.meeting_id == meeting_id,
+                MeetingCancellation.occurs_on >= since,
+            )
+        )
+        return list(rows)
+
+
+def record_call(*, session: Session, call_sid: str, contact_id: int, direction: str) -> Call:
+    """Record a call once per CallSid; a retried webhook finds the row already there."""
+    call = session.scalars(select(Call).where(Call.call_sid == call_sid)).first()
+    if call is not None:
+        return call
+    call = Call(
+        call_sid=call_sid, contact_id=contact_id, direction=direction[:20], status="in-progress"
+    )
+    try:
+        with session.begin_nested():
+            session.add(call)
+    except IntegrityError:
+        found = session.scalars(select(Call).where(Call.call_sid == call_sid)).first()
+        assert found is not None
+        return found
+    log(logger, "call_started", call_sid=call_sid, contact_id=contact_id, direction=direction)
+    return call
+
+
+def can_text(*, contact: Contact, e164: str) -> bool:
+    """Whether a text can reach this caller: a mobile number that has not opted out."""
+    if contact.opted_out_at or contact.invalid_at or not contact.can_sms:
+        return False
+    try:
+        kind = phonenumbers.number_type(phonenumbers.parse(e164))
+    except phonenumbers.NumberParseException:
+        return False
+    return kind in TEXTABLE
+
+
+def subscription_for(
+    *, session: Session, subscription_id: int, contact_id: int
+) -> Subscription | None:
+    subscription = session.get(Subscription, subscription_id)
+    if subscription is None or subscription.contact_id != contact_id:
+        return None
+    return subscription if subscription.ended_at is None else None
+
+
+def subscribe(*, session: Session, contact_id: int, meeting_id: int, channel: str) -> Subscription:
+    """Start reminders by text or call; one row per contact and meeting, its channel updated."""
+    statement = select(Subscription).where(
+        Subscription.contact_id == contact_id, Subscription.meeting_id == meeting_id
+    )
+    row = session.scalars(statement).first()
+    if row is None:
+        row = Subscription(contact_id=contact_id, meeting_id=meeting_id, channel=channel)
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            row = session.scalars(statement).one()
+    row.channel, row.ended_at = channel, None
+    log(logger, "subscribed", contact_id=contact_id, meeting_id=meeting_id, channel=channel)
+    return row
+
+
+def end_subscription(*, session: Session, subscription_id: int, contact_id: int) -> None:
+    row = subscription_for(session=session, subscription_id=subscription_id, contact_id=contact_id)
+    if row is not None:
+        row.ended_at = utcnow()
+        log(logger, "subscription_ended", subscription_id=row.id, source="voice")
+
+
+def text_results(
+    *,
+    session: Session,
+    settings: Settings,
+    contact_id: int,
+    meeting_ids: tuple[int, ...],
+    language: str,
+) -> None:
+    """Queue the find results the caller heard as one text, through the outbox."""
+    look = Look(session=session, settings=settings, language=language, now=dt.datetime.now(dt.UTC))
+    words = catalog(language)
+    items = [
+        words.t("voice.find_text_item", code=m.code, when=m.when, name=m.name)
+        for m in look.by_ids(meeting_ids)
+    ]
+    body = words.t("voice.find_text", items="; ".join(items))
+    queue_sms(session=session, contact_id=contact_id, body=body, purpose="find")
+
+
+def open_crisis_case(*, session: Session, contact_id: int) -> None:
+    case = open_support_case(
+        session=session, contact_id=contact_id, kind="crisis", level="crisis", source="voice"
+    )
+    log(logger, "crisis_case_opened", case_id=case.id, source="voice")
+
+
+def oncall_responder_number(*, session: Session, settings: Settings) -> str | None:
+    """The number of the on-call responder paged first (lowest tier), decrypted for dialling."""
+    statement = (
+        select(Contact.phone_encrypted)
+        .join(Coordinator, Coordinator.contact_id == Contact.id)
+        .where(Coordinator.role == "responder", Coordinator.oncall.is_(True))
+        .where(Contact.invalid_at.is_(None))
+        .order_by(Coordinator.tier, Coordinator.id)
+        .limit(1)
+    )
+    token = session.scalars(statement).first()
+    return vault_for(settings.secret_key).decrypt(token) if token else None
+
+
+def room_for(
+    *, session: Session, settings: Settings, meeting_id: int, call_sid: str
+) -> dict[str, Any] | None:
+    """Open (or find) the room of the meeting's current occurrence; None when it is closed."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        return None
+    look = Look(session=session, settings=settings, language="en", now=dt.datetime.now(dt.UTC))
+    occurrence = look.in_progress(meeting)
+    if occurrence is None:
+        return None
+    name = rooms.room_name(
+        secret_key=settings.secret_key, meeting_id=meeting.id, occurrence=occurrence
+    )
+    room = rooms.open_room(session=session, meeting_id=meeting.id, name=name)
+    call = session.scalars(select(Call).where(Call.call_sid == call_sid)).first()
+    if call is not None:
+        call.meeting_id = meeting.id
+    log(logger, "room_dialled", call_sid=call_sid, room_id=room.id, meeting_id=meeting.id)
+    return {
+        "room": room.name,
+        "muted": meeting.group.mute_on_entry,
+        "beep": meeting.group.beep,
+        "host_starts": bool(meeting.host_pin),
+    }
+
+
+def bridge_of(*, session: Session, meeting_id: int) -> tuple[str, str]:
+    """The external bridge's number and the digits to send once it answers."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or not meeting.conference_phone:
+        return "", ""
+    phone, _, inline = meeting.conference_phone.partition(",")
+    digits = meeting.conference_digits or (("," + inline) if inline else "")
+    return phone.strip(), digits
