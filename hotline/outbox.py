@@ -2,19 +2,96 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline.contacts import opt_out
 from hotline.flows.segments import count_segments
-from hotline.models import OutboxMessage, Priority
-from hotline.queues import enqueue_after_commit
+from hotline.logs import log
+from hotline.models import Contact, OutboxMessage, OutboxStatus, Priority, utcnow
+from hotline.queues import DEFAULT_JOB_TIMEOUT, PendingJob, enqueue_after_commit
 
+logger = logging.getLogger(__name__)
 SEND_JOB = "hotline.jobs.sender.send_outbox"
+SEND_BATCH_JOB = "hotline.jobs.sender.send_batch"
+
+# How far along each status is; a status callback never moves a row to a lower rank.
+STATUS_RANK = {
+    OutboxStatus.QUEUED.value: 0,
+    OutboxStatus.SENDING.value: 1,
+    OutboxStatus.SENT.value: 2,
+    OutboxStatus.DELIVERED.value: 3,
+    OutboxStatus.UNDELIVERED.value: 3,
+    OutboxStatus.FAILED.value: 3,
+    OutboxStatus.ABANDONED.value: 3,
+    OutboxStatus.SKIPPED.value: 3,
+}
+_MESSAGE_STATUS = {
+    "accepted": "queued",
+    "scheduled": "queued",
+    "queued": "queued",
+    "sending": "sending",
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "delivered",
+    "undelivered": "undelivered",
+    "failed": "failed",
+    "canceled": "failed",
+}
+_CALL_STATUS = {
+    "queued": "sent",
+    "initiated": "sent",
+    "ringing": "sent",
+    "in-progress": "sent",
+    "answered": "sent",
+    "completed": "delivered",
+    "busy": "undelivered",
+    "no-answer": "undelivered",
+    "failed": "failed",
+    "canceled": "failed",
+}
+OPTED_OUT_CODE = "21610"
+
+
+def aware(when: dt.datetime) -> dt.datetime:
+    """Return a UTC-aware datetime (SQLite hands back naive UTC values)."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+
+def job_id_for(row: OutboxMessage) -> str:
+    """Return the RQ job id of a row's next send, derived from the row so duplicates collapse."""
+    if row.next_attempt_at is not None:
+        return f"outbox-{row.id}-{row.attempts}-{int(aware(row.next_attempt_at).timestamp())}"
+    return f"outbox-{row.id}"
+
+
+def send_job_for(row: OutboxMessage) -> PendingJob:
+    """Return the job that sends a row (at its next attempt time, when it has one)."""
+    return PendingJob(
+        SEND_JOB,
+        (row.id,),
+        job_id_for(row),
+        row.priority,
+        aware(row.next_attempt_at) if row.next_attempt_at is not None else None,
+        DEFAULT_JOB_TIMEOUT,
+    )
+
+
+def enqueue_row(session: Session, row: OutboxMessage) -> None:
+    """Enqueue the row's send once the session commits."""
+    job = send_job_for(row)
+    enqueue_after_commit(
+        session, job.func, *job.args, job_id=job.job_id, queue=job.queue, at=job.at
+    )
 
 
 def _enqueue(session: Session, row: OutboxMessage) -> OutboxMessage:
     session.add(row)
     session.flush()
-    enqueue_after_commit(session, SEND_JOB, row.id, job_id=f"outbox-{row.id}", queue=row.priority)
+    enqueue_row(session, row)
     return row
 
 
@@ -66,3 +143,35 @@ def queue_call(
         segments=0,
     )
     return _enqueue(session, row)
+
+
+def record_status(
+    *, session: Session, kind: str, sid: str, provider_status: str, error_code: str | None
+) -> OutboxMessage | None:
+    """Apply a Twilio status callback to the row with this SID; never move it backwards."""
+    mapping = _CALL_STATUS if kind == "call" else _MESSAGE_STATUS
+    status = mapping.get(provider_status)
+    row = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.twilio_sid == sid).with_for_update()
+    ).first()
+    if row is None or status is None:
+        log(logger, "status_ignored", sid=sid, status=provider_status, known=row is not None)
+        return row
+    if error_code and row.error_code is None:
+        row.error_code = error_code[:12]
+    if STATUS_RANK[status] > STATUS_RANK.get(row.status, 0):
+        row.status = status
+        log(logger, "outbox_status", outbox_id=row.id, sid=sid, status=status, code=error_code)
+    if error_code == OPTED_OUT_CODE:
+        contact = session.get(Contact, row.contact_id)
+        if contact is not None:
+            opt_out(contact=contact)
+            log(logger, "contact_opted_out", contact_id=contact.id, source="status_callback")
+    return row
+
+
+def mark_stale(*, row: OutboxMessage) -> None:
+    """Put a row back in the queue now (its worker died, or its job was lost)."""
+    row.status = OutboxStatus.QUEUED.value
+    row.claimed_at = None
+    row.next_attempt_at = utcnow()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from typing import Any
 
 from redis import Redis
 from rq import Queue
+from rq.exceptions import DuplicateJobError
+from rq.job import Job, JobStatus
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -18,6 +21,11 @@ from hotline.models import Priority
 
 logger = logging.getLogger(__name__)
 QUEUE_ORDER = (Priority.URGENT.value, Priority.DEFAULT.value, Priority.BULK.value)
+# A job in one of these states will still run: enqueueing it again would only duplicate it.
+LIVE_STATUSES = frozenset(
+    {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED}
+)
+DEFAULT_JOB_TIMEOUT = 180
 
 
 def embedded_redis(path: Path) -> Redis:
@@ -56,13 +64,54 @@ class PendingJob:
     args: tuple[Any, ...]
     job_id: str
     queue: str
+    at: dt.datetime | None = None
+    timeout: int = DEFAULT_JOB_TIMEOUT
 
 
 def enqueue_after_commit(
-    session: Session, func: str, *args: Any, job_id: str, queue: str
+    session: Session,
+    func: str,
+    *args: Any,
+    job_id: str,
+    queue: str,
+    at: dt.datetime | None = None,
+    timeout: int = DEFAULT_JOB_TIMEOUT,
 ) -> None:
-    """Enqueue a job once the session commits; a lost enqueue is found by the reconciler."""
-    session.info.setdefault("pending_jobs", []).append(PendingJob(func, args, job_id, queue))
+    """Enqueue a job (at `at`, if given) after commit; the reconciler finds lost ones."""
+    pending = PendingJob(func, args, job_id, queue, at, timeout)
+    session.info.setdefault("pending_jobs", []).append(pending)
+
+
+def enqueue_now(job: PendingJob, connection: Redis | None = None) -> bool:
+    """Enqueue one job unless a job with its id is already waiting or running."""
+    connection = connection or get_redis()
+    existing = Job.fetch_many([job.job_id], connection=connection)[0]
+    if existing is not None:
+        if existing.get_status(refresh=False) in LIVE_STATUSES:
+            return False
+        existing.delete()  # a finished or failed run of the same id: make room for this one
+    queue = get_queue(job.queue, connection)
+    options: dict[str, Any] = {
+        "job_id": job.job_id,
+        "failure_ttl": 86400,
+        "result_ttl": 600,
+        "job_timeout": job.timeout,
+        "unique": True,
+    }
+    try:
+        if job.at is None:
+            queue.enqueue(job.func, *job.args, **options)
+        else:
+            queue.enqueue_at(job.at, job.func, *job.args, **options)
+    except DuplicateJobError:
+        return False  # another process enqueued the same id a moment ago
+    return True
+
+
+def is_live(job_ids: list[str], connection: Redis | None = None) -> list[bool]:
+    """Say, for each job id, whether that job is still waiting, scheduled or running."""
+    jobs = Job.fetch_many(job_ids, connection=connection or get_redis())
+    return [job is not None and job.get_status(refresh=False) in LIVE_STATUSES for job in jobs]
 
 
 @event.listens_for(Session, "after_commit")
@@ -70,9 +119,7 @@ def _flush_pending(session: Session) -> None:
     jobs: list[PendingJob] = session.info.pop("pending_jobs", [])
     for job in jobs:
         try:
-            get_queue(job.queue).enqueue(
-                job.func, *job.args, job_id=job.job_id, failure_ttl=86400, result_ttl=600
-            )
+            enqueue_now(job)
         except Exception as exc:
             log(
                 logger,

@@ -1,21 +1,35 @@
-"""Status callbacks from Twilio: messages, calls, conferences."""
+"""Status callbacks from Twilio for outbound texts and calls: move outbox rows forward only."""
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from hotline.db import session_scope
+from hotline.outbox import record_status
 from hotline.web.twilio_auth import twilio_form
 
 
 async def message_status(request: Request) -> Response:
-    await twilio_form(request)
-    return Response(status_code=204)
+    form = await twilio_form(request)
+    fields = (form.get("MessageSid"), form.get("MessageStatus"), form.get("ErrorCode"))
+    return await run_in_threadpool(_record, "sms", *fields)
 
 
 async def call_status(request: Request) -> Response:
-    await twilio_form(request)
+    form = await twilio_form(request)
+    fields = (form.get("CallSid"), form.get("CallStatus"), form.get("ErrorCode"))
+    return await run_in_threadpool(_record, "call", *fields)
+
+
+def _record(kind: str, sid: object, status: object, error_code: object) -> Response:
+    if not isinstance(sid, str) or not isinstance(status, str) or not sid:
+        return Response("missing sid or status", status_code=400)
+    code = error_code if isinstance(error_code, str) and error_code else None
+    with session_scope() as session:
+        record_status(session=session, kind=kind, sid=sid, provider_status=status, error_code=code)
     return Response(status_code=204)
 
 

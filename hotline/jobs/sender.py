@@ -1,0 +1,305 @@
+"""Send outbox rows: claim, re-check opt-out and quiet hours, pace, send, record the outcome.
+
+A row is claimed by one conditional UPDATE (queued -> sending) before anything is sent, so a
+job that runs twice, or two workers given the same ids, send each row at most once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from hotline import outbox
+from hotline import settings as settings_module
+from hotline.contacts import opt_out
+from hotline.db import session_scope
+from hotline.logs import log
+from hotline.models import (
+    Broadcast,
+    Contact,
+    Meeting,
+    OutboxMessage,
+    OutboxStatus,
+    Priority,
+    Subscription,
+    utcnow,
+)
+from hotline.pacing import Pacer
+from hotline.phones import PhoneError, vault_for
+from hotline.queues import QUEUE_ORDER, enqueue_after_commit, get_queue, get_redis
+from hotline.settings import Settings
+from hotline.transport import (
+    InvalidNumber,
+    OptedOut,
+    Permanent,
+    Retryable,
+    Transport,
+    get_transport,
+)
+
+logger = logging.getLogger(__name__)
+DEFAULT_TIME_ZONE = "America/New_York"
+# A successful send's SID is noted in Redis at once, so a worker killed before its commit
+# leaves a trace the reconciler uses instead of sending the row again.
+SID_NOTE_SECONDS = 86400
+# Bulk rows are claimed a few seconds' worth at a time, so rows are never held "sending" long
+# and a worker returns to the urgent queue between chunks.
+CHUNK_SECONDS = 5.0
+MAX_CHUNK = 50
+
+
+def sid_note_key(outbox_id: int) -> str:
+    return f"hotline:outbox-sid:{outbox_id}"
+
+
+def send_outbox(outbox_id: int) -> None:
+    """Send one outbox row (safe to run twice)."""
+    send_batch([outbox_id])
+
+
+def send_batch(outbox_ids: Sequence[int]) -> None:
+    """Send many outbox rows, a chunk at a time, giving way to more urgent queues between chunks."""
+    sender = _Sender.current()
+    pending = sorted(outbox_ids)
+    size = sender.chunk_size()
+    while pending:
+        chunk, pending = pending[:size], pending[size:]
+        priority = sender.send_chunk(chunk)
+        if pending and priority is not None and sender.should_yield(priority):
+            _continue_later(pending, priority)
+            return
+
+
+def claim(*, session: Session, ids: Sequence[int], now: dt.datetime) -> list[int]:
+    """Move due queued rows to sending in one statement; return the ids this caller won."""
+    statement = (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status == OutboxStatus.QUEUED.value,
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+        )
+        .values(status=OutboxStatus.SENDING.value, claimed_at=now, updated_at=now)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(session.scalars(statement))
+
+
+def quiet_until(now: dt.datetime, time_zone: str, window: tuple[str, str]) -> dt.datetime | None:
+    """Return when quiet hours end (UTC) if `now` falls inside them in the zone, else None."""
+    zone = ZoneInfo(time_zone)
+    local = now.astimezone(zone)
+    start, end = (dt.time.fromisoformat(value) for value in window)
+    clock = local.time().replace(tzinfo=None)
+    inside = start <= clock or clock < end if start > end else start <= clock < end
+    if not inside:
+        return None
+    end_date = local.date() if clock < end else local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(end_date, end).replace(tzinfo=zone).astimezone(dt.UTC)
+
+
+def backoff_seconds(attempts: int, settings: Settings) -> float:
+    """Return an exponential delay with jitter, capped: ~base, 2·base, 4·base … per attempt."""
+    ceiling = min(settings.backoff_cap_seconds, settings.backoff_base_seconds * 2 ** (attempts - 1))
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def reminder_start(dedupe_key: str | None) -> dt.datetime | None:
+    """Return the occurrence a reminder row announces, from its dedupe key."""
+    if not dedupe_key or not dedupe_key.startswith("reminder:"):
+        return None
+    stamp = dedupe_key.split(":")[2]
+    return dt.datetime.strptime(stamp, "%Y%m%dT%H%MZ").replace(tzinfo=dt.UTC)
+
+
+@dataclass
+class _Sender:
+    settings: Settings
+    transport: Transport
+    pacer: Pacer
+    call_pacer: Pacer
+    zones: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    @classmethod
+    def current(cls) -> _Sender:
+        return _sender_for(settings_module.get_settings())
+
+    def chunk_size(self) -> int:
+        rate = self.settings.segments_per_second * (1 - self.settings.urgent_headroom)
+        return max(1, min(MAX_CHUNK, int(rate * CHUNK_SECONDS)))
+
+    def should_yield(self, priority: str) -> bool:
+        """True when a more urgent queue has work waiting."""
+        ahead = QUEUE_ORDER[: QUEUE_ORDER.index(priority)] if priority in QUEUE_ORDER else ()
+        return any(get_queue(name).count > 0 for name in ahead)
+
+    def send_chunk(self, ids: Sequence[int]) -> str | None:
+        """Claim and send one chunk; return its priority, or None when nothing was claimed."""
+        with session_scope() as session:
+            claimed = claim(session=session, ids=ids, now=utcnow())
+        if not claimed:
+            return None
+        with session_scope() as session:
+            rows = session.execute(
+                select(OutboxMessage, Contact)
+                .join(Contact, Contact.id == OutboxMessage.contact_id)
+                .where(OutboxMessage.id.in_(claimed))
+                .order_by(OutboxMessage.id)
+            ).all()
+            for row, contact in rows:
+                self.deliver(session, row, contact)
+            return rows[0][0].priority if rows else None
+
+    def deliver(self, session: Session, row: OutboxMessage, contact: Contact) -> None:
+        """Decide and send one claimed row, recording its outcome on the row."""
+        now = utcnow()
+        if contact.opted_out_at is not None:
+            return _finish(row, OutboxStatus.SKIPPED, "opted_out")
+        if contact.invalid_at is not None:
+            return _finish(row, OutboxStatus.SKIPPED, "invalid_number")
+        if row.kind == "sms" and not row.body:
+            return _finish(row, OutboxStatus.FAILED, "body_missing")
+        if not row.ignore_quiet_hours:
+            resume = quiet_until(
+                now, self.zone_for(session, row, contact), self.settings.quiet_hours
+            )
+            if resume is not None:
+                return self.defer(session, row, resume)
+        self.pace(row)
+        row.attempts += 1
+        try:
+            sid = self.transmit(row, contact)
+        except Retryable as exc:
+            if exc.throttled:
+                self.pacer.slow_down()
+            return self.retry(session, row, exc.code or exc.reason)
+        except OptedOut as exc:
+            opt_out(contact=contact)
+            return _finish(row, OutboxStatus.FAILED, "opted_out", exc.code)
+        except InvalidNumber as exc:
+            contact.invalid_at = now
+            return _finish(row, OutboxStatus.FAILED, "invalid_number", exc.code)
+        except Permanent as exc:
+            return _finish(row, OutboxStatus.FAILED, exc.reason, exc.code)
+        except PhoneError:
+            return _finish(row, OutboxStatus.FAILED, "phone_undecryptable")
+        get_redis().set(sid_note_key(row.id), sid, ex=SID_NOTE_SECONDS)
+        row.twilio_sid, row.sent_at = sid, now
+        row.status, row.claimed_at = OutboxStatus.SENT.value, None
+        row.error_code = row.error_reason = None
+        log(logger, "outbox_sent", logging.DEBUG, outbox_id=row.id, sid=sid)
+
+    def pace(self, row: OutboxMessage) -> None:
+        if row.kind == "call":
+            self.call_pacer.acquire(1, row.priority)
+        else:
+            self.pacer.acquire(row.segments, row.priority)
+
+    def transmit(self, row: OutboxMessage, contact: Contact) -> str:
+        to = vault_for(self.settings.secret_key).decrypt(contact.phone_encrypted)
+        base = self.settings.public_url
+        if row.kind == "call":
+            url = f"{base}/twilio/voice/{row.call_path}"
+            return self.transport.start_call(to, url, f"{base}/twilio/status/call")
+        assert row.body is not None
+        return self.transport.send_sms(to, row.body, f"{base}/twilio/status/message")
+
+    def retry(self, session: Session, row: OutboxMessage, reason: str) -> None:
+        if row.attempts >= self.settings.max_attempts:
+            log(logger, "outbox_abandoned", logging.WARNING, outbox_id=row.id, reason=reason)
+            return _finish(row, OutboxStatus.ABANDONED, f"gave up after {row.attempts}: {reason}")
+        delay = backoff_seconds(row.attempts, self.settings)
+        row.error_reason = reason[:200]
+        log(logger, "outbox_retry", outbox_id=row.id, attempt=row.attempts, delay=round(delay, 1))
+        self.defer(session, row, utcnow() + dt.timedelta(seconds=delay))
+
+    def defer(self, session: Session, row: OutboxMessage, when: dt.datetime) -> None:
+        starts = reminder_start(row.dedupe_key)
+        if starts is not None and when >= starts:
+            return _finish(row, OutboxStatus.SKIPPED, "quiet_hours_until_meeting")
+        row.status, row.claimed_at = OutboxStatus.QUEUED.value, None
+        row.next_attempt_at = when
+        session.flush()
+        outbox.enqueue_row(session, row)
+
+    def zone_for(self, session: Session, row: OutboxMessage, contact: Contact) -> str:
+        """The contact's zone, else the meeting's the row is about, else the line's."""
+        if contact.time_zone:
+            return contact.time_zone
+        line_zone = str(self.settings.extra.get("time_zone", DEFAULT_TIME_ZONE))
+        meeting_id: int | None = None
+        if row.broadcast_id is not None:
+            key = ("broadcast", row.broadcast_id)
+            if key in self.zones:
+                return self.zones[key]
+            meeting_id = session.scalar(
+                select(Broadcast.meeting_id).where(Broadcast.id == row.broadcast_id)
+            )
+        elif row.dedupe_key and row.dedupe_key.startswith("reminder:"):
+            key = ("subscription", int(row.dedupe_key.split(":")[1]))
+            meeting_id = session.scalar(
+                select(Subscription.meeting_id).where(Subscription.id == key[1])
+            )
+        else:
+            return line_zone
+        zone = session.scalar(select(Meeting.time_zone).where(Meeting.id == meeting_id))
+        self.zones[key] = zone or line_zone
+        return self.zones[key]
+
+
+def _finish(row: OutboxMessage, status: OutboxStatus, reason: str, code: str | None = None) -> None:
+    row.status, row.claimed_at = status.value, None
+    row.error_reason, row.error_code = reason[:200], code
+    level = logging.INFO if status == OutboxStatus.SKIPPED else logging.WARNING
+    log(logger, f"outbox_{status.value}", level, outbox_id=row.id, reason=reason, code=code)
+
+
+def _continue_later(ids: Sequence[int], priority: str) -> None:
+    """Put the rest of a batch at the back of its queue so urgent work goes first."""
+    with session_scope() as session:
+        enqueue_after_commit(
+            session,
+            outbox.SEND_BATCH_JOB,
+            list(ids),
+            job_id=f"outbox-rest-{ids[0]}-{time.time_ns()}",
+            queue=priority,
+            timeout=batch_timeout(len(ids), settings_module.get_settings()),
+        )
+
+
+def batch_timeout(rows: int, settings: Settings) -> int:
+    """Give a batch job time for its rows at the bulk pace, and some slack."""
+    rate = settings.segments_per_second * (1 - settings.urgent_headroom)
+    return int(120 + 3 * rows / rate)
+
+
+_senders: dict[int, tuple[Settings, _Sender]] = {}
+
+
+def _sender_for(settings: Settings) -> _Sender:
+    # Keyed by identity: settings are read once per process (and swapped only by tests).
+    cached = _senders.get(id(settings))
+    if cached is not None and cached[0] is settings:
+        return cached[1]
+    redis = get_redis()
+    sender = settings.messaging_service_sid or settings.from_number or "default"
+    built = _Sender(
+        settings=settings,
+        transport=get_transport(settings),
+        pacer=Pacer(redis, sender, settings.segments_per_second, settings.urgent_headroom),
+        call_pacer=Pacer(redis, f"calls:{sender}", 1.0, settings.urgent_headroom),
+    )
+    _senders[id(settings)] = (settings, built)
+    return built
+
+
+__all__ = ["Priority", "claim", "send_batch", "send_outbox"]

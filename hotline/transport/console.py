@@ -1,0 +1,32 @@
+"""The demo transport: print outbound texts and calls; nothing leaves the machine."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import uuid
+
+_counter = itertools.count(1)
+
+
+def mask(number: str) -> str:
+    """Show only the last four digits of a number."""
+    return "***" + number[-4:]
+
+
+class ConsoleTransport:
+    def __init__(self) -> None:
+        self._prefix = uuid.uuid4().hex[:16]
+
+    def _sid(self, kind: str) -> str:
+        return f"{kind}{self._prefix}{next(_counter):016x}"
+
+    def send_sms(self, to: str, body: str, status_callback: str) -> str:
+        sid = self._sid("SM")
+        print(f"[text to {mask(to)}] {body}", file=sys.stdout, flush=True)  # noqa: T201 - the demo prints by design
+        return sid
+
+    def start_call(self, to: str, url: str, status_callback: str) -> str:
+        sid = self._sid("CA")
+        print(f"[call to {mask(to)}] answers with {url}", file=sys.stdout, flush=True)  # noqa: T201 - the demo prints by design
+        return sid

@@ -1,0 +1,142 @@
+"""A loopback stand-in for Twilio's Messages.json and Calls.json that can be told to misbehave.
+
+It answers like Twilio (201 with a JSON resource, or an error document), and records every
+request with its time, so tests can count sends per recipient and measure pacing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+# What the stand-in can be told to answer, besides "ok".
+ERRORS = {
+    "429": (429, 20429, "Too Many Requests"),
+    "500": (500, 20500, "Internal Server Error"),
+    "503": (503, 20503, "Service Unavailable"),
+    "21610": (400, 21610, "Attempt to send to unsubscribed recipient"),
+    "21211": (400, 21211, "Invalid 'To' Phone Number"),
+    "21614": (400, 21614, "'To' number is not a valid mobile number"),
+    "21601": (400, 21601, "Phone number is not a valid SMS-capable inbound phone number"),
+}
+
+
+@dataclass
+class Request:
+    at: float
+    path: str
+    fields: dict[str, str]
+    answer: str
+
+
+@dataclass
+class TwilioStandIn:
+    """Serve on 127.0.0.1 in a background thread; `script` answers in order, then `mode`."""
+
+    mode: str = "ok"
+    hang_seconds: float = 30.0
+    script: deque[str] = field(default_factory=deque)
+    requests: list[Request] = field(default_factory=list)
+    port: int = 0
+    _loop: asyncio.AbstractEventLoop | None = None
+    _thread: threading.Thread | None = None
+    _sids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _prefix: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> TwilioStandIn:
+        ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def reset(self, mode: str = "ok", *script: str) -> None:
+        self.mode = mode
+        self.script = deque(script)
+        self.requests = []
+
+    def sent(self, kind: str = "Messages") -> list[Request]:
+        """Requests of a kind that were accepted (answered 201)."""
+        return [r for r in self.requests if r.path.endswith(f"/{kind}.json") and r.answer == "ok"]
+
+    def _run(self, ready: threading.Event) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        server = loop.run_until_complete(
+            asyncio.start_server(self._serve, "127.0.0.1", self.port, backlog=512)
+        )
+        self.port = server.sockets[0].getsockname()[1]
+        ready.set()
+        loop.run_forever()
+        server.close()
+        tasks = asyncio.all_tasks(loop)
+        for task in tasks:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        loop.close()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                request_line, *header_lines = head.decode("latin-1").split("\r\n")
+                method, path, _ = request_line.split(" ", 2)
+                headers = {
+                    k.strip().lower(): v.strip()
+                    for k, _, v in (line.partition(":") for line in header_lines if line)
+                }
+                body = await reader.readexactly(int(headers.get("content-length", "0")))
+                status, payload = await self._answer(method, path, body)
+                data = json.dumps(payload).encode()
+                writer.write(
+                    f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(data)}\r\n\r\n".encode()
+                    + data
+                )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
+            pass
+        except asyncio.CancelledError:
+            pass
+        finally:
+            writer.close()
+
+    async def _answer(self, method: str, path: str, body: bytes) -> tuple[int, dict[str, object]]:
+        fields = dict(parse_qsl(body.decode()))
+        answer = self.script.popleft() if self.script else self.mode
+        self.requests.append(Request(time.monotonic(), path, fields, answer))
+        if method != "POST" or not path.endswith((".json",)):
+            return 404, {"code": 20404, "message": "not found", "status": 404}
+        if answer == "hang":
+            await asyncio.sleep(self.hang_seconds)
+        if answer in ERRORS:
+            status, code, message = ERRORS[answer]
+            return status, {"code": code, "message": message, "status": status, "more_info": ""}
+        kind = "CA" if path.endswith("/Calls.json") else "SM"
+        sid = f"{kind}{self._prefix}{next(self._sids):016x}"
+        return 201, {
+            "sid": sid,
+            "account_sid": path.split("/")[3],
+            "to": fields.get("To"),
+            "from": fields.get("From"),
+            "status": "queued",
+            "num_segments": "1",
+            "api_version": "2010-04-01",
+        }
