@@ -17,6 +17,9 @@ def crisis_reply(*, language: str, country: str, oncall: bool, resources: Resour
 def _entry(*, language: str, country: str, resources: Resources) -> Mapping[str, str]:
     by_language = resources.get(country.upper(), {})
     default = resources[DEFAULT]
-    # The member's own language wins over the country's first language: a Spanish speaker in
-    # Canada reads the default Spanish text rather than the Canadian English one.
-    return by_language.get(language) or default.get(language) or default["en"]
+    # The member's language wins over the country: a Spanish speaker in Canada reads the
+    # default Spanish text, not Canada's English one. A language nobody wrote reads the
+    # country's English, which at least names the local line.
+    return (
+        by_language.get(language) or default.get(language) or by_language.get("en") or default["en"]
+    )

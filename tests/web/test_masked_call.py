@@ -1,0 +1,129 @@
+"""The masked callback: signed posts to the bridge route through the real app."""
+
+from __future__ import annotations
+
+import logging
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, select
+from starlette.routing import Mount
+from starlette.testclient import TestClient
+
+from hotline.cases import open_support_case, take_case
+from hotline.db import session_scope
+from hotline.models import AuditEvent, Contact, Coordinator, SupportCase, utcnow
+from hotline.phones import vault_for
+from hotline.settings import Settings
+from hotline.web import bridge
+from tests.twilio import LINE_NUMBER, TwilioPoster, new_sid
+
+MEMBER = "+15557770042"
+RESPONDER = "+15558880042"
+OTHER = "+15558880043"
+
+
+@pytest.fixture()
+def poster(settings: Settings) -> Iterator[TwilioPoster]:
+    """The real app with the bridge routes mounted where the voice routes live."""
+    from hotline.web.app import create_app
+
+    app = create_app(settings)
+    app.router.routes.insert(0, Mount("/twilio/voice", routes=bridge.routes))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield TwilioPoster(client, settings)
+
+
+def add_contact(settings: Settings, number: str) -> int:
+    vault = vault_for(settings.secret_key)
+    with session_scope() as session:
+        contact = Contact(phone_hash=vault.index(number), phone_encrypted=vault.encrypt(number))
+        session.add(contact)
+        session.flush()
+        return contact.id
+
+
+@pytest.fixture()
+def case_id(database: Engine, settings: Settings) -> int:
+    """An imminent case taken by the responder; a second responder exists too."""
+    member = add_contact(settings, MEMBER)
+    ids = []
+    for name, number in (("Ana", RESPONDER), ("Ben", OTHER)):
+        contact_id = add_contact(settings, number)
+        with session_scope() as session:
+            coordinator = Coordinator(contact_id=contact_id, display_name=name, oncall=True)
+            session.add(coordinator)
+            session.flush()
+            ids.append(coordinator.id)
+    with session_scope() as session:
+        case = open_support_case(
+            session=session, contact_id=member, kind="crisis", level="imminent", source="sms"
+        )
+        take_case(session=session, case_id=case.id, coordinator_id=ids[0], now=utcnow())
+        return case.id
+
+
+def answered(poster: TwilioPoster, path: str, to: str) -> ET.Element:
+    fields = poster.call_fields(LINE_NUMBER, new_sid("CA"), To=to, Called=to)
+    fields.update(Direction="outbound-api", From=LINE_NUMBER, Caller=LINE_NUMBER)
+    response = poster.post(path, fields)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/xml")
+    return ET.fromstring(response.text)
+
+
+def test_the_responder_is_bridged_to_the_member_behind_the_line_number(
+    poster: TwilioPoster, case_id: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        root = answered(poster, f"/twilio/voice/outbound/bridge/{case_id}", RESPONDER)
+    (dial,) = root.iter("Dial")
+    assert dial.get("callerId") == LINE_NUMBER
+    assert [number.text for number in dial.iter("Number")] == [MEMBER]
+    says = ["".join(say.itertext()) for say in root.iter("Say")]
+    assert says[0] == f"Connecting you to case {case_id} through the hotline."
+    assert MEMBER not in caplog.text
+    assert MEMBER[2:] not in caplog.text
+    with session_scope() as session:
+        actions = session.scalars(select(AuditEvent.action)).all()
+    assert "bridge_connected" in actions
+
+
+@pytest.mark.parametrize("path", ["bridge", "alert"])
+def test_unsigned_posts_are_forbidden(poster: TwilioPoster, case_id: int, path: str) -> None:
+    fields = poster.call_fields(LINE_NUMBER, new_sid("CA"), To=RESPONDER)
+    url = f"/twilio/voice/outbound/{path}/{case_id}"
+    assert poster.post(url, fields, signed=False).status_code == 403
+
+
+def test_only_the_responder_holding_the_case_is_bridged(poster: TwilioPoster, case_id: int) -> None:
+    root = answered(poster, f"/twilio/voice/outbound/bridge/{case_id}", OTHER)
+    assert list(root.iter("Dial")) == []
+    assert list(root.iter("Hangup"))
+    assert MEMBER not in ET.tostring(root, encoding="unicode")
+
+
+def test_a_closed_or_unknown_case_is_not_bridged(poster: TwilioPoster, case_id: int) -> None:
+    with session_scope() as session:
+        row = session.get(SupportCase, case_id)
+        assert row is not None
+        row.status = "closed"
+    for target in (case_id, case_id + 1000):
+        root = answered(poster, f"/twilio/voice/outbound/bridge/{target}", RESPONDER)
+        assert list(root.iter("Dial")) == []
+        says = ["".join(say.itertext()) for say in root.iter("Say")]
+        assert says == [f"Case {target} is closed. Goodbye."]
+
+
+def test_the_alert_call_reads_the_case_and_level_twice(poster: TwilioPoster, case_id: int) -> None:
+    with session_scope() as session:
+        row = session.get(SupportCase, case_id)
+        assert row is not None
+        row.status, row.acked_by_id = "open", None
+    root = answered(poster, f"/twilio/voice/outbound/alert/{case_id}", OTHER)
+    says = ["".join(say.itertext()) for say in root.iter("Say")]
+    assert len(says) == 2
+    assert says[0] == says[1]
+    assert f"Crisis case {case_id}, level imminent" in says[0]
+    assert MEMBER[2:] not in ET.tostring(root, encoding="unicode")
