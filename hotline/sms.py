@@ -1,21 +1,34 @@
-"""Inbound SMS: record it once, decide the reply with the flow, render TwiML."""
+"""Inbound SMS: crisis first, then record the text once, look up, decide, apply, render TwiML."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
+import phonenumbers
+from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
 from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
+from hotline import finder, subscriptions
+from hotline.cases import open_support_case
 from hotline.catalogs import catalog
-from hotline.contacts import get_or_create_contact
+from hotline.contacts import get_contact_by_phone, get_or_create_contact, opt_in, opt_out
+from hotline.conversations import load_conversation, save_conversation
+from hotline.crisis_resources import crisis_resources
 from hotline.db import session_scope
+from hotline.flows import sms as flow
+from hotline.flows.crisis_reply import crisis_reply
+from hotline.flows.keywords import Command, Kind, looks_spanish, parse
 from hotline.logs import log
-from hotline.models import InboundMessage
-from hotline.phones import PhoneError, normalise, vault_for
+from hotline.models import Contact, InboundMessage, Meeting, Priority, SupportCase, utcnow
+from hotline.outbox import queue_call
+from hotline.phones import PhoneError, country_of, normalise, vault_for
+from hotline.queues import get_redis
 from hotline.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -32,6 +45,8 @@ class InboundSms:
     sender: str
     to: str
     body: str
+    # Set by Twilio's Advanced Opt-Out: "STOP", "START" or "HELP".
+    opt_out_type: str | None = None
 
     @classmethod
     def from_form(cls, form: FormData, region: str = "US") -> InboundSms:
@@ -43,7 +58,8 @@ class InboundSms:
         except PhoneError as exc:
             raise BadWebhook("From is not a phone number") from exc
         body = str(form.get("Body") or "")[:MAX_BODY_CHARS]
-        return cls(sid, e164, str(form.get("To") or ""), body)
+        opt_out_type = str(form.get("OptOutType") or "") or None
+        return cls(sid, e164, str(form.get("To") or ""), body, opt_out_type)
 
 
 def render_reply(*texts: str) -> str:
@@ -56,27 +72,339 @@ def render_reply(*texts: str) -> str:
 
 
 def handle_sms(settings: Settings, message: InboundSms) -> str:
-    """Record an inbound text once and return the TwiML reply (the same one on a retry)."""
-    vault = vault_for(settings.secret_key)
+    """Answer one inbound text with TwiML: the crisis reply first, else the member flow."""
+    if flow.is_crisis_text(message.body):
+        return _answer_crisis(settings, message, level="crisis")
     with session_scope() as session:
-        stored = session.scalars(
-            select(InboundMessage).where(InboundMessage.message_sid == message.message_sid)
-        ).first()
+        stored = _stored_reply(session, message.message_sid)
         if stored is not None:
-            log(logger, "sms_duplicate", message_sid=message.message_sid)
-            return stored.reply_twiml or render_reply()
-        contact = get_or_create_contact(session=session, vault=vault, e164=message.sender)
-        twiml = render_reply(catalog(contact.language).t("sms.menu"))
-        inbound = InboundMessage(
+            return stored
+        contact, new = _contact(session, settings, message.sender)
+        redis = get_redis()
+        decision = _decide(session, redis, settings, message, contact, new=new)
+        for effect in decision.effects:
+            _apply(effect, session=session, redis=redis, settings=settings, contact=contact)
+        twiml = render_reply(*decision.replies)
+        _record(session, message, contact.id, twiml)
+        log(logger, "sms_received", message_sid=message.message_sid, contact_id=contact.id)
+    return twiml
+
+
+# Crisis -------------------------------------------------------------------------------------
+
+
+def _answer_crisis(settings: Settings, message: InboundSms, *, level: str) -> str:
+    """Build the crisis reply from memory first, so it goes out even with the DB and Redis down."""
+    language = "es" if looks_spanish(message.body) else settings.default_language
+    country = country_of(message.sender) or settings.default_country
+    twiml = render_reply(_crisis_text(language, country, escalated=False))
+    try:
+        twiml = _record_crisis(settings, message, level=level, language=language)
+    except Exception as exc:
+        log(
+            logger,
+            "crisis_record_failed",
+            logging.ERROR,
+            message_sid=message.message_sid,
+            error=type(exc).__name__,
+        )
+    return twiml
+
+
+def _crisis_text(language: str, country: str, *, escalated: bool) -> str:
+    """The resource for the number's country and language; the catalog's if that file fails."""
+    try:
+        resources = crisis_resources()
+    except Exception as exc:
+        log(logger, "crisis_resources_failed", logging.ERROR, error=type(exc).__name__)
+        return flow.crisis_reply(catalog(language), escalated=escalated)
+    return crisis_reply(language=language, country=country, oncall=escalated, resources=resources)
+
+
+def _record_crisis(settings: Settings, message: InboundSms, *, level: str, language: str) -> str:
+    with session_scope() as session:
+        stored = _stored_reply(session, message.message_sid)
+        if stored is not None:
+            return stored
+        contact, _ = _contact(session, settings, message.sender, language=language)
+        case = open_support_case(
+            session=session, contact_id=contact.id, kind="crisis", level=level, source="sms"
+        )
+        twiml = render_reply(_crisis_text(contact.language, contact.country, escalated=True))
+        _record(session, message, contact.id, twiml, crisis_level=level)
+        log(
+            logger,
+            "sms_crisis",
             message_sid=message.message_sid,
             contact_id=contact.id,
-            body=message.body,
-            reply_twiml=twiml,
+            case_id=case.id,
+            crisis_level=level,
         )
-        try:
-            with session.begin_nested():
-                session.add(inbound)
-        except IntegrityError:
-            log(logger, "sms_duplicate_race", message_sid=message.message_sid)
-        log(logger, "sms_received", message_sid=message.message_sid, contact_id=contact.id)
-        return twiml
+    return twiml
+
+
+# Recording ----------------------------------------------------------------------------------
+
+
+def _stored_reply(session: Session, message_sid: str) -> str | None:
+    """Return the reply already given to this MessageSid (Twilio retries), if any."""
+    stored = session.scalars(
+        select(InboundMessage).where(InboundMessage.message_sid == message_sid)
+    ).first()
+    if stored is None:
+        return None
+    log(logger, "sms_duplicate", message_sid=message_sid)
+    return stored.reply_twiml or render_reply()
+
+
+def _contact(
+    session: Session, settings: Settings, e164: str, *, language: str | None = None
+) -> tuple[Contact, bool]:
+    vault = vault_for(settings.secret_key)
+    found = get_contact_by_phone(session=session, vault=vault, e164=e164)
+    if found is not None:
+        return found, False
+    language = language or settings.default_language
+    return get_or_create_contact(session=session, vault=vault, e164=e164, language=language), True
+
+
+def _record(
+    session: Session, message: InboundSms, contact_id: int, twiml: str, crisis_level: str = "none"
+) -> None:
+    inbound = InboundMessage(
+        message_sid=message.message_sid,
+        contact_id=contact_id,
+        body=message.body,
+        reply_twiml=twiml,
+        crisis_level=crisis_level,
+    )
+    try:
+        with session.begin_nested():
+            session.add(inbound)
+    except IntegrityError:
+        log(logger, "sms_duplicate_race", message_sid=message.message_sid)
+
+
+# Deciding -----------------------------------------------------------------------------------
+
+
+def _decide(
+    session: Session,
+    redis: Redis,
+    settings: Settings,
+    message: InboundSms,
+    contact: Contact,
+    *,
+    new: bool,
+) -> flow.Decision:
+    command = parse(message.body, opt_out_type=message.opt_out_type)
+    facts = flow.ContactFacts(contact.language, contact.opted_out_at is not None, new=new)
+    conversation = load_conversation(redis=redis, phone_hash=contact.phone_hash)
+    lookup = flow.Lookup()
+    if not facts.opted_out:
+        lookup = _look_up(session, settings, command, conversation, contact, message.to)
+    return flow.decide(
+        command,
+        contact=facts,
+        conversation=conversation,
+        lookup=lookup,
+        texts=catalog,
+        rules=line_rules(settings),
+    )
+
+
+def line_rules(settings: Settings) -> flow.LineRules:
+    return flow.LineRules(
+        page_size=settings.find_page_size,
+        radius_miles=settings.find_radius_miles,
+        lead_minutes=settings.reminder_lead_minutes,
+        languages=settings.languages,
+    )
+
+
+def _look_up(
+    session: Session,
+    settings: Settings,
+    command: Command,
+    conversation: flow.Conversation,
+    contact: Contact,
+    line_number: str,
+) -> flow.Lookup:
+    """Fetch what the command needs to be answered, and nothing else."""
+    now = utcnow()
+    if command.kind is Kind.FIND:
+        return flow.Lookup(find=_search(session, settings, _find_query(command), now))
+    if command.kind is Kind.MORE:
+        return flow.Lookup(find=_search(session, settings, conversation.find, now))
+    if command.kind is Kind.MY:
+        meetings = subscriptions.list_subscribed_meetings(session=session, contact_id=contact.id)
+        views = tuple(_view(session, meeting, now) for meeting in meetings)
+        return flow.Lookup(subscriptions=views)
+    if command.kind is Kind.TALK:
+        return flow.Lookup(talk_open=_talk_open(session, contact.id))
+    if command.code is not None:
+        return _meeting_lookup(session, command.code, contact.id, line_number, now)
+    return flow.Lookup()
+
+
+def _meeting_lookup(
+    session: Session, code: str, contact_id: int, line_number: str, now: dt.datetime
+) -> flow.Lookup:
+    meeting = session.scalars(
+        select(Meeting)
+        .where(Meeting.code == code, Meeting.active.is_(True))
+        .options(selectinload(Meeting.group))
+    ).first()
+    if meeting is None:
+        return flow.Lookup()
+    subscribed = subscriptions.get_active_subscription(
+        session=session, contact_id=contact_id, meeting_id=meeting.id
+    )
+    return flow.Lookup(
+        meeting=_view(session, meeting, now),
+        subscribed=subscribed is not None,
+        line_number=_readable(line_number),
+    )
+
+
+def _find_query(command: Command) -> flow.FindCursor | flow.FindResults:
+    """Turn FIND's words into a place and a topic, or say what was not understood."""
+    if command.zip_code is not None:
+        place = finder.place_for_zip(command.zip_code)
+        if place is None:
+            return flow.FindResults(None, problem="unknown_zip", problem_value=command.zip_code)
+        return _cursor(place, " ".join(command.words))
+    if not command.words:
+        return flow.FindResults(None, problem="no_place")
+    place, topic = finder.place_for_city(command.words, command.state)
+    if place is not None:
+        return _cursor(place, " ".join([topic, *command.tail]).strip())
+    if command.state is not None:
+        typed = " ".join([*command.words, command.state, *command.tail])
+        return flow.FindResults(None, problem="unknown_city", problem_value=typed)
+    if finder.names_a_city(command.words):
+        return flow.FindResults(None, problem="need_state", problem_value=" ".join(command.words))
+    # No place named: a topic alone ("FIND anxiety") searches the phone meetings.
+    return flow.FindCursor(None, None, None, None, topic=" ".join(command.words))
+
+
+def _cursor(place: finder.Place, topic: str) -> flow.FindCursor:
+    return flow.FindCursor(
+        place.label, place.latitude, place.longitude, place.time_zone, topic=topic or None
+    )
+
+
+def _search(
+    session: Session,
+    settings: Settings,
+    query: flow.FindCursor | flow.FindResults | None,
+    now: dt.datetime,
+) -> flow.FindResults:
+    if query is None:
+        return flow.FindResults(None, problem="no_search")
+    if isinstance(query, flow.FindResults):
+        return query
+    origin = None if query.latitude is None else (query.latitude, query.longitude or 0.0)
+    found = finder.find_nearest_meetings(
+        session=session,
+        origin=origin,
+        topic=query.topic,
+        limit=settings.find_page_size + 1,  # one more tells whether MORE has anything
+        offset=query.offset,
+        radius_miles=settings.find_radius_miles,
+        now=now,
+    )
+    views = tuple(_view(session, f.meeting, now, f.distance_miles, f.next_start) for f in found)
+    return flow.FindResults(query, views)
+
+
+def _view(
+    session: Session,
+    meeting: Meeting,
+    now: dt.datetime,
+    distance: float | None = None,
+    next_start: dt.datetime | None = None,
+) -> flow.MeetingView:
+    if next_start is None:
+        next_start = finder.next_start(session=session, meeting=meeting, now=now)
+    external = meeting.format == "external_bridge"
+    return flow.MeetingView(
+        id=meeting.id,
+        code=meeting.code,
+        name=meeting.name,
+        format=meeting.format,
+        next_start=next_start,
+        time_zone=meeting.time_zone,
+        distance_miles=distance,
+        address=", ".join(part for part in (meeting.address, meeting.city) if part),
+        dial_in=_readable(meeting.conference_phone or "") if external else None,
+        dial_digits=meeting.conference_digits if external else None,
+        notes=meeting.notes,
+        has_pin=bool(meeting.member_pin),
+        lead_minutes=tuple(meeting.group.reminder_lead_minutes or ()),
+    )
+
+
+def _readable(e164: str) -> str:
+    """Format a number the way a member dials it at home: "(415) 555-0100"."""
+    try:
+        parsed = phonenumbers.parse(e164, "US")
+    except phonenumbers.NumberParseException:
+        return e164
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
+
+
+def _talk_open(session: Session, contact_id: int) -> bool:
+    statement = select(SupportCase.id).where(
+        SupportCase.contact_id == contact_id,
+        SupportCase.kind == "talk",
+        SupportCase.status == "open",
+    )
+    return session.scalars(statement).first() is not None
+
+
+# Applying effects ---------------------------------------------------------------------------
+
+
+def _apply(
+    effect: flow.Effect, *, session: Session, redis: Redis, settings: Settings, contact: Contact
+) -> None:
+    match effect:
+        case flow.OptOut():
+            opt_out(contact=contact)
+            log(logger, "sms_opted_out", contact_id=contact.id)
+        case flow.OptIn():
+            opt_in(contact=contact)
+            log(logger, "sms_opted_in", contact_id=contact.id)
+        case flow.SetLanguage(language):
+            contact.language = language
+        case flow.Subscribe(meeting_id):
+            subscriptions.subscribe(session=session, contact_id=contact.id, meeting_id=meeting_id)
+        case flow.Unsubscribe(meeting_id):
+            subscriptions.end_subscription(
+                session=session, contact_id=contact.id, meeting_id=meeting_id
+            )
+        case flow.QueueJoinCall(meeting_id):
+            _queue_join_call(session, contact.id, meeting_id)
+        case flow.OpenTalkCase():
+            open_support_case(
+                session=session, contact_id=contact.id, kind="talk", level="talk", source="sms"
+            )
+        case flow.SaveConversation(conversation):
+            save_conversation(
+                redis=redis,
+                phone_hash=contact.phone_hash,
+                conversation=conversation,
+                ttl_seconds=settings.cursor_ttl_seconds,
+            )
+
+
+def _queue_join_call(session: Session, contact_id: int, meeting_id: int) -> None:
+    row = queue_call(
+        session=session,
+        contact_id=contact_id,
+        call_path=f"outbound/join/{meeting_id}",
+        purpose="join",
+        priority=Priority.URGENT,
+    )
+    log(logger, "sms_join_call_queued", contact_id=contact_id, outbox_id=row.id)

@@ -1,0 +1,265 @@
+"""Read a member's text as a command: forgiving of case, accents, punctuation and typos."""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+class Kind(enum.StrEnum):
+    HELP = "help"
+    MENU = "menu"
+    FIND = "find"
+    MORE = "more"
+    INFO = "info"
+    REMIND = "remind"
+    MY = "my"
+    LEAVE = "leave"
+    CALL = "call"
+    TALK = "talk"
+    LANGUAGE = "language"
+    STOP = "stop"
+    START = "start"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Command:
+    kind: Kind
+    code: str | None = None  # a meeting code (INFO, REMIND, LEAVE, CALL)
+    zip_code: str | None = None  # FIND by ZIP
+    words: tuple[str, ...] = ()  # FIND: words other than the ZIP (city and/or topic)
+    state: str | None = None  # FIND: a two-letter state after a city ("oakland ca")
+    tail: tuple[str, ...] = ()  # FIND: words after the state, a topic ("oakland ca anxiety")
+    language: str | None = None  # LANGUAGE: "en" or "es"
+    spanish: bool = False  # the member used a Spanish keyword
+
+
+# Twilio's own opt-out and opt-in words: matched exactly, never by guessing at a typo.
+OPT_OUT_WORDS = frozenset(
+    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
+)
+# These mean "stop" even with more words after them ("stop texting me"); "end" or "quit" do not.
+_CLEAR_OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "optout"})
+OPT_IN_WORDS = frozenset({"start", "unstop", "yes"})
+
+# keyword -> (kind, is Spanish)
+_KEYWORDS: dict[str, tuple[Kind, bool]] = {
+    "help": (Kind.HELP, False),
+    "ayuda": (Kind.HELP, True),
+    "info": (Kind.INFO, False),
+    "informacion": (Kind.INFO, True),
+    "menu": (Kind.MENU, False),
+    "hi": (Kind.MENU, False),
+    "hello": (Kind.MENU, False),
+    "hola": (Kind.MENU, True),
+    "find": (Kind.FIND, False),
+    "search": (Kind.FIND, False),
+    "buscar": (Kind.FIND, True),
+    "busca": (Kind.FIND, True),
+    "more": (Kind.MORE, False),
+    "next": (Kind.MORE, False),
+    "mas": (Kind.MORE, True),
+    "remind": (Kind.REMIND, False),
+    "reminder": (Kind.REMIND, False),
+    "reminders": (Kind.REMIND, False),
+    "recordar": (Kind.REMIND, True),
+    "recuerdame": (Kind.REMIND, True),
+    "my": (Kind.MY, False),
+    "list": (Kind.MY, False),
+    "mis": (Kind.MY, True),
+    "lista": (Kind.MY, True),
+    "leave": (Kind.LEAVE, False),
+    "salir": (Kind.LEAVE, True),
+    "dejar": (Kind.LEAVE, True),
+    "call": (Kind.CALL, False),
+    "llamar": (Kind.CALL, True),
+    "llamame": (Kind.CALL, True),
+    "talk": (Kind.TALK, False),
+    "hablar": (Kind.TALK, True),
+    "en": (Kind.LANGUAGE, False),
+    "english": (Kind.LANGUAGE, False),
+    "ingles": (Kind.LANGUAGE, True),
+    "es": (Kind.LANGUAGE, True),
+    "espanol": (Kind.LANGUAGE, True),
+    "spanish": (Kind.LANGUAGE, False),
+}
+_LANGUAGE_OF = {
+    "en": "en",
+    "english": "en",
+    "ingles": "en",
+    "es": "es",
+    "espanol": "es",
+    "spanish": "es",
+}
+# Short words are matched exactly: one typo away from "my" or "en" is too many real words.
+_TYPO_MIN_LENGTH = 4
+_TYPO_KEYWORDS = tuple(word for word in _KEYWORDS if len(word) >= _TYPO_MIN_LENGTH)
+# Words people put around a command that carry no meaning for it.
+_FILLER = frozenset(
+    {
+        "a", "al", "an", "and", "around", "at", "de", "del", "el", "en", "for", "group",
+        "groups", "grupo", "grupos", "in", "la", "las", "los", "me", "meeting", "meetings",
+        "near", "cerca", "of", "please", "por", "favor", "pls", "the", "to", "un", "una",
+        "zip", "code", "codigo", "postal", "number", "numero",
+    }
+)  # fmt: skip
+_STATES = frozenset(
+    {
+        "al", "ak", "az", "ar", "ca", "co", "ct", "de", "dc", "fl", "ga", "hi", "id", "il",
+        "in", "ia", "ks", "ky", "la", "me", "md", "ma", "mi", "mn", "ms", "mo", "mt", "ne",
+        "nv", "nh", "nj", "nm", "ny", "nc", "nd", "oh", "ok", "or", "pa", "ri", "sc", "sd",
+        "tn", "tx", "ut", "vt", "va", "wa", "wv", "wi", "wy", "pr", "vi", "gu",
+    }
+)  # fmt: skip
+_ZIP = re.compile(r"^\d{5}$")
+_CODE = re.compile(r"^\d{3,12}$")
+
+
+def parse(body: str, *, opt_out_type: str | None = None) -> Command:
+    """Return the command a text asks for; anything unclear is UNKNOWN (the menu)."""
+    forced = _from_opt_out_type(opt_out_type)
+    if forced is not None:
+        return forced
+    tokens = tokenize(body)
+    if not tokens:
+        return Command(Kind.UNKNOWN)
+    compliance = _compliance(tokens)
+    if compliance is not None:
+        return compliance
+    if len(tokens) == 1 and _ZIP.match(tokens[0]):
+        return Command(Kind.FIND, zip_code=tokens[0])
+    if len(tokens) == 1 and _CODE.match(tokens[0]):
+        return Command(Kind.INFO, code=tokens[0])
+    return _keyword_command(tokens)
+
+
+def tokenize(body: str) -> list[str]:
+    """Lowercase, drop accents and punctuation, and split letters from digits ("info#4821")."""
+    text = fold_accents(body).lower()
+    text = re.sub(r"\b(\d{5})-\d{4}\b", r"\1", text)  # ZIP+4
+    text = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text)
+    return re.findall(r"[a-z]+|\d+", text)
+
+
+def fold_accents(text: str) -> str:
+    """Return text without combining accents: "MÁS" -> "MAS", "español" -> "espanol"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _from_opt_out_type(opt_out_type: str | None) -> Command | None:
+    """Twilio's Advanced Opt-Out has already classified the text: trust it."""
+    kind = {"STOP": Kind.STOP, "START": Kind.START, "HELP": Kind.HELP}.get(
+        (opt_out_type or "").strip().upper()
+    )
+    return Command(kind) if kind is not None else None
+
+
+def _compliance(tokens: list[str]) -> Command | None:
+    first = tokens[0]
+    if len(tokens) == 1 and first in OPT_OUT_WORDS:
+        return Command(Kind.STOP)
+    if first in _CLEAR_OPT_OUT or tokens[:2] == ["opt", "out"]:
+        return Command(Kind.STOP)
+    if len(tokens) == 1 and first in OPT_IN_WORDS:
+        return Command(Kind.START)
+    if first == "unstop" or tokens[:2] == ["opt", "in"]:
+        return Command(Kind.START)
+    if first == "cancel" and len(tokens) == 2 and _CODE.match(tokens[1]):
+        # "CANCEL 4821" from a member means the reminders for that meeting, not everything.
+        return Command(Kind.LEAVE, code=tokens[1])
+    return None
+
+
+def _keyword_command(tokens: list[str]) -> Command:
+    for position, token in enumerate(tokens[:3]):
+        keyword = _keyword(token)
+        if keyword is None:
+            continue
+        # A keyword further in only counts after filler ("hi, find 94110", "please info 4821").
+        if position and not all(t in _FILLER for t in tokens[:position]):
+            break
+        return _command(keyword, tokens[position + 1 :])
+    return Command(Kind.UNKNOWN)
+
+
+def _keyword(token: str) -> str | None:
+    if token in _KEYWORDS:
+        return token
+    if len(token) < _TYPO_MIN_LENGTH:
+        return None
+    close = [word for word in _TYPO_KEYWORDS if _one_edit_apart(token, word)]
+    return close[0] if len(close) == 1 else None
+
+
+def _command(keyword: str, rest: list[str]) -> Command:
+    kind, spanish = _KEYWORDS[keyword]
+    code = next((token for token in rest if _CODE.match(token)), None)
+    if kind is Kind.MENU and rest:
+        # "hi, find 94110": the greeting was only a greeting.
+        inner = _keyword_command(rest)
+        if inner.kind is not Kind.UNKNOWN:
+            return inner
+    if kind is Kind.INFO:
+        return Command(Kind.INFO, code=code, spanish=spanish) if code else Command(Kind.HELP)
+    if kind in (Kind.REMIND, Kind.LEAVE, Kind.CALL):
+        return Command(kind, code=code, spanish=spanish)
+    if kind is Kind.FIND:
+        return _find(rest, spanish)
+    if kind is Kind.LANGUAGE:
+        return Command(kind, language=_LANGUAGE_OF[keyword], spanish=spanish)
+    return Command(kind, spanish=spanish)
+
+
+def _find(rest: list[str], spanish: bool) -> Command:
+    zip_code = next((token for token in rest if _ZIP.match(token)), None)
+    words = [token for token in rest if token != zip_code and token not in _FILLER]
+    if zip_code is None:
+        at = max((i for i, word in enumerate(words) if i and word in _STATES), default=None)
+        if at is not None:
+            return Command(
+                Kind.FIND,
+                words=tuple(words[:at]),
+                state=words[at].upper(),
+                tail=tuple(words[at + 1 :]),
+                spanish=spanish,
+            )
+    return Command(Kind.FIND, zip_code=zip_code, words=tuple(words), spanish=spanish)
+
+
+def _one_edit_apart(typed: str, word: str) -> bool:
+    """True when one insertion, deletion, substitution or swap of neighbours turns typed to word."""
+    if abs(len(typed) - len(word)) > 1 or typed == word:
+        return False
+    if len(typed) == len(word):
+        diffs = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+        if len(diffs) == 1:
+            return True
+        first = diffs[0]
+        return (
+            diffs == [first, first + 1]
+            and typed[first] == word[first + 1]
+            and (typed[first + 1] == word[first])
+        )
+    short, long = sorted((typed, word), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+_SPANISH_WORDS = frozenset(
+    {
+        "quiero", "morir", "estoy", "ayuda", "ayudame", "vida", "matarme", "suicidarme",
+        "suicidio", "tengo", "puedo", "hola", "gracias", "necesito", "sola", "solo", "nadie",
+        "nada", "porque", "para", "favor", "buscar", "hablar", "yo", "muerto", "muerta",
+        "quitarme", "mas", "grupo", "donde", "como", "esta", "soy", "mucho", "siento",
+    }
+)  # fmt: skip
+
+
+def looks_spanish(body: str) -> bool:
+    """Guess whether a text is Spanish, to answer a first-time texter in their language."""
+    tokens = tokenize(body)
+    hits = sum(token in _SPANISH_WORDS for token in tokens)
+    return hits > 0 and hits * 4 >= len(tokens)

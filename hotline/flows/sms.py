@@ -1,0 +1,453 @@
+"""The member SMS line: a parsed command and what the runner looked up become replies + effects.
+
+Pure: no database, no Redis. The runner (hotline/sms.py) looks up what a command needs
+(`Lookup`), calls `decide`, then applies the effects and renders the replies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo
+
+from hotline.flows.catalog import Catalog
+from hotline.flows.keywords import Command, Kind, fold_accents, tokenize
+from hotline.flows.schedule import local_label
+from hotline.flows.segments import count_segments, is_gsm7
+
+PHONE_FORMATS = frozenset({"phone_bridge", "external_bridge"})
+MAX_FIND_SEGMENTS = 2
+_NAME_CHARS = 24
+_CURLY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """What a reply may say about one meeting, looked up by the runner."""
+
+    id: int
+    code: str
+    name: str
+    format: str
+    next_start: dt.datetime  # aware UTC
+    time_zone: str
+    distance_miles: float | None = None
+    address: str = ""
+    dial_in: str | None = None  # an external bridge's number, formatted for reading
+    dial_digits: str | None = None
+    notes: str = ""
+    has_pin: bool = False
+    lead_minutes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class FindCursor:
+    """A search the member can page through with MORE; `offset` is the next page's start."""
+
+    place: str | None
+    latitude: float | None
+    longitude: float | None
+    time_zone: str | None
+    topic: str | None
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class Conversation:
+    find: FindCursor | None = None
+
+
+@dataclass(frozen=True)
+class ContactFacts:
+    language: str
+    opted_out: bool
+    new: bool = False
+
+
+@dataclass(frozen=True)
+class FindResults:
+    """One page of a search (one meeting more than a page when there is a next page)."""
+
+    query: FindCursor | None
+    meetings: tuple[MeetingView, ...] = ()
+    # Why there is no search: "unknown_zip", "unknown_city", "no_place", "no_search".
+    problem: str | None = None
+    problem_value: str = ""
+
+
+@dataclass(frozen=True)
+class Lookup:
+    find: FindResults | None = None
+    meeting: MeetingView | None = None
+    subscribed: bool = False
+    subscriptions: tuple[MeetingView, ...] = ()
+    talk_open: bool = False
+    line_number: str = ""
+
+
+@dataclass(frozen=True)
+class OptOut:
+    pass
+
+
+@dataclass(frozen=True)
+class OptIn:
+    pass
+
+
+@dataclass(frozen=True)
+class SetLanguage:
+    language: str
+
+
+@dataclass(frozen=True)
+class Subscribe:
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class QueueJoinCall:
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class OpenTalkCase:
+    pass
+
+
+@dataclass(frozen=True)
+class SaveConversation:
+    conversation: Conversation
+
+
+Effect = (
+    OptOut
+    | OptIn
+    | SetLanguage
+    | Subscribe
+    | Unsubscribe
+    | QueueJoinCall
+    | OpenTalkCase
+    | SaveConversation
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    replies: tuple[str, ...] = ()
+    effects: tuple[Effect, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class LineRules:
+    """The few line settings a decision needs."""
+
+    page_size: int = 3
+    radius_miles: float = 50.0
+    lead_minutes: tuple[int, ...] = (1440, 60)
+    languages: tuple[str, ...] = ("en", "es")
+
+
+Texts = Callable[[str], Catalog]
+
+
+def reply_language(command: Command, contact: ContactFacts) -> str:
+    """A first text with a Spanish keyword is answered (and remembered) in Spanish."""
+    if contact.new and command.spanish:
+        return "es"
+    return contact.language
+
+
+def decide(
+    command: Command,
+    *,
+    contact: ContactFacts,
+    conversation: Conversation,
+    lookup: Lookup,
+    texts: Texts,
+    rules: LineRules,
+) -> Decision:
+    """Return the replies and effects for one (non-crisis) text."""
+    if contact.opted_out:
+        return _opted_out(command, texts(contact.language))
+    language = reply_language(command, contact)
+    decision = _answer(command, conversation, lookup, texts(language), rules, texts)
+    if language != contact.language and command.kind is not Kind.LANGUAGE:
+        return replace(decision, effects=(SetLanguage(language), *decision.effects))
+    return decision
+
+
+def crisis_reply(texts: Catalog, *, escalated: bool) -> str:
+    """Return the crisis text; it promises a call back only when a case was really opened."""
+    return texts.t("sms.crisis") + (texts.t("sms.crisis_oncall") if escalated else "")
+
+
+def _opted_out(command: Command, texts: Catalog) -> Decision:
+    if command.kind is Kind.START:
+        return Decision((texts.t("sms.started"),), (OptIn(),))
+    if command.kind is Kind.STOP:
+        return Decision((texts.t("sms.stopped"),))
+    return Decision()
+
+
+def _answer(
+    command: Command,
+    conversation: Conversation,
+    lookup: Lookup,
+    texts: Catalog,
+    rules: LineRules,
+    all_texts: Texts,
+) -> Decision:
+    kind = command.kind
+    if kind is Kind.STOP:
+        return Decision((texts.t("sms.stopped"),), (OptOut(),))
+    if kind is Kind.HELP:
+        return Decision((texts.t("sms.help"),))
+    if kind in (Kind.FIND, Kind.MORE):
+        return _find(lookup.find, texts, rules)
+    if kind in (Kind.INFO, Kind.REMIND, Kind.LEAVE, Kind.CALL) and command.code is None:
+        return Decision((texts.t(f"sms.{kind.value}.ask_code"),))
+    if kind is Kind.INFO:
+        return _info(command, lookup, texts)
+    if kind is Kind.REMIND:
+        return _remind(command, lookup, texts, rules)
+    if kind is Kind.LEAVE:
+        return _leave(command, lookup, texts)
+    if kind is Kind.MY:
+        return Decision((_my(lookup.subscriptions, texts),))
+    if kind is Kind.CALL:
+        return _call(command, lookup, texts)
+    if kind is Kind.TALK:
+        effects: tuple[Effect, ...] = () if lookup.talk_open else (OpenTalkCase(),)
+        return Decision((texts.t("sms.talk.queued"),), effects)
+    if kind is Kind.LANGUAGE and command.language in rules.languages:
+        chosen = all_texts(command.language)
+        return Decision((chosen.t("sms.language.set"),), (SetLanguage(command.language),))
+    return Decision((texts.t("sms.menu"),))
+
+
+# Find ---------------------------------------------------------------------------------------
+
+
+def _find(found: FindResults | None, texts: Catalog, rules: LineRules) -> Decision:
+    if found is None or found.query is None:
+        problem = found.problem if found and found.problem else "no_place"
+        value = found.problem_value if found else ""
+        return Decision((texts.t(f"sms.find.{problem}", value=value),))
+    query, page = found.query, found.meetings[: rules.page_size]
+    if not page:
+        key = "none_topic" if query.topic else "none"
+        key = "no_more" if query.offset else key
+        return Decision((texts.t(f"sms.find.{key}", topic=query.topic or ""),))
+    has_more = len(found.meetings) > rules.page_size
+    header = _find_header(query, page, texts, rules)
+    lines = [_find_line(meeting, query, texts) for meeting in page]
+    footer_key = "sms.find.footer_more" if has_more else "sms.find.footer"
+    text = "\n".join([header, *lines, texts.t(footer_key, code=page[0].code)])
+    following = replace(query, offset=query.offset + len(page))
+    return Decision((text,), (SaveConversation(Conversation(find=following)),))
+
+
+def _find_header(
+    query: FindCursor, page: Sequence[MeetingView], texts: Catalog, rules: LineRules
+) -> str:
+    if query.offset:
+        return texts.t("sms.find.more_header")
+    if query.place is None:
+        return texts.t("sms.find.phone_header")
+    if page[0].distance_miles is None:
+        radius = f"{rules.radius_miles:g}"
+        return texts.t("sms.find.nothing_near", radius=radius, place=query.place)
+    return texts.t("sms.find.near_header", place=query.place)
+
+
+def _find_line(meeting: MeetingView, query: FindCursor, texts: Catalog) -> str:
+    if meeting.distance_miles is None:
+        where = texts.t("sms.find.by_phone")
+    else:
+        where = texts.t("sms.find.miles", miles=_miles(meeting.distance_miles))
+    when = when_label(meeting, texts.language, viewer_zone=query.time_zone)
+    name = shorten(meeting.name, _NAME_CHARS)
+    return texts.t("sms.find.line", code=meeting.code, when=when, name=name, where=where)
+
+
+def _miles(distance: float) -> str:
+    return f"{distance:.1f}" if distance < 10 else f"{distance:.0f}"
+
+
+def when_label(meeting: MeetingView, language: str, *, viewer_zone: str | None) -> str:
+    """Day and time in the meeting's zone, naming the zone when the reader may be elsewhere."""
+    label = local_label(meeting.next_start, meeting.time_zone, language)
+    if viewer_zone is not None and _same_offset(meeting, viewer_zone):
+        return label
+    return f"{label} {meeting.next_start.astimezone(ZoneInfo(meeting.time_zone)):%Z}"
+
+
+def _same_offset(meeting: MeetingView, viewer_zone: str) -> bool:
+    when = meeting.next_start
+    return (
+        when.astimezone(ZoneInfo(viewer_zone)).utcoffset()
+        == when.astimezone(ZoneInfo(meeting.time_zone)).utcoffset()
+    )
+
+
+# Details and reminders ----------------------------------------------------------------------
+
+
+def _unknown(command: Command, texts: Catalog) -> Decision:
+    return Decision((texts.t("sms.unknown_code", code=command.code),))
+
+
+def _info(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
+    meeting = lookup.meeting
+    if meeting is None:
+        return _unknown(command, texts)
+    head = texts.t(
+        "sms.info.head",
+        code=meeting.code,
+        name=gsm_safe(meeting.name),
+        when=when_label(meeting, texts.language, viewer_zone=None),
+    )
+    text = head + _how_to_join(meeting, lookup.line_number, texts)
+    notes = gsm_safe(meeting.notes).strip()
+    if notes:
+        text = _fit(text, " " + notes, MAX_FIND_SEGMENTS)
+    return Decision((text,))
+
+
+def _how_to_join(meeting: MeetingView, line_number: str, texts: Catalog) -> str:
+    pin = texts.t("sms.info.pin") if meeting.has_pin else ""
+    if meeting.format == "phone_bridge":
+        return texts.t("sms.info.hosted", line=line_number, code=meeting.code) + pin
+    if meeting.format == "external_bridge" and meeting.dial_in:
+        digits = (
+            texts.t("sms.info.digits", digits=meeting.dial_digits) if meeting.dial_digits else ""
+        )
+        return texts.t("sms.info.external", phone=meeting.dial_in, digits=digits)
+    if meeting.address:
+        return texts.t("sms.info.address", address=gsm_safe(meeting.address))
+    return ""
+
+
+def _remind(command: Command, lookup: Lookup, texts: Catalog, rules: LineRules) -> Decision:
+    meeting = lookup.meeting
+    if meeting is None:
+        return _unknown(command, texts)
+    leads = lead_phrase(meeting.lead_minutes or rules.lead_minutes, texts)
+    text = texts.t(
+        "sms.remind.on", code=meeting.code, name=shorten(meeting.name, _NAME_CHARS), leads=leads
+    )
+    effects: tuple[Effect, ...] = () if lookup.subscribed else (Subscribe(meeting.id),)
+    return Decision((text,), effects)
+
+
+def _leave(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
+    meeting = lookup.meeting
+    if meeting is None or not lookup.subscribed:
+        return Decision((texts.t("sms.leave.none", code=command.code),))
+    return Decision((texts.t("sms.leave.done", code=meeting.code),), (Unsubscribe(meeting.id),))
+
+
+def _my(subscriptions: Sequence[MeetingView], texts: Catalog) -> str:
+    if not subscriptions:
+        return texts.t("sms.my.none")
+    text = texts.t("sms.my.header")
+    for meeting in subscriptions:
+        line = texts.t(
+            "sms.my.line",
+            code=meeting.code,
+            name=shorten(meeting.name, _NAME_CHARS),
+            when=when_label(meeting, texts.language, viewer_zone=None),
+        )
+        longer = f"{text}\n{line}"
+        if count_segments(longer + "\n" + texts.t("sms.my.footer")).segments > MAX_FIND_SEGMENTS:
+            break
+        text = longer
+    return f"{text}\n{texts.t('sms.my.footer')}"
+
+
+def _call(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
+    meeting = lookup.meeting
+    if meeting is None:
+        return _unknown(command, texts)
+    text = texts.t("sms.call.queued", code=meeting.code, name=shorten(meeting.name, _NAME_CHARS))
+    return Decision((text,), (QueueJoinCall(meeting.id),))
+
+
+def lead_phrase(minutes: Sequence[int], texts: Catalog) -> str:
+    """Say lead times the way people do: "a day and an hour"."""
+    parts = [_lead(value, texts) for value in sorted(set(minutes), reverse=True)]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + texts.t("sms.lead.and") + parts[-1]
+
+
+def _lead(minutes: int, texts: Catalog) -> str:
+    if minutes % 1440 == 0:
+        days = minutes // 1440
+        return texts.t("sms.lead.day") if days == 1 else texts.t("sms.lead.days", n=days)
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return texts.t("sms.lead.hour") if hours == 1 else texts.t("sms.lead.hours", n=hours)
+    return texts.t("sms.lead.minutes", n=minutes)
+
+
+# Text shaping -------------------------------------------------------------------------------
+
+
+def gsm_safe(text: str) -> str:
+    """Keep feed text in GSM-7: straight quotes, plain letters for accents SMS cannot carry."""
+    out = []
+    for ch in text.translate(_CURLY):
+        if is_gsm7(ch):
+            out.append(ch)
+        else:
+            plain = fold_accents(ch)
+            out.append(plain if is_gsm7(plain) else "")
+    return "".join(out)
+
+
+def shorten(name: str, limit: int) -> str:
+    """Cut a name at a word boundary so three fit in a reply."""
+    name = " ".join(gsm_safe(name).split())
+    if len(name) <= limit:
+        return name
+    cut = name[:limit].rsplit(" ", 1)[0]
+    return cut if len(cut) >= limit // 2 else name[:limit]
+
+
+def _fit(text: str, extra: str, segments: int) -> str:
+    """Append as much of `extra` as fits in `segments`, cut at a word."""
+    if count_segments(text + extra).segments <= segments:
+        return text + extra
+    words = extra.split(" ")
+    while words and count_segments(text + " ".join(words) + "...").segments > segments:
+        words.pop()
+    return text + " ".join(words) + "..." if len(words) > 1 else text
+
+
+# Until the full detector (hotline.flows.crisis) lands, these phrases already get the crisis
+# reply before any keyword. Matched on folded, lowercased text.
+_CRISIS_PHRASES = (
+    "kill myself",
+    "suicide",
+    "suicidal",
+    "end my life",
+    "want to die",
+    "quiero morir",
+    "matarme",
+    "suicidarme",
+    "quitarme la vida",
+)
+
+
+def is_crisis_text(body: str) -> bool:
+    """Return True when a text contains a known crisis phrase."""
+    text = " ".join(tokenize(body))
+    return any(phrase in text for phrase in _CRISIS_PHRASES)

@@ -1,0 +1,75 @@
+"""Reminder subscriptions (a contact x a meeting) and the opt-out that silences them all."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from hotline.contacts import opt_out
+from hotline.models import Contact, Meeting, Subscription, utcnow
+
+
+def get_active_subscription(
+    *, session: Session, contact_id: int, meeting_id: int
+) -> Subscription | None:
+    return session.scalars(
+        select(Subscription).where(
+            Subscription.contact_id == contact_id,
+            Subscription.meeting_id == meeting_id,
+            Subscription.ended_at.is_(None),
+        )
+    ).first()
+
+
+def subscribe(
+    *, session: Session, contact_id: int, meeting_id: int, channel: str = "sms"
+) -> Subscription:
+    """Start reminders for a meeting, or restart ones that were ended (one row per pair)."""
+    existing = session.scalars(
+        select(Subscription).where(
+            Subscription.contact_id == contact_id, Subscription.meeting_id == meeting_id
+        )
+    ).first()
+    if existing is not None:
+        if existing.ended_at is not None:
+            existing.ended_at, existing.channel = None, channel
+        return existing
+    row = Subscription(contact_id=contact_id, meeting_id=meeting_id, channel=channel)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        # A retried or parallel request created it first; that one stands.
+        return subscribe(session=session, contact_id=contact_id, meeting_id=meeting_id)
+    return row
+
+
+def end_subscription(*, session: Session, contact_id: int, meeting_id: int) -> bool:
+    """End reminders for a meeting; return False when there were none."""
+    row = get_active_subscription(session=session, contact_id=contact_id, meeting_id=meeting_id)
+    if row is None:
+        return False
+    row.ended_at = utcnow()
+    return True
+
+
+def list_subscribed_meetings(*, session: Session, contact_id: int) -> list[Meeting]:
+    """Return the meetings a contact gets reminders for, oldest subscription first."""
+    statement = (
+        select(Meeting)
+        .join(Subscription, Subscription.meeting_id == Meeting.id)
+        .where(Subscription.contact_id == contact_id, Subscription.ended_at.is_(None))
+        .options(selectinload(Meeting.group))
+        .order_by(Subscription.created_at, Subscription.id)
+    )
+    return list(session.scalars(statement))
+
+
+def mark_opted_out(*, session: Session, contact_id: int) -> bool:
+    """Opt a contact out of everything (STOP, or Twilio error 21610); False if no such contact."""
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        return False
+    opt_out(contact=contact)
+    return True

@@ -1,0 +1,404 @@
+"""The member SMS line through the real app: signed webhooks, real database and Redis."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from redis import Redis
+from sqlalchemy import Engine, select
+from starlette.testclient import TestClient
+
+from hotline import db, queues
+from hotline.db import session_scope
+from hotline.flows.segments import count_segments
+from hotline.models import (
+    Contact,
+    Group,
+    InboundMessage,
+    Meeting,
+    OutboxMessage,
+    Subscription,
+    SupportCase,
+)
+from hotline.settings import Settings
+from tests.twilio import TwilioPoster, sms_texts
+
+MEMBER = "+15551230000"
+FEED = Path(__file__).resolve().parent.parent / "data" / "sms_feed.json"
+# Thursday 6 March 2025, 12:00 in San Francisco; US clocks spring forward on Sunday 9 March.
+THURSDAY_BEFORE_DST = dt.datetime(2025, 3, 6, 20, 0, tzinfo=dt.UTC)
+
+
+def _add_meetings(rows: list[dict[str, Any]]) -> None:
+    with session_scope() as session:
+        groups: dict[str, Group] = {}
+        for row in rows:
+            row = dict(row)
+            group_name = row.pop("group")
+            lead = row.pop("reminder_lead_minutes", None)
+            group = groups.get(group_name)
+            if group is None:
+                group = Group(slug=group_name.lower().replace(" ", "-"), name=group_name)
+                group.reminder_lead_minutes = lead
+                groups[group_name] = group
+            row["start_time"] = dt.time.fromisoformat(row["start_time"])
+            session.add(Meeting(group=group, slug=f"m-{row['code']}", **row))
+
+
+@pytest.fixture()
+def meetings(database: Engine) -> None:
+    _add_meetings(json.loads(FEED.read_text())["meetings"])
+
+
+@pytest.fixture()
+def frozen() -> Iterator[None]:
+    with time_machine.travel(THURSDAY_BEFORE_DST, tick=False):
+        yield
+
+
+def text(twilio: TwilioPoster, body: str, sender: str = MEMBER) -> list[str]:
+    response = twilio.sms(sender, body)
+    assert response.status_code == 200, response.text
+    return sms_texts(response)
+
+
+def one(twilio: TwilioPoster, body: str, sender: str = MEMBER) -> str:
+    replies = text(twilio, body, sender)
+    assert len(replies) == 1, replies
+    return replies[0]
+
+
+def codes_in(reply: str) -> list[str]:
+    return [line.split()[0] for line in reply.splitlines() if line.startswith("#")]
+
+
+def _contact() -> Contact:
+    with session_scope() as session:
+        contact = session.scalars(select(Contact)).one()
+        session.expunge(contact)
+        return contact
+
+
+# Find ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_find_lists_the_three_nearest_with_local_times_across_dst(twilio: TwilioPoster) -> None:
+    reply = one(twilio, "FIND 94110")
+    assert reply.splitlines() == [
+        "Groups near 94110:",
+        # Tuesday after the spring-forward: still 7:00pm in San Francisco.
+        "#4821 Tue 7:00pm Anxiety Circle, 0.7 mi",
+        "#1234 Mon 6:30pm Depression Support, 8.7 mi",
+        "#5555 Wed 12:00pm Midday Circle, 41 mi",
+        "Reply INFO 4821 for details, MORE for more.",
+    ]
+    assert count_segments(reply).segments <= 2
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_more_continues_with_phone_meetings_in_their_own_time_zone(twilio: TwilioPoster) -> None:
+    one(twilio, "find 94110")
+    reply = one(twilio, "MORE")
+    assert reply.splitlines() == [
+        "More groups:",
+        # Sunday 9 March is the spring-forward day itself: 8pm New York daylight time.
+        "#3030 Sun 8:00pm EDT Evening Phone Circle, by phone",
+        "#3131 Mon 8:00am CDT Morning Check-in, by phone",
+        "#6060 Mon 5:00pm Bridge Line, by phone",
+        "Reply INFO 3030 for details.",
+    ]
+    assert one(twilio, "more").startswith("No more groups.")
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_more_without_a_search_asks_for_one(twilio: TwilioPoster) -> None:
+    assert one(twilio, "MORE").startswith("Text FIND + your ZIP first")
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_the_paging_cursor_lives_in_redis_with_a_ttl(
+    twilio: TwilioPoster, redis: Redis, settings: Settings
+) -> None:
+    one(twilio, "FIND 94110")
+    (key,) = redis.keys("hotline:sms:conversation:*")
+    assert b"155512" not in key  # keyed by the phone's hash, not the number
+    assert 0 < redis.ttl(key) <= settings.cursor_ttl_seconds
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_a_zip_with_nothing_near_offers_the_phone_meetings(twilio: TwilioPoster) -> None:
+    reply = one(twilio, "FIND 10001")
+    lines = reply.splitlines()
+    assert lines[0] == "Nothing within 50 miles of 10001. By phone:"
+    assert codes_in(reply) == ["#3030", "#3131", "#6060"]
+    # New York reads its own zone's time without a label.
+    assert "#3030 Sun 8:00pm Evening Phone Circle, by phone" in lines
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_topic_filter_matches_names_types_and_notes(twilio: TwilioPoster) -> None:
+    assert codes_in(one(twilio, "FIND anxiety 94110")) == ["#4821"]
+    assert codes_in(one(twilio, "find grief 94110")) == ["#5555"]  # the group's name
+    assert codes_in(one(twilio, "FIND veterans 94110")) == ["#3131"]  # a type
+    assert codes_in(one(twilio, "FIND spanish-speaking 94110")) == ["#1234"]  # notes
+    assert one(twilio, "FIND knitting 94110").startswith("No groups match knitting")
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_find_by_city_and_state(twilio: TwilioPoster) -> None:
+    reply = one(twilio, "find Oakland, CA")
+    assert reply.startswith("Groups near Oakland, CA:")
+    assert codes_in(reply)[0] == "#1234"
+    assert one(twilio, "FIND oakland").startswith("Which state is oakland in?")
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_unknown_zip_gets_a_clear_reply(twilio: TwilioPoster) -> None:
+    reply = one(twilio, "FIND 00000")
+    assert reply.startswith("I don't know ZIP 00000.")
+    assert count_segments(reply).segments == 1
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+@pytest.mark.parametrize("body", ["94110", "FIDN 94110", "Find: 94110!", "  find   94110 please"])
+def test_find_forgives_typos_and_punctuation(twilio: TwilioPoster, body: str) -> None:
+    assert codes_in(one(twilio, body)) == ["#4821", "#1234", "#5555"]
+
+
+# Details ------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_info_says_name_when_and_how_to_join(twilio: TwilioPoster) -> None:
+    hosted = one(twilio, "INFO 3030")
+    assert hosted.startswith("#3030 Evening Phone Circle. Sun 8:00pm EDT.")
+    assert "call (500) 555-0006 and enter 3030#" in hosted
+    assert "Come as you are" in hosted
+    in_person = one(twilio, "info#4821")
+    assert "At 3150 18th St, San Francisco." in in_person
+    external = one(twilio, "info 6060")
+    assert "call (415) 555-0100, then enter 987654#" in external
+    for reply in (hosted, in_person, external):
+        assert count_segments(reply).segments <= 2
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_info_for_an_unknown_or_inactive_code(twilio: TwilioPoster) -> None:
+    assert one(twilio, "INFO 9999").startswith("I don't know meeting #9999.")
+    assert one(twilio, "INFO 8080").startswith("I don't know meeting #8080.")
+
+
+# Reminders ----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_remind_my_leave(twilio: TwilioPoster) -> None:
+    reply = one(twilio, "REMIND 4821")
+    assert reply == (
+        "Reminders on for #4821 Anxiety Circle: a day and an hour before. Text LEAVE 4821 to stop."
+    )
+    # A group's own lead times win over the line's.
+    assert "30 minutes before" in one(twilio, "remnd 3030")
+    assert one(twilio, "MY").splitlines() == [
+        "Your reminders:",
+        "#4821 Anxiety Circle, Tue 7:00pm PDT",
+        "#3030 Evening Phone Circle, Sun 8:00pm EDT",
+        "Text LEAVE + # to stop one.",
+    ]
+    assert one(twilio, "LEAVE 4821").startswith("Reminders off for #4821.")
+    assert codes_in(one(twilio, "list")) == ["#3030"]
+    assert one(twilio, "LEAVE 4821").startswith("You had no reminders for #4821.")
+    with session_scope() as session:
+        rows = session.scalars(select(Subscription).order_by(Subscription.id)).all()
+        assert [(row.channel, row.ended_at is None) for row in rows] == [
+            ("sms", False),
+            ("sms", True),
+        ]
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_remind_twice_and_again_after_leave_keeps_one_row(twilio: TwilioPoster) -> None:
+    one(twilio, "REMIND 4821")
+    one(twilio, "REMIND 4821")
+    one(twilio, "LEAVE 4821")
+    one(twilio, "RECORDAR 4821")
+    with session_scope() as session:
+        (row,) = session.scalars(select(Subscription)).all()
+        assert row.ended_at is None
+
+
+# Opt-out ------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_stop_silences_everything_until_start(twilio: TwilioPoster) -> None:
+    stopped = one(twilio, "STOP")
+    assert "988" in stopped and "START" in stopped
+    assert _contact().opted_out_at is not None
+    response = twilio.sms(MEMBER, "FIND 94110")
+    assert response.status_code == 200
+    assert sms_texts(response) == []
+    assert "<Message" not in response.text
+    assert text(twilio, "HELP") == []
+    assert one(twilio, "START").startswith("Hotline: welcome back")
+    assert _contact().opted_out_at is None
+    assert codes_in(one(twilio, "FIND 94110")) == ["#4821", "#1234", "#5555"]
+
+
+@pytest.mark.usefixtures("database")
+@pytest.mark.parametrize(
+    "word", ["STOP", "stopall", "Unsubscribe", "cancel", "END", "quit", "revoke", "optout"]
+)
+def test_every_twilio_opt_out_word_opts_out(twilio: TwilioPoster, word: str) -> None:
+    assert "988" in one(twilio, word)
+    assert _contact().opted_out_at is not None
+    assert text(twilio, "menu") == []
+
+
+@pytest.mark.usefixtures("database")
+def test_twilio_advanced_opt_out_type_is_honoured(twilio: TwilioPoster) -> None:
+    twilio.sms(MEMBER, "hello")
+    params = _sms_params(twilio, "ALTO", OptOutType="STOP")
+    assert "988" in sms_texts(twilio.post("/twilio/sms", params))[0]
+    assert _contact().opted_out_at is not None
+    params = _sms_params(twilio, "REANUDAR", OptOutType="START")
+    assert sms_texts(twilio.post("/twilio/sms", params))[0].startswith("Hotline: welcome back")
+
+
+def _sms_params(twilio: TwilioPoster, body: str, **extra: str) -> dict[str, str]:
+    from tests.twilio import LINE_NUMBER, new_sid
+
+    sid = new_sid("SM")
+    return {"MessageSid": sid, "From": MEMBER, "To": LINE_NUMBER, "Body": body, **extra}
+
+
+# Language -----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_language_switch_sticks(twilio: TwilioPoster) -> None:
+    assert one(twilio, "ESPAÑOL").startswith("Hotline le escribira en espanol.")
+    assert _contact().language == "es"
+    reply = one(twilio, "buscar 94110")
+    assert reply.splitlines()[:2] == [
+        "Grupos cerca de 94110:",
+        "#4821 mar 19:00 Anxiety Circle, 0.7 mi",
+    ]
+    assert one(twilio, "hola").startswith("Menu:")
+    assert one(twilio, "EN").startswith("Hotline will text you in English.")
+    assert one(twilio, "hi").startswith("Hotline menu:")
+
+
+@pytest.mark.usefixtures("database")
+def test_a_first_text_in_spanish_is_answered_in_spanish(twilio: TwilioPoster) -> None:
+    assert one(twilio, "AYUDA").startswith("Hotline: grupos de apoyo.")
+    assert _contact().language == "es"
+
+
+# Talk and call ------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_call_queues_an_urgent_join_call(twilio: TwilioPoster) -> None:
+    assert one(twilio, "CALL 3030").startswith("Calling you now to join #3030")
+    with session_scope() as session:
+        row = session.scalars(select(OutboxMessage)).one()
+        meeting = session.scalars(select(Meeting).where(Meeting.code == "3030")).one()
+        assert (row.kind, row.purpose, row.priority) == ("call", "join", "urgent")
+        assert row.call_path == f"outbound/join/{meeting.id}"
+
+
+@pytest.mark.usefixtures("database")
+def test_talk_opens_one_talk_case(twilio: TwilioPoster) -> None:
+    assert "peer volunteer will call you back" in one(twilio, "TALK")
+    assert "peer volunteer will call you back" in one(twilio, "talk please")
+    assert "voluntario" in one(twilio, "hablar", "+15551230009")
+    with session_scope() as session:
+        cases = session.scalars(select(SupportCase).order_by(SupportCase.id)).all()
+        assert [(c.kind, c.level, c.status, c.source) for c in cases] == [
+            ("talk", "talk", "open", "sms"),
+            ("talk", "talk", "open", "sms"),
+        ]
+        assert cases[0].contact_id != cases[1].contact_id
+
+
+# Crisis -------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("database")
+def test_crisis_text_gets_the_crisis_reply_and_a_case(twilio: TwilioPoster) -> None:
+    reply = one(twilio, "find 94110 i want to kill myself")
+    assert "988" in reply and "peer volunteer will reach out" in reply
+    with session_scope() as session:
+        case = session.scalars(select(SupportCase)).one()
+        inbound = session.scalars(select(InboundMessage)).one()
+        assert (case.kind, case.source) == ("crisis", "sms")
+        assert inbound.crisis_level == case.level != "none"
+
+
+@pytest.mark.usefixtures("database")
+def test_crisis_text_from_an_opted_out_number_still_gets_the_crisis_reply(
+    twilio: TwilioPoster,
+) -> None:
+    one(twilio, "STOP")
+    reply = one(twilio, "I want to end my life")
+    assert "988" in reply
+    assert _contact().opted_out_at is not None
+
+
+@pytest.mark.usefixtures("database")
+def test_spanish_crisis_text_is_answered_in_spanish(twilio: TwilioPoster) -> None:
+    reply = one(twilio, "ya no puedo, quiero morir")
+    assert reply.startswith("Usted importa")
+
+
+def test_crisis_reply_survives_an_unreachable_database_and_redis(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hotline.web.app import create_app
+
+    dead = db.make_engine("postgresql+psycopg://nobody@127.0.0.1:1/x")
+    monkeypatch.setattr(db, "get_engine", lambda: dead)
+    monkeypatch.setattr(queues, "get_redis", lambda url=None: Redis(port=1))
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        poster = TwilioPoster(client, settings)
+        reply = one(poster, "I am going to kill myself tonight")
+    assert "988" in reply
+    dead.dispose()
+
+
+# Every reply's size -------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+@pytest.mark.parametrize(
+    "body",
+    [
+        "HELP", "MENU", "lol", "STOP", "START", "FIND 00000", "FIND", "MORE", "INFO", "INFO 9999",
+        "REMIND", "REMIND 4821", "MY", "LEAVE", "LEAVE 4821", "CALL", "CALL 4821", "TALK", "EN",
+        "ES", "FIND oakland", "FIND knitting 94110", "find springfield zz",
+    ],
+)  # fmt: skip
+def test_menus_confirmations_and_errors_fit_one_segment(twilio: TwilioPoster, body: str) -> None:
+    for language in ("en", "es"):
+        sender = "+15551239001" if language == "en" else "+15551239002"
+        if language == "es":
+            text(twilio, "ES", sender)
+        for reply in text(twilio, body, sender):
+            assert count_segments(reply).segments == 1, (language, reply)
+        text(twilio, "START", sender)
+
+
+def test_handler_stays_short() -> None:
+    import inspect
+
+    from hotline.web import sms
+
+    assert len(inspect.getsource(sms.inbound_sms).splitlines()) <= 15
