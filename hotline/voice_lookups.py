@@ -82,11 +82,12 @@ class Look:
         phone = list(self.session.scalars(active.where(Meeting.format.in_(PHONE_FORMATS))))
         if not local and not zip_code:
             return ()
-        ordered = sorted(local, key=self.next_start) + sorted(phone, key=self.next_start)
+        ordered = sorted(local, key=self.soonest) + sorted(phone, key=self.soonest)
         return tuple(self.facts(meeting) for meeting in ordered[:SEARCH_LIMIT])
 
     def facts(self, meeting: Meeting) -> flow.MeetingFacts:
         open_since = self.in_progress(meeting)
+        when = open_since or self.next_start(meeting)
         return flow.MeetingFacts(
             id=meeting.id,
             code=meeting.code,
@@ -95,9 +96,7 @@ class Look:
             member_pin=meeting.member_pin or None,
             host_pin=meeting.host_pin or None,
             open_now=open_since is not None,
-            when=local_label(
-                open_since or self.next_start(meeting), meeting.time_zone, self.language
-            ),
+            when=local_label(when, meeting.time_zone, self.language),
         )
 
     def in_progress(self, meeting: Meeting) -> dt.datetime | None:
@@ -111,6 +110,10 @@ class Look:
             early_minutes=self.settings.join_window_minutes,
             cancelled=self._cancelled(meeting.id),
         )
+
+    def soonest(self, meeting: Meeting) -> dt.datetime:
+        """The start of the occurrence open now, else of the next one."""
+        return self.in_progress(meeting) or self.next_start(meeting)
 
     def next_start(self, meeting: Meeting) -> dt.datetime:
         (start,) = next_occurrences(

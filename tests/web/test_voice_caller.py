@@ -60,16 +60,28 @@ class Caller:
     """One phone call: `start()` dials in, `press()` answers the current Gather."""
 
     def __init__(
-        self, twilio: TwilioPoster, number: str = MEMBER, *, to: str = LINE_NUMBER
+        self,
+        twilio: TwilioPoster,
+        number: str = MEMBER,
+        *,
+        to: str = LINE_NUMBER,
+        outbound: bool = False,
     ) -> None:
         self.twilio = twilio
         self.number = number
         self.to = to
+        self.outbound = outbound
         self.sid = new_sid("CA")
         self.root: ET.Element = ET.Element("Response")
         self.responses: list[httpx.Response] = []
 
     def fields(self, **extra: str) -> dict[str, str]:
+        """Call fields; an outbound call (the line rang the member) swaps From and To."""
+        if self.outbound:
+            ends = {"From": self.to, "To": self.number, "Caller": self.to, "Called": self.number}
+            return self.twilio.call_fields(
+                self.to, self.sid, **ends, Direction="outbound-api", **extra
+            )
         return self.twilio.call_fields(self.number, self.sid, To=self.to, Called=self.to, **extra)
 
     def post(self, path: str, **extra: str) -> ET.Element:

@@ -1,0 +1,141 @@
+"""Finding a group by phone: ZIP or city, three at a time, read slowly; join or get a text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from hotline.db import session_scope
+from hotline.models import OutboxMessage
+from tests.twilio import TwilioPoster
+from tests.web.test_voice_caller import MEMBER, MOBILE, MONDAY_EVENING, Caller, make_meeting
+
+
+@pytest.fixture()
+def monday_evening() -> Iterator[None]:
+    with time_machine.travel(MONDAY_EVENING, tick=False):
+        yield
+
+
+@pytest.fixture()
+def meetings() -> list[int]:
+    return [
+        make_meeting(code="4821", name="Evening Circle"),
+        make_meeting(code="5310", name="Mission Walk", fmt="in_person", postal_code="94110"),
+        make_meeting(code="6620", name="Tuesday Talk", weekday=1),
+        make_meeting(code="7731", name="Late Line", start=dt.time(21, 0)),
+        make_meeting(code="8842", name="Oakland Friends", fmt="in_person", city="Oakland"),
+    ]
+
+
+def find(twilio: TwilioPoster, number: str = MEMBER, zip_code: str = "94110#") -> Caller:
+    caller = Caller(twilio, number)
+    caller.start()
+    caller.press("1")
+    caller.press("2")
+    assert "ZIP code" in caller.says()
+    caller.press(zip_code)
+    return caller
+
+
+def test_a_zip_reads_three_groups_slowly_with_codes_and_times(
+    twilio: TwilioPoster, meetings: list[int], monday_evening: None
+) -> None:
+    caller = find(twilio)
+    says = caller.says()
+    # The local meeting first, then phone meetings soonest first.
+    assert says.index("Mission Walk") < says.index("Evening Circle") < says.index("Late Line")
+    assert "Meeting number 5, 3, 1, 0." in says
+    assert "Mon 7:00pm" in says
+    assert "Tuesday Talk" not in says
+    assert len(caller.gather().findall("Pause")) >= 3
+    assert "press 3" in says  # more to hear
+    assert "by text" not in says  # this number cannot take texts
+
+
+def test_star_repeats_and_three_reads_more(
+    twilio: TwilioPoster, meetings: list[int], monday_evening: None
+) -> None:
+    caller = find(twilio)
+    first = caller.says()
+    caller.press("*")
+    assert caller.says() == first
+    caller.press("3")
+    assert "Tuesday Talk" in caller.says()
+    assert "Mission Walk" not in caller.says()
+    caller.press("3")
+    assert "no more groups" in caller.says()
+
+
+def test_one_joins_the_first_group_when_it_is_running(
+    twilio: TwilioPoster, monday_evening: None
+) -> None:
+    make_meeting(code="4821", name="Evening Circle")
+    caller = find(twilio)
+    caller.press("1")
+    assert caller.conference().text
+
+
+def test_one_says_when_the_first_group_meets_when_it_is_not_running(
+    twilio: TwilioPoster, monday_evening: None
+) -> None:
+    make_meeting(code="6620", name="Tuesday Talk", weekday=1)
+    caller = find(twilio)
+    caller.press("1")
+    assert "not open yet" in caller.says()
+    assert "Tue 7:00pm" in caller.says()
+
+
+def test_two_texts_the_groups_to_a_mobile(
+    twilio: TwilioPoster, meetings: list[int], monday_evening: None
+) -> None:
+    caller = find(twilio, MOBILE)
+    assert "To get these by text, press 2." in caller.says()
+    caller.press("2")
+    assert "sent these groups to you by text" in caller.says()
+    with session_scope() as session:
+        (text,) = session.scalars(select(OutboxMessage)).all()
+    assert (text.kind, text.purpose) == ("sms", "find")
+    assert text.body is not None and "#5310" in text.body and "#4821" in text.body
+
+
+def test_two_is_not_a_choice_for_a_number_that_cannot_text(
+    twilio: TwilioPoster, meetings: list[int], monday_evening: None
+) -> None:
+    caller = find(twilio)
+    caller.press("2")
+    assert "not one of the choices" in caller.says()
+    with session_scope() as session:
+        assert session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_a_spoken_city_finds_its_groups(
+    twilio: TwilioPoster, meetings: list[int], monday_evening: None
+) -> None:
+    caller = Caller(twilio)
+    caller.start()
+    caller.press("1")
+    caller.press("2")
+    caller.press(speech="Oakland.")
+    assert "Oakland Friends" in caller.says()
+
+
+def test_a_place_without_groups_says_so_and_asks_again(
+    twilio: TwilioPoster, monday_evening: None
+) -> None:
+    caller = Caller(twilio)
+    caller.start()
+    caller.press("1")
+    caller.press("2")
+    caller.press(speech="Nowhere Town")
+    assert "found no groups" in caller.says()
+    assert "ZIP code" in caller.says()
+
+
+def test_a_short_zip_is_a_wrong_entry(twilio: TwilioPoster) -> None:
+    caller = find(twilio, zip_code="941#")
+    assert "not one of the choices" in caller.says()
