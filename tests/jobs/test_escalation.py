@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import threading
 from collections.abc import Iterator
 
 import pytest
 import time_machine
 from redis import Redis
-from rq import Queue
+from rq import Queue, SimpleWorker
 from rq.job import Job
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import Engine, select
@@ -304,3 +305,37 @@ def test_the_sweep_leaves_taken_cases_alone(
     escalate_case(case_id, 0)
     ack(settings, staff["Ana"], case_id)
     assert sweep_due_escalations(START + dt.timedelta(hours=1)) == 0
+
+
+def test_a_worker_runs_the_first_step_from_the_queue(
+    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings, redis: Redis
+) -> None:
+    case_id = open_case(settings, level="imminent")
+    queue = Queue("urgent", connection=redis)
+    worker = SimpleWorker([queue], connection=redis)
+    worker.work(burst=True)
+    assert paged(staff) == {"Ana": 1, "Ben": 1}
+    assert paged(staff, kind="call") == {"Ana": 1, "Ben": 1}
+    assert Job.fetch(f"escalate-{case_id}-0", connection=redis).get_status() == "finished"
+
+
+def test_twin_jobs_racing_page_once(
+    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings
+) -> None:
+    case_id = open_case(settings)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            escalate_case(case_id, 0)
+        except BaseException as exc:  # a loser may fail, but must never page twice
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert paged(staff) == {"Ana": 1, "Ben": 1}
+    assert actions(case_id).count("escalated") == 1
