@@ -119,10 +119,10 @@ def _name(staff: _Staff, case: SupportCase) -> str:
 
 def _done(staff: _Staff, case_id: int) -> str:
     case = staff.session.get(SupportCase, case_id, with_for_update=True, populate_existing=True)
-    refusal = _holder_reply(staff, case, case_id)
-    if case is None or (refusal is not None and case.status == CaseStatus.CLOSED.value):
-        return refusal or ""
-    if refusal is not None and staff.me.role != "coordinator":
+    if case is None or case.status == CaseStatus.CLOSED.value:
+        return _holder_reply(staff, case, case_id) or ""
+    held_by_another = case.acked_by_id not in (None, staff.me.id)
+    if held_by_another and staff.me.role != "coordinator":
         return staff.words.t("cases.not_yours", case_id=case_id, name=_name(staff, case))
     close_case(session=staff.session, case=case, coordinator_id=staff.me.id, now=staff.now)
     return staff.words.t("cases.done", case_id=case_id)
