@@ -374,3 +374,18 @@ def test_stop_without_a_case_flags_nothing(database: Engine, settings: Settings)
     text(settings, ana, f"DONE {case_id}")
     with session_scope() as session:
         assert not flag_stop_during_open_case(session=session, contact_id=member)
+
+
+def test_yes_confirms_a_real_broadcast(settings: Settings, meeting: int, redis: Redis) -> None:
+    from hotline.models import Broadcast as BroadcastRow
+
+    lee = add_staff(settings, "Lee", role="coordinator")
+    assert text(settings, lee, "BROADCAST 4821 Room B tonight") == (
+        "Send to 3 members of #4821? Reply YES within 10 minutes."
+    )
+    reply = text(settings, lee, "YES")
+    with session_scope() as session:
+        (row,) = session.scalars(select(BroadcastRow)).all()
+        assert (row.meeting_id, row.body, row.status) == (meeting, "Room B tonight", "confirmed")
+        assert reply == f"Sending to {row.recipients} members of #4821."
+    assert "broadcast_confirmed" in audit_actions()
