@@ -1,0 +1,104 @@
+"""Finding meetings near a place, on the real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import Engine
+
+from hotline import finder
+from hotline.db import session_scope
+from hotline.models import MeetingCancellation
+from tests.web.test_sms import FEED, THURSDAY_BEFORE_DST, _add_meetings
+
+SF = (37.7509, -122.4153)  # ZIP 94110
+
+
+@pytest.fixture()
+def meetings(database: Engine) -> None:
+    import json
+
+    _add_meetings(json.loads(FEED.read_text())["meetings"])
+
+
+def codes(found: list[finder.NearbyMeeting]) -> list[str]:
+    return [item.meeting.code for item in found]
+
+
+def find(**values: object) -> list[finder.NearbyMeeting]:
+    arguments: dict[str, object] = {
+        "origin": SF,
+        "topic": None,
+        "limit": 20,
+        "offset": 0,
+        "radius_miles": 50.0,
+        "now": THURSDAY_BEFORE_DST,
+    }
+    arguments.update(values)
+    with session_scope() as session:
+        found = finder.find_nearest_meetings(session=session, **arguments)  # type: ignore[arg-type]
+        session.expunge_all()
+        return found
+
+
+def test_great_circle_distance() -> None:
+    san_francisco, new_york = (37.7749, -122.4194), (40.7128, -74.0060)
+    assert finder.great_circle_miles(san_francisco, new_york) == pytest.approx(2565, abs=5)
+    assert finder.great_circle_miles(SF, SF) == 0
+
+
+def test_places() -> None:
+    place = finder.place_for_zip("94110")
+    assert place is not None
+    assert (place.label, place.time_zone) == ("94110", "America/Los_Angeles")
+    assert finder.place_for_zip("00000") is None
+    oakland, topic = finder.place_for_city(("anxiety", "oakland"), "CA")
+    assert oakland is not None and oakland.label == "Oakland, CA"
+    assert topic == "anxiety"
+    assert finder.place_for_city(("oakland",), None) == (None, "oakland")  # many states
+    assert finder.names_a_city(("oakland",))
+    assert finder.place_for_city(("oakland",), "ZZ") == (None, "oakland")
+
+
+@pytest.mark.usefixtures("meetings")
+def test_local_nearest_first_then_phone_soonest_first() -> None:
+    found = find()
+    assert codes(found) == ["4821", "1234", "5555", "3030", "3131", "6060"]
+    distances = [item.distance_miles for item in found]
+    assert distances[:3] == sorted(distances[:3])  # type: ignore[type-var]
+    assert distances[3:] == [None, None, None]
+    assert found[0].next_start == dt.datetime(2025, 3, 12, 2, 0, tzinfo=dt.UTC)  # Tue 7pm PDT
+
+
+@pytest.mark.usefixtures("meetings")
+def test_radius_inactive_and_paging() -> None:
+    assert "7777" not in codes(find())  # Sacramento, ~75 miles
+    assert "7777" in codes(find(radius_miles=100.0))
+    assert "8080" not in codes(find())  # inactive
+    assert codes(find(limit=2, offset=2)) == ["5555", "3030"]
+
+
+@pytest.mark.usefixtures("meetings")
+def test_without_an_origin_only_phone_meetings() -> None:
+    assert codes(find(origin=None)) == ["3030", "3131", "6060"]
+
+
+@pytest.mark.usefixtures("meetings")
+def test_topic_matches_name_group_types_and_notes() -> None:
+    assert codes(find(topic="anxiety")) == ["4821"]
+    assert codes(find(topic="GRIEF")) == ["5555"]
+    assert codes(find(topic="veterans")) == ["3131"]
+    assert codes(find(topic="spanish-speaking")) == ["1234"]
+    assert codes(find(topic="knitting")) == []
+
+
+@pytest.mark.usefixtures("meetings")
+def test_a_cancelled_date_is_skipped() -> None:
+    first = find(topic="anxiety")[0]
+    with session_scope() as session:
+        session.add(
+            MeetingCancellation(meeting_id=first.meeting.id, occurs_on=dt.date(2025, 3, 11))
+        )
+    again = find(topic="anxiety")[0]
+    assert again.next_start == first.next_start + dt.timedelta(days=7)
