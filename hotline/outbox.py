@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hotline.contacts import opt_out
@@ -69,15 +71,11 @@ def job_id_for(row: OutboxMessage) -> str:
 
 
 def send_job_for(row: OutboxMessage) -> PendingJob:
-    """Return the job that sends a row (at its next attempt time, when it has one)."""
-    return PendingJob(
-        SEND_JOB,
-        (row.id,),
-        job_id_for(row),
-        row.priority,
-        aware(row.next_attempt_at) if row.next_attempt_at is not None else None,
-        DEFAULT_JOB_TIMEOUT,
-    )
+    """Return the job that sends a row (scheduled, when its next attempt is in the future)."""
+    at = aware(row.next_attempt_at) if row.next_attempt_at is not None else None
+    if at is not None and at <= utcnow():
+        at = None
+    return PendingJob(SEND_JOB, (row.id,), job_id_for(row), row.priority, at, DEFAULT_JOB_TIMEOUT)
 
 
 def enqueue_row(session: Session, row: OutboxMessage) -> None:
@@ -170,8 +168,67 @@ def record_status(
     return row
 
 
-def mark_stale(*, row: OutboxMessage) -> None:
+def mark_stale(*, row: OutboxMessage, now: dt.datetime) -> None:
     """Put a row back in the queue now (its worker died, or its job was lost)."""
     row.status = OutboxStatus.QUEUED.value
     row.claimed_at = None
-    row.next_attempt_at = utcnow()
+    row.next_attempt_at = now
+
+
+def insert_new(*, session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows whose dedupe_key is new, skipping existing ones race-free; return new ids.
+
+    One INSERT … ON CONFLICT DO NOTHING, so two schedulers (or a repeated fan-out) writing the
+    same keys at once create each row exactly once. Jobs are the caller's to enqueue.
+    """
+    if not rows:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        statement = postgresql.insert(OutboxMessage).values(rows)
+        statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
+        return sorted(session.scalars(statement.returning(OutboxMessage.id)))
+    lite = sqlite.insert(OutboxMessage).values(rows)
+    lite = lite.on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return sorted(session.scalars(lite.returning(OutboxMessage.id)))
+
+
+def sms_values(
+    *, contact_id: int, body: str, purpose: str, priority: Priority, dedupe_key: str, **extra: Any
+) -> dict[str, Any]:
+    """Column values of an outbound text, for insert_new."""
+    values: dict[str, Any] = {
+        "kind": "sms",
+        "contact_id": contact_id,
+        "body": body,
+        "purpose": purpose,
+        "priority": priority.value,
+        "dedupe_key": dedupe_key,
+        "segments": count_segments(body).segments,
+        "status": OutboxStatus.QUEUED.value,
+    }
+    values.update(extra)
+    return values
+
+
+def call_values(
+    *, contact_id: int, call_path: str, purpose: str, priority: Priority, dedupe_key: str
+) -> dict[str, Any]:
+    """Column values of an outbound call, for insert_new."""
+    return {
+        "kind": "call",
+        "contact_id": contact_id,
+        "call_path": call_path,
+        "purpose": purpose,
+        "priority": priority.value,
+        "dedupe_key": dedupe_key,
+        "segments": 0,
+        "status": OutboxStatus.QUEUED.value,
+    }
+
+
+def enqueue_ids(session: Session, ids: list[int], priority: str) -> None:
+    """Enqueue the first send of freshly inserted rows, one job each, after commit."""
+    for outbox_id in ids:
+        enqueue_after_commit(
+            session, SEND_JOB, outbox_id, job_id=f"outbox-{outbox_id}", queue=priority
+        )

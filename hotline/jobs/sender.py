@@ -155,25 +155,29 @@ class _Sender:
                 .where(OutboxMessage.id.in_(claimed))
                 .order_by(OutboxMessage.id)
             ).all()
+            troubled = False
             for row, contact in rows:
-                self.deliver(session, row, contact)
+                if troubled:
+                    # Twilio is failing or slow: hold the rest instead of hitting it again now.
+                    wait = dt.timedelta(seconds=backoff_seconds(1, self.settings))
+                    self.defer(session, row, utcnow() + wait)
+                    continue
+                troubled = self.deliver(session, row, contact)
             return rows[0][0].priority if rows else None
 
-    def deliver(self, session: Session, row: OutboxMessage, contact: Contact) -> None:
-        """Decide and send one claimed row, recording its outcome on the row."""
+    def deliver(self, session: Session, row: OutboxMessage, contact: Contact) -> bool:
+        """Decide and send one claimed row, recording its outcome; True if Twilio was in trouble."""
         now = utcnow()
-        if contact.opted_out_at is not None:
-            return _finish(row, OutboxStatus.SKIPPED, "opted_out")
-        if contact.invalid_at is not None:
-            return _finish(row, OutboxStatus.SKIPPED, "invalid_number")
-        if row.kind == "sms" and not row.body:
-            return _finish(row, OutboxStatus.FAILED, "body_missing")
+        refusal = _refusal(row, contact)
+        if refusal is not None:
+            _finish(row, *refusal)
+            return False
         if not row.ignore_quiet_hours:
-            resume = quiet_until(
-                now, self.zone_for(session, row, contact), self.settings.quiet_hours
-            )
+            zone = self.zone_for(session, row, contact)
+            resume = quiet_until(now, zone, self.settings.quiet_hours)
             if resume is not None:
-                return self.defer(session, row, resume)
+                self.defer(session, row, resume)
+                return False
         self.pace(row)
         row.attempts += 1
         try:
@@ -181,22 +185,25 @@ class _Sender:
         except Retryable as exc:
             if exc.throttled:
                 self.pacer.slow_down()
-            return self.retry(session, row, exc.code or exc.reason)
+            self.retry(session, row, exc.code or exc.reason)
+            return True
         except OptedOut as exc:
             opt_out(contact=contact)
-            return _finish(row, OutboxStatus.FAILED, "opted_out", exc.code)
+            _finish(row, OutboxStatus.FAILED, "opted_out", exc.code)
         except InvalidNumber as exc:
             contact.invalid_at = now
-            return _finish(row, OutboxStatus.FAILED, "invalid_number", exc.code)
-        except Permanent as exc:
-            return _finish(row, OutboxStatus.FAILED, exc.reason, exc.code)
-        except PhoneError:
-            return _finish(row, OutboxStatus.FAILED, "phone_undecryptable")
-        get_redis().set(sid_note_key(row.id), sid, ex=SID_NOTE_SECONDS)
-        row.twilio_sid, row.sent_at = sid, now
-        row.status, row.claimed_at = OutboxStatus.SENT.value, None
-        row.error_code = row.error_reason = None
-        log(logger, "outbox_sent", logging.DEBUG, outbox_id=row.id, sid=sid)
+            _finish(row, OutboxStatus.FAILED, "invalid_number", exc.code)
+        except (Permanent, PhoneError) as exc:
+            code = exc.code if isinstance(exc, Permanent) else None
+            reason = exc.reason if isinstance(exc, Permanent) else "phone_undecryptable"
+            _finish(row, OutboxStatus.FAILED, reason, code)
+        else:
+            get_redis().set(sid_note_key(row.id), sid, ex=SID_NOTE_SECONDS)
+            row.twilio_sid, row.sent_at = sid, now
+            row.status, row.claimed_at = OutboxStatus.SENT.value, None
+            row.error_code = row.error_reason = None
+            log(logger, "outbox_sent", logging.DEBUG, outbox_id=row.id, sid=sid)
+        return False
 
     def pace(self, row: OutboxMessage) -> None:
         if row.kind == "call":
@@ -254,6 +261,17 @@ class _Sender:
         zone = session.scalar(select(Meeting.time_zone).where(Meeting.id == meeting_id))
         self.zones[key] = zone or line_zone
         return self.zones[key]
+
+
+def _refusal(row: OutboxMessage, contact: Contact) -> tuple[OutboxStatus, str] | None:
+    """Why this row must not go out at all, if it must not."""
+    if contact.opted_out_at is not None:
+        return OutboxStatus.SKIPPED, "opted_out"
+    if contact.invalid_at is not None:
+        return OutboxStatus.SKIPPED, "invalid_number"
+    if row.kind == "sms" and not row.body:
+        return OutboxStatus.FAILED, "body_missing"
+    return None
 
 
 def _finish(row: OutboxMessage, status: OutboxStatus, reason: str, code: str | None = None) -> None:

@@ -34,11 +34,10 @@ def make_meeting(session: Session, *, code: str = "4821", **fields: Any) -> Meet
         "start_time": dt.time(19, 0),
         "time_zone": "America/Los_Angeles",
         "format": "phone_bridge",
+        "name": f"Meeting {code}",
     }
     values.update(fields)
-    meeting = Meeting(
-        group_id=group.id, slug=f"meeting-{code}", code=code, name=f"Meeting {code}", **values
-    )
+    meeting = Meeting(group_id=group.id, slug=f"meeting-{code}", code=code, **values)
     session.add(meeting)
     session.flush()
     return meeting

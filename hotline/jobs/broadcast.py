@@ -1,0 +1,199 @@
+"""Broadcasts: count and price up front, confirm, fan out in batches, report progress."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
+
+from hotline import outbox
+from hotline import settings as settings_module
+from hotline.db import session_scope
+from hotline.flows.segments import count_segments
+from hotline.jobs.sender import batch_timeout
+from hotline.logs import log
+from hotline.models import Broadcast, Contact, Meeting, OutboxMessage, Priority, Subscription
+from hotline.queues import enqueue_after_commit
+
+logger = logging.getLogger(__name__)
+FAN_OUT_JOB = "hotline.jobs.broadcast.fan_out"
+BATCH_SIZE = 200
+INSERT_CHUNK = 1000
+# US long-code price per segment, for the estimate shown before confirming.
+DEFAULT_PRICE_PER_SEGMENT = 0.0083
+FINAL = ("sent", "delivered", "undelivered", "failed", "abandoned", "skipped")
+
+
+def prepare_broadcast(
+    *, session: Session, coordinator_id: int | None, meeting_id: int, body: str
+) -> Broadcast:
+    """Record a pending broadcast to a meeting's members with its recipient and segment counts."""
+    broadcast = Broadcast(
+        meeting_id=meeting_id, coordinator_id=coordinator_id, body=body, status="pending"
+    )
+    session.add(broadcast)
+    session.flush()
+    broadcast.recipients = (
+        session.scalar(select(func.count()).select_from(_recipients(broadcast).subquery())) or 0
+    )
+    broadcast.segments = broadcast.recipients * count_segments(body).segments
+    return broadcast
+
+
+def estimate_cost(broadcast: Broadcast) -> float:
+    """Estimated price in US dollars of sending every segment of the broadcast."""
+    price = settings_module.get_settings().extra.get("price_per_segment", DEFAULT_PRICE_PER_SEGMENT)
+    return round(broadcast.segments * float(price), 2)
+
+
+def confirm_broadcast(*, session: Session, broadcast_id: int) -> None:
+    """Confirm a pending broadcast; its fan-out starts after the caller's commit."""
+    confirmed = session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == "pending")
+        .values(status="confirmed")
+    )
+    if confirmed.rowcount:  # type: ignore[attr-defined]
+        enqueue_after_commit(
+            session,
+            FAN_OUT_JOB,
+            broadcast_id,
+            job_id=f"broadcast-fanout-{broadcast_id}",
+            queue="bulk",
+        )
+        log(logger, "broadcast_confirmed", broadcast_id=broadcast_id)
+
+
+def fan_out(broadcast_id: int) -> int:
+    """Write one outbox row per recipient and enqueue their sends in batches (safe to repeat)."""
+    with session_scope() as session:
+        broadcast = session.get(Broadcast, broadcast_id, with_for_update=True)
+        if broadcast is None or broadcast.status not in ("confirmed", "sending"):
+            return 0
+        contact_ids = list(session.scalars(_recipients(broadcast)))
+        body = broadcast.body or ""
+    for chunk in _chunks(contact_ids, INSERT_CHUNK):
+        with session_scope() as session:
+            outbox.insert_new(
+                session=session, rows=[_values(broadcast_id, cid, body) for cid in chunk]
+            )
+    with session_scope() as session:
+        queued = list(
+            session.scalars(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status == "queued")
+                .order_by(OutboxMessage.id)
+            )
+        )
+        settings = settings_module.get_settings()
+        for batch in _chunks(queued, BATCH_SIZE):
+            enqueue_after_commit(
+                session,
+                outbox.SEND_BATCH_JOB,
+                batch,
+                job_id=f"broadcast-{broadcast_id}-{batch[0]}",
+                queue=Priority.BULK.value,
+                timeout=batch_timeout(len(batch), settings),
+            )
+        session.execute(
+            update(Broadcast).where(Broadcast.id == broadcast_id).values(status="sending")
+        )
+    log(logger, "broadcast_fanned_out", broadcast_id=broadcast_id, rows=len(queued))
+    return len(queued)
+
+
+def broadcast_progress(*, session: Session, broadcast_id: int) -> dict[str, int]:
+    """Count the broadcast's rows by status (queued, sending, sent, delivered, failed …)."""
+    statement = (
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.broadcast_id == broadcast_id)
+        .group_by(OutboxMessage.status)
+    )
+    return {status: int(count) for status, count in session.execute(statement)}
+
+
+def broadcast_from_cli(code: str, text: str, *, yes: bool = False) -> int:
+    """`hotline broadcast CODE TEXT`: confirm, fan out, and show progress until done."""
+    from rich.console import Console
+
+    console = Console()
+    with session_scope() as session:
+        meeting = session.scalars(select(Meeting).where(Meeting.code == code)).first()
+        if meeting is None:
+            console.print(f"No meeting #{code}.")
+            return 1
+        broadcast = prepare_broadcast(
+            session=session, coordinator_id=None, meeting_id=meeting.id, body=text
+        )
+        question = (
+            f"Send to {broadcast.recipients} members of #{code} "
+            f"({broadcast.segments} segments, about ${estimate_cost(broadcast):.2f})?"
+        )
+        if broadcast.recipients == 0:
+            console.print(f"Nobody is subscribed to #{code}.")
+            return 1
+        if not yes and console.input(f"{question} [y/N] ").strip().lower() not in ("y", "yes"):
+            console.print("Not sent.")
+            return 1
+        confirm_broadcast(session=session, broadcast_id=broadcast.id)
+        broadcast_id, total = broadcast.id, broadcast.recipients
+    fan_out(broadcast_id)
+    return _show_progress(console, broadcast_id, total)
+
+
+def _show_progress(console: object, broadcast_id: int, total: int) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console) as bar:  # type: ignore[arg-type]
+        task = bar.add_task(f"broadcast {broadcast_id}", total=total)
+        while True:
+            with session_scope() as session:
+                counts = broadcast_progress(session=session, broadcast_id=broadcast_id)
+            done = sum(counts.get(status, 0) for status in FINAL)
+            detail = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+            bar.update(task, completed=done, description=f"broadcast {broadcast_id} {detail}")
+            if done >= sum(counts.values()):
+                return 0
+            time.sleep(0.5)
+
+
+def _recipients(broadcast: Broadcast) -> Select[int]:
+    """Contact ids of live, reachable subscribers of the broadcast's meeting (or group, or all)."""
+    statement = (
+        select(Contact.id)
+        .join(Subscription, Subscription.contact_id == Contact.id)
+        .join(Meeting, Meeting.id == Subscription.meeting_id)
+        .where(
+            Subscription.ended_at.is_(None),
+            Contact.opted_out_at.is_(None),
+            Contact.invalid_at.is_(None),
+            Contact.can_sms.is_(True),
+        )
+        .distinct()
+        .order_by(Contact.id)
+    )
+    if broadcast.meeting_id is not None:
+        return statement.where(Subscription.meeting_id == broadcast.meeting_id)
+    if broadcast.group_id is not None:
+        return statement.where(Meeting.group_id == broadcast.group_id)
+    return statement
+
+
+def _values(broadcast_id: int, contact_id: int, body: str) -> dict[str, object]:
+    return outbox.sms_values(
+        contact_id=contact_id,
+        body=body,
+        purpose="broadcast",
+        priority=Priority.BULK,
+        dedupe_key=f"broadcast:{broadcast_id}:{contact_id}",
+        broadcast_id=broadcast_id,
+    )
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

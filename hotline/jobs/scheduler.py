@@ -1,0 +1,42 @@
+"""`hotline scheduler`: once a minute, create due reminders, reconcile the outbox, purge bodies.
+
+Several schedulers may run at once (one per machine, say): every step is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+
+from hotline.jobs import reconciler, reminders, retention
+from hotline.logs import log
+from hotline.models import utcnow
+
+logger = logging.getLogger(__name__)
+
+
+def run_tick(now: dt.datetime) -> None:
+    """Run each minute's steps; one failing step never stops the others."""
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("reminders", lambda: reminders.tick(now)),
+        ("reconcile", lambda: reconciler.reconcile(now)),
+    ]
+    if now.minute == 0:
+        steps.append(("retention", lambda: retention.purge_bodies(now)))
+    for name, step in steps:
+        try:
+            step()
+        except Exception as exc:
+            log(logger, "scheduler_step_failed", logging.ERROR, step=name, error=type(exc).__name__)
+
+
+def run_scheduler(*, once: bool = False) -> None:
+    """Tick at the start of every minute until stopped (or just once)."""
+    log(logger, "scheduler_started", once=once)
+    while True:
+        run_tick(utcnow())
+        if once:
+            return
+        time.sleep(60 - time.time() % 60 + 0.05)

@@ -1,0 +1,139 @@
+"""Reminders: exactly one row per subscription × occurrence × lead, across DST and races."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import time_machine
+from sqlalchemy import select
+
+from hotline.db import session_scope
+from hotline.jobs import reminders
+from hotline.jobs.scheduler import run_scheduler
+from hotline.models import Group, MeetingCancellation, OutboxMessage, Subscription
+from hotline.settings import Settings
+from tests.jobs.factories import make_contact, make_meeting, subscribe
+
+UTC = dt.UTC
+
+
+def _setup(settings: Settings, channel: str = "sms") -> int:
+    # Sundays at 10:00 in Los Angeles; DST starts Sunday 9 March 2025 at 02:00.
+    with session_scope() as session:
+        meeting = make_meeting(session, weekday=6, start_time=dt.time(10, 0))
+        return subscribe(session, make_contact(session, settings), meeting, channel)
+
+
+def _keys() -> list[str]:
+    with session_scope() as session:
+        return sorted(k or "" for k in session.scalars(select(OutboxMessage.dedupe_key)))
+
+
+def test_day_and_hour_reminders_across_spring_forward(settings: Settings) -> None:
+    sub = _setup(settings)
+    # 10:00 PDT on 9 March is 17:00 UTC; a week earlier 10:00 PST was 18:00 UTC.
+    for when, created in [
+        (dt.datetime(2025, 3, 1, 17, 59, tzinfo=UTC), 0),
+        (dt.datetime(2025, 3, 1, 18, 0, tzinfo=UTC), 1),
+        (dt.datetime(2025, 3, 8, 16, 59, tzinfo=UTC), 0),
+        (dt.datetime(2025, 3, 8, 17, 0, tzinfo=UTC), 1),
+        (dt.datetime(2025, 3, 8, 17, 1, tzinfo=UTC), 0),
+        (dt.datetime(2025, 3, 9, 16, 0, tzinfo=UTC), 1),
+        (dt.datetime(2025, 3, 9, 16, 30, tzinfo=UTC), 0),
+    ]:
+        with time_machine.travel(when, tick=False):
+            assert reminders.tick(when) == created, when
+    assert _keys() == [
+        f"reminder:{sub}:20250302T1800Z:1440",
+        f"reminder:{sub}:20250309T1700Z:1440",
+        f"reminder:{sub}:20250309T1700Z:60",
+    ]
+    with session_scope() as session:
+        bodies = [row.body for row in session.scalars(select(OutboxMessage))]
+    assert bodies[-1] == (
+        "Reminder: Meeting 4821 (#4821) is Sun 10:00am. "
+        "Text INFO 4821 for details, LEAVE 4821 to stop reminders."
+    )
+
+
+def test_late_subscriber_gets_only_the_nearest_reminder(settings: Settings) -> None:
+    sub = _setup(settings)
+    assert reminders.tick(dt.datetime(2025, 3, 9, 16, 40, tzinfo=UTC)) == 1
+    assert _keys() == [f"reminder:{sub}:20250309T1700Z:60"]
+
+
+def test_cancelled_occurrence_is_skipped(settings: Settings) -> None:
+    sub = _setup(settings)
+    with session_scope() as session:
+        meeting_id = session.get_one(Subscription, sub).meeting_id
+        session.add(MeetingCancellation(meeting_id=meeting_id, occurs_on=dt.date(2025, 3, 9)))
+    assert reminders.tick(dt.datetime(2025, 3, 9, 16, 30, tzinfo=UTC)) == 0
+    assert reminders.tick(dt.datetime(2025, 3, 15, 17, 0, tzinfo=UTC)) == 1
+    assert _keys() == [f"reminder:{sub}:20250316T1700Z:1440"]
+
+
+def test_voice_subscriber_gets_a_call(settings: Settings) -> None:
+    sub = _setup(settings, channel="voice")
+    reminders.tick(dt.datetime(2025, 3, 9, 16, 0, tzinfo=UTC))
+    with session_scope() as session:
+        (row,) = session.scalars(select(OutboxMessage)).all()
+    assert (row.kind, row.call_path, row.body) == ("call", f"outbound/reminder/{sub}", None)
+
+
+def test_group_lead_override_opt_out_and_ended_subscriptions(settings: Settings) -> None:
+    with session_scope() as session:
+        meeting = make_meeting(session, weekday=6, start_time=dt.time(10, 0))
+        session.get_one(Group, meeting.group_id).reminder_lead_minutes = [30]
+        keep = subscribe(session, make_contact(session, settings), meeting)
+        subscribe(
+            session, make_contact(session, settings, opted_out_at=dt.datetime.now(UTC)), meeting
+        )
+        ended = subscribe(session, make_contact(session, settings), meeting)
+        session.get_one(Subscription, ended).ended_at = dt.datetime.now(UTC)
+    assert reminders.tick(dt.datetime(2025, 3, 9, 16, 0, tzinfo=UTC)) == 0
+    assert reminders.tick(dt.datetime(2025, 3, 9, 16, 30, tzinfo=UTC)) == 1
+    assert _keys() == [f"reminder:{keep}:20250309T1700Z:30"]
+
+
+def test_two_concurrent_ticks_create_each_reminder_once(settings: Settings) -> None:
+    with session_scope() as session:
+        meeting = make_meeting(session, weekday=6, start_time=dt.time(10, 0))
+        subs = [subscribe(session, make_contact(session, settings), meeting) for _ in range(30)]
+    now = dt.datetime(2025, 3, 9, 16, 0, tzinfo=UTC)
+    barrier = threading.Barrier(2)
+    created: list[int] = []
+
+    def run() -> None:
+        barrier.wait()
+        created.append(reminders.tick(now))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(created) == 30
+    assert _keys() == sorted(f"reminder:{sub}:20250309T1700Z:60" for sub in subs)
+
+
+def test_run_scheduler_once_ticks_reminders(settings: Settings) -> None:
+    _setup(settings)
+    with time_machine.travel(dt.datetime(2025, 3, 9, 16, 0, 5, tzinfo=UTC), tick=False):
+        run_scheduler(once=True)
+    assert len(_keys()) == 1
+
+
+def test_reminder_texts_fit_one_segment_in_every_language(settings: Settings) -> None:
+    from hotline.flows.segments import count_segments
+
+    with session_scope() as session:
+        meeting = make_meeting(session, name="A very long meeting name " * 6)
+        for language in ("en", "es"):
+            text = reminders.reminder_text(
+                language=language,
+                meeting=meeting,
+                occurrence=dt.datetime(2025, 3, 9, 17, tzinfo=UTC),
+            )
+            assert count_segments(text).segments == 1, text
+            assert "#4821" in text
