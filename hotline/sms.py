@@ -19,6 +19,7 @@ from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import get_contact_by_phone, get_or_create_contact, opt_in, opt_out
 from hotline.conversations import load_conversation, save_conversation
+from hotline.coordinator_sms import handle_coordinator_sms
 from hotline.crisis_resources import crisis_resources
 from hotline.db import session_scope
 from hotline.flows import sms as flow
@@ -80,11 +81,11 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
         if stored is not None:
             return stored
         contact, new = _contact(session, settings, message.sender)
-        redis = get_redis()
-        decision = _decide(session, redis, settings, message, contact, new=new)
-        for effect in decision.effects:
-            _apply(effect, session=session, redis=redis, settings=settings, contact=contact)
-        twiml = render_reply(*decision.replies)
+        staff_reply = None if new else _staff_reply(session, settings, contact, message.body)
+        if staff_reply is not None:
+            twiml = render_reply(staff_reply)
+        else:
+            twiml = render_reply(*_member_replies(session, settings, message, contact, new=new))
         _record(session, message, contact.id, twiml)
         log(logger, "sms_received", message_sid=message.message_sid, contact_id=contact.id)
     return twiml
@@ -186,6 +187,25 @@ def _record(
 
 
 # Deciding -----------------------------------------------------------------------------------
+
+
+def _staff_reply(session: Session, settings: Settings, contact: Contact, body: str) -> str | None:
+    """Answer a staff command (ACK 12, ONCALL ON ...); None hands the text to the member flow."""
+    if contact.opted_out_at is not None:
+        return None
+    return handle_coordinator_sms(
+        session=session, settings=settings, contact_id=contact.id, body=body, now=utcnow()
+    )
+
+
+def _member_replies(
+    session: Session, settings: Settings, message: InboundSms, contact: Contact, *, new: bool
+) -> tuple[str, ...]:
+    redis = get_redis()
+    decision = _decide(session, redis, settings, message, contact, new=new)
+    for effect in decision.effects:
+        _apply(effect, session=session, redis=redis, settings=settings, contact=contact)
+    return decision.replies
 
 
 def _decide(

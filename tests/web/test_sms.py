@@ -402,3 +402,21 @@ def test_handler_stays_short() -> None:
     from hotline.web import sms
 
     assert len(inspect.getsource(sms.inbound_sms).splitlines()) <= 15
+
+
+# Staff --------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("database")
+def test_staff_commands_reach_the_coordinator_handler(twilio: TwilioPoster) -> None:
+    from hotline.models import Coordinator
+
+    one(twilio, "hi")
+    with session_scope() as session:
+        contact = session.scalars(select(Contact)).one()
+        session.add(Coordinator(contact_id=contact.id, display_name="Sam", role="responder"))
+    assert one(twilio, "ONCALL ON").startswith("You are on call")
+    # Anything that is not a staff command is still the member line.
+    assert one(twilio, "MENU").startswith("Hotline menu:")
+    with session_scope() as session:
+        assert session.scalars(select(Coordinator)).one().oncall is True
