@@ -1,0 +1,79 @@
+"""Measure the crisis detector's throughput against a naive keyword scan, in one run.
+
+Run from the repository root: `.venv/bin/python bench/crisis.py`. It prints figures only;
+nothing here asserts on time, since machines differ. Rates are in CPU time of this process
+(one core), so other work on a busy machine does not skew them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from hotline.flows.crisis import assess
+
+LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "crisis_labelled.tsv"
+TARGET_MESSAGES = 50_000
+ROUNDS = 3
+
+# What a first version of a crisis check usually is: a few phrases, looked for as substrings.
+BASELINE_KEYWORDS = (
+    "kill myself",
+    "suicide",
+    "suicidal",
+    "end my life",
+    "want to die",
+    "quiero morir",
+    "matarme",
+    "suicidarme",
+    "quitarme la vida",
+)
+
+
+def baseline(text: str) -> bool:
+    """Say whether a lowercased message holds one of the baseline phrases."""
+    lowered = text.lower()
+    return any(keyword in lowered for keyword in BASELINE_KEYWORDS)
+
+
+def detector(text: str) -> bool:
+    """Say whether the detector calls the message a crisis."""
+    return assess(text).crisis
+
+
+def load_messages() -> list[str]:
+    """Return the labelled set's texts, repeated to about TARGET_MESSAGES messages."""
+    lines = LABELLED.read_text(encoding="utf-8").splitlines()[1:]
+    texts = [line.split("\t", 2)[2] for line in lines if line]
+    return (texts * (TARGET_MESSAGES // len(texts) + 1))[:TARGET_MESSAGES]
+
+
+def messages_per_second(check: Callable[[str], bool], messages: list[str]) -> tuple[float, int]:
+    """Return the best rate of ROUNDS passes, and how many messages the check flagged."""
+    best = float("inf")
+    flagged = 0
+    for _ in range(ROUNDS):
+        started = time.process_time()
+        flagged = sum(1 for message in messages if check(message))
+        best = min(best, time.process_time() - started)
+    return len(messages) / best, flagged
+
+
+def main() -> None:
+    messages = load_messages()
+    detector(messages[0])  # compile-time work happened at import; this just warms the caches
+    chars = sum(map(len, messages)) / len(messages)
+    print(f"{len(messages)} messages, {chars:.0f} characters on average, best of {ROUNDS} passes")
+    rate, flagged = messages_per_second(detector, messages)
+    base_rate, base_flagged = messages_per_second(baseline, messages)
+    for name, (speed, count) in (
+        ("assess()", (rate, flagged)),
+        ("baseline keywords", (base_rate, base_flagged)),
+    ):
+        print(f"{name:<18} {speed:>10,.0f} messages/s  {1e6 / speed:6.1f} us each  {count} flagged")
+    print(f"ratio: assess() runs at {rate / base_rate:.3f} of the baseline's speed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,312 @@
+"""Crisis-risk detector for member messages in English and Spanish.
+
+``assess`` normalises a message (case, accents, look-alike letters, leetspeak, letter
+spacing, repeated letters), removes idioms and denials, then scores weighted cues. It is pure
+and fast: every pattern is compiled once, at import.
+
+Missing a crisis costs far more than a false alarm, so ambiguous wording leans towards
+CONCERN or CRISIS; only idioms, topic talk and talk of the past pull a message down.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from hotline.flows.crisis_cues import (
+    CONTEXT_CUES,
+    MAIN_CUES,
+    MODIFIER_CUES,
+    SCREEN_CUES,
+    WORD_CHARS,
+    Cue,
+    Kind,
+    first_chars,
+    prepare,
+    specialise,
+    split_top_level,
+)
+
+
+class Level(enum.StrEnum):
+    NONE = "none"
+    CONCERN = "concern"
+    CRISIS = "crisis"
+    IMMINENT = "imminent"
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisAssessment:
+    score: float
+    level: Level
+    matched: tuple[str, ...]
+
+    @property
+    def crisis(self) -> bool:
+        """Tell whether the message needs the crisis reply (CRISIS or IMMINENT)."""
+        return self.level in (Level.CRISIS, Level.IMMINENT)
+
+    def as_json(self, text: str) -> dict[str, object]:
+        """Return the object `hotline crisis-check` prints for one line."""
+        return {
+            "text": text,
+            "crisis": self.crisis,
+            "score": round(self.score, 3),
+            "level": self.level.value,
+            "matched": list(self.matched),
+        }
+
+
+CRISIS_THRESHOLD = 0.5
+CONCERN_THRESHOLD = 0.2
+IMMINENT_FLOOR = 0.95
+RECOVERY_FACTOR = 0.35  # how much a cue counts in a message that only looks back
+
+CUE_NAMES: frozenset[str] = frozenset(
+    cue.name for cue in SCREEN_CUES + MAIN_CUES + MODIFIER_CUES + CONTEXT_CUES
+)
+_NONE = CrisisAssessment(0.0, Level.NONE, ())
+
+# --- normalisation -------------------------------------------------------------------------
+
+# Apostrophes go (can't -> cant); '#' is ours (clause break); look-alike letters become ASCII.
+_TRANSLATE = str.maketrans(
+    {
+        "'": None,
+        "\u2019": None,
+        "\u2018": None,
+        "\u02bc": None,
+        "`": None,
+        "\u00b4": None,
+        "#": " ",
+        "\u0430": "a",
+        "\u0435": "e",
+        "\u043e": "o",
+        "\u0440": "p",
+        "\u0441": "c",
+        "\u0443": "y",
+        "\u0445": "x",
+        "\u0456": "i",
+        "\u0458": "j",
+        "\u0455": "s",
+        "\u043a": "k",
+        "\u043c": "m",
+        "\u0442": "t",
+        "\u043d": "h",
+        "\u03bf": "o",
+        "\u03b9": "i",
+        "\u03b1": "a",
+        "\u03b5": "e",
+        "\u03ba": "k",
+        "\u03bd": "v",
+        "\u03c4": "t",
+        "\u03c5": "u",
+        "\u03c1": "p",
+    }
+)
+# Combining marks (accents after NFKD), zero-width and direction marks, soft hyphen.
+_INVISIBLE = re.compile(
+    "[\u0300-\u036f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\u1ab0-\u1aff\u1dc0-\u1dff"
+    "\u20d0-\u20ff\ufe20-\ufe2f\U000e0000-\U000e007f]"
+)
+# An accented "mató" is someone else's past act ("la clase me mató"), never "I kill myself".
+_PAST_MATO = re.compile("mat(?:\u00f3|o\u0301)\\b")
+_LEET_CHARS = "0-9@$!|"
+# Three or more single characters split by spaces or punctuation: "k i l l", "k.m.s".
+_SPACED = re.compile(
+    rf"(?<![a-z0-9])(?:[a-z{_LEET_CHARS}][ .,:;_*~+/\\-]{{1,3}}){{2,}}[a-z{_LEET_CHARS}]"
+    r"(?![a-z0-9])"
+)
+_SPACED_SEPARATORS = re.compile(r"[ .,:;_*~+/\\-]")
+# Tokens holding a digit or symbol, matched from the token start only (linear on long words).
+_LEET_TOKEN = re.compile(
+    rf"(?<![a-z{_LEET_CHARS}])[a-z{_LEET_CHARS}]*[{_LEET_CHARS}][a-z{_LEET_CHARS}]*"
+)
+_LEET_HINT = re.compile(f"[{_LEET_CHARS}]")
+_NUMBER_LIKE = re.compile(
+    r"[0-9]+(?:st|nd|rd|th|am|pm|a|p|h|hr|hrs|m|min|mins|mg|ml|k|km|kms|kg|lb|lbs|s|x|yo|yr|yrs"
+    r"|ish)?|.*[0-9]{3}.*"
+)
+_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+_TEXT_SPEAK_TO = re.compile(r"(?<=[a-z] )2(?= [a-z])")  # "want 2 die"
+_CLAUSE = re.compile(r"[.!?;\n\r]+")
+_NON_WORD = re.compile(r"[^a-z0-9#]+")
+_REPEATS = re.compile(r"([a-z])\1+")
+
+
+def normalise(text: str) -> str:
+    """Reduce a message to lowercase ASCII words, '#' between clauses, one letter per run."""
+    text = text.casefold()
+    if text.isascii():  # the common case, and str.replace is much faster than translate
+        text = text.replace("'", "").replace("`", "").replace("#", " ")
+    else:
+        text = _PAST_MATO.sub("mataba", text.translate(_TRANSLATE))
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKD", text))
+    text = _SPACED.sub(_glue, text)
+    if _LEET_HINT.search(text):
+        text = _TEXT_SPEAK_TO.sub("to", _LEET_TOKEN.sub(_unleet, text))
+    text = _CLAUSE.sub(" # ", text)
+    text = _NON_WORD.sub(" ", text)
+    return _REPEATS.sub(r"\1", text).strip()
+
+
+def _glue(match: re.Match[str]) -> str:
+    return _SPACED_SEPARATORS.sub("", match.group())
+
+
+def _unleet(match: re.Match[str]) -> str:
+    token = match.group()
+    core = token.rstrip("!|$@")
+    if not any("a" <= ch <= "z" for ch in core) or _NUMBER_LIKE.fullmatch(core):
+        return token
+    out: list[str] = []
+    for ch in core:
+        if ch in "1|":
+            # "k1ll" and "ki11" both mean kill: a 1 after i or l is an l.
+            ch = "l" if out and out[-1] in "il" else "i"
+        out.append(_LEET.get(ch, ch))
+    return "".join(out) + token[len(core) :]
+
+
+# --- cues ----------------------------------------------------------------------------------
+
+
+class _Hit(NamedTuple):
+    cue: Cue
+    start: int
+    end: int
+
+
+class _Bucket:
+    """The alternatives that can start with one letter, tried in order, first match wins."""
+
+    def __init__(self, alternatives: list[tuple[Cue, str]]) -> None:
+        self._cues = [cue for cue, _ in alternatives]
+        # No groups in the fast union, so the engine skips an alternative on its first letter;
+        # the named union only runs on a hit, to tell which cue it was.
+        self._fast = re.compile("|".join(f"(?:{pattern})" for _, pattern in alternatives))
+        self._named = re.compile(
+            "|".join(f"(?P<a{n}>{pattern})" for n, (_, pattern) in enumerate(alternatives))
+        )
+
+    def match(self, text: str, start: int) -> _Hit | None:
+        if not self._fast.match(text, start):
+            return None
+        found = self._named.match(text, start)
+        if found is None:  # pragma: no cover - both unions hold the same alternatives
+            return None
+        return _Hit(self._cues[int(str(found.lastgroup)[1:])], start, found.end())
+
+
+class _Scanner:
+    """Find cues at word starts, trying only the alternatives that can begin with that letter.
+
+    Each word gets at most one cue: the first in table order that matches there, so with
+    the strongest cues first a weak cue never hides a strong one.
+    """
+
+    def __init__(self, cues: tuple[Cue, ...]) -> None:
+        self._buckets = {char: _bucket(cues, char) for char in WORD_CHARS}
+
+    def scan(self, text: str) -> list[_Hit]:
+        """Return every hit in normalised text, in order."""
+        hits = []
+        for word in _WORD_START.finditer(text):
+            start = word.start()
+            bucket = self._buckets[text[start]]
+            if bucket and (hit := bucket.match(text, start)):
+                hits.append(hit)
+        return hits
+
+
+def _bucket(cues: tuple[Cue, ...], char: str) -> _Bucket | None:
+    alternatives = [
+        (cue, specialise(alternative, char))
+        for cue in cues
+        for alternative in split_top_level(prepare(cue.pattern))
+        if char in (first_chars(alternative) or WORD_CHARS)
+    ]
+    return _Bucket(alternatives) if alternatives else None
+
+
+_WORD_START = re.compile(r"\b[a-z0-9]")
+# Idioms and denials share a scanner with the risk cues: at one word, the first listed wins.
+_LEAD = _Scanner(SCREEN_CUES + MAIN_CUES)
+# Means, times and context only matter once a risk cue is found, and may share its words.
+_EXTRA = _Scanner(MODIFIER_CUES + CONTEXT_CUES)
+_SCREENS = (Kind.IDIOM, Kind.NEGATED)
+_SCORED = (Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL, Kind.DISTRESS, Kind.NEGATED)
+_LOOKING_BACK = (Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL)
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def assess(text: str) -> CrisisAssessment:
+    """Assess one message for crisis risk."""
+    normal = normalise(text)
+    lead = _LEAD.scan(normal)
+    screens = [hit for hit in lead if hit.cue.kind in _SCREENS]
+    hits = _unscreened(lead, screens)
+    if not any(hit.cue.kind in _SCORED for hit in hits):
+        return _NONE  # most messages stop here
+    hits += _unscreened(_EXTRA.scan(normal), screens)
+    kinds = {hit.cue.kind for hit in hits}
+    looking_back = Kind.PAST in kinds and Kind.PRESENT not in kinds
+    weights: dict[str, float] = {}
+    for hit in hits:
+        if hit.cue.kind not in (Kind.PAST, Kind.PRESENT):
+            weights.setdefault(hit.cue.name, _weight(hit.cue, looking_back))
+    if looking_back and kinds & set(_LOOKING_BACK):
+        weights["context:past"] = 0.0
+    score = _noisy_or(weights.values())
+    level = _level(hits, weights, score)
+    if level is Level.IMMINENT:
+        score = max(score, IMMINENT_FLOOR)
+    return CrisisAssessment(round(score, 4), level, tuple(weights))
+
+
+def _unscreened(hits: list[_Hit], screens: list[_Hit]) -> list[_Hit]:
+    """Drop idioms, and every cue that overlaps an idiom or a denial."""
+    return [
+        hit
+        for hit in hits
+        if hit.cue.kind is not Kind.IDIOM
+        and (hit.cue.kind is Kind.NEGATED or not _overlaps(hit, screens))
+    ]
+
+
+def _overlaps(hit: _Hit, screens: list[_Hit]) -> bool:
+    return any(hit.start < s.end and s.start < hit.end for s in screens)
+
+
+def _weight(cue: Cue, looking_back: bool) -> float:
+    return (
+        cue.weight * RECOVERY_FACTOR if looking_back and cue.kind in _LOOKING_BACK else cue.weight
+    )
+
+
+def _noisy_or(weights: Iterable[float]) -> float:
+    keep = 1.0
+    for weight in weights:
+        keep *= 1.0 - weight
+    return 1.0 - keep
+
+
+def _level(hits: list[_Hit], weights: dict[str, float], score: float) -> Level:
+    def strong(*kinds: Kind) -> bool:
+        return any(h.cue.kind in kinds and weights[h.cue.name] >= CRISIS_THRESHOLD for h in hits)
+
+    urgent = any(h.cue.kind in (Kind.TIME, Kind.MEANS, Kind.FAREWELL) for h in hits)
+    if strong(Kind.ATTEMPT) or (strong(Kind.IDEATION, Kind.FAREWELL) and urgent):
+        return Level.IMMINENT
+    if score >= CRISIS_THRESHOLD:
+        return Level.CRISIS
+    if score >= CONCERN_THRESHOLD:
+        return Level.CONCERN
+    return Level.NONE

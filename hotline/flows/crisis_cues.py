@@ -1,0 +1,832 @@
+"""Cue tables for the crisis detector: weighted patterns over normalised text.
+
+Patterns are written against the text that ``crisis.normalise`` produces: lowercase ASCII
+letters and digits, single spaces, ``#`` between clauses, no apostrophes (``dont``, ``im``),
+no accents (``mas``, ``dano``). Two rules are applied to every pattern by ``prepare``, as the
+normaliser applies them to the text, so patterns keep their natural spelling:
+
+* runs of one letter collapse to one (``kill`` matches ``kil``, ``killll`` and ``kil``);
+* a space matches one optional space (``k i l l m y s e l f`` is glued into ``killmyself``).
+
+Patterns hold no capturing groups. Names never contain message text.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+
+class Kind(enum.Enum):
+    IDEATION = "ideation"  # thoughts, wishes or intent of suicide or self-harm
+    ATTEMPT = "attempt"  # an act under way or just done: imminent on its own
+    FAREWELL = "farewell"  # goodbye notes and last words: ideation and a time cue at once
+    DISTRESS = "distress"  # weak on its own: concern, not crisis
+    NEGATED = "negated"  # "I'm not suicidal": concern, not crisis
+    MEANS = "means"  # a method named: raises ideation to imminent
+    TIME = "time"  # now, tonight, goodbye: raises ideation to imminent
+    IDIOM = "idiom"  # "dying to join": whatever it overlaps is not a cue
+    PAST = "past"  # "years ago": the message may only look back
+    PRESENT = "present"  # "again", "tonight": it does not only look back
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    name: str
+    weight: float
+    kind: Kind
+    pattern: str
+
+
+# Shared fragments. Text-speak and common misspellings live here so every cue gets them.
+SELF = r"(?:myself|my self|myslef|mysef|myslf|mysefl|meself|mself|mysel)"
+KILL = r"(?:kill|kl)(?:ing|in)?"
+SUI = r"s[uw]?[iy]? ?[cs]{1,2}[iy]?d"  # suicide, suicde, sucide, suiside, suiscide
+SUICIDE = rf"{SUI}(?:e|es|io)\b"
+SUICIDAL = rf"{SUI}(?:al|el|le|ial|a|as)\b"
+CLAUSE_END = r"(?: #|$)"
+WHEN = r"(?:tonight|tonite|2nite|2night|tn|today|2day|now|rn|soon|this weekend|tomorrow)"
+ANYMORE = rf"(?: anymore| any more| no more| any longer|{CLAUSE_END})"
+DIE_INTENT = (
+    r"(?:(?:want|wnt|wan|wanted|need|ready|trying|decided|deserve|plan|planning|hope|intend"
+    r"|just want|really want|wish i could|wish to|longing|pray|going to have)(?: to)?"
+    r"|wanna|wana|wnna|should|shud|shuld|rather|let me|i wish i could)"
+)
+ACT_INTENT = (
+    r"(?:going to|gonna|gona|gunna|gna|want to|wanna|wana|will|ill|ready to|about to"
+    r"|planning to|plan to|decided to|should|might|just|gotta|need to|finna|tryna|im|i am"
+    r"|ima|imma|i ma"
+    r"|thinking about|thinking of)"
+)
+HARM_INTENT = (
+    r"(?:want to|wanna|going to|gonna|need to|urge to|urges to|about to|will|ill|might|keep"
+    r"|been|started|start|cant stop|scared im going to|afraid im going to|thinking about"
+    r"|thinking of|i)"
+)
+QUANTITY = (
+    r"(?:like |about |around |over |almost |nearly |at least )?"
+    r"(?:all|every|a whole|the whole|a full|an entire|the entire|a bunch of|a lot of"
+    r"|a handful of|handfuls of|too many|way too many|a bottle of|bottles of|a whole bunch of"
+    r"|lots of|a ton of|loads of|most of|all the"
+    r"|half a bottle of|[1-9][0-9]+|twenty|thirty|forty|fifty|hundred|a dozen|all of)"
+)
+DRUGS = (
+    r"(?:pills?|tablets?|meds|medications?|medicine|sleeping pills|bottle|tylenol|advil|xanax"
+    r"|oxy|insulin|antidepressants|painkillers|paracetamol|ibuprofen|aspirin|benadryl"
+    r"|klonopin|ativan|valium|ambien|opioids|fentanyl|lithium|seroquel)"
+)
+QUIERO = r"(?:quiero|kiero|qiero|quero|kero|quisiera|kisiera|deseo|me gustaria|ganas de)"
+ES_PLACES = (
+    r"(?:puente|edificio|techo|azotea|balcon|ventana|piso|tren|metro|vias|carretera"
+    r"|autopista|precipicio|acantilado|rio|mar|coches|carros)"
+)
+
+
+def _c(name: str, weight: float, kind: Kind, *patterns: str) -> Cue:
+    return Cue(name, weight, kind, "|".join(patterns))
+
+
+IDEA, ACT, BYE, WEAK = Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL, Kind.DISTRESS
+
+# Ordered strongest first: at each word the first cue that matches is the one reported.
+MAIN_CUES: tuple[Cue, ...] = (
+    _c(
+        "attempt:overdose_taken",
+        0.95,
+        ACT,
+        rf"\b(?:took|taken|swallowed|downed|popped|ate|chugged|drank) {QUANTITY}"
+        rf"(?: (?:of|my|the|her|his|these|those|moms|mums|dads|sleeping))* ?{DRUGS}",
+        r"\b(?:i|ive|i have|just|already) (?:just |already )?(?:overdosed|od|oded|overdosing)\b",
+    ),
+    _c(
+        "attempt:means_ready",
+        0.9,
+        ACT,
+        r"\b(?:pills?|tablets|meds|rope|noose|gun|razor|blade|knife) (?:is |are |s |re )?"
+        r"(?:ready|loaded|lined up|counted out|tied|set up|in my hand|in my mouth)\b",
+        r"\b(?:gun|pistol|knife|blade|razor) (?:to|against|in|on) my "
+        r"(?:head|temple|mouth|wrists?|throat|neck|chest)\b",
+        r"\b(?:car|engine) (?:is )?running in (?:the|my) garage\b",
+        r"\bgarage with the (?:car|engine) running\b",
+    ),
+    _c(
+        "es:intento_en_curso",
+        0.95,
+        ACT,
+        r"\b(?:me tome|tome|me trague|trague|me he tomado|ya me tome|acabo de tomar ?me) "
+        r"(?:como |unas |mas de )?(?:todas|toda la caja de|todo el frasco de"
+        r"|un frasco (?:entero )?de|una caja (?:entera )?de|muchas|un monton de|[1-9][0-9]+"
+        r"|veinte|treinta|cuarenta|cincuenta)",
+        r"\b(?:pastillas|soga|cuerda|pistola|arma|navaja|cuchilla) (?:ya )?(?:estan |esta )?"
+        r"(?:listas?|listos?|preparadas?|cargadas?)\b",
+    ),
+    _c("kill_self", 0.9, IDEA, rf"\b{KILL} ?{SELF}\b"),
+    _c(
+        "end_life",
+        0.9,
+        IDEA,
+        r"\b(?:end|ending|endin|take|taking|took) (?:my|my own) (?:life|lif)\b",
+    ),
+    _c(
+        "suicidal_intent",
+        0.85,
+        IDEA,
+        rf"\b(?:thinking|think|thought|thoughts|considering|consider|contemplating|planning"
+        r"|plan|planned|decided|researching|obsessing|preparing) (?:about |of |on )?"
+        rf"(?:committing |my )?{SUICIDE}",
+        rf"\bcommit(?:ting)? {SUICIDE}|\b{DIE_INTENT} {SUICIDE}",
+        rf"\b(?:i|ive|i have|just) (?:attempted|tried) {SUICIDE}",
+        rf"\b{SUICIDE} (?:is|seems like|sounds like|feels like) (?:the|my) (?:only|best|answer)",
+    ),
+    _c("textspeak:kms", 0.85, IDEA, r"\bkms\b"),
+    _c(
+        "textspeak:kys_self",
+        0.85,
+        IDEA,
+        r"\b(?:i|im|ima|imma|i ma|ill|i (?:should|might|will|wanna|just|am gonna|am going to)"
+        r"|gonna|gona|finna|about to|bout to|gna|want to|wanna) (?:just )?kys\b",
+    ),
+    _c(
+        "textspeak:unalive",
+        0.85,
+        IDEA,
+        rf"\bunaliv(?:e|ing|ed)?(?: {SELF}| me)?\b",
+        r"\bsewer ?slide\b",
+        rf"\bself ?delet(?:e|ing|ion)\b|\bdelete {SELF}\b|\bcommit sudoku\b",
+    ),
+    _c(
+        "want_to_die",
+        0.85,
+        IDEA,
+        rf"\b{DIE_INTENT} (?:just )?(?:die|be dead|stop living|not be alive|not exist"
+        r"|stop existing|disappear forever|sleep forever|go to sleep forever"
+        r"|(?:go to )?sleep and (?:not|never) wake up|never wake up|not wake up|be gone forever"
+        r"|leave this world|end it all|end it|just end it)\b",
+        r"\bwish(?:ing|ed)? (?:i|id|i d)(?: was| were| had| could| would| just| did)* (?:dead|die"
+        r"|not alive|wasnt alive|werent alive|never born|never been born|not been born|gone"
+        r"|disappear|not exist|didnt exist|wasnt here|werent here|not here|never wake up"
+        r"|not wake up|wouldnt wake up|didnt wake up|sleep forever)\b",
+        r"\b(?:better|id be better) (?:off )?dead\b",
+        r"\b(?:going to|gonna|gona) die (?:tonight|today|soon|now)\b",
+        r"\bleav(?:e|ing) this (?:world|earth|life)\b",
+        r"\bnoose\b",
+    ),
+    _c(
+        "means_plan",
+        0.85,
+        IDEA,
+        rf"\bhang(?:ing)? {SELF}\b",
+        rf"\bshoot(?:ing)? {SELF}\b|\bblow (?:my )?(?:brains|head) (?:out|off)\b",
+        r"\b(?:use|using|turn|turning|point|pointing) (?:it|the gun|a gun|the knife) "
+        rf"(?:on|against) {SELF}",
+        r"\b(?:cut|cutting|slit|slitting|slice|slicing|slash|slashing|open|opening)(?:ed)? "
+        r"(?:my )?(?:wrists?|veins|throat)\b",
+        rf"\b(?:{ACT_INTENT}|thinking about|thinking of|think about) (?:jump|jumping|jumpin) "
+        r"(?:off|of|from|in front of|into|onto|under)\b",
+        rf"\b(?:going to|gonna|about to|ready to|will|ill|want to|wanna) jump(?: #|$| {WHEN})",
+        r"\b(?:thinking about|thinking of) jumping(?: #|$| off| from)",
+        rf"\b{ACT_INTENT} (?:take|taking|swallow|swallowing) (?:them all|all of them|all "
+        rf"(?:my |the |of my |of the |these |those |of these )?{DRUGS}"
+        r"|the whole (?:bottle|pack|box))",
+        r"\b(?:pills|meds|tablets|sleeping pills) (?:saved|stashed|stockpiled|hidden) (?:up|away)?",
+        r"\b(?:pastillas|pildoras|medicinas) (?:guardadas|ahorradas|escondidas|juntadas)\b",
+        r"\b(?:juntando|junte|guardando|guarde) (?:pastillas|pildoras|medicinas)\b",
+        rf"\b{ACT_INTENT} (?:overdose|od)\b",
+        r"\b(?:a|the|my) (?:plan|pills|rope|gun|means|meds|tablets) to do it\b",
+        r"\b(?:have|got|bought|found) (?:the|a|my) (?:rope|noose) (?:already|ready|now|tied|up)\b",
+        r"\balready (?:have|got|bought) (?:the|a|my) (?:rope|gun|pills|noose|razor|blades)\b",
+        r"\b(?:put|putting|shoot|shooting) (?:a )?bullet (?:in|through|into) my\b",
+        r"\b(?:took|swallowed|taken) (?:them|it) all\b|\b(?:took|swallowed) all of them\b",
+        r"\b(?:im|i am|sitting|standing|lying|laying) (?:on|at) (?:the )?(?:train )?tracks\b",
+        r"\bestoy (?:en|sobre) (?:la |las )?(?:via|vias) del tren\b|\bestoy en la cornisa\b",
+        r"\b(?:me tome|ya me tome|me trague) (?:las|mis) (?:pastillas|pildoras|medicinas"
+        r"|tabletas) (?:todas|completas|de golpe)\b",
+        rf"\b(?:going to|gonna|to|wanna|want to|will|ill|ima) (?:off|take) {SELF}(?: out)?\b",
+        r"\b(?:sitting|standing|im|i am) (?:on|at) (?:the |a |this )?(?:ledge|railing"
+        r"|edge of (?:the|a) (?:roof|bridge|building|cliff))",
+        r"\b(?:drive|driving|crash|crashing|steer|swerve|swerving) (?:my car |the car |my truck )?"
+        r"(?:into|off) (?:a |the )?(?:tree|wall|traffic|oncoming|bridge|cliff|river|lake|truck"
+        r"|pole|barrier)",
+        r"\bcrash (?:my|the) car on purpose\b",
+        r"\b(?:walk|walking|step|stepping|run|running|jump|jumping) (?:into|in front of|in to) "
+        r"(?:traffic|a (?:car|bus|train|truck)|the (?:train|bus|highway|freeway))",
+        r"\b(?:how many|how much) (?:\w+[ ]){0,3}(?:to die|to kill me|to overdose|to od"
+        r"|would kill me|will kill me|is lethal|to end it)\b",
+        rf"\blethal dose\b|\b(?:painless|easy|quick|quickest|best|fastest|easiest|peaceful"
+        rf"|surest) (?:way|ways|method|methods) to (?:die|kill {SELF}|end (?:it|my life))\b",
+        r"\b(?:saving|saved|stockpiling|stockpiled|hoarding|hoarded|collecting|collected|stashing"
+        r"|stashed) (?:up )?(?:my |all my |some |enough )?(?:pills|meds|tablets|medication"
+        r"|sleeping pills)",
+        r"\benough (?:pills|tablets|meds|sleeping pills) (?:saved|to (?:die|kill|end|do it))",
+    ),
+    _c(
+        "means_bought",
+        0.55,
+        IDEA,
+        r"\b(?:bought|buying|purchased|ordered) (?:a |the |some )?(?:rope|noose|gun|handgun"
+        r"|pistol|shotgun|rifle|razor blades|razors|bullets)\b",
+        r"\bcompre (?:una |un |unas )?(?:soga|cuerda|pistola|arma|veneno|navaja|cuchillas)\b",
+    ),
+    _c(
+        "es:quiero_morir",
+        0.85,
+        IDEA,
+        rf"\b(?:{QUIERO}|tengo ganas de|gana de|prefiero|necesito|solo quiero|ojala pudiera) "
+        r"morir(?: ?me)?\b",
+        r"\bme (?:quiero|kiero|qiero|quisiera|kisiera|gustaria) morir\b",
+        r"\bojala (?:que |q )?(?:me muera|me muriera|me muero|estuviera muert[oa]"
+        r"|no despertar[ae]?|no existiera|no hubiera nacido|nunca hubiera nacido)",
+        r"\b(?:mejor|estaria mejor) (?:muert[oa]|me muero)\b",
+        r"\b(?:quiero|prefiero) estar muert[oa]\b",
+        r"\bdormir (?:y no despertar|para siempre)|\bno despertar (?:nunca|mas|jamas)\b",
+    ),
+    _c(
+        "es:matarme",
+        0.9,
+        IDEA,
+        r"\bmatar ?me\b",
+        r"\bme (?:quiero|kiero|qiero|voy a|vo a|pienso|podria|quisiera|gustaria|tengo que"
+        r"|debo|deberia) matar\b",
+        r"\bme mato(?: #|$| hoy| esta noche| ya| ahora| manana)",
+        r"\bmejor me mato\b",
+        rf"\b{SUI}ar ?me\b|\bme (?:quiero|kiero|voy a|pienso|podria|quisiera|gustaria) {SUI}ar\b",
+        rf"\b(?:pienso|pensando|pensar|pense|considero|considerando) (?:en )?(?:el )?{SUICIDE}",
+        rf"\b(?:tengo|tuve|he tenido|estoy teniendo|me vienen) (?:pensamientos|ideas) {SUICIDAL}",
+        r"\bquitar ?me la vida\b|\bme (?:voy a |quiero |pienso )?quit(?:o|ar|are) la vida\b",
+        r"\b(?:acabar|terminar|poner fin a) (?:con )?mi vida\b",
+        r"\b(?:pegar ?me|dar ?me|meter ?me|me voy a pegar|me voy a dar|me quiero pegar) un tiro\b",
+        r"\bdisparar ?me\b|\bvolar ?me (?:la cabeza|los sesos)\b",
+        r"\bahorcar ?me\b|\bcolgar ?me\b|\bme (?:voy a |quiero )?(?:ahorcar|colgar)\b",
+        rf"\b(?:tirar|aventar|lanzar|arrojar)(?: ?me)? (?:del|de un|de una|desde|al|a la|a las"
+        rf"|a un|por la|frente al?) {ES_PLACES}\b",
+        rf"\bme (?:voy a|quiero) (?:tirar|aventar|lanzar|arrojar) (?:del|de un|de una|desde|al"
+        rf"|a la|a las|a un|por la|frente al?) {ES_PLACES}\b",
+        r"\b(?:voy a|quiero|pienso|tengo ganas de) saltar(?: #|$| del| de la| desde| al| por)",
+        r"\b(?:voy a|quiero|pienso) (?:tomar ?me|tomar|hacer ?me|dar ?me)? ?(?:una )?sobredosis\b",
+        r"\btomar ?me todas (?:las|mis) (?:pastillas|pildoras|medicinas|tabletas)\b",
+        r"\b(?:me voy a|voy a|quiero) tomar(?: ?me)? (?:todas|todo el frasco|el frasco|la caja)",
+        r"\bcortar(?: ?me)? las venas\b|\bojala (?:me atropell|me pase algo|no despierte)",
+        r"\b(?:suicid\w*|morir|la muerte|matar ?me) es (?:la|mi) unica (?:salida|opcion|solucion)",
+        rf"\bunica (?:salida|opcion|solucion) es (?:la muerte|morir|matar ?me|el {SUICIDE})",
+    ),
+    _c(
+        "self_harm",
+        0.8,
+        IDEA,
+        rf"\b{HARM_INTENT} (?:cut|cutting|burn|burning|hurt|hurting|harm|harming|hit|hitting"
+        rf"|punch|punching|stab|stabbing|starve|starving|poison|poisoning) {SELF}\b",
+        rf"\b(?:cut|burned|burnt|hurt|harmed|hit|punched|scratched|stabbed) {SELF} "
+        r"(?:again|on purpose|deliberately|tonight|badly|deep|really bad)\b",
+        rf"\bcutting {SELF}\b",
+        r"\b(?:been|started|start|keep|back to|relapsed|relapse) (?:cutting|self ?harming"
+        r"|self ?harm|harming)\b|\bcutting again\b|\bi self ?harm\b",
+        r"\bself ?harm(?:ed|ing)? again\b",
+        rf"\bwhat i (?:might|will|could|ill|am going to|m going to) do to {SELF}",
+        rf"\bdo something to {SELF}\b|\bdanger to {SELF}\b",
+        r"\bcortar ?me\b|\bme (?:estoy |voy a |quiero )?cort(?:o|ando|are)\b",
+        r"\bme corte (?:otra vez|de nuevo|las venas|los brazos|las piernas|las munecas"
+        r"|a proposito)",
+        r"\bhacer ?me (?:dano|mal)\b|\blastimar ?me\b",
+        r"\bme (?:estoy |voy a |quiero )?lastim(?:o|ando)\b",
+        r"\bme (?:estoy )?(?:quem|cort|golpe|lastim)\w* a proposito\b|\bautolesion(?:arme|ando)\b",
+    ),
+    _c(
+        "suicidal",
+        0.8,
+        IDEA,
+        rf"\b{SUICIDAL}",
+        rf"^(?:im |i am )?{SUICIDE}$",
+        rf"\b{SUICIDE} (?:is all i think about|every day|all the time)",
+    ),
+    _c(
+        "only_way_out",
+        0.8,
+        IDEA,
+        rf"\b(?:death|dying|{SUICIDE}|killing {SELF}|ending it) (?:is|seems|sounds|feels like) "
+        r"(?:the|my) (?:only|best|last) (?:way out|option|answer|choice|solution|escape)",
+        rf"\bonly (?:way out|option|answer|solution|escape) (?:is|left is) (?:death|dying|to die"
+        rf"|{SUICIDE}|to kill {SELF}|to end it)",
+    ),
+    _c(
+        "better_off_without_me",
+        0.8,
+        IDEA,
+        r"\b(?:better|happier|easier|fine) (?:off )?(?:without|w o|wo|witout|w out) me\b",
+        rf"\b(?:better|easier|happier|simpler|lighter) (?:off |for (?:everyone|everybody|all|them"
+        rf"|my family|you) )?(?:if|when|once|after) (?:i|im) (?:was |were |am |m |just )?"
+        r"(?:dead|gone|not here|not around|wasnt here|werent here|wasnt around|werent around"
+        rf"|didnt exist|never existed|disappeared|died|killed {SELF}|never born)\b",
+        r"\b(?:mejor|mejores|felices) sin mi\b",
+        r"\b(?:mejor (?:para todos )?)?si (?:yo )?no (?:existiera|estuviera|hubiera nacido)\b",
+    ),
+    _c(
+        "no_reason_to_live",
+        0.8,
+        IDEA,
+        r"\b(?:no|zero|nothing|not a single|not one|no more|dont have a|dont have any|have no"
+        r"|dont see the|dont see any|cant see the|cant see any) (?:reason|point|purpose|will"
+        r"|motivation)s? (?:left )?(?:to|for|in|of) (?:me |my )?(?:live|living|be alive"
+        r"|being alive|go on|going on|keep going|keep living|exist|existing|wake up|stay|life)\b",
+        r"\b(?:nothing|nobody|no one|noone) (?:left )?to live for\b",
+        r"\b(?:whats|what is|wats|wuts) the point (?:of|in) (?:living|life|being alive|going on"
+        r"|existing|waking up|it all)\b",
+        r"\b(?:isnt|is not|aint|not|never) worth (?:living|staying alive|being alive)\b",
+        r"\b(?:life|living|my life) (?:isnt|is not|aint|s not) worth it\b",
+        r"\bno (?:tengo|hay|encuentro|veo) (?:razon|razones|motivo|motivos|por que|para que"
+        r"|porque|sentido|ningun motivo|ninguna razon) (?:para |de )?(?:vivir|seguir)\b",
+        r"\bno le (?:veo|encuentro) sentido a (?:la vida|vivir|seguir|nada)\b",
+        r"\bla vida no tiene sentido\b|\bya no tengo por (?:que|q) vivir\b",
+        r"\bno vale la pena (?:vivir|seguir)\b|\bla vida no vale la pena\b",
+    ),
+    _c(
+        "dont_want_to_live",
+        0.8,
+        IDEA,
+        r"\b(?:dont|do not|dnt|no longer|not|never) (?:really )?(?:want|wanna|wana|wish|feel like"
+        r"|care) (?:to )?(?:live|be alive|exist|keep living|go on|continue|stay alive"
+        r"|be around|living)\b",
+        rf"\b(?:dont|do not|dnt) (?:really )?(?:want|wanna|wana) (?:to )?be here{ANYMORE}",
+        rf"\b(?:dont|do not|dnt) (?:really )?(?:want|wanna|wana) (?:to )?wake up"
+        rf"(?: tomorrow| again| ever| in the morning|{ANYMORE})",
+        r"\b(?:hope|wish) i (?:dont|do not|never|wont|dont ever) wake up\b",
+        r"\bdont deserve to (?:live|be alive|exist|be here)\b",
+        r"\b(?:should not|shouldnt|should never) (?:be alive|exist|have been born)\b",
+        r"\bdont care if i (?:live|die)\b",
+        r"\b(?:im|i am|so) done (?:living|being alive|existing|with (?:life|living))\b",
+        r"\bwhy (?:am i|im|i am) (?:still )?(?:here|alive|breathing)\b",
+        r"\b(?:dont|do not) (?:really )?(?:want|wanna) (?:to )?be(?: #|$)",
+        r"\b(?:nobody|no one|noone|dont|doesnt) (?:cares?|care) (?:if|whether) i "
+        r"(?:live|die|am alive|m alive)\b",
+        r"\bir(?: ?me)? de este mundo\b|\bdejar este mundo\b",
+        r"\b(?:dont think|not sure|dont know if|doubt) i can (?:keep going|go on|keep living"
+        r"|do this anymore|hold on|survive|last|make it)\b",
+        r"\bdejar de (?:vivir|existir)\b|\bno quiero estar en este mundo\b",
+        r"\b(?:no tiene|sin) sentido (?:vivir|seguir|la vida|mi vida)\b",
+        r"\bmi vida no tiene sentido\b",
+        r"\bwant to stop existing\b|\b(?:tired|sick|exhausted|done|fed up|weary) (?:of|with) "
+        r"(?:living|being alive|life|existing|my life|being here)\b",
+        r"\bgiv(?:e|ing|en) up on (?:life|living)\b",
+        r"\b(?:no|ya no) (?:quiero|kiero|qiero|deseo|tengo ganas de) (?:vivir|seguir viviendo"
+        r"|seguir con vida|existir|despertar|estar viv[oa])\b",
+        r"\b(?:cansad[oa]|harta|harto|me canse|cansa) (?:de )?(?:vivir|la vida|existir)\b",
+    ),
+    _c(
+        "cant_go_on",
+        0.75,
+        IDEA,
+        rf"\b(?:cant|cannot|can not|cnt) (?:go on|keep going|keep living|carry on)"
+        rf"(?: like this| living| without|{ANYMORE})",
+        r"\b(?:cant|cannot|can not|cnt) (?:do it |do this |take it |take this )?"
+        r"(?:anymore|any more)\b",
+        r"\b(?:cant|cannot|can not|cnt) (?:live like this|keep doing this|live with this"
+        r"|live anymore|cope anymore|keep living like this|be here anymore)\b",
+        rf"\b(?:cant|cannot|can not|cnt) (?:do|take|handle|deal with|stand) (?:this|it|life)"
+        rf"{ANYMORE}",
+        rf"\b(?:cant|cannot|can not|cnt) (?:take|handle|bear|stand) (?:this |the |my )?(?:pain"
+        rf"|life|hurt|feeling|loneliness|voices|depression|emptiness){ANYMORE}",
+        r"\b(?:dont know|idk|not sure|no idea) how (?:much )?longer i can (?:hold on|keep going"
+        r"|go on|do this|take (?:it|this)|last|survive|keep living)",
+        r"\b(?:ya )?no (?:puedo|aguanto|soporto) mas\b|\bya no aguanto(?: #|$)",
+        r"\b(?:ya )?no (?:quiero|puedo|kiero) seguir(?: #|$| asi| mas| adelante| aqui)",
+        r"\bya no (?:quiero|kiero|puedo) estar aqui(?: #|$)",
+        r"\bya no (?:voy a|vaya a) estar(?: aqui| viv[oa])?(?: #|$| manana)",
+    ),
+    _c(
+        "end_it",
+        0.75,
+        IDEA,
+        r"\bend(?:ing|in)? (?:it|this|things|everything) all\b|\bend(?:ing|in)? it all\b",
+        rf"\b{ACT_INTENT} (?:just )?end (?:it|things|everything|my suffering)\b",
+        rf"\bending (?:it|things|everything)(?: #|$| {WHEN})",
+        rf"\bi (?:just )?end (?:it|things|everything)(?: #|$| all| {WHEN})",
+        rf"\b{ACT_INTENT} (?:just )?end this(?: #|$)",
+        rf"\b(?:telling|tells|told|telling) me to (?:end it|die|end my life|hurt {SELF}|jump"
+        r"|do it)\b",
+        r"\b(?:going to|gonna|will|ill|im) do it (?:tonight|tonite|2nite|today|rn|right now)"
+        r"(?: #|$)",
+        r"\bstop me before i (?:do something|hurt|kill|do it|end)",
+        r"\bend (?:my|the|this) (?:suffering|pain|misery) (?:permanently|forever|for good)\b",
+        r"\bpermanent solution\b|\b(?:stop|end) (?:forever|for good|permanently)\b",
+        r"\b(?:want|wanna|need|wish) (?:it all|everything|my life|this life|life) (?:to )?"
+        r"(?:end|stop|be over)\b",
+        r"\b(?:want|wanna|need|wish) it (?:to )?(?:end|stop|be over)"
+        rf"(?: forever| for good|{CLAUSE_END})",
+        r"\b(?:want|wanna|need|wish) (?:it|this|everything|it all) (?:to be )?over"
+        r"(?: #|$| already| now| forever)",
+        r"\b(?:quiero|kiero|ojala) (?:que )?(?:todo|esto|mi vida) (?:se )?(?:acabe|termine)\b",
+        r"\b(?:acabar|terminar|acabo|termino|terminare|acabare) con todo(?: #|$| esto| ya| hoy"
+        r"| esta noche| de una vez)",
+        r"\bse (?:acaba|termina) todo\b",
+        r"\b(?:going to|gonna|about to|might|will|ill|afraid i|scared i) (?:do|will do) something "
+        r"(?:stupid|drastic|bad|dumb|terrible|permanent)\b",
+    ),
+    _c(
+        "thinking_about_dying",
+        0.7,
+        IDEA,
+        r"\b(?:thinking|think|thoughts|thought) (?:about|of) (?:dying|being dead|ending it"
+        rf"|ending my life|not being here|not existing|killing {SELF})",
+        r"\bfeel(?:s|ing)? like (?:dying|i want to die|im dying|i should die|ending it)\b",
+        r"\b(?:quiero|kiero|me quiero) desaparecer (?:para siempre|de este mundo|del mapa)\b",
+        r"\bdesaparecer para siempre\b",
+        r"\b(?:disappear|go away|vanish) and never come back\b",
+        r"\bmade (?:my )?peace with (?:it|dying|death|my decision|leaving)\b",
+        r"\bhate (?:being alive|living|existing|that im alive|that i am alive)\b",
+        r"\b(?:disappear|disappeared|vanish|vanished|be gone|gone) (?:forever|for good"
+        r"|permanently)\b",
+    ),
+    _c(
+        "burden",
+        0.6,
+        IDEA,
+        r"\bburden (?:to|on|for) (?:everyone|everybody|all|my family|the people|those|my kids)\b",
+        r"\bsoy (?:una )?carga para (?:mi familia|todos|mis hijos|los demas)\b",
+        r"\b(?:nobody|no one|noone|no body) (?:would|will|is going to|gonna)? ?(?:even )?"
+        r"(?:care|notice|cry)(?: #)? (?:if|when) (?:i|im) (?:die|died|was gone|were gone|am gone"
+        rf"|gone|disappeared|disappear|killed {SELF}|dead)\b",
+        r"\b(?:nobody|no one|noone|no body) (?:would|will|is going to|gonna)? ?(?:even )?miss me\b",
+        r"\b(?:would|will|does|do|who would|who will) (?:anyone|anybody|people|they) (?:even )?"
+        r"(?:notice|care|miss me|cry) (?:if|when) (?:im|i am|i was|i m|i) (?:gone|dead|die|died)\b",
+        rf"\bif i (?:died|die|was gone|were gone|disappeared|killed {SELF})(?: tomorrow| today"
+        r"| tonight)? (?:nobody|no one|noone) (?:would|will)? ?(?:even )?(?:care|notice|miss me"
+        r"|cry)\b",
+        r"\bnadie (?:me )?(?:extran(?:aria|ara|a)|va a extranar|lo (?:notaria|notara)"
+        r"|se daria cuenta|notaria)\b",
+    ),
+    _c(
+        "farewell",
+        0.8,
+        BYE,
+        rf"\b(?:{SUICIDE}|goodbye|good bye|farewell) (?:notes?|letters?|messages?|video)\b",
+        r"\b(?:wrote|written|writing|left|leaving|finished) (?:letters|notes|a letter|a note"
+        r"|goodbyes?) (?:to|for) (?:my|everyone|everybody|all)\b",
+        r"\bthis is (?:my )?(?:goodbye|good bye|the end|farewell|my last (?:goodbye|message|text"
+        r"|words))(?: #|$| ever| forever| to (?:you|everyone|all))",
+        r"\b(?:said|saying|say|made) (?:my )?(?:goodbyes|final goodbye|last goodbye)\b",
+        r"\bgoodbye (?:forever|world|cruel world)\b",
+        r"\bsaying goodbye to (?:everyone|everybody|all of you|you all|my family|the world)\b",
+        r"\b(?:wont|will not|never) (?:hear from|see) me (?:again|anymore|ever again)",
+        r"\blast time (?:you|youll|you will|anyone) (?:hear|see)s? (?:from )?me\b",
+        r"\blast (?:text|message|time) (?:you|youll|you will|anyone) (?:get|hear|see|receive)s? "
+        r"(?:from )?me\b",
+        r"\b(?:not|wont|dont think ill|dont think i will|dont think im going to|not going to"
+        r"|not gonna) (?:make it|survive|last) (?:through|til|until|past|to) (?:tonight"
+        r"|the night|the weekend|tomorrow|morning|the day)",
+        r"\b(?:be|im|ill be) (?:gone|dead) (?:by|before) (?:morning|tomorrow|tonight|the weekend"
+        r"|sunrise)\b",
+        r"\b(?:not|wont|will not|not going to|not gonna|dont think (?:ill|i will|im going to)"
+        r"|not sure (?:ill|i will)) be (?:around|here|alive) (?:much longer"
+        r"|for long|tomorrow|anymore|by (?:morning|tomorrow))",
+        r"\bmy last (?:message|text|words)(?: #|$| ever| to)",
+        r"\bcarta de despedida\b|\bmi despedida\b|\bme despido de (?:todos|ustedes|la vida)\b",
+        r"\badios para siempre\b|\badios mundo\b",
+    ),
+    _c(
+        "third_party_risk",
+        0.6,
+        IDEA,
+        r"\b(?:wants|want|going|gonna|threatening|threatened|says|said|talking about|trying|about)"
+        r" (?:to )?(?:kill|hurt) (?:himself|herself|themselves|themself)\b",
+    ),
+    _c(
+        "distress:hopeless",
+        0.35,
+        WEAK,
+        r"\bhopeless\b|\bno hope\b|\bworthless\b|\bempty inside\b|\bdead inside\b",
+        r"\bdying inside\b|\bi hate my life\b|\bi give up(?: #|$)|\bno way out\b",
+        r"\bmi vida no vale nada\b|\btired of (?:everything|it all|trying)\b",
+        r"\b(?:im|i am) (?:so )?done(?: #|$)|\blife (?:is|feels) (?:meaningless|pointless)\b",
+        r"\blife (?:has|holds) no (?:meaning|point|purpose)\b|\bno future for me\b",
+    ),
+    _c(
+        "distress:burden",
+        0.35,
+        WEAK,
+        r"\b(?:im|i am|i feel like|feel like) (?:such )?(?:a|an) (?:burden|waste of space"
+        r"|waste of air)\b|\bwaste of space\b|\bhate myself\b|\bsoy (?:una )?carga\b",
+        r"\bsoy un estorbo\b|\b(?:im|i am) a lost cause\b",
+    ),
+    _c(
+        "distress:unneeded",
+        0.35,
+        WEAK,
+        r"\b(?:world|everyone|nobody|no one|they|my family) (?:doesnt|dont|would not|wouldnt"
+        r"|does not|do not) need me\b|\bnobody needs me\b",
+    ),
+    _c(
+        "distress:disappear",
+        0.35,
+        WEAK,
+        r"\b(?:want|wanna|wish i could|just want) (?:to )?disappear\b",
+        r"\b(?:quiero|kiero|me quiero|ganas de) desaparecer\b",
+        r"\b(?:im|i am) (?:going to|gonna) die\b|\bwant it to be over\b",
+    ),
+    _c(
+        "distress:leaving_words",
+        0.3,
+        WEAK,
+        r"\bsorry for everything\b|\bperdon por todo\b|\bgoodbye everyone\b|\badios a todos\b",
+        r"\bsorry (?:mom|mum|dad|everyone|guys)\b",
+    ),
+    _c(
+        "farewell:love_goodbye",
+        0.55,
+        BYE,
+        r"\blove (?:you|you all|u) (?:all )?(?:# )?(?:goodbye|good bye|bye forever|farewell)\b",
+    ),
+    _c("textspeak:kys", 0.3, WEAK, r"\bkys\b"),
+)
+
+# Idioms, topic talk and grief talk: a cue overlapping one of these does not count.
+IDIOMS: tuple[str, ...] = (
+    r"\bdying (?:to|for)\b|\bto die for\b|\brather die than\b|\bdeath of me\b",
+    rf"\b(?:die|died|dying|dead|kill {SELF}|killed {SELF}|killing {SELF}) (?:laughing|of laughter"
+    r"|from laughter)\b",
+    r"\b(?:die|died|dying|dead) (?:of|from) (?:embarrassment|boredom|laughter|shame|cringe|heat"
+    r"|hunger|thirst|curiosity|cuteness|jealousy|envy|exhaustion)\b",
+    r"\bd[iy]e (?:my|her|his|your|our|the) hair\b",
+    r"\bdead (?:tired|serious|on my feet|set|wrong|last)\b",
+    r"\b(?:bored|scared|worried|tired|sick|frightened|freezing|starving) to death\b",
+    rf"\bkilling {SELF} (?:trying|to get|to finish|to make it|to keep up|over|at work|at the gym"
+    r"|working|for (?:this|that|work|my boss))",
+    r"\bkill (?:it|time|the (?:lights|engine|music|mood|vibe)|two birds)\b",
+    r"\b(?:could|would|d) kill for\b",
+    r"\b[0-9]+ ?kms?\b",
+    r"\bend (?:it|things|this) with\b",
+    rf"\bcut {SELF} (?:shaving|cooking|on|while|with the|chopping|by accident|accidentally)\b",
+    rf"\bhurt {SELF} (?:at|playing|lifting|running|on|in|while|skiing|working out)\b",
+    rf"\b{SUICIDE} (?:prevention|awareness|hotline|lifeline|line|loss|survivors?|bereavement"
+    r"|squad|doors?|sprints?|drills?|rates?|statistics|stats|risk|postvention|helpline|training"
+    r"|walk|vigil|month|week|day|attempt survivor)\b",
+    r"\b(?:died|dies|lost|loss|death|deaths|memorial) (?:\w+[ ]){0,3}(?:by|to|from|of) "
+    rf"{SUICIDE}",
+    rf"\b(?:about|on|regarding|discuss\w*|prevent\w*|screen\w*|and|between|covers?) (?:the )?"
+    rf"{SUICIDAL} (?:thoughts|ideation|behaviou?r|feelings|risk|people|youth|teens|clients"
+    r"|callers|patients)",
+    rf"\b(?:people|someone|somebody|person|friends?|members?|clients?|youth|teens|kids|anyone"
+    rf"|those|others|loved ones?) (?:who|that|with)(?: are| is| feel| feels| seem| seems"
+    rf"| might be| may be| have| has)? (?:\w+[ ])?{SUICIDAL}",
+    rf"\b(?:help|support|supporting|helping|worried about|talk to) (?:my|a|our|his|her) \w+ "
+    rf"(?:who|that) (?:is |are |has |have )?(?:\w+[ ]){{0,3}}{SUICIDAL}",
+    rf"\b(?:they|theyre|he|hes|she|shes|someone|somebody|anyone|people|person|friend|youre"
+    rf"|you|if) (?:is |are |re |s |were |was )?(?:thinking|think|considering) (?:about |of )?"
+    rf"{SUICIDE}",
+    r"\b(?:muer|mor|mat|mue)\w* (?:de|del) (?:la |el )?(?:risa|hambre|sueno|ganas|frio|calor"
+    r"|verguenza|aburrimiento|cansancio|envidia|nervios|miedo|susto|amor|sed|celos|emocion"
+    r"|alegria|felicidad|curiosidad)\b",
+    r"\bme muero por\b|\bme mata(?:n)? (?:el|la|los|las|este|esta|estos|estas|mi|mis|tu|su)\b",
+    r"\bme (?:esta|estan) matando\b|\bme tiene(?:n)? muert[oa]\b",
+    r"\bmat(?:ar|o|are|ando|aria)(?: ?me)?[ ](?!cuando\b)\w+(?:ando|iendo)\b",
+    r"\bno (?:puedo|aguanto|soporto) mas (?:con |de )?(?:este |esta |el |la |los |las )?"
+    r"(?:tanto |tanta |tantos |tantas )?(?:calor|clima|frio|trafico|tarea|tareas|ruido|lluvia"
+    r"|risa|hambre|sueno|examen|examenes|jefe|fila|dolor de cabeza|gente|trabajo|escuela|clases"
+    r"|vecinos|ninos|cosas|pendientes)\b",
+    rf"\b(?:prevencion|prevenir|concientizacion|sobrevivientes?|supervivientes?|duelo|perdida"
+    rf"|charla|taller|grupo|capacitacion|sobre|contra|riesgo) (?:\w+[ ]){{0,2}}{SUICIDE}",
+    rf"\b(?:personas|gente|alguien|pacientes|jovenes|conducta|comportamiento|ideacion|riesgo"
+    rf"|prevencion) (?:con )?(?:pensamientos |ideas |conductas )?{SUICIDAL}",
+    r"\bcort\w* (?:el|los|las|la|un|una) (?:pelo|cabello|fleco|flequillo|unas|barba|dedos?"
+    r"|mano|pie)\b|\bcort\w* (?:cocinando|sin querer|por accidente)\b",
+    r"\bsaltar (?:la |a la )?cuerda\b|\bsaltar en (?:paracaidas|bungee)\b",
+    r"\btirar ?me a la piscina\b",
+)
+
+# Denials of intent: they cancel the cues they overlap, and count as "negated" (concern).
+NEGATIONS: tuple[str, ...] = (
+    rf"\b(?:dont|do not|didnt|did not|never|not|no longer|wont|will not|would never|wouldnt"
+    rf"|would not|not going to|not gonna|am not|im not|i m not|no)(?: really| actually| even)?"
+    rf"(?: want(?:ing)? to| wanna| plan(?:ning)? to| going to| gonna| thinking (?:about|of)"
+    rf"| intend(?:ing)? to| feeling| feel| be| been| having| a)? (?:kill(?:ing)? {SELF}|die"
+    rf"|dying|end (?:my life|it all|it)|hurt(?:ing)? {SELF}|harm(?:ing)? {SELF}"
+    rf"|cut(?:ting)? {SELF}|do anything to {SELF}|commit {SUICIDE}|{SUICIDAL}"
+    rf"|danger to {SELF}|thoughts of (?:suicide|killing {SELF}|dying))",
+    rf"\b(?:havent|have not|hasnt|stopped|quit|no longer|not|didnt) (?:been )?(?:self ?harm\w*"
+    rf"|cut(?:ting)?(?: {SELF})?|hurt(?:ing)? {SELF}|harmed {SELF}|thought about "
+    rf"(?:suicide|killing {SELF}))",
+    rf"\b(?:no|ya no|nunca|jamas) (?:me )?(?:quiero |kiero |voy a |pienso |haria |podria )?"
+    rf"(?:morir ?me|morir|matar ?me|matar|{SUI}ar ?me|{SUI}ar|hacer ?me dano|dano"
+    rf"|quitar ?me la vida|cortar ?me|lastimar ?me)\b",
+    rf"\bno soy {SUICIDAL}|\b(?:no tengo|sin) (?:pensamientos|ideas) {SUICIDAL}",
+    r"\bsin (?:cortar ?me|lastimar ?me|hacer ?me dano|autolesion\w*)\b",
+)
+
+# Talk of the past: a cue in a message that only looks back counts for much less.
+PAST = (
+    r"\b(?:[0-9]+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|many|several|some"
+    r"|couple of) (?:years?|yrs?|months?|decades?) (?:ago|clean|sober|since|later|free|back)\b"
+    r"|\b(?:used to|use to|back then|back in|when i was|as a (?:kid|teen|teenager|child)"
+    r"|in (?:high school|college|middle school)|in (?:19|20)[0-9][0-9]|years back|long ago"
+    r"|since then|ever since|survived|survivor|recovered|in recovery|recovering|its been"
+    r"|been [0-9]+ (?:years|months|days)|last year)\b"
+    r"|\bhace (?:[0-9]+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|unos|unas"
+    r"|muchos|varios|algunos) (?:anos?|meses|mes|decadas?)\b"
+    r"|\b(?:cuando (?:era|tenia|estaba en)|antes (?:pensaba|queria|me)|solia|en (?:19|20)[0-9]"
+    r"[0-9]|el ano pasado|sobreviviente|superviviente|me recupere|en recuperacion)\b"
+)
+PRESENT = (
+    r"\b(?:again|still|tonight|right now|rn|lately|these days|this week|recently|came back"
+    r"|coming back|relapsed|relapsing|otra vez|de nuevo|todavia|aun|esta noche|ultimamente"
+    r"|estos dias|esta semana|ahora mismo|volvi a|vuelvo a|volvieron)\b"
+)
+
+NEGATED_WEIGHT = 0.25
+SCREEN_CUES: tuple[Cue, ...] = (
+    *(Cue("idiom", 0.0, Kind.IDIOM, pattern) for pattern in IDIOMS),
+    *(Cue("negated", NEGATED_WEIGHT, Kind.NEGATED, pattern) for pattern in NEGATIONS),
+)
+CONTEXT_CUES: tuple[Cue, ...] = (
+    Cue("context:present", 0.0, Kind.PRESENT, PRESENT),
+    Cue("context:past", 0.0, Kind.PAST, PAST),
+)
+
+M, T = Kind.MEANS, Kind.TIME
+MODIFIER_CUES: tuple[Cue, ...] = (
+    _c(
+        "means:pills",
+        0.15,
+        M,
+        rf"\b(?:{DRUGS}|overdose|od|doses?|pastillas|pildoras|tabletas|medicinas|sobredosis"
+        r"|frasco)\b",
+    ),
+    _c(
+        "means:gun",
+        0.15,
+        M,
+        r"\b(?:guns?|pistol|handgun|rifle|shotgun|firearm|weapon|bullets?|trigger|pistola|arma"
+        r"|escopeta|balas?|tiro)\b",
+    ),
+    _c("means:rope", 0.15, M, r"\b(?:rope|noose|belt|hang|hanging|cord|soga|cuerda|cinturon)\b"),
+    _c(
+        "means:height",
+        0.15,
+        M,
+        r"\b(?:bridge|roof|rooftop|ledge|cliff|balcony|overpass|building|jump|jumping|tower"
+        r"|parking garage|window|edge|puente|azotea|edificio|techo|balcon|ventana|saltar)\b",
+    ),
+    _c(
+        "means:vehicle",
+        0.15,
+        M,
+        r"\b(?:train|tracks|traffic|highway|freeway|crash|vias|tren|metro|carretera|autopista)\b",
+    ),
+    _c(
+        "means:cutting",
+        0.15,
+        M,
+        r"\b(?:razors?|blades?|knife|knives|wrists?|slit|veins|cuchillo|navaja|cuchilla|venas"
+        r"|munecas)\b",
+    ),
+    _c(
+        "means:poison",
+        0.15,
+        M,
+        r"\b(?:bleach|poison|antifreeze|carbon monoxide|exhaust|veneno|cloro|raticida)\b",
+    ),
+    _c(
+        "time:tonight",
+        0.1,
+        T,
+        r"\b(?:tonight|tonite|2nite|2night|tn|esta noche)\b",
+        r"\b(?:tonights|today is) the (?:night|day)\b",
+    ),
+    _c(
+        "time:now",
+        0.1,
+        T,
+        r"\b(?:right now|rn|ahora mismo|ahorita|ahora|ya mismo)\b|\bnow(?: #|$)",
+    ),
+    _c(
+        "time:soon",
+        0.1,
+        T,
+        r"\b(?:today|2day|hoy|soon|pronto|already|this (?:evening|afternoon|morning|weekend))\b",
+        r"\b(?:in|en) (?:an|a|one|two|a few|few|half an|[0-9]+|un|una|unas|unos) "
+        r"(?:hours?|hrs?|minutes?|mins?|horas?|minutos?|rato)\b",
+        r"\bbefore (?:morning|dawn|sunrise|anyone wakes|they wake)\b"
+        r"|\bantes de que amanezca\b",
+        r"\bwhen (?:everyone|everybody|they)(?:s| is| are)? (?:asleep|gone|out|at work)\b",
+    ),
+    _c(
+        "time:goodbye",
+        0.1,
+        T,
+        r"\b(?:goodbye|good bye|bye forever|farewell|adios|despedida|me despido)\b",
+    ),
+)
+
+
+_PATTERN_REPEATS = re.compile(r"(?<!\\)([a-z])\1+")
+
+
+def prepare(pattern: str) -> str:
+    """Apply the normaliser's letter collapse and glued-word rule to a pattern."""
+    return _PATTERN_REPEATS.sub(r"\1", pattern).replace(" ", " ?")
+
+
+# --- reading patterns: which letters can a cue start with --------------------------------
+
+WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def split_top_level(pattern: str) -> list[str]:
+    """Split a pattern at the '|' that are outside every group and character class."""
+    parts, start, depth, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, pattern[start:]]
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """Return the characters a match of `pattern` can start with, or None when unsure."""
+    body = pattern.removeprefix(r"\b")
+    if not body:
+        return None
+    if body[0] in WORD_CHARS:
+        return None if _optional_at(body, 1) else frozenset(body[0])
+    if body.startswith("(?:"):
+        return _group_first_chars(body)
+    if body.startswith("[") and "]" in body:
+        end = body.index("]")
+        return None if _optional_at(body, end + 1) else _class_chars(body[1:end])
+    return None
+
+
+def _optional_at(pattern: str, i: int) -> bool:
+    return pattern[i : i + 1] in ("?", "*") or pattern[i : i + 2] == "{0"
+
+
+def _group_first_chars(body: str) -> frozenset[str] | None:
+    end = _closing_paren(body)
+    sets = [first_chars(alt) for alt in split_top_level(body[3:end])]
+    if end < 0 or any(chars is None for chars in sets):
+        return None
+    found = frozenset().union(*[chars for chars in sets if chars is not None])
+    if _optional_at(body, end + 1):
+        rest = first_chars(body[end + 2 :])
+        return None if rest is None else found | rest
+    return found
+
+
+def _closing_paren(body: str) -> int:
+    depth, i, in_class = 0, 0, False
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            i += 1
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _class_chars(spec: str) -> frozenset[str] | None:
+    if not spec or spec[0] == "^" or "\\" in spec:
+        return None
+    chars: set[str] = set()
+    i = 0
+    while i < len(spec):
+        if i + 2 < len(spec) and spec[i + 1] == "-":
+            chars.update(chr(c) for c in range(ord(spec[i]), ord(spec[i + 2]) + 1))
+            i += 3
+        else:
+            chars.add(spec[i])
+            i += 1
+    return frozenset(chars)
+
+
+def specialise(pattern: str, char: str) -> str:
+    """Drop the leading alternatives of `pattern` that cannot start with `char`.
+
+    ``(?:going to|want to|will) end it`` becomes ``(?:going to) end it`` for "g": the regex
+    engine then walks one branch instead of all of them at every word starting with "g".
+    """
+    body = pattern.removeprefix(r"\b")
+    end = _closing_paren(body) if body.startswith("(?:") else -1
+    if end < 0 or _optional_at(body, end + 1):
+        return body
+    kept = [
+        specialise(alt, char)
+        for alt in split_top_level(body[3:end])
+        if char in (first_chars(alt) or WORD_CHARS)
+    ]
+    return f"(?:{'|'.join(kept)}){body[end + 1 :]}"
