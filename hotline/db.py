@@ -7,7 +7,7 @@ import functools
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.settings import get_settings
@@ -20,6 +20,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
@@ -30,6 +31,15 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    # Let SQLAlchemy, not the driver, issue BEGIN (see _sqlite_begin_immediate).
+    dbapi_conn.isolation_level = None  # type: ignore[attr-defined]
+
+
+def _sqlite_begin_immediate(conn: Connection) -> None:
+    # Web, worker and scheduler processes share one SQLite file. A deferred transaction that
+    # reads and then writes fails with "database is locked" when another process wrote in
+    # between; taking the write lock at BEGIN makes writers queue behind busy_timeout instead.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @functools.cache
