@@ -15,7 +15,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline import catalogs
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
-from hotline.web import conference, health, sms, status, voice
+from hotline.web import bridge, conference, health, sms, status, voice
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", health.metrics),
         Route("/twilio/sms", sms.inbound_sms, methods=["POST"]),
         Route("/twilio/voice", voice.inbound_call, methods=["POST"]),
-        Mount("/twilio/voice", routes=voice.steps),
+        # Staff call legs first: a Mount matches on its prefix alone.
+        Mount("/twilio/voice", routes=[*bridge.routes, *voice.steps]),
         Route("/twilio/status/conference", conference.conference_status, methods=["POST"]),
         Mount("/twilio/status", routes=status.routes),
     ]

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import logging
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, select
-from starlette.routing import Mount
-from starlette.testclient import TestClient
 
 from hotline.cases import open_support_case, take_case
 from hotline.db import session_scope
 from hotline.models import AuditEvent, Contact, Coordinator, SupportCase, utcnow
 from hotline.phones import vault_for
 from hotline.settings import Settings
-from hotline.web import bridge
 from tests.twilio import LINE_NUMBER, TwilioPoster, new_sid
 
 MEMBER = "+15557770042"
@@ -25,14 +21,9 @@ OTHER = "+15558880043"
 
 
 @pytest.fixture()
-def poster(settings: Settings) -> Iterator[TwilioPoster]:
-    """The real app with the bridge routes mounted where the voice routes live."""
-    from hotline.web.app import create_app
-
-    app = create_app(settings)
-    app.router.routes.insert(0, Mount("/twilio/voice", routes=bridge.routes))
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield TwilioPoster(client, settings)
+def poster(twilio: TwilioPoster) -> TwilioPoster:
+    """Signed posts through the real app, where the bridge routes are mounted."""
+    return twilio
 
 
 def add_contact(settings: Settings, number: str) -> int:
