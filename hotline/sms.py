@@ -23,6 +23,7 @@ from hotline.coordinator_sms import handle_coordinator_sms
 from hotline.crisis_resources import crisis_resources
 from hotline.db import session_scope
 from hotline.flows import sms as flow
+from hotline.flows.crisis import assess
 from hotline.flows.crisis_reply import crisis_reply
 from hotline.flows.keywords import Command, Kind, looks_spanish, parse
 from hotline.logs import log
@@ -74,8 +75,9 @@ def render_reply(*texts: str) -> str:
 
 def handle_sms(settings: Settings, message: InboundSms) -> str:
     """Answer one inbound text with TwiML: the crisis reply first, else the member flow."""
-    if flow.is_crisis_text(message.body):
-        return _answer_crisis(settings, message, level="crisis")
+    assessment = assess(message.body)
+    if assessment.crisis:
+        return _answer_crisis(settings, message, level=assessment.level.value)
     with session_scope() as session:
         stored = _stored_reply(session, message.message_sid)
         if stored is not None:
@@ -86,7 +88,7 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
             twiml = render_reply(staff_reply)
         else:
             twiml = render_reply(*_member_replies(session, settings, message, contact, new=new))
-        _record(session, message, contact.id, twiml)
+        _record(session, message, contact.id, twiml, crisis_level=assessment.level.value)
         log(logger, "sms_received", message_sid=message.message_sid, contact_id=contact.id)
     return twiml
 

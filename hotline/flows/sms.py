@@ -12,13 +12,18 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from hotline.flows.catalog import Catalog
-from hotline.flows.keywords import Command, Kind, fold_accents, tokenize
+from hotline.flows.keywords import Command, Kind, fold_accents
 from hotline.flows.schedule import local_label
 from hotline.flows.segments import count_segments, is_gsm7
 
 PHONE_FORMATS = frozenset({"phone_bridge", "external_bridge"})
 MAX_FIND_SEGMENTS = 2
-_NAME_CHARS = 24
+_NAME_CHARS = 28
+# A cut name should not end on a joining word ("Grupo de apoyo en").
+_DANGLING = frozenset(
+    {"a", "and", "con", "de", "del", "el", "en", "for", "la", "of"}
+    | {"para", "the", "y", "&", "-", "+", "/"}
+)
 _CURLY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
 
 
@@ -418,7 +423,10 @@ def shorten(name: str, limit: int) -> str:
     name = " ".join(gsm_safe(name).split())
     if len(name) <= limit:
         return name
-    cut = name[:limit].rsplit(" ", 1)[0]
+    words = name[: limit + 1].split(" ")[:-1]
+    while len(words) > 1 and words[-1].lower() in _DANGLING:
+        words.pop()
+    cut = " ".join(words).rstrip(",;:-")
     return cut if len(cut) >= limit // 2 else name[:limit]
 
 
@@ -430,24 +438,3 @@ def _fit(text: str, extra: str, segments: int) -> str:
     while words and count_segments(text + " ".join(words) + "...").segments > segments:
         words.pop()
     return text + " ".join(words) + "..." if len(words) > 1 else text
-
-
-# Until the full detector (hotline.flows.crisis) lands, these phrases already get the crisis
-# reply before any keyword. Matched on folded, lowercased text.
-_CRISIS_PHRASES = (
-    "kill myself",
-    "suicide",
-    "suicidal",
-    "end my life",
-    "want to die",
-    "quiero morir",
-    "matarme",
-    "suicidarme",
-    "quitarme la vida",
-)
-
-
-def is_crisis_text(body: str) -> bool:
-    """Return True when a text contains a known crisis phrase."""
-    text = " ".join(tokenize(body))
-    return any(phrase in text for phrase in _CRISIS_PHRASES)

@@ -156,22 +156,6 @@ def test_looks_spanish(body: str, spanish: bool) -> None:
     assert looks_spanish(body) is spanish
 
 
-@pytest.mark.parametrize(
-    ("body", "crisis"),
-    [
-        ("I want to kill myself", True),
-        ("KILL MYSELF", True),
-        ("thinking about suicide", True),
-        ("quiero morir", True),
-        ("Quiero  MORIR!!", True),
-        ("FIND 94110", False),
-        ("this job is killing me", False),
-    ],
-)
-def test_built_in_crisis_phrases(body: str, crisis: bool) -> None:
-    assert flow.is_crisis_text(body) is crisis
-
-
 # Deciding -----------------------------------------------------------------------------------
 
 NOW = dt.datetime(2025, 3, 6, 20, 0, tzinfo=dt.UTC)
@@ -353,7 +337,7 @@ def test_find_results_in_spanish_stay_within_two_segments() -> None:
     reply = only(
         decide(parse("BUSCAR 94110"), ES, flow.Lookup(find=flow.FindResults(SF, long_names)))
     )
-    assert reply.splitlines()[1] == "#4821 mar 19:00 Grupo de Apoyo para, 1.2 mi"
+    assert reply.splitlines()[1] == "#4821 mar 19:00 Grupo de Apoyo para Familias, 1.2 mi"
     assert count_segments(reply).encoding == "GSM-7"
     assert count_segments(reply).segments <= 2
 
@@ -438,6 +422,19 @@ def test_call_and_talk_effects() -> None:
     assert call.effects == (flow.QueueJoinCall(3030),)
     assert decide(parse("TALK")).effects == (flow.OpenTalkCase(),)
     assert decide(parse("TALK"), lookup=flow.Lookup(talk_open=True)).effects == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Anxiety Circle", "Anxiety Circle"),
+        ("Grupo de apoyo en espanol para familias", "Grupo de apoyo en espanol"),
+        ("Depression and Bipolar Support Alliance", "Depression and Bipolar"),
+        ("Supercalifragilisticexpialidocious Group", "Supercalifragilisticexpialid"),
+    ],
+)
+def test_shorten_cuts_at_a_word_without_a_dangling_joiner(name: str, short: str) -> None:
+    assert flow.shorten(name, 28) == short
 
 
 def test_gsm_safe_keeps_names_in_gsm7() -> None:

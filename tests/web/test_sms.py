@@ -343,6 +343,20 @@ def test_crisis_text_gets_the_crisis_reply_and_a_case(twilio: TwilioPoster) -> N
         assert inbound.crisis_level == case.level != "none"
 
 
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_crisis_detector_levels_are_recorded_and_beat_any_state(twilio: TwilioPoster) -> None:
+    one(twilio, "FIND 94110")  # mid-search: a crisis text is never read as MORE or a keyword
+    reply = one(twilio, "more. I am going to kill myself tonight")
+    assert "988" in reply
+    # A concern is recorded but answered by the member flow.
+    assert one(twilio, "I feel so hopeless lately").startswith("Hotline menu:")
+    with session_scope() as session:
+        levels = session.scalars(select(InboundMessage.crisis_level).order_by(InboundMessage.id))
+        assert list(levels) == ["none", "imminent", "concern"]
+        case = session.scalars(select(SupportCase)).one()
+        assert (case.kind, case.level) == ("crisis", "imminent")
+
+
 @pytest.mark.usefixtures("database")
 def test_crisis_text_from_an_opted_out_number_still_gets_the_crisis_reply(
     twilio: TwilioPoster,
