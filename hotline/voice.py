@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -19,6 +18,7 @@ from hotline.catalogs import catalog
 from hotline.contacts import get_or_create_contact
 from hotline.db import session_scope
 from hotline.flows import voice as flow
+from hotline.flows.crisis import assess
 from hotline.logs import log
 from hotline.models import Contact
 from hotline.phones import PhoneError, normalise, vault_for
@@ -64,14 +64,8 @@ class CallEvent:
 
 
 def _is_crisis(speech: str) -> bool:
-    """Ask the crisis assessor about what was said; without it, the catalogs' help words rule."""
-    if not speech.strip():
-        return False
-    try:
-        crisis = importlib.import_module("hotline.flows.crisis")
-    except ImportError:
-        return False
-    return bool(crisis.assess(speech).crisis)
+    """Ask the crisis assessor about what was said (the catalogs' help words are checked too)."""
+    return bool(speech.strip()) and assess(speech).crisis
 
 
 # Answers, one per route.

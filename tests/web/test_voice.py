@@ -344,3 +344,10 @@ def test_a_crisis_call_opens_a_support_case(twilio: TwilioPoster) -> None:
     with session_scope() as session:
         (case,) = session.scalars(select(SupportCase)).all()
     assert (case.kind, case.source) == ("crisis", "voice")
+
+
+def test_crisis_speech_at_a_number_prompt_dials_the_crisis_line(twilio: TwilioPoster) -> None:
+    caller = to_main_menu(twilio)
+    caller.press("1")
+    caller.press(speech="I want to end my life")
+    assert crisis_number(caller) == "+18002738255"
