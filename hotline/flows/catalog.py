@@ -14,7 +14,7 @@ class Catalog:
     strings: Mapping[str, str]
     fallback: Mapping[str, str] = field(default_factory=dict)
 
-    def t(self, key: str, **values: object) -> str:
+    def t(self, key: str, /, **values: object) -> str:
         template = self.strings.get(key) or self.fallback.get(key)
         if template is None:
             raise KeyError(f"no message {key!r} in catalog {self.language!r}")
