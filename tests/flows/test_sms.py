@@ -454,3 +454,13 @@ def test_every_catalog_key_exists_in_both_languages() -> None:
         return {key for key in catalog(language).strings if key.startswith("sms.")}
 
     assert keys("en") == keys("es")
+
+
+@pytest.mark.parametrize("module", ["hotline.flows.sms", "hotline.flows.keywords"])
+def test_flows_stay_pure(module: str) -> None:
+    import importlib
+    import inspect
+
+    source = inspect.getsource(importlib.import_module(module))
+    for name in ("sqlalchemy", "redis", "rq", "twilio", "starlette", "httpx"):
+        assert f"import {name}" not in source and f"from {name}" not in source
