@@ -66,15 +66,17 @@ def _spawn(command: str) -> subprocess.Popen[bytes]:
 
 
 def _banner(port: int) -> str:
+    url = "" if port == 8000 else f" --url http://localhost:{port}"
     return f"""
 Hotline demo is running on http://127.0.0.1:{port}  (Ctrl-C stops it)
 Outbound texts and calls are printed here instead of being sent.
 
 Try it from another terminal:
-  hotline sms +15551230000 "FIND 94110"
-  hotline sms +15551230000 "INFO 4821"
-  hotline sms +15551230000 "REMIND 4821"
-  hotline call +15551230000
+  hotline sms +15551230000 "FIND 94110"{url}
+  hotline sms +15551230000 "INFO 4821"{url}
+  hotline sms +15551230000 "REMIND 4821"{url}
+  hotline sms +15550100002 "ACK 1"{url}     (the demo's on-call responder)
+  hotline call +15551230000{url}
   curl http://127.0.0.1:{port}/healthz
 """
 

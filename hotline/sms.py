@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
 from hotline import finder, subscriptions
-from hotline.cases import open_support_case
+from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import get_contact_by_phone, get_or_create_contact, opt_in, opt_out
 from hotline.conversations import load_conversation, save_conversation
@@ -394,6 +394,8 @@ def _apply(
     match effect:
         case flow.OptOut():
             opt_out(contact=contact)
+            # Honoured at once, but a STOP in the middle of a crisis needs a human look.
+            flag_stop_during_open_case(session=session, contact_id=contact.id)
             log(logger, "sms_opted_out", contact_id=contact.id)
         case flow.OptIn():
             opt_in(contact=contact)

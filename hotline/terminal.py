@@ -26,7 +26,8 @@ def _signing_settings(url: str | None) -> tuple[Settings, str]:
 
 def post_signed(path: str, params: dict[str, str], *, url: str | None = None) -> httpx.Response:
     settings, base = _signing_settings(url)
-    signature = sign(settings, settings.public_url + path, params)
+    # Sign the URL actually called, as Twilio does; the line checks it against its public URL.
+    signature = sign(settings, base + path, params)
     return httpx.post(
         base + path, data=params, headers={"X-Twilio-Signature": signature}, timeout=20
     )
