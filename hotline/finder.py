@@ -65,6 +65,15 @@ def place_for_city(words: tuple[str, ...], state: str | None) -> tuple[Place | N
     return None, " ".join(words)
 
 
+def places_for_city_name(words: tuple[str, ...]) -> list[Place]:
+    """Return the city the words name in each state that has one ("Oakland": sixteen)."""
+    city = " ".join(words).upper()
+    return [
+        Place(f"{city.title()}, {state}", latitude, longitude, zone)
+        for state, (latitude, longitude, zone) in sorted(_cities().get(city, {}).items())
+    ]
+
+
 def names_a_city(words: tuple[str, ...]) -> bool:
     """True when the trailing words name a city somewhere (a state is needed to pick one)."""
     return any(" ".join(words[start:]).upper() in _cities() for start in range(len(words)))
@@ -104,11 +113,13 @@ def find_nearest_meetings(
     offset: int,
     radius_miles: float,
     now: dt.datetime,
+    include_running: bool = False,
 ) -> list[NearbyMeeting]:
     """Return active meetings near origin (nearest first), then phone meetings (soonest first).
 
     Without an origin only phone meetings are returned. A topic keeps meetings whose name,
-    group name, group description, types or notes mention it.
+    group name, group description, types or notes mention it. With include_running, a meeting
+    under way counts from the start of the occurrence still running (a caller can join it).
     """
     local = _local(session, origin, radius_miles) if origin is not None else []
     phone = _active(session).where(Meeting.format.in_(PHONE_FORMATS))
@@ -118,10 +129,12 @@ def find_nearest_meetings(
         if topic is None or _mentions(meeting, topic)
     ]
     cancelled = _cancellations(session, [meeting.id for meeting, _ in candidates], now)
-    found = [
-        NearbyMeeting(meeting, distance, _next_start(meeting, cancelled.get(meeting.id, ()), now))
-        for meeting, distance in candidates
-    ]
+    found: list[NearbyMeeting] = []
+    for meeting, distance in candidates:
+        # A running occurrence started after now - duration; the next one starts after now.
+        after = now - dt.timedelta(minutes=meeting.duration_minutes) if include_running else now
+        start = _next_start(meeting, cancelled.get(meeting.id, ()), after)
+        found.append(NearbyMeeting(meeting, distance, start))
     found.sort(key=_order)
     return found[offset : offset + limit]
 

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline import rooms
+from hotline import finder, rooms
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.flows import voice as flow
+from hotline.flows.keywords import tokenize
 from hotline.flows.schedule import local_label, next_occurrences, occurrence_in_progress
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code, get_meeting_by_direct_number
@@ -26,7 +28,6 @@ from hotline.models import (
     Coordinator,
     Meeting,
     MeetingCancellation,
-    MeetingFormat,
     Subscription,
     utcnow,
 )
@@ -35,7 +36,6 @@ from hotline.phones import vault_for
 from hotline.settings import Settings
 
 logger = logging.getLogger(__name__)
-PHONE_FORMATS = (MeetingFormat.PHONE_BRIDGE.value, MeetingFormat.EXTERNAL_BRIDGE.value)
 SEARCH_LIMIT = flow.PAGE_SIZE * 3
 TEXTABLE = frozenset(
     {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
@@ -69,21 +69,31 @@ class Look:
         return tuple(meeting for meeting in found if meeting is not None)
 
     def search(self, *, zip_code: str = "", city: str = "") -> tuple[flow.MeetingFacts, ...]:
-        """Meetings in the ZIP code or city (soonest first), then phone meetings, which serve all.
+        """Meetings near the ZIP code or city (nearest first), then phone meetings (soonest first).
 
-        A small local query: the SMS finder's distance search can replace it.
+        An unknown ZIP code still hears the phone meetings, which serve everyone; a city with no
+        groups near it hears none. A city named in several states is the one with a group nearest.
         """
-        active = select(Meeting).where(Meeting.active).limit(200)
         if zip_code:
-            near = active.where(Meeting.postal_code == zip_code)
+            found = self._nearest(finder.place_for_zip(zip_code))
         else:
-            near = active.where(func.lower(Meeting.city) == city.strip().lower())
-        local = [m for m in self.session.scalars(near) if m.format not in PHONE_FORMATS]
-        phone = list(self.session.scalars(active.where(Meeting.format.in_(PHONE_FORMATS))))
-        if not local and not zip_code:
-            return ()
-        ordered = sorted(local, key=self.soonest) + sorted(phone, key=self.soonest)
-        return tuple(self.facts(meeting) for meeting in ordered[:SEARCH_LIMIT])
+            places = finder.places_for_city_name(tuple(tokenize(city)))
+            found = min(map(self._nearest, places), key=_closest, default=[])
+            if _closest(found) == math.inf:
+                return ()
+        return tuple(self.facts(nearby.meeting) for nearby in found)
+
+    def _nearest(self, place: finder.Place | None) -> list[finder.NearbyMeeting]:
+        return finder.find_nearest_meetings(
+            session=self.session,
+            origin=None if place is None else (place.latitude, place.longitude),
+            topic=None,
+            limit=SEARCH_LIMIT,
+            offset=0,
+            radius_miles=self.settings.find_radius_miles,
+            now=self.now,
+            include_running=True,
+        )
 
     def facts(self, meeting: Meeting) -> flow.MeetingFacts:
         open_since = self.in_progress(meeting)
@@ -110,10 +120,6 @@ class Look:
             early_minutes=self.settings.join_window_minutes,
             cancelled=self._cancelled(meeting.id),
         )
-
-    def soonest(self, meeting: Meeting) -> dt.datetime:
-        """The start of the occurrence open now, else of the next one."""
-        return self.in_progress(meeting) or self.next_start(meeting)
 
     def next_start(self, meeting: Meeting) -> dt.datetime:
         (start,) = next_occurrences(
@@ -152,6 +158,12 @@ class Look:
             )
         )
         return list(rows)
+
+
+def _closest(found: list[finder.NearbyMeeting]) -> float:
+    """The distance to the nearest local meeting found; infinite when there is none."""
+    local = [nearby.distance_miles for nearby in found if nearby.distance_miles is not None]
+    return min(local, default=math.inf)
 
 
 def record_call(*, session: Session, call_sid: str, contact_id: int, direction: str) -> Call:

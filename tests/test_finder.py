@@ -61,6 +61,14 @@ def test_places() -> None:
     assert finder.place_for_city(("oakland",), "ZZ") == (None, "oakland")
 
 
+def test_a_city_name_in_every_state_that_has_it() -> None:
+    oaklands = finder.places_for_city_name(("oakland",))
+    assert len(oaklands) == 16
+    (california,) = [place for place in oaklands if place.label == "Oakland, CA"]
+    assert finder.great_circle_miles(SF, (california.latitude, california.longitude)) < 15
+    assert finder.places_for_city_name(("nowhere", "town")) == []
+
+
 @pytest.mark.usefixtures("meetings")
 def test_local_nearest_first_then_phone_soonest_first() -> None:
     found = find()
@@ -102,3 +110,12 @@ def test_a_cancelled_date_is_skipped() -> None:
         )
     again = find(topic="anxiety")[0]
     assert again.next_start == first.next_start + dt.timedelta(days=7)
+
+
+@pytest.mark.usefixtures("meetings")
+def test_a_running_meeting_counts_from_its_start_when_asked() -> None:
+    sunday_evening = dt.datetime(2025, 3, 10, 0, 10, tzinfo=dt.UTC)  # 3030 began at 20:00 EDT
+    assert codes(find(origin=None, now=sunday_evening)) == ["3131", "6060", "3030"]
+    running = find(origin=None, now=sunday_evening, include_running=True)
+    assert codes(running) == ["3030", "3131", "6060"]
+    assert running[0].next_start == dt.datetime(2025, 3, 10, 0, 0, tzinfo=dt.UTC)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import time_machine
@@ -21,14 +22,20 @@ def monday_evening() -> Iterator[None]:
         yield
 
 
+# Where the in-person meetings are, and how far each is from ZIP 94110 (the Mission).
+MISSION: dict[str, Any] = {"latitude": 37.751, "longitude": -122.415, "postal_code": "94110"}
+OAKLAND: dict[str, Any] = {"latitude": 37.804, "longitude": -122.271, "city": "Oakland"}  # 9 mi
+BERKELEY: dict[str, Any] = {"latitude": 37.872, "longitude": -122.273, "city": "Berkeley"}  # 11
+SACRAMENTO: dict[str, Any] = {"latitude": 38.582, "longitude": -121.494, "city": "Sacramento"}  # 76
+
+
 @pytest.fixture()
 def meetings() -> list[int]:
     return [
         make_meeting(code="4821", name="Evening Circle"),
-        make_meeting(code="5310", name="Mission Walk", fmt="in_person", postal_code="94110"),
+        make_meeting(code="5310", name="Mission Walk", fmt="in_person", **MISSION),
         make_meeting(code="6620", name="Tuesday Talk", weekday=1),
         make_meeting(code="7731", name="Late Line", start=dt.time(21, 0)),
-        make_meeting(code="8842", name="Oakland Friends", fmt="in_person", city="Oakland"),
     ]
 
 
@@ -40,6 +47,25 @@ def find(twilio: TwilioPoster, number: str = MEMBER, zip_code: str = "94110#") -
     assert "ZIP code" in caller.says()
     caller.press(zip_code)
     return caller
+
+
+def test_a_zip_reads_the_nearest_groups_first_then_phone_groups_within_the_radius(
+    twilio: TwilioPoster, monday_evening: None
+) -> None:
+    make_meeting(code="1100", name="Berkeley Hills", fmt="in_person", **BERKELEY)
+    make_meeting(code="2200", name="Capitol Friends", fmt="in_person", **SACRAMENTO)
+    make_meeting(code="3300", name="Lake Merritt", fmt="in_person", **OAKLAND)
+    make_meeting(code="4400", name="Valencia Street", fmt="in_person", weekday=4, **MISSION)
+    make_meeting(code="4821", name="Evening Circle")
+    caller = find(twilio)
+    first = caller.says()
+    caller.press("3")
+    second = caller.says()
+    # Nearest first (though it meets later in the week), then the phone meetings.
+    assert first.index("Valencia Street") < first.index("Lake Merritt")
+    assert first.index("Lake Merritt") < first.index("Berkeley Hills")
+    assert "Evening Circle" in second
+    assert "Capitol Friends" not in first + second  # past the 50-mile radius
 
 
 def test_a_zip_reads_three_groups_slowly_with_codes_and_times(
@@ -116,6 +142,8 @@ def test_two_is_not_a_choice_for_a_number_that_cannot_text(
 def test_a_spoken_city_finds_its_groups(
     twilio: TwilioPoster, meetings: list[int], monday_evening: None
 ) -> None:
+    # Sixteen states have an Oakland: the one with a group near it is meant.
+    make_meeting(code="8842", name="Oakland Friends", fmt="in_person", **OAKLAND)
     caller = Caller(twilio)
     caller.start()
     caller.press("1")
