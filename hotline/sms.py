@@ -403,7 +403,9 @@ def _apply(
         case flow.SetLanguage(language):
             contact.language = language
         case flow.Subscribe(meeting_id):
-            subscriptions.subscribe(session=session, contact_id=contact.id, meeting_id=meeting_id)
+            subscriptions.subscribe(
+                session=session, contact_id=contact.id, meeting_id=meeting_id, channel="sms"
+            )
         case flow.Unsubscribe(meeting_id):
             subscriptions.end_subscription(
                 session=session, contact_id=contact.id, meeting_id=meeting_id

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from hotline.contacts import opt_out
+from hotline.logs import log
 from hotline.models import Contact, Meeting, Subscription, utcnow
+
+logger = logging.getLogger(__name__)
 
 
 def get_active_subscription(
@@ -25,23 +30,21 @@ def get_active_subscription(
 def subscribe(
     *, session: Session, contact_id: int, meeting_id: int, channel: str = "sms"
 ) -> Subscription:
-    """Start reminders for a meeting, or restart ones that were ended (one row per pair)."""
-    existing = session.scalars(
-        select(Subscription).where(
-            Subscription.contact_id == contact_id, Subscription.meeting_id == meeting_id
-        )
-    ).first()
-    if existing is not None:
-        if existing.ended_at is not None:
-            existing.ended_at, existing.channel = None, channel
-        return existing
-    row = Subscription(contact_id=contact_id, meeting_id=meeting_id, channel=channel)
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        # A retried or parallel request created it first; that one stands.
-        return subscribe(session=session, contact_id=contact_id, meeting_id=meeting_id)
+    """Start reminders by text or call, restart ended ones, or switch their channel."""
+    statement = select(Subscription).where(
+        Subscription.contact_id == contact_id, Subscription.meeting_id == meeting_id
+    )
+    row = session.scalars(statement).first()
+    if row is None:
+        row = Subscription(contact_id=contact_id, meeting_id=meeting_id, channel=channel)
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            # A retried or parallel request created it first: one row per pair, so update that.
+            row = session.scalars(statement).one()
+    row.channel, row.ended_at = channel, None
+    log(logger, "subscribed", contact_id=contact_id, meeting_id=meeting_id, channel=channel)
     return row
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline import subscriptions
 from hotline import voice_lookups as meetings
 from hotline import voice_twiml as twiml
 from hotline.catalogs import catalog
@@ -229,7 +230,7 @@ def _run(
             contact.language = effect.language
             language = effect.language
         elif isinstance(effect, flow.Subscribe):
-            meetings.subscribe(
+            subscriptions.subscribe(
                 session=session,
                 contact_id=contact.id,
                 meeting_id=effect.meeting_id,

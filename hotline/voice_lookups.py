@@ -205,24 +205,6 @@ def subscription_for(
     return subscription if subscription.ended_at is None else None
 
 
-def subscribe(*, session: Session, contact_id: int, meeting_id: int, channel: str) -> Subscription:
-    """Start reminders by text or call; one row per contact and meeting, its channel updated."""
-    statement = select(Subscription).where(
-        Subscription.contact_id == contact_id, Subscription.meeting_id == meeting_id
-    )
-    row = session.scalars(statement).first()
-    if row is None:
-        row = Subscription(contact_id=contact_id, meeting_id=meeting_id, channel=channel)
-        try:
-            with session.begin_nested():
-                session.add(row)
-        except IntegrityError:
-            row = session.scalars(statement).one()
-    row.channel, row.ended_at = channel, None
-    log(logger, "subscribed", contact_id=contact_id, meeting_id=meeting_id, channel=channel)
-    return row
-
-
 def end_subscription(*, session: Session, subscription_id: int, contact_id: int) -> None:
     row = subscription_for(session=session, subscription_id=subscription_id, contact_id=contact_id)
     if row is not None:

@@ -12,6 +12,7 @@ from hotline.db import session_scope
 from hotline.models import Subscription
 from hotline.phones import vault_for
 from hotline.settings import Settings
+from hotline.subscriptions import end_subscription, subscribe
 from tests.twilio import TwilioPoster
 from tests.web.test_voice_caller import MEMBER, MOBILE, MONDAY_EVENING, Caller, make_meeting
 
@@ -51,6 +52,42 @@ def test_reminder_calls_for_a_landline(twilio: TwilioPoster) -> None:
     caller.press("2")
     assert "reminder call before Evening Circle" in caller.says()
     assert subscriptions() == [(meeting_id, "voice", True)]
+
+
+def test_reminder_calls_switch_a_texted_subscription_to_calls(
+    twilio: TwilioPoster, settings: Settings
+) -> None:
+    meeting_id = make_meeting()
+    with session_scope() as session:
+        contact = get_or_create_contact(
+            session=session, vault=vault_for(settings.secret_key), e164=MEMBER
+        )
+        subscribe(session=session, contact_id=contact.id, meeting_id=meeting_id)
+    assert subscriptions() == [(meeting_id, "sms", True)]
+    caller = remind(twilio, MEMBER)
+    caller.press("1")
+    caller.press("2")
+    assert "reminder call before Evening Circle" in caller.says()
+    assert subscriptions() == [(meeting_id, "voice", True)]
+
+
+def test_subscribe_creates_switches_and_restarts_one_row(settings: Settings) -> None:
+    meeting_id = make_meeting()
+    with session_scope() as session:
+        contact = get_or_create_contact(
+            session=session, vault=vault_for(settings.secret_key), e164=MEMBER
+        )
+        first = subscribe(session=session, contact_id=contact.id, meeting_id=meeting_id)
+        assert first.channel == "sms"
+        switched = subscribe(
+            session=session, contact_id=contact.id, meeting_id=meeting_id, channel="voice"
+        )
+        assert (switched.id, switched.channel, switched.ended_at) == (first.id, "voice", None)
+        end_subscription(session=session, contact_id=contact.id, meeting_id=meeting_id)
+        assert switched.ended_at is not None
+        restarted = subscribe(session=session, contact_id=contact.id, meeting_id=meeting_id)
+        assert (restarted.id, restarted.channel, restarted.ended_at) == (first.id, "sms", None)
+    assert subscriptions() == [(meeting_id, "sms", True)]
 
 
 def test_reminders_for_an_unknown_code_ask_again(twilio: TwilioPoster) -> None:
