@@ -10,7 +10,7 @@ import phonenumbers
 from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -27,6 +27,7 @@ from hotline.flows.crisis import assess
 from hotline.flows.crisis_reply import crisis_reply
 from hotline.flows.keywords import Command, Kind, looks_spanish, parse
 from hotline.logs import log
+from hotline.meetings import get_meeting_by_code
 from hotline.models import Contact, InboundMessage, Meeting, Priority, SupportCase, utcnow
 from hotline.outbox import queue_call
 from hotline.phones import PhoneError, country_of, normalise, vault_for
@@ -272,11 +273,7 @@ def _look_up(
 def _meeting_lookup(
     session: Session, code: str, contact_id: int, line_number: str, now: dt.datetime
 ) -> flow.Lookup:
-    meeting = session.scalars(
-        select(Meeting)
-        .where(Meeting.code == code, Meeting.active.is_(True))
-        .options(selectinload(Meeting.group))
-    ).first()
+    meeting = get_meeting_by_code(session=session, code=code)
     if meeting is None:
         return flow.Lookup()
     subscribed = subscriptions.get_active_subscription(

@@ -58,7 +58,7 @@ class Look:
 
     def by_code(self, code: str) -> flow.MeetingFacts | None:
         meeting = get_meeting_by_code(session=self.session, code=code)
-        return self.facts(meeting) if meeting is not None and meeting.active else None
+        return self.facts(meeting) if meeting is not None else None
 
     def by_id(self, meeting_id: int) -> flow.MeetingFacts | None:
         meeting = self.session.get(Meeting, meeting_id)

@@ -438,6 +438,19 @@ def test_progress_bar_does_not_change_the_result(database: Engine) -> None:
     assert (report.created, report.skipped) == (43, [])
 
 
+def test_code_lookup_finds_an_inactive_meeting_only_when_asked(database: Engine) -> None:
+    run_import(str(SAMPLE_FEED), database)
+    with session_scope(database) as session:
+        meeting = get_meeting_by_code(session=session, code="4821")
+        assert meeting is not None
+        meeting.active = False
+
+    with session_scope(database) as session:
+        assert get_meeting_by_code(session=session, code="4821") is None
+        found = get_meeting_by_code(session=session, code="4821", active_only=False)
+        assert found is not None and not found.active
+
+
 def test_direct_number_lookup(database: Engine) -> None:
     run_import(str(SAMPLE_FEED), database)
     with session_scope(database) as session:

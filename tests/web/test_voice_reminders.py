@@ -99,6 +99,13 @@ def test_reminders_for_an_unknown_code_ask_again(twilio: TwilioPoster) -> None:
     assert "could not find meeting 1, 2, 3, 4" in caller.says()
 
 
+def test_reminders_for_an_inactive_meeting_ask_again(twilio: TwilioPoster) -> None:
+    make_meeting(active=False)
+    caller = remind(twilio, MEMBER)
+    assert "could not find meeting 4, 8, 2, 1" in caller.says()
+    assert subscriptions() == []
+
+
 def subscribe_by_voice(settings: Settings, meeting_id: int, number: str = MEMBER) -> int:
     with session_scope() as session:
         contact = get_or_create_contact(
