@@ -7,6 +7,7 @@ Pure: no database, no Redis. The runner (hotline/sms.py) looks up what a command
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ _DANGLING = frozenset(
     {"a", "and", "con", "de", "del", "el", "en", "for", "la", "of"}
     | {"para", "the", "y", "&", "-", "+", "/"}
 )
+_TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)$")  # "Grief Group (Downtown)" -> "Grief Group"
 _CURLY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
 
 
@@ -419,11 +421,18 @@ def gsm_safe(text: str) -> str:
 
 
 def shorten(name: str, limit: int) -> str:
-    """Cut a name at a word boundary so three fit in a reply."""
+    """Fit a name in `limit`: drop a trailing aside in parentheses, then cut at a word."""
     name = " ".join(gsm_safe(name).split())
     if len(name) <= limit:
         return name
+    name = _TRAILING_ASIDE.sub("", name) or name
+    if len(name) <= limit:
+        return name
     words = name[: limit + 1].split(" ")[:-1]
+    opened = [i for i, word in enumerate(words) if "(" in word]
+    if opened and ")" not in " ".join(words[opened[-1] :]):
+        # A cut inside parentheses would leave one open: keep the words before them.
+        words = words[: opened[-1]] or words
     while len(words) > 1 and words[-1].lower() in _DANGLING:
         words.pop()
     cut = " ".join(words).rstrip(",;:-")

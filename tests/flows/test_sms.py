@@ -437,6 +437,22 @@ def test_shorten_cuts_at_a_word_without_a_dangling_joiner(name: str, short: str)
     assert flow.shorten(name, 28) == short
 
 
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Depression Support (Downtown, 1.6 mi from BART)", "Depression Support"),
+        ("Grief Group (Downtown)", "Grief Group (Downtown)"),  # fits: kept whole
+        ("Depression Support Group of Oakland (Downtown)", "Depression Support Group"),
+        ("Depression Support (Downtown, 1.6 mi) Thursdays", "Depression Support"),
+        ("Anxiety (Mon) Circle for Young Adults", "Anxiety (Mon) Circle"),
+        ("(Online) Bipolar and Depression Peer Support", "(Online) Bipolar"),
+        ("Peer Support Circle (a group for (nested) asides)", "Peer Support Circle"),
+    ],
+)
+def test_shorten_drops_a_trailing_aside_before_cutting_at_a_word(name: str, short: str) -> None:
+    assert flow.shorten(name, 28) == short
+
+
 def test_gsm_safe_keeps_names_in_gsm7() -> None:
     assert flow.gsm_safe("“Café” Niños – Más") == '"Café" Niños - Mas'
     assert count_segments(flow.gsm_safe("Grupo de Sanación 💙")).encoding == "GSM-7"
