@@ -13,7 +13,7 @@ import zipcodes
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from hotline.flows.schedule import next_occurrences
+from hotline.flows.schedule import next_occurrences, occurrence_in_progress
 from hotline.models import Meeting, MeetingCancellation, MeetingFormat
 
 EARTH_RADIUS_MILES = 3958.8
@@ -143,6 +143,22 @@ def next_start(*, session: Session, meeting: Meeting, now: dt.datetime) -> dt.da
     """Return a meeting's next start (UTC) after now, skipping cancelled dates."""
     cancelled = _cancellations(session, [meeting.id], now)
     return _next_start(meeting, cancelled.get(meeting.id, ()), now)
+
+
+def occurrence_open(
+    *, session: Session, meeting: Meeting, now: dt.datetime, early_minutes: int
+) -> dt.datetime | None:
+    """Return the start of the occurrence open now (it opens early_minutes before), or None."""
+    cancelled = _cancellations(session, [meeting.id], now)
+    return occurrence_in_progress(
+        weekday=meeting.weekday,
+        start=meeting.start_time,
+        duration_minutes=meeting.duration_minutes,
+        time_zone=meeting.time_zone,
+        at=now,
+        early_minutes=early_minutes,
+        cancelled=cancelled.get(meeting.id, ()),
+    )
 
 
 def _order(found: NearbyMeeting) -> tuple[int, float, dt.datetime, str]:

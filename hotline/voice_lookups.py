@@ -19,7 +19,7 @@ from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.flows import voice as flow
 from hotline.flows.keywords import tokenize
-from hotline.flows.schedule import local_label, next_occurrences, occurrence_in_progress
+from hotline.flows.schedule import local_label
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code, get_meeting_by_direct_number
 from hotline.models import (
@@ -27,7 +27,6 @@ from hotline.models import (
     Contact,
     Coordinator,
     Meeting,
-    MeetingCancellation,
     Subscription,
     utcnow,
 )
@@ -111,25 +110,15 @@ class Look:
 
     def in_progress(self, meeting: Meeting) -> dt.datetime | None:
         """The start of the occurrence whose room is open now (it opens a little early)."""
-        return occurrence_in_progress(
-            weekday=meeting.weekday,
-            start=meeting.start_time,
-            duration_minutes=meeting.duration_minutes,
-            time_zone=meeting.time_zone,
-            at=self.now,
+        return finder.occurrence_open(
+            session=self.session,
+            meeting=meeting,
+            now=self.now,
             early_minutes=self.settings.join_window_minutes,
-            cancelled=self._cancelled(meeting.id),
         )
 
     def next_start(self, meeting: Meeting) -> dt.datetime:
-        (start,) = next_occurrences(
-            weekday=meeting.weekday,
-            start=meeting.start_time,
-            time_zone=meeting.time_zone,
-            after=self.now,
-            cancelled=self._cancelled(meeting.id),
-        )
-        return start
+        return finder.next_start(session=self.session, meeting=meeting, now=self.now)
 
     def starts_in(self, meeting_id: int) -> str:
         """Words for when a meeting starts, for a reminder call: "in one hour", "now"."""
@@ -148,16 +137,6 @@ class Look:
             return words.t("voice.in_minutes", minutes=minutes)
         when = local_label(start, meeting.time_zone, self.language)
         return words.t("voice.at_time", when=when)
-
-    def _cancelled(self, meeting_id: int) -> list[dt.date]:
-        since = (self.now - dt.timedelta(days=2)).date()
-        rows = self.session.scalars(
-            select(MeetingCancellation.occurs_on).where(
-                MeetingCancellation.meeting_id == meeting_id,
-                MeetingCancellation.occurs_on >= since,
-            )
-        )
-        return list(rows)
 
 
 def _closest(found: list[finder.NearbyMeeting]) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytest
 from sqlalchemy import Engine
@@ -119,3 +120,21 @@ def test_a_running_meeting_counts_from_its_start_when_asked() -> None:
     running = find(origin=None, now=sunday_evening, include_running=True)
     assert codes(running) == ["3030", "3131", "6060"]
     assert running[0].next_start == dt.datetime(2025, 3, 10, 0, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.usefixtures("meetings")
+def test_an_occurrence_is_open_early_and_not_when_cancelled() -> None:
+    sunday_evening = dt.datetime(2025, 3, 10, 0, 10, tzinfo=dt.UTC)  # 3030 began at 20:00 EDT
+    started = dt.datetime(2025, 3, 10, 0, 0, tzinfo=dt.UTC)
+    with session_scope() as session:
+        (meeting,) = [item.meeting for item in find(origin=None) if item.meeting.code == "3030"]
+        meeting = session.merge(meeting)
+        open_at = functools.partial(
+            finder.occurrence_open, session=session, meeting=meeting, early_minutes=15
+        )
+        assert open_at(now=sunday_evening) == started
+        assert open_at(now=started - dt.timedelta(minutes=10)) == started
+        assert open_at(now=started - dt.timedelta(minutes=20)) is None
+        session.add(MeetingCancellation(meeting_id=meeting.id, occurs_on=dt.date(2025, 3, 9)))
+        session.flush()
+        assert open_at(now=sunday_evening) is None
