@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -97,13 +98,25 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
 # Crisis -------------------------------------------------------------------------------------
 
 
+CRISIS_RECORD_BUDGET_SECONDS = 6.0
+_CRISIS_RECORDER = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="crisis-record")
+
+
 def _answer_crisis(settings: Settings, message: InboundSms, *, level: str) -> str:
     """Build the crisis reply from memory first, so it goes out even with the DB and Redis down."""
     language = "es" if looks_spanish(message.body) else settings.default_language
     country = country_of(message.sender) or settings.default_country
     twiml = render_reply(_crisis_text(language, country, escalated=False))
+    # A dead database fails fast, but a slow one (locked, overloaded) must not hold the reply
+    # past Twilio's 15 s: record in a thread, wait a bounded time, answer either way. A late
+    # recording still finishes, opening the case and paging.
+    recording = _CRISIS_RECORDER.submit(
+        _record_crisis, settings, message, level=level, language=language
+    )
     try:
-        twiml = _record_crisis(settings, message, level=level, language=language)
+        twiml = recording.result(timeout=CRISIS_RECORD_BUDGET_SECONDS)
+    except concurrent.futures.TimeoutError:
+        log(logger, "crisis_record_slow", logging.ERROR, message_sid=message.message_sid)
     except Exception as exc:
         log(
             logger,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -434,3 +435,35 @@ def test_staff_commands_reach_the_coordinator_handler(twilio: TwilioPoster) -> N
     assert one(twilio, "MENU").startswith("Hotline menu:")
     with session_scope() as session:
         assert session.scalars(select(Coordinator)).one().oncall is True
+
+
+def test_crisis_reply_is_not_held_by_a_slow_database(
+    twilio: TwilioPoster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from hotline import sms
+
+    release = threading.Event()
+    real_record = sms._record_crisis
+
+    def slow_record(*args: object, **kwargs: object) -> str:
+        release.wait(10)
+        return real_record(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sms, "CRISIS_RECORD_BUDGET_SECONDS", 0.5)
+    monkeypatch.setattr(sms, "_record_crisis", slow_record)
+    started = time.monotonic()
+    reply = one(twilio, "I am going to kill myself tonight")
+    elapsed = time.monotonic() - started
+    assert "988" in reply
+    assert elapsed < 5
+    release.set()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the late recording still opens the case
+        with session_scope() as session:
+            if session.scalars(select(SupportCase)).first() is not None:
+                break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the slow crisis recording never opened a case")
