@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
 from hotline import finder, subscriptions
+from hotline.bounded import record_within_budget
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import get_contact_by_phone, get_or_create_contact, opt_in, opt_out
@@ -98,34 +98,17 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
 # Crisis -------------------------------------------------------------------------------------
 
 
-CRISIS_RECORD_BUDGET_SECONDS = 6.0
-_CRISIS_RECORDER = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="crisis-record")
-
-
 def _answer_crisis(settings: Settings, message: InboundSms, *, level: str) -> str:
     """Build the crisis reply from memory first, so it goes out even with the DB and Redis down."""
     language = "es" if looks_spanish(message.body) else settings.default_language
     country = country_of(message.sender) or settings.default_country
-    twiml = render_reply(_crisis_text(language, country, escalated=False))
-    # A dead database fails fast, but a slow one (locked, overloaded) must not hold the reply
-    # past Twilio's 15 s: record in a thread, wait a bounded time, answer either way. A late
-    # recording still finishes, opening the case and paging.
-    recording = _CRISIS_RECORDER.submit(
-        _record_crisis, settings, message, level=level, language=language
+    fallback = render_reply(_crisis_text(language, country, escalated=False))
+    recorded = record_within_budget(
+        lambda: _record_crisis(settings, message, level=level, language=language),
+        event="crisis_record",
+        message_sid=message.message_sid,
     )
-    try:
-        twiml = recording.result(timeout=CRISIS_RECORD_BUDGET_SECONDS)
-    except concurrent.futures.TimeoutError:
-        log(logger, "crisis_record_slow", logging.ERROR, message_sid=message.message_sid)
-    except Exception as exc:
-        log(
-            logger,
-            "crisis_record_failed",
-            logging.ERROR,
-            message_sid=message.message_sid,
-            error=type(exc).__name__,
-        )
-    return twiml
+    return recorded or fallback
 
 
 def _crisis_text(language: str, country: str, *, escalated: bool) -> str:

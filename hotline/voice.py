@@ -15,6 +15,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline import subscriptions
 from hotline import voice_lookups as meetings
 from hotline import voice_twiml as twiml
+from hotline.bounded import record_within_budget
 from hotline.catalogs import catalog
 from hotline.contacts import get_or_create_contact
 from hotline.db import session_scope
@@ -131,20 +132,17 @@ def answer_join_call(settings: Settings, event: CallEvent, meeting_id: int) -> s
 def crisis_answer(settings: Settings, event: CallEvent, language: str) -> str:
     """Dial the crisis line at once; the support case is recorded only if the database can."""
     answer = twiml.crisis_dial(settings, language)
-    try:
-        with session_scope() as session:
-            contact = _start_call(session, settings, event)
-            meetings.open_crisis_case(session=session, contact_id=contact.id)
-    except Exception as exc:  # the caller must hear the crisis line whatever broke
-        log(
-            logger,
-            "crisis_case_failed",
-            logging.ERROR,
-            call_sid=event.call_sid,
-            error=type(exc).__name__,
-        )
+    record_within_budget(
+        lambda: _record_crisis_call(settings, event), event="crisis_case", call_sid=event.call_sid
+    )
     log(logger, "voice_crisis", call_sid=event.call_sid)
     return answer
+
+
+def _record_crisis_call(settings: Settings, event: CallEvent) -> None:
+    with session_scope() as session:
+        contact = _start_call(session, settings, event)
+        meetings.open_crisis_case(session=session, contact_id=contact.id)
 
 
 def answer_crisis_fallback(settings: Settings, event: CallEvent, query: Mapping[str, str]) -> str:

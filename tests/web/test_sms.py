@@ -442,7 +442,7 @@ def test_crisis_reply_is_not_held_by_a_slow_database(
 ) -> None:
     import time
 
-    from hotline import sms
+    from hotline import bounded, sms
 
     release = threading.Event()
     real_record = sms._record_crisis
@@ -451,7 +451,7 @@ def test_crisis_reply_is_not_held_by_a_slow_database(
         release.wait(10)
         return real_record(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sms, "CRISIS_RECORD_BUDGET_SECONDS", 0.5)
+    monkeypatch.setattr(bounded, "CRISIS_RECORD_BUDGET_SECONDS", 0.5)
     monkeypatch.setattr(sms, "_record_crisis", slow_record)
     started = time.monotonic()
     reply = one(twilio, "I am going to kill myself tonight")

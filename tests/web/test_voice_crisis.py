@@ -100,3 +100,36 @@ def test_the_spanish_crisis_line_for_a_spanish_caller(twilio: TwilioPoster) -> N
     assert (caller.dial().text or "").strip() == "+18886289454"
     after_dial(caller, "busy")
     assert "9 8 8 y oprima 2" in caller.says()
+
+
+def test_crisis_dial_is_not_held_by_a_slow_database(
+    twilio: TwilioPoster, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from sqlalchemy import select
+
+    from hotline import bounded, voice
+    from hotline.models import SupportCase
+
+    release = threading.Event()
+    real_record = voice._record_crisis_call
+
+    def slow_record(*args: object) -> None:
+        release.wait(10)
+        real_record(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bounded, "CRISIS_RECORD_BUDGET_SECONDS", 0.5)
+    monkeypatch.setattr(voice, "_record_crisis_call", slow_record)
+    started = time.monotonic()
+    caller = crisis_call(twilio)
+    assert (caller.dial().text or "").strip() == settings.crisis_number
+    assert time.monotonic() - started < 5
+    release.set()
+    for _ in range(100):  # the late recording still opens the case
+        with session_scope() as session:
+            if session.scalars(select(SupportCase)).first() is not None:
+                return
+        time.sleep(0.1)
+    raise AssertionError("the slow crisis recording never opened a case")
