@@ -24,7 +24,7 @@ from hotline.coordinator_sms import handle_coordinator_sms
 from hotline.crisis_resources import crisis_resources
 from hotline.db import session_scope
 from hotline.flows import sms as flow
-from hotline.flows.crisis import assess
+from hotline.flows.crisis import Level, assess
 from hotline.flows.crisis_reply import crisis_reply
 from hotline.flows.keywords import Command, Kind, looks_spanish, parse
 from hotline.logs import log
@@ -89,7 +89,9 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
         if staff_reply is not None:
             twiml = render_reply(staff_reply)
         else:
-            twiml = render_reply(*_member_replies(session, settings, message, contact, new=new))
+            concern = assessment.level is Level.CONCERN
+            replies = _member_replies(session, settings, message, contact, new=new, concern=concern)
+            twiml = render_reply(*replies)
         _record(session, message, contact.id, twiml, crisis_level=assessment.level.value)
         log(logger, "sms_received", message_sid=message.message_sid, contact_id=contact.id)
     return twiml
@@ -198,10 +200,16 @@ def _staff_reply(session: Session, settings: Settings, contact: Contact, body: s
 
 
 def _member_replies(
-    session: Session, settings: Settings, message: InboundSms, contact: Contact, *, new: bool
+    session: Session,
+    settings: Settings,
+    message: InboundSms,
+    contact: Contact,
+    *,
+    new: bool,
+    concern: bool = False,
 ) -> tuple[str, ...]:
     redis = get_redis()
-    decision = _decide(session, redis, settings, message, contact, new=new)
+    decision = _decide(session, redis, settings, message, contact, new=new, concern=concern)
     for effect in decision.effects:
         _apply(effect, session=session, redis=redis, settings=settings, contact=contact)
     return decision.replies
@@ -215,6 +223,7 @@ def _decide(
     contact: Contact,
     *,
     new: bool,
+    concern: bool = False,
 ) -> flow.Decision:
     command = parse(message.body, opt_out_type=message.opt_out_type)
     facts = flow.ContactFacts(contact.language, contact.opted_out_at is not None, new=new)
@@ -229,6 +238,7 @@ def _decide(
         lookup=lookup,
         texts=catalog,
         rules=line_rules(settings),
+        concern=concern,
     )
 
 

@@ -179,12 +179,20 @@ def decide(
     lookup: Lookup,
     texts: Texts,
     rules: LineRules,
+    concern: bool = False,
 ) -> Decision:
-    """Return the replies and effects for one (non-crisis) text."""
+    """Return the replies and effects for one (non-crisis) text.
+
+    `concern` is the detector's word that the text is worrying but not a crisis: rather than
+    the menu, such a text gets the offer of a peer call and the crisis line.
+    """
     if contact.opted_out:
         return _opted_out(command, texts(contact.language))
     language = reply_language(command, contact)
-    decision = _answer(command, conversation, lookup, texts(language), rules, texts)
+    if concern and command.kind is Kind.UNKNOWN:
+        decision = Decision((texts(language).t("sms.concern"),))
+    else:
+        decision = _answer(command, conversation, lookup, texts(language), rules, texts)
     if language != contact.language and command.kind is not Kind.LANGUAGE:
         return replace(decision, effects=(SetLanguage(language), *decision.effects))
     return decision

@@ -349,8 +349,9 @@ def test_crisis_detector_levels_are_recorded_and_beat_any_state(twilio: TwilioPo
     one(twilio, "FIND 94110")  # mid-search: a crisis text is never read as MORE or a keyword
     reply = one(twilio, "more. I am going to kill myself tonight")
     assert "988" in reply
-    # A concern is recorded but answered by the member flow.
-    assert one(twilio, "I feel so hopeless lately").startswith("Hotline menu:")
+    # A concern is recorded, opens no case, and is offered a peer call rather than the menu.
+    concern = one(twilio, "I feel so hopeless lately")
+    assert "TALK" in concern and not concern.startswith("Hotline menu:")
     with session_scope() as session:
         levels = session.scalars(select(InboundMessage.crisis_level).order_by(InboundMessage.id))
         assert list(levels) == ["none", "imminent", "concern"]
@@ -467,3 +468,23 @@ def test_crisis_reply_is_not_held_by_a_slow_database(
         time.sleep(0.1)
     else:
         raise AssertionError("the slow crisis recording never opened a case")
+
+
+@pytest.mark.usefixtures("database")
+@pytest.mark.parametrize("body", ["i feel hopeless", "im so tired of everything"])
+def test_a_worrying_text_gets_a_peer_call_offer_not_the_menu(
+    twilio: TwilioPoster, body: str
+) -> None:
+    reply = one(twilio, body)
+    assert "TALK" in reply and "988" in reply
+    assert count_segments(reply).segments == 1
+    with session_scope() as session:
+        stored = session.scalars(select(InboundMessage)).one()
+    assert stored.crisis_level == "concern"
+
+
+@pytest.mark.usefixtures("database")
+def test_a_worrying_text_is_answered_in_the_contacts_language(twilio: TwilioPoster) -> None:
+    twilio.sms("+15551238888", "ES")
+    reply = sms_texts(twilio.sms("+15551238888", "i feel hopeless"))
+    assert reply and "HABLAR" in reply[0] and "988" in reply[0]
