@@ -15,7 +15,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline import catalogs
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
-from hotline.web import bridge, conference, health, sms, status, voice
+from hotline.web import admin, bridge, conference, health, sms, status, voice
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI app for the given (or process-wide) settings."""
+    settings = settings or get_settings()
     routes = [
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
@@ -52,10 +53,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/twilio/voice", routes=[*bridge.routes, *voice.steps]),
         Route("/twilio/status/conference", conference.conference_status, methods=["POST"]),
         Mount("/twilio/status", routes=status.routes),
+        admin.mount(settings),
     ]
     app = Starlette(
         routes=routes,
         exception_handlers={HTTPException: _http_error, Exception: _unexpected},
     )
-    app.state.settings = settings or get_settings()
+    app.state.settings = settings
     return app

@@ -1,0 +1,260 @@
+"""GET/POST /admin/…: the coordinator dashboard, signed in by a one-time code sent by text."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from redis.exceptions import RedisError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hotline import admin_auth
+from hotline.admin_auth import CodeResult
+from hotline.catalogs import catalog
+from hotline.db import session_scope
+from hotline.logs import log
+from hotline.models import Coordinator, utcnow
+from hotline.phones import PhoneError, normalise
+from hotline.queues import get_redis
+from hotline.settings import Settings
+from hotline.web.admin_overview import (
+    Overview,
+    ack_from_dashboard,
+    close_from_dashboard,
+    get_overview,
+)
+
+logger = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+SESSION_MAX_AGE = 8 * 3600
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(HERE / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+templates = Jinja2Templates(env=_ENV)
+_HEADERS = {
+    b"cache-control": b"no-store",
+    b"content-security-policy": (
+        b"default-src 'none'; style-src 'self'; form-action 'self'; "
+        b"frame-ancestors 'none'; base-uri 'none'"
+    ),
+    b"referrer-policy": b"no-referrer",
+    b"x-content-type-options": b"nosniff",
+    b"x-frame-options": b"DENY",
+}
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class _SecurityHeaders:
+    """Keep dashboard pages out of caches and frames, and let them load only our own CSS."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *_HEADERS.items()]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+# Sessions and forms -------------------------------------------------------------------------
+
+
+def _csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+async def _checked_form(request: Request) -> dict[str, str]:
+    """Return the posted form, or answer 403 when its CSRF token is not this session's."""
+    form = await request.form()
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    expected = request.session.get("csrf")
+    given = fields.get("csrf", "")
+    if not isinstance(expected, str) or not hmac.compare_digest(expected, given):
+        log(logger, "admin_csrf_refused", logging.WARNING, path=request.url.path)
+        raise HTTPException(status_code=403, detail="Forbidden: the form expired. Reload the page.")
+    return fields
+
+
+def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    context.update(csrf=_csrf_token(request), note=request.session.pop("note", None))
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _go(path: str, note: str | None = None, *, request: Request) -> Response:
+    if note:
+        request.session["note"] = note
+    return RedirectResponse(path, status_code=303)
+
+
+def _signed_in(request: Request, session: Session) -> Coordinator | None:
+    staff_id = request.session.get("coordinator_id")
+    return session.get(Coordinator, staff_id) if isinstance(staff_id, int) else None
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+# Sign-in ------------------------------------------------------------------------------------
+
+
+async def sign_in_page(request: Request) -> Response:
+    return _render(request, "sign_in.html")
+
+
+async def sign_in(request: Request) -> Response:
+    fields = await _checked_form(request)
+    settings, words = _settings(request), catalog("en")
+    try:
+        e164 = normalise(fields.get("phone", "")[:40], settings.default_region)
+    except PhoneError:
+        return _render(request, "sign_in.html", 400, error=words.t("admin.bad_phone"))
+    pending = admin_auth.pending_key(settings=settings, e164=e164)
+    try:
+        await run_in_threadpool(_request_code, settings, pending, e164)
+    except RedisError:
+        return _render(request, "sign_in.html", 503, error=words.t("admin.unavailable"))
+    request.session.clear()
+    request.session["pending"] = pending
+    return _go("/admin/code", words.t("admin.code_sent"), request=request)
+
+
+def _request_code(settings: Settings, pending: str, e164: str) -> None:
+    with session_scope() as session:
+        admin_auth.request_code(
+            session=session, settings=settings, redis=get_redis(), pending=pending, e164=e164
+        )
+
+
+async def code_page(request: Request) -> Response:
+    if not isinstance(request.session.get("pending"), str):
+        return _go("/admin/sign-in", request=request)
+    return _render(request, "code.html")
+
+
+async def enter_code(request: Request) -> Response:
+    fields = await _checked_form(request)
+    pending = request.session.get("pending")
+    if not isinstance(pending, str):
+        return _go("/admin/sign-in", request=request)
+    code = "".join(ch for ch in fields.get("code", "")[:20] if ch.isdigit())
+    settings, words = _settings(request), catalog("en")
+    try:
+        check = await run_in_threadpool(
+            admin_auth.check_code, settings=settings, redis=get_redis(), pending=pending, code=code
+        )
+    except RedisError:
+        return _render(request, "code.html", 503, error=words.t("admin.unavailable"))
+    if check.result is not CodeResult.OK or check.coordinator_id is None:
+        return _render(request, "code.html", 400, error=words.t(f"admin.{check.result.value}"))
+    await run_in_threadpool(_audit, check.coordinator_id, "admin_signed_in")
+    request.session.clear()  # a fresh session (and CSRF token) once signed in
+    request.session["coordinator_id"] = check.coordinator_id
+    return _go("/admin/", request=request)
+
+
+async def sign_out(request: Request) -> Response:
+    await _checked_form(request)
+    staff_id = request.session.get("coordinator_id")
+    if isinstance(staff_id, int):
+        await run_in_threadpool(_audit, staff_id, "admin_signed_out")
+    request.session.clear()
+    return _go("/admin/sign-in", catalog("en").t("admin.signed_out"), request=request)
+
+
+def _audit(coordinator_id: int, action: str) -> None:
+    with session_scope() as session:
+        admin_auth.record_sign_in(session=session, coordinator_id=coordinator_id, action=action)
+
+
+# Pages for signed-in staff ------------------------------------------------------------------
+
+
+async def overview(request: Request) -> Response:
+    page = await run_in_threadpool(_load_overview, request)
+    if page is None:
+        return _go("/admin/sign-in", request=request)
+    me_name, data = page
+    return _render(request, "overview.html", me_name=me_name, overview=data)
+
+
+def _load_overview(request: Request) -> tuple[str, Overview] | None:
+    with session_scope() as session:
+        me = _signed_in(request, session)
+        if me is None:
+            return None
+        return me.display_name, get_overview(session=session, me=me, now=utcnow())
+
+
+async def ack(request: Request) -> Response:
+    return await _case_action(request, ack_from_dashboard)
+
+
+async def done(request: Request) -> Response:
+    return await _case_action(request, close_from_dashboard)
+
+
+async def _case_action(request: Request, action: Callable[..., str]) -> Response:
+    await _checked_form(request)
+    case_id = int(request.path_params["case_id"])
+
+    def run() -> str | None:
+        with session_scope() as session:
+            me = _signed_in(request, session)
+            if me is None:
+                return None
+            return action(session=session, me=me, case_id=case_id, now=utcnow())
+
+    note = await run_in_threadpool(run)
+    if note is None:
+        return _go("/admin/sign-in", request=request)
+    return _go("/admin/", note, request=request)
+
+
+def mount(settings: Settings) -> Mount:
+    """Return the /admin mount with its own session cookie, scoped to /admin."""
+    routes = [
+        Route("/", overview),
+        Route("/sign-in", sign_in_page),
+        Route("/sign-in", sign_in, methods=["POST"]),
+        Route("/code", code_page),
+        Route("/code", enter_code, methods=["POST"]),
+        Route("/sign-out", sign_out, methods=["POST"]),
+        Route("/cases/{case_id:int}/ack", ack, methods=["POST"]),
+        Route("/cases/{case_id:int}/done", done, methods=["POST"]),
+        Mount("/static", app=StaticFiles(directory=HERE / "static"), name="admin-static"),
+    ]
+    session = Middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="hotline_admin",
+        max_age=SESSION_MAX_AGE,
+        path="/admin",
+        same_site="lax",
+        https_only=settings.public_url.startswith("https://"),
+    )
+    return Mount("/admin", routes=routes, middleware=[Middleware(_SecurityHeaders), session])
