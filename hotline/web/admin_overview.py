@@ -142,13 +142,11 @@ def _active_cases(*, session: Session, me: Coordinator, now: dt.datetime) -> lis
 
 
 def _live_meetings(*, session: Session) -> list[LiveMeeting]:
-    statement = (
-        select(Meeting)
-        .join(Room, Room.meeting_id == Meeting.id)
-        .where(Room.status != "ended", (Room.participants > 0) | (Room.status == "live"))
-        .distinct()
-        .order_by(Meeting.code)
+    # A subquery, not DISTINCT: PostgreSQL cannot compare the meetings' JSON columns.
+    live = select(Room.meeting_id).where(
+        Room.status != "ended", (Room.participants > 0) | (Room.status == "live")
     )
+    statement = select(Meeting).where(Meeting.id.in_(live)).order_by(Meeting.code)
     return [
         LiveMeeting(
             code=meeting.code,
