@@ -137,6 +137,35 @@ _TEXT_SPEAK_TO = re.compile(r"(?<=[a-z] )2(?= [a-z])")  # "want 2 die"
 _CLAUSE = re.compile(r"[.!?;\n\r]+")
 _NON_WORD = re.compile(r"[^a-z0-9#]+")
 _REPEATS = re.compile(r"([a-z])\1+")
+# Text-speak and phone-keyboard spellings, spelled out so every cue sees the full word.
+_TEXT_SPEAK = {
+    "u": "you",
+    "ur": "your",
+    "b": "be",
+    "r": "are",
+    "wnat": "want",
+    "wnt": "want",
+    "wan": "want",
+    "thru": "through",
+    "rly": "really",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "2moro": "tomorrow",
+    "ded": "dead",
+    "aki": "aqui",
+    "aca": "aqui",
+    "kiero": "quiero",
+    "qiero": "quiero",
+    "kiere": "quiere",
+    "kisiera": "quisiera",
+    "kieres": "quieres",
+    "xq": "porque",
+    "pq": "porque",
+    "q": "que",
+}
+_TEXT_SPEAK_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted(_TEXT_SPEAK, key=len, reverse=True)) + r")\b"
+)
 
 
 def normalise(text: str) -> str:
@@ -152,7 +181,12 @@ def normalise(text: str) -> str:
         text = _TEXT_SPEAK_TO.sub("to", _LEET_TOKEN.sub(_unleet, text))
     text = _CLAUSE.sub(" # ", text)
     text = _NON_WORD.sub(" ", text)
+    text = _TEXT_SPEAK_WORD.sub(_spell_out, text)
     return _REPEATS.sub(r"\1", text).strip()
+
+
+def _spell_out(match: re.Match[str]) -> str:
+    return _TEXT_SPEAK[match.group()]
 
 
 def _glue(match: re.Match[str]) -> str:

@@ -77,6 +77,21 @@ DRUGS = (
     r"|klonopin|ativan|valium|ambien|opioids|fentanyl|lithium|seroquel)"
 )
 QUIERO = r"(?:quiero|kiero|qiero|quero|kero|quisiera|kisiera|deseo|me gustaria|ganas de)"
+# Where a person stands to jump from; "estoy en el puente", "im on the roof".
+HEIGHTS = r"(?:bridge|roof|rooftop|overpass|ledge|edge|cliff|railing|tracks|train tracks)"
+# Not followed by a stated errand: "on the roof fixing the gutter", "en el puente esperando".
+NO_ERRAND = (
+    r"(?! (?:for|fixing|cleaning|working|repairing|waiting|with|to (?:fix|get|meet|see|pick)"
+    r"|esperando|para (?:el|la|los|las|un|una|mi|mis)|arreglando|limpiando|trabajando|de la calle"
+    r"|con|is|was|closed)\b)"
+)
+# Permanent departure: "for good", "forever", "para siempre".
+FOREVER = r"(?:forever|for good|permanently|for ever|para siempre|de este mundo)"
+# Things people give away or no longer need when they plan to die.
+BELONGINGS = (
+    r"(?:stuff|things|belongings|possessions|everything|all my \w+|my (?:stuff|things|belongings"
+    r"|possessions))"
+)
 ES_PLACES = (
     r"(?:puente|edificio|techo|azotea|balcon|ventana|piso|tren|metro|vias|carretera"
     r"|autopista|precipicio|acantilado|rio|mar|coches|carros)"
@@ -98,6 +113,10 @@ MAIN_CUES: tuple[Cue, ...] = (
         rf"\b(?:took|taken|swallowed|downed|popped|ate|chugged|drank) {QUANTITY}"
         rf"(?: (?:of|my|the|her|his|these|those|moms|mums|dads|sleeping))* ?{DRUGS}",
         r"\b(?:i|ive|i have|just|already) (?:just |already )?(?:overdosed|od|oded|overdosing)\b",
+        r"\b(?:overdosed|od|odd|oded|took (?:them|it|pills|too many)) on purpose\b",
+        r"\b(?:it )?(?:didnt work|failed|im still here|i woke up|i survived)(?: \w+){0,3}"
+        r" (?:and|but) (?:i )?(?:want|wana|wanna|will|ill|going|gonna|need|have) (?:to )?"
+        r"(?:try|do it) again\b",
     ),
     _c(
         "attempt:means_ready",
@@ -108,6 +127,11 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"\b(?:gun|pistol|knife|blade|razor) (?:to|against|in|on) my "
         r"(?:head|temple|mouth|wrists?|throat|neck|chest)\b",
         r"\b(?:car|engine) (?:is )?running in (?:the|my) garage\b",
+        r"\b(?:pills?|tablets|meds|rope|noose|gun|pistol|razor|blades?|knife|bottle of pills"
+        r"|bottle|pastillas|pildoras|soga|cuerda|pistola|arma|navaja|cuchilla)"
+        r" (?:are |is |s |re |esta |estan )?(?:right )?(?:in front of me|next to me|here with me"
+        r"|right here|in my lap|on my lap|aqui (?:enfrente|conmigo|en la mano|junto a mi)"
+        r"|enfrente de mi|en la mano|junto a mi|conmigo)",
         r"\bgarage with the (?:car|engine) running\b",
     ),
     _c(
@@ -152,7 +176,7 @@ MAIN_CUES: tuple[Cue, ...] = (
         0.85,
         IDEA,
         rf"\bunaliv(?:e|ing|ed)?(?: {SELF}| me)?\b",
-        r"\bsewer ?slide\b",
+        r"\bsewer ?slide\b|\bctb(?:ing)?\b|\bcatch(?:ing)? the bus (?:tonight|soon|for good)\b",
         rf"\bself ?delet(?:e|ing|ion)\b|\bdelete {SELF}\b|\bcommit sudoku\b",
     ),
     _c(
@@ -163,10 +187,13 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"|stop existing|disappear forever|sleep forever|go to sleep forever"
         r"|(?:go to )?sleep and (?:not|never) wake up|never wake up|not wake up|be gone forever"
         r"|leave this world|end it all|end it|just end it)\b",
+        rf"\b{DIE_INTENT} (?:just )?(?:be gone|go away|disappear|sleep|rest|leave) {FOREVER}",
+        rf"\b{DIE_INTENT} (?:just )?be gone{CLAUSE_END}",
         r"\bwish(?:ing|ed)? (?:i|id|i d)(?: was| were| had| could| would| just| did)* (?:dead|die"
         r"|not alive|wasnt alive|werent alive|never born|never been born|not been born|gone"
         r"|disappear|not exist|didnt exist|wasnt here|werent here|not here|never wake up"
-        r"|not wake up|wouldnt wake up|didnt wake up|sleep forever)\b",
+        r"|not wake up|wouldnt wake up|didnt wake up|sleep forever|never woke up|never woken up"
+        r"|hadnt woken up|hadnt woke up|not woken up|never existed)\b",
         r"\b(?:better|id be better) (?:off )?dead\b",
         r"\b(?:going to|gonna|gona) die (?:tonight|today|soon|now)\b",
         r"\bleav(?:e|ing) this (?:world|earth|life)\b",
@@ -177,6 +204,17 @@ MAIN_CUES: tuple[Cue, ...] = (
         0.85,
         IDEA,
         rf"\bhang(?:ing)? {SELF}\b",
+        rf"\b(?:drown|suffocate|electrocute|gas|poison|starve|strangle|smother|stab|shoot)"
+        rf"(?:ing|ed)? {SELF}\b",
+        r"\b(?:envenenar|ahogar|desangrar|asfixiar|apunalar|degollar|electrocutar|ahorcar"
+        r"|aventar|lanzar|arrojar|tirar) ?me\b(?! (?:a la piscina|al agua|en la cama|al sillon))",
+        r"\bme (?:voy a|quiero|kiero|pienso|podria|quisiera|gustaria) (?:envenenar|ahogar"
+        r"|desangrar|asfixiar|apunalar|degollar|electrocutar|ahorcar|colgar|aventar|lanzar"
+        r"|arrojar|tirar)(?: #|$| hoy| ya| esta noche| ahorita| ahora| del| de| desde| al| por)",
+        rf"\b(?:want to|wanna|going to|gonna|will|ill|thinking (?:about|of)|urge to|tempted to)"
+        rf" us(?:e|ing) (?:it|them|the \w+|my \w+) (?:on|against) {SELF}",
+        r"\b(?:usar ?la|usar ?lo|usar ?las|usar ?los) (?:en|contra) mi\b",
+        r"\b(?:la|lo|las|los) (?:quiero|voy a|pienso|tengo ganas de) usar (?:en|contra) mi\b",
         rf"\bshoot(?:ing)? {SELF}\b|\bblow (?:my )?(?:brains|head) (?:out|off)\b",
         r"\b(?:use|using|turn|turning|point|pointing) (?:it|the gun|a gun|the knife) "
         rf"(?:on|against) {SELF}",
@@ -205,9 +243,11 @@ MAIN_CUES: tuple[Cue, ...] = (
         rf"\b(?:going to|gonna|to|wanna|want to|will|ill|ima) (?:off|take) {SELF}(?: out)?\b",
         r"\b(?:sitting|standing|im|i am) (?:on|at) (?:the |a |this )?(?:ledge|railing"
         r"|edge of (?:the|a) (?:roof|bridge|building|cliff))",
+        r"\b(?:sitting|standing|stood|sat) (?:on|at) (?:the |a |this )?edge(?: #|$| rn| now"
+        r"| right now| again| tonight)",
         r"\b(?:drive|driving|crash|crashing|steer|swerve|swerving) (?:my car |the car |my truck )?"
         r"(?:into|off) (?:a |the )?(?:tree|wall|traffic|oncoming|bridge|cliff|river|lake|truck"
-        r"|pole|barrier)",
+        r"|pole|barrier|road|overpass|embankment)",
         r"\bcrash (?:my|the) car on purpose\b",
         r"\b(?:walk|walking|step|stepping|run|running|jump|jumping) (?:into|in front of|in to) "
         r"(?:traffic|a (?:car|bus|train|truck)|the (?:train|bus|highway|freeway))",
@@ -221,11 +261,38 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"\benough (?:pills|tablets|meds|sleeping pills) (?:saved|to (?:die|kill|end|do it))",
     ),
     _c(
+        "plan_do_it",
+        0.75,
+        IDEA,
+        r"\b(?:know|decided|figured out|planned|worked out|picked|chose|choose|set) (?:exactly )?"
+        r"(?:how|when|where) (?:im|i am|i will|ill|i want to|i wanna|i am going to|to|i) "
+        r"(?:going to |gonna )?do it\b",
+        r"\b(?:picked|chose|set|have|got|found) (?:a|the) (?:date|day|time|place|spot|method|way)"
+        r" (?:to do it|for it|ill do it|i do it)\b",
+        r"\b(?:tonight|today|tomorrow) is the (?:night|day) (?:i|im|ill) (?:do it|doing it|go"
+        r"|end it|leave)\b",
+        r"\b(?:have|got) (?:it all|everything) (?:planned|ready|set|figured out)(?: out)?"
+        r"(?: #|$| for (?:tonight|today|tomorrow|this weekend))",
+        r"\b(?:tengo|ya tengo) todo (?:planeado|listo|preparado)(?: #|$| para (?:esta noche|hoy"
+        r"|manana|el fin))",
+        r"\bya (?:se|decidi) (?:como|cuando|donde) (?:lo voy a hacer|hacerlo)\b",
+    ),
+    _c(
+        "at_a_height",
+        0.45,
+        IDEA,
+        rf"\b(?:im|i am|standing|sitting|stood|sat) (?:on|at|by|under) (?:the|a|this|that) "
+        rf"(?:top of the )?{HEIGHTS}{NO_ERRAND}",
+        r"\bestoy (?:en|sobre|arriba de) (?:el|la|un|una) (?:puente|azotea|techo|cornisa|orilla"
+        rf"|barandal|vias){NO_ERRAND}",
+    ),
+    _c(
         "means_bought",
         0.55,
         IDEA,
         r"\b(?:bought|buying|purchased|ordered) (?:a |the |some )?(?:rope|noose|gun|handgun"
-        r"|pistol|shotgun|rifle|razor blades|razors|bullets)\b",
+        r"|pistol|shotgun|rifle|razor blades|razors|bullets)\b"
+        r"(?! (?:for (?:the|my|a|our|his|her|work|camping|hunting|the)|safe|case|lock|cleaning))",
         r"\bcompre (?:una |un |unas )?(?:soga|cuerda|pistola|arma|veneno|navaja|cuchillas)\b",
     ),
     _c(
@@ -238,7 +305,9 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"\bojala (?:que |q )?(?:me muera|me muriera|me muero|estuviera muert[oa]"
         r"|no despertar[ae]?|no existiera|no hubiera nacido|nunca hubiera nacido)",
         r"\b(?:mejor|estaria mejor) (?:muert[oa]|me muero)\b",
-        r"\b(?:quiero|prefiero) estar muert[oa]\b",
+        rf"\b(?:{QUIERO}|prefiero) estar muert[oa]\b",
+        r"\b(?:me (?:quiero|quisiera|voy a) ir|ir ?me|me ire|me voy) (?:para siempre|de este mundo"
+        r"|de esta vida)\b(?! de (?!este mundo|esta vida|aqui))",
         r"\bdormir (?:y no despertar|para siempre)|\bno despertar (?:nunca|mas|jamas)\b",
     ),
     _c(
@@ -277,7 +346,8 @@ MAIN_CUES: tuple[Cue, ...] = (
         rf"\b{HARM_INTENT} (?:cut|cutting|burn|burning|hurt|hurting|harm|harming|hit|hitting"
         rf"|punch|punching|stab|stabbing|starve|starving|poison|poisoning) {SELF}\b",
         rf"\b(?:cut|burned|burnt|hurt|harmed|hit|punched|scratched|stabbed) {SELF} "
-        r"(?:again|on purpose|deliberately|tonight|badly|deep|really bad)\b",
+        r"(?:again|on purpose|deliberately|tonight|badly|deep|really bad|last night|today"
+        r"|this morning|yesterday|earlier)\b",
         rf"\bcutting {SELF}\b",
         r"\b(?:been|started|start|keep|back to|relapsed|relapse) (?:cutting|self ?harming"
         r"|self ?harm|harming)\b|\bcutting again\b|\bi self ?harm\b",
@@ -285,6 +355,9 @@ MAIN_CUES: tuple[Cue, ...] = (
         rf"\bwhat i (?:might|will|could|ill|am going to|m going to) do to {SELF}",
         rf"\bdo something to {SELF}\b|\bdanger to {SELF}\b",
         r"\bcortar ?me\b|\bme (?:estoy |voy a |quiero )?cort(?:o|ando|are)\b",
+        r"\bme (?:quiero|quisiera|voy a|pienso|tengo ganas de) (?:cortar|lastimar|quemar|golpear"
+        r"|hacer dano)\b",
+        r"\bme (?:volvi|vuelvo|he vuelto|volvere) a (?:cortar|lastimar|quemar|golpear|hacer dano)",
         r"\bme corte (?:otra vez|de nuevo|las venas|los brazos|las piernas|las munecas"
         r"|a proposito)",
         r"\bhacer ?me (?:dano|mal)\b|\blastimar ?me\b",
@@ -307,6 +380,8 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"(?:the|my) (?:only|best|last) (?:way out|option|answer|choice|solution|escape)",
         rf"\bonly (?:way out|option|answer|solution|escape) (?:is|left is) (?:death|dying|to die"
         rf"|{SUICIDE}|to kill {SELF}|to end it)",
+        rf"\b(?:way out|option|answer|solution|escape|choice) (?:\w+ )?(?:except|but|other than"
+        rf"|besides|apart from) (?:death|dying|to die|{SUICIDE}|killing {SELF}|ending it)\b",
     ),
     _c(
         "better_off_without_me",
@@ -330,12 +405,14 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"|being alive|go on|going on|keep going|keep living|exist|existing|wake up|stay|life)\b",
         r"\b(?:nothing|nobody|no one|noone) (?:left )?to live for\b",
         r"\b(?:whats|what is|wats|wuts) the point (?:of|in) (?:living|life|being alive|going on"
-        r"|existing|waking up|it all)\b",
+        r"|existing|waking up|it all|anything|any of it|any of this|everything|trying anymore)\b",
+        r"\bpara (?:que|q) (?:seguir|vivir|seguir viviendo|existir|despertar)\b",
         r"\b(?:isnt|is not|aint|not|never) worth (?:living|staying alive|being alive)\b",
         r"\b(?:life|living|my life) (?:isnt|is not|aint|s not) worth it\b",
         r"\bno (?:tengo|hay|encuentro|veo) (?:razon|razones|motivo|motivos|por que|para que"
         r"|porque|sentido|ningun motivo|ninguna razon) (?:para |de )?(?:vivir|seguir)\b",
-        r"\bno le (?:veo|encuentro) sentido a (?:la vida|vivir|seguir|nada)\b",
+        r"\b(?:no|ya no) le (?:veo|encuentro) (?:ningun )?sentido a (?:la vida|vivir|seguir|nada"
+        r"|mi vida)\b",
         r"\bla vida no tiene sentido\b|\bya no tengo por (?:que|q) vivir\b",
         r"\bno vale la pena (?:vivir|seguir)\b|\bla vida no vale la pena\b",
     ),
@@ -343,9 +420,10 @@ MAIN_CUES: tuple[Cue, ...] = (
         "dont_want_to_live",
         0.8,
         IDEA,
-        r"\b(?:dont|do not|dnt|no longer|not|never) (?:really )?(?:want|wanna|wana|wish|feel like"
-        r"|care) (?:to )?(?:live|be alive|exist|keep living|go on|continue|stay alive"
-        r"|be around|living)\b",
+        r"\b(?:dont|do not|dnt|doesnt|does not|no longer|not|never) (?:really )?(?:want|wants"
+        r"|wanna|wana|wish|feel like|care) (?:to )?(?:live|be alive|exist|keep living|go on"
+        r"|continue|stay alive|be around|living)\b"
+        r"(?! (?:in|with|near|at|there|here in|by|together|alone|on|like that|for the))",
         rf"\b(?:dont|do not|dnt) (?:really )?(?:want|wanna|wana) (?:to )?be here{ANYMORE}",
         rf"\b(?:dont|do not|dnt) (?:really )?(?:want|wanna|wana) (?:to )?wake up"
         rf"(?: tomorrow| again| ever| in the morning|{ANYMORE})",
@@ -367,8 +445,9 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"\bwant to stop existing\b|\b(?:tired|sick|exhausted|done|fed up|weary) (?:of|with) "
         r"(?:living|being alive|life|existing|my life|being here)\b",
         r"\bgiv(?:e|ing|en) up on (?:life|living)\b",
-        r"\b(?:no|ya no) (?:quiero|kiero|qiero|deseo|tengo ganas de) (?:vivir|seguir viviendo"
-        r"|seguir con vida|existir|despertar|estar viv[oa])\b",
+        r"\b(?:no|ya no) (?:quiero|kiero|qiero|deseo|tengo ganas de|quiere|desea) (?:vivir"
+        r"|seguir viviendo|seguir con vida|existir|despertar|estar viv[oa])\b"
+        r"(?! (?:en|con|cerca|lejos|junto|alli|alla|aqui en|ahi))",
         r"\b(?:cansad[oa]|harta|harto|me canse|cansa) (?:de )?(?:vivir|la vida|existir)\b",
     ),
     _c(
@@ -390,7 +469,8 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"\b(?:ya )?no (?:puedo|aguanto|soporto) mas\b|\bya no aguanto(?: #|$)",
         r"\b(?:ya )?no (?:quiero|puedo|kiero) seguir(?: #|$| asi| mas| adelante| aqui)",
         r"\bya no (?:quiero|kiero|puedo) estar aqui(?: #|$)",
-        r"\bya no (?:voy a|vaya a) estar(?: aqui| viv[oa])?(?: #|$| manana)",
+        r"\bya no (?:voy a|vaya a) estar(?: aqui| viv[oa])?(?: #|$| manana| para (?:la|el|ustedes"
+        r"|mis|mi|nadie))",
     ),
     _c(
         "end_it",
@@ -435,6 +515,8 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"\bhate (?:being alive|living|existing|that im alive|that i am alive)\b",
         r"\b(?:disappear|disappeared|vanish|vanished|be gone|gone) (?:forever|for good"
         r"|permanently)\b",
+        r"\b(?:check|checking|checked|clock|clocking|log|logging|tap|tapping|bow|bowing) out "
+        r"(?:for good|forever|permanently|early|of (?:life|this life|this world))\b",
     ),
     _c(
         "burden",
@@ -480,6 +562,31 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"|for long|tomorrow|anymore|by (?:morning|tomorrow))",
         r"\bmy last (?:message|text|words)(?: #|$| ever| to)",
         r"\bcarta de despedida\b|\bmi despedida\b|\bme despido de (?:todos|ustedes|la vida)\b",
+        r"\b(?:wrote|written|writing|finished|left) (?:my|the|a) (?:suicide |goodbye )?(?:note"
+        r"|letter)s?(?: #|$| for (?:everyone|my family|them))",
+        r"\b(?:escribi|deje|termine) (?:mi|la|una) (?:carta|nota)"
+        r"(?: #|$| de despedida| para todos)",
+        r"\bby the time (?:you|anyone|someone|they|u) (?:read|reads|see|sees|get|gets|find|finds)"
+        r" (?:this|these|it)\b",
+        r"\b(?:after|once|when) (?:im|i am|i m) (?:gone|dead)(?: #|$)|\bafter (?:im|i am) gone\b",
+        r"\bcuando (?:yo )?(?:ya )?no (?:este|exista)(?: #|$| cuiden| les)|\bcuando me haya ido\b",
+        r"\btell (?:my|them|everyone|everybody|her|him) (?:\w+ ){0,2}(?:im sorry|i m sorry"
+        r"|i love (?:them|her|him|you|u|yall|you all)(?: \w+)*? (?:im sorry|goodbye|bye|forever)"
+        r"|i said goodbye|goodbye)(?: #|$| for everything| forever)",
+        r"\b(?:dile|diles|digale|diganle|decirle|digan) (?:a )?(?:mi|mis|todos) ?\w* que "
+        r"(?:lo siento|me perdon\w*|l[oa]s? (?:quiero|amo)\w*(?: \w+)*? (?:perdon\w*|adios"
+        r"|lo siento))",
+        r"\b(?:este es )?mi ultimo mensaje(?: #|$| para (?:ustedes|todos|ti))",
+        r"\b(?:mis )?ultimas palabras\b",
+        r"\bya me despedi\b|\bme despedi de (?:todos|ustedes|mi familia|la vida)(?: #|$)",
+        rf"\b(?:gave|giving|given|give) away (?:all )?(?:of )?(?:my )?{BELONGINGS}",
+        r"\b(?:regale|regalando|he regalado|di) (?:todas )?(?:mis|todas mis) cosas\b",
+        r"\b(?:wont|will not|dont) need (?:them|it|my \w+|any of (?:it|this)) (?:anymore|any more"
+        r"|where im going)\b|\bya no (?:las|los|lo|la) voy a necesitar\b",
+        r"\b(?:wont|will not|not going to|not gonna) (?:be at|come to|see|be in) (?:\w+ ){0,3}"
+        r"(?:or ever|ever again)\b",
+        r"\b(?:sorry|perdon\w*|perdona ?me|perdonen ?me|perdoname) (?:for|por) (?:everything|todo)"
+        r"(?: #)? (?:\w+ ){0,4}(?:goodbye|good bye|bye|adios)\b",
         r"\badios para siempre\b|\badios mundo\b",
     ),
     _c(
@@ -528,6 +635,22 @@ MAIN_CUES: tuple[Cue, ...] = (
         WEAK,
         r"\bsorry for everything\b|\bperdon por todo\b|\bgoodbye everyone\b|\badios a todos\b",
         r"\bsorry (?:mom|mum|dad|everyone|guys)\b",
+    ),
+    _c(
+        "distress:giving_up",
+        0.35,
+        WEAK,
+        r"\bthanks? (?:you )?for (?:trying|everything you tried)\b|\bgracias por intentar(?:lo)?\b",
+    ),
+    _c(
+        "distress:dwelling_on_means",
+        0.45,
+        WEAK,
+        r"\b(?:keep|kept|been|cant stop|can not stop|cannot stop) (?:looking|staring|thinking)"
+        r" (?:at|about) (?:it|them|the (?:gun|pills|rope|knife|bottle|razor|blade|bridge|edge))\b",
+        r"\b(?:thinking|think|thought) (?:about|of) using (?:it|them)\b",
+        r"\bno dejo de (?:ver|mirar|pensar en) (?:la|el|las|los) (?:pistola|pastillas|soga|cuerda"
+        r"|navaja|puente)\b",
     ),
     _c(
         "farewell:love_goodbye",
@@ -590,6 +713,11 @@ IDIOMS: tuple[str, ...] = (
     r"|mano|pie)\b|\bcort\w* (?:cocinando|sin querer|por accidente)\b",
     r"\bsaltar (?:la |a la )?cuerda\b|\bsaltar en (?:paracaidas|bungee)\b",
     r"\btirar ?me a la piscina\b",
+    r"\b(?:asked|asks|ask|asking|pregunto|pregunta) (?:me )?(?:if|whether|about|si) "
+    r"(?:\w+ ){0,6}"
+    rf"(?:{SUICIDE}|{SUICIDAL}|kill(?:ing)? {SELF}|hurt(?:ing)? {SELF}|dying)"
+    r"(?= (?:and |but )?(?:i|yo) (?:said|told (?:her|him|them)|dije) (?:no|i wasnt|im not|que no))",
+    rf"\bescuadron {SUICIDAL}|\bsuicide is painless\b",
 )
 
 # Denials of intent: they cancel the cues they overlap, and count as "negated" (concern).
@@ -619,8 +747,8 @@ PAST = (
     r"|in (?:high school|college|middle school)|in (?:19|20)[0-9][0-9]|years back|long ago"
     r"|since then|ever since|survived|survivor|recovered|in recovery|recovering|its been"
     r"|been [0-9]+ (?:years|months|days)|last year)\b"
-    r"|\bhace (?:[0-9]+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|unos|unas"
-    r"|muchos|varios|algunos) (?:anos?|meses|mes|decadas?)\b"
+    r"|\bhace (?:(?:[0-9]+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|unos|unas"
+    r"|muchos|varios|algunos) )?(?:anos?|meses|mes|decadas?)\b"
     r"|\b(?:cuando (?:era|tenia|estaba en)|antes (?:pensaba|queria|me)|solia|en (?:19|20)[0-9]"
     r"[0-9]|el ano pasado|sobreviviente|superviviente|me recupere|en recuperacion)\b"
 )
