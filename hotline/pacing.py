@@ -108,6 +108,11 @@ class Pacer:
         value = self.redis.get(self._keys[1])
         return float(value) if value is not None else 1.0
 
+    def burst(self, priority: str) -> float:
+        """Segments this priority may book at once without running ahead of the pace."""
+        share, window = self._share(priority)
+        return self.segments_per_second * share * window
+
     def _share(self, priority: str) -> tuple[float, float]:
         if priority == Priority.URGENT.value:
             return 1.0, _BULK_WINDOW + max(1.0, 1.0 / self.segments_per_second)

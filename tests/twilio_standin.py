@@ -78,61 +78,31 @@ class TwilioStandIn:
 
     def _run(self, ready: threading.Event) -> None:
         loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
         self._loop = loop
         server = loop.run_until_complete(
-            asyncio.start_server(self._serve, "127.0.0.1", self.port, backlog=512)
+            loop.create_server(lambda: _Connection(self), "127.0.0.1", self.port, backlog=512)
         )
         self.port = server.sockets[0].getsockname()[1]
         ready.set()
         loop.run_forever()
         server.close()
-        tasks = asyncio.all_tasks(loop)
-        for task in tasks:
-            task.cancel()
-        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
         loop.close()
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                request_line, *header_lines = head.decode("latin-1").split("\r\n")
-                method, path, _ = request_line.split(" ", 2)
-                headers = {
-                    k.strip().lower(): v.strip()
-                    for k, _, v in (line.partition(":") for line in header_lines if line)
-                }
-                body = await reader.readexactly(int(headers.get("content-length", "0")))
-                status, payload = await self._answer(method, path, body)
-                data = json.dumps(payload).encode()
-                writer.write(
-                    f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n"
-                    f"Content-Length: {len(data)}\r\n\r\n".encode()
-                    + data
-                )
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
-            pass
-        except asyncio.CancelledError:
-            pass
-        finally:
-            writer.close()
-
-    async def _answer(self, method: str, path: str, body: bytes) -> tuple[int, dict[str, object]]:
+    def answer(self, method: str, path: str, body: bytes) -> tuple[int, bytes, bool]:
+        """Return status, JSON body and whether to hang before answering."""
         fields = dict(parse_qsl(body.decode()))
         answer = self.script.popleft() if self.script else self.mode
         self.requests.append(Request(time.monotonic(), path, fields, answer))
-        if method != "POST" or not path.endswith((".json",)):
-            return 404, {"code": 20404, "message": "not found", "status": 404}
-        if answer == "hang":
-            await asyncio.sleep(self.hang_seconds)
+        if method != "POST" or not path.endswith(".json"):
+            return 404, b'{"code": 20404, "message": "not found", "status": 404}', False
         if answer in ERRORS:
             status, code, message = ERRORS[answer]
-            return status, {"code": code, "message": message, "status": status, "more_info": ""}
+            error = {"code": code, "message": message, "status": status, "more_info": ""}
+            return status, json.dumps(error).encode(), False
         kind = "CA" if path.endswith("/Calls.json") else "SM"
-        sid = f"{kind}{self._prefix}{next(self._sids):016x}"
-        return 201, {
-            "sid": sid,
+        resource = {
+            "sid": f"{kind}{self._prefix}{next(self._sids):016x}",
             "account_sid": path.split("/")[3],
             "to": fields.get("To"),
             "from": fields.get("From"),
@@ -140,3 +110,50 @@ class TwilioStandIn:
             "num_segments": "1",
             "api_version": "2010-04-01",
         }
+        return 201, json.dumps(resource).encode(), answer == "hang"
+
+
+class _Connection(asyncio.Protocol):
+    """HTTP/1.1 with keep-alive, just enough for requests' POSTs."""
+
+    def __init__(self, standin: TwilioStandIn) -> None:
+        self.standin = standin
+        self.buffer = b""
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while True:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = self.buffer[:end].decode("latin-1")
+            length = 0
+            for line in head.split("\r\n")[1:]:
+                name, _, value = line.partition(":")
+                if name.strip().lower() == "content-length":
+                    length = int(value)
+            if len(self.buffer) < end + 4 + length:
+                return
+            body = self.buffer[end + 4 : end + 4 + length]
+            self.buffer = self.buffer[end + 4 + length :]
+            method, path, _ = head.split("\r\n", 1)[0].split(" ", 2)
+            status, payload, hang = self.standin.answer(method, path, body)
+            response = (
+                f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(payload)}\r\n\r\n".encode()
+                + payload
+            )
+            if hang:
+                loop = asyncio.get_running_loop()
+                loop.call_later(self.standin.hang_seconds, self._write, response)
+            else:
+                self._write(response)
+
+    def _write(self, response: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(response)
