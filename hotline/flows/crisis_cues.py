@@ -132,7 +132,8 @@ MAIN_CUES: tuple[Cue, ...] = (
         r" (?:are |is |s |re |esta |estan )?(?:right )?(?:in front of me|next to me|here with me"
         r"|right here|in my lap|on my lap|aqui (?:enfrente|conmigo|en la mano|junto a mi)"
         r"|enfrente de mi|en la mano|junto a mi|conmigo)",
-        r"\bgarage with the (?:car|engine) running\b",
+        r"\bgarage with the (?:car|engine|motor) (?:running|on)\b",
+        r"\b(?:gun|pistol|rifle|shotgun|handgun)\b(?: \w+){0,3} (?:its|it is|is|s) loaded\b",
     ),
     _c(
         "es:intento_en_curso",
@@ -186,7 +187,8 @@ MAIN_CUES: tuple[Cue, ...] = (
         rf"\b{DIE_INTENT} (?:just )?(?:die|be dead|stop living|not be alive|not exist"
         r"|stop existing|disappear forever|sleep forever|go to sleep forever"
         r"|(?:go to )?sleep and (?:not|never) wake up|never wake up|not wake up|be gone forever"
-        r"|leave this world|end it all|end it|just end it)\b",
+        r"|leave this world|end it all|end it|just end it|fall asleep forever"
+        r"|fall asleep and (?:not|never) wake up)\b",
         rf"\b{DIE_INTENT} (?:just )?(?:be gone|go away|disappear|sleep|rest|leave) {FOREVER}",
         rf"\b{DIE_INTENT} (?:just )?be gone{CLAUSE_END}",
         r"\bwish(?:ing|ed)? (?:i|id|i d)(?: was| were| had| could| would| just| did)* (?:dead|die"
@@ -259,6 +261,13 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"|stashed) (?:up )?(?:my |all my |some |enough )?(?:pills|meds|tablets|medication"
         r"|sleeping pills)",
         r"\benough (?:pills|tablets|meds|sleeping pills) (?:saved|to (?:die|kill|end|do it))",
+        r"\b(?:googling|googled|searching|searched|looking up|looked up|researching|researched)"
+        r" (?:how (?:many|much) (?:pills|tablets|meds)|how to (?:die|hang|overdose|od)|ways to die"
+        r"|painless ways|lethal)",
+        r"\b(?:vodka|alcohol|whiskey|liquor|tequila|wine|booze) and (?:all )?(?:of )?(?:my |the )?"
+        r"(?:sleeping )?(?:pills|meds|tablets)\b",
+        rf"\b{ACT_INTENT} (?:swallow|take|down|chug) (?:everything|all|whatever) (?:in|from) "
+        r"(?:the|my) (?:medicine cabinet|cabinet|pill box|drawer|bottle)",
     ),
     _c(
         "plan_do_it",
@@ -269,6 +278,8 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"(?:going to |gonna )?do it\b",
         r"\b(?:picked|chose|set|have|got|found) (?:a|the) (?:date|day|time|place|spot|method|way)"
         r" (?:to do it|for it|ill do it|i do it)\b",
+        r"\b(?:tonight|today) (?:im|i am|ill|i will) (?:finally )?(?:gonna |going to )?do it\b",
+        r"\bfinally (?:gonna|going to|ready to|about to) do it\b",
         r"\b(?:tonight|today|tomorrow) is the (?:night|day) (?:i|im|ill) (?:do it|doing it|go"
         r"|end it|leave)\b",
         r"\b(?:have|got) (?:it all|everything) (?:planned|ready|set|figured out)(?: out)?"
@@ -349,6 +360,9 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"(?:again|on purpose|deliberately|tonight|badly|deep|really bad|last night|today"
         r"|this morning|yesterday|earlier)\b",
         rf"\bcutting {SELF}\b",
+        r"\b(?:carved|carving|cut|cutting|burned|burnt|burning|scratched|slashed|sliced)"
+        r" (?:into )?my (?:arms?|wrists?|legs?|thighs?|skin|stomach|hips?)"
+        r"(?: again| tonight| last night| today| on purpose| deep)",
         r"\b(?:been|started|start|keep|back to|relapsed|relapse) (?:cutting|self ?harming"
         r"|self ?harm|harming)\b|\bcutting again\b|\bi self ?harm\b",
         r"\bself ?harm(?:ed|ing)? again\b",
@@ -404,7 +418,8 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"|motivation)s? (?:left )?(?:to|for|in|of) (?:me |my )?(?:live|living|be alive"
         r"|being alive|go on|going on|keep going|keep living|exist|existing|wake up|stay|life)\b",
         r"\b(?:nothing|nobody|no one|noone) (?:left )?to live for\b",
-        r"\b(?:whats|what is|wats|wuts) the point (?:of|in) (?:living|life|being alive|going on"
+        r"\b(?:whats|what is|wats|wuts) (?:even )?the point (?:of|in) (?:living|life|being alive"
+        r"|going on"
         r"|existing|waking up|it all|anything|any of it|any of this|everything|trying anymore)\b",
         r"\bpara (?:que|q) (?:seguir|vivir|seguir viviendo|existir|despertar)\b",
         r"\b(?:isnt|is not|aint|not|never) worth (?:living|staying alive|being alive)\b",
@@ -429,7 +444,10 @@ MAIN_CUES: tuple[Cue, ...] = (
         rf"(?: tomorrow| again| ever| in the morning|{ANYMORE})",
         r"\b(?:hope|wish) i (?:dont|do not|never|wont|dont ever) wake up\b",
         r"\bdont deserve to (?:live|be alive|exist|be here)\b",
-        r"\b(?:should not|shouldnt|should never) (?:be alive|exist|have been born)\b",
+        r"\b(?:should not|shouldnt|should never) (?:even )?(?:be alive|exist|have been born"
+        r"|be here)(?: #|$| anymore| at all)",
+        r"\b(?:be|stay|live) (?:on|in) this (?:earth|world|planet)(?: anymore| any more| #|$)",
+        r"\bi (?:want|wana|wanna|need) out(?: #|$| of (?:life|this life|this world))",
         r"\bdont care if i (?:live|die)\b",
         r"\b(?:im|i am|so) done (?:living|being alive|existing|with (?:life|living))\b",
         r"\bwhy (?:am i|im|i am) (?:still )?(?:here|alive|breathing)\b",
@@ -526,6 +544,7 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"\bsoy (?:una )?carga para (?:mi familia|todos|mis hijos|los demas)\b",
         r"\b(?:nobody|no one|noone|no body) (?:would|will|is going to|gonna)? ?(?:even )?"
         r"(?:care|notice|cry)(?: #)? (?:if|when) (?:i|im) (?:die|died|was gone|were gone|am gone"
+        r"|not here|not around|no longer here"
         rf"|gone|disappeared|disappear|killed {SELF}|dead)\b",
         r"\b(?:nobody|no one|noone|no body) (?:would|will|is going to|gonna)? ?(?:even )?miss me\b",
         r"\b(?:would|will|does|do|who would|who will) (?:anyone|anybody|people|they) (?:even )?"
@@ -578,6 +597,8 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"|lo siento))",
         r"\b(?:este es )?mi ultimo mensaje(?: #|$| para (?:ustedes|todos|ti))",
         r"\b(?:mis )?ultimas palabras\b",
+        r"\b(?:dont|do not|no) (?:try to |bother |intenten |traten de )?(?:find|look for|search for"
+        r"|buscar ?me|me busquen)(?: me)?(?: #|$)",
         r"\bya me despedi\b|\bme despedi de (?:todos|ustedes|mi familia|la vida)(?: #|$)",
         rf"\b(?:gave|giving|given|give) away (?:all )?(?:of )?(?:my )?{BELONGINGS}",
         r"\b(?:regale|regalando|he regalado|di) (?:todas )?(?:mis|todas mis) cosas\b",
