@@ -626,6 +626,13 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"\bmi vida no vale nada\b|\btired of (?:everything|it all|trying)\b",
         r"\b(?:im|i am) (?:so )?done(?: #|$)|\blife (?:is|feels) (?:meaningless|pointless)\b",
         r"\blife (?:has|holds) no (?:meaning|point|purpose)\b|\bno future for me\b",
+        r"\b(?:nobody|no one|noone) (?:cares|would care|gives a \w+) (?:about|for|if) me\b",
+        # Spanish: hopelessness, worthlessness, emptiness, giving up, "tired of everything".
+        r"\bsin esperanzas?\b|\bno (?:tengo|hay|me queda) (?:ninguna )?esperanza\b",
+        r"\bno valgo (?:nada|la pena)\b|\bodio mi vida\b|\bme odio\b|\bme rindo(?: #|$)",
+        r"\b(?:cansad[oa]|hart[oa]|agotad[oa]) de todo\b|\bvacio por dentro\b",
+        r"\bme siento (?:muy |tan )?(?:vaci[oa]|inutil|una basura)\b|\bnadie me quiere\b",
+        r"\ba nadie le importo\b|\bno le importo a nadie\b",
     ),
     _c(
         "distress:burden",

@@ -264,3 +264,21 @@ def test_first_chars_and_specialise() -> None:
     assert first_chars(r"\b(?:\w+ )?life") is None
     assert first_chars(r"^kms$") is None
     assert specialise(r"\b(?:going to|want|will) end", "w") == "(?:want|will) end"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no tengo esperanza",
+        "me siento sin esperanza",
+        "estoy harta de todo",
+        "no valgo nada",
+        "nadie me quiere",
+        "nobody cares about me",
+        "i feel worthless",
+    ],
+)
+def test_distress_without_risk_words_is_concern_not_silence(text: str) -> None:
+    # Not a page to on-call, but never read as an ordinary keyword either: the line answers
+    # with the offer of a peer call and the crisis number.
+    assert assess(text).level is Level.CONCERN
