@@ -1,4 +1,5 @@
-"""`hotline scheduler`: once a minute, create due reminders, reconcile the outbox, purge bodies.
+"""`hotline scheduler`: once a minute, re-page lost escalations, create due reminders, reconcile
+the outbox, purge bodies.
 
 Several schedulers may run at once (one per machine, say): every step is idempotent.
 """
@@ -10,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from hotline.jobs import reconciler, reminders, retention
+from hotline.jobs import escalation, reconciler, reminders, retention
 from hotline.logs import log
 from hotline.models import utcnow
 
@@ -20,6 +21,8 @@ logger = logging.getLogger(__name__)
 def run_tick(now: dt.datetime) -> None:
     """Run each minute's steps; one failing step never stops the others."""
     steps: list[tuple[str, Callable[[], object]]] = [
+        # First: a support case whose escalation job was lost must page again within a minute.
+        ("escalations", lambda: escalation.sweep_due_escalations(now)),
         ("reminders", lambda: reminders.tick(now)),
         ("reconcile", lambda: reconciler.reconcile(now)),
     ]

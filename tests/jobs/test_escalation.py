@@ -339,3 +339,15 @@ def test_twin_jobs_racing_page_once(
     assert errors == []
     assert paged(staff) == {"Ana": 1, "Ben": 1}
     assert actions(case_id).count("escalated") == 1
+
+
+def test_the_scheduler_tick_sweeps_lost_escalations(
+    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings, redis: Redis
+) -> None:
+    from hotline.jobs.scheduler import run_tick
+
+    case_id = open_case(settings)
+    redis.flushdb()  # the first step's job is lost with Redis
+    run_tick(START)
+    Job.fetch(f"escalate-{case_id}-0", connection=redis).perform()
+    assert paged(staff) == {"Ana": 1, "Ben": 1}
