@@ -1,0 +1,57 @@
+"""The `hotline` command as a person runs it: real subprocesses, real stdin and stdout."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def hotline(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hotline.cli", *args],
+        input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+        env=env if env is not None else dict(os.environ),
+    )  # fmt: skip
+
+
+def test_crisis_check_prints_one_json_verdict_a_line() -> None:
+    lines = ["i want to kill myself tonight", "what time is the meeting", "quiero morirme"]
+    result = hotline("crisis-check", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    verdicts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [v["text"] for v in verdicts] == lines
+    assert [v["crisis"] for v in verdicts] == [True, False, True]
+    assert verdicts[0]["level"] == "imminent"
+    assert all(set(v) == {"text", "crisis", "score", "level", "matched"} for v in verdicts)
+
+
+def test_serve_without_secrets_explains_in_one_line() -> None:
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("TWILIO_AUTH_TOKEN", "HOTLINE_SECRET_KEY")
+    }
+    result = hotline("serve", env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("hotline: TWILIO_AUTH_TOKEN is not set")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_import_of_a_missing_feed_is_one_line(tmp_path: Path) -> None:
+    result = hotline("import", str(tmp_path / "missing.json"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("hotline import: could not read the feed")
+
+
+def test_sms_to_a_line_that_is_not_running_says_so() -> None:
+    result = hotline("sms", "+15551230000", "FIND 94110", "--url", "http://127.0.0.1:9")
+    assert result.returncode == 1
+    assert "cannot reach the line" in result.stdout
+    assert "Traceback" not in result.stderr
