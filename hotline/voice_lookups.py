@@ -19,7 +19,7 @@ from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.flows import voice as flow
 from hotline.flows.keywords import tokenize
-from hotline.flows.schedule import local_label
+from hotline.flows.schedule import spoken_label
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code, get_meeting_by_direct_number
 from hotline.models import (
@@ -105,7 +105,7 @@ class Look:
             member_pin=meeting.member_pin or None,
             host_pin=meeting.host_pin or None,
             open_now=open_since is not None,
-            when=local_label(when, meeting.time_zone, self.language),
+            when=spoken_label(when, meeting.time_zone, self.language),
         )
 
     def in_progress(self, meeting: Meeting) -> dt.datetime | None:
@@ -135,7 +135,7 @@ class Look:
             return words.t("voice.in_one_hour")
         if minutes < 50:
             return words.t("voice.in_minutes", minutes=minutes)
-        when = local_label(start, meeting.time_zone, self.language)
+        when = spoken_label(start, meeting.time_zone, self.language)
         return words.t("voice.at_time", when=when)
 
 

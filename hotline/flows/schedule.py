@@ -90,6 +90,27 @@ def local_label(when: dt.datetime, time_zone: str, language: str) -> str:
     return f"{_DAY_ABBREVIATIONS['en'][local.weekday()]} {hour}:{local.minute:02d}{suffix}"
 
 
+_DAY_NAMES = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+}
+
+
+def spoken_label(when: dt.datetime, time_zone: str, language: str) -> str:
+    """Return words for a voice prompt: "Tuesday at 7 PM", "martes a las 19:00".
+
+    Abbreviations suit a text but a speech engine may read "Tue" or "mar" as a word ("mar"
+    is the sea), so spoken times name the whole day.
+    """
+    _check_aware(when)
+    local = when.astimezone(ZoneInfo(time_zone))
+    if language == "es":
+        return f"{_DAY_NAMES['es'][local.weekday()]} a las {local.hour}:{local.minute:02d}"
+    hour = local.hour % 12 or 12
+    clock = f"{hour}:{local.minute:02d}" if local.minute else str(hour)
+    return f"{_DAY_NAMES['en'][local.weekday()]} at {clock} {'AM' if local.hour < 12 else 'PM'}"
+
+
 def _weekly_dates(weekday: int, near: dt.date) -> Iterator[dt.date]:
     # Start a day early so a DST change at midnight cannot hide an occurrence; the caller's
     # `when > after` test drops any that are already past.

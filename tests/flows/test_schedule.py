@@ -7,7 +7,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
-from hotline.flows.schedule import local_label, next_occurrences, occurrence_in_progress
+from hotline.flows.schedule import (
+    local_label,
+    next_occurrences,
+    occurrence_in_progress,
+    spoken_label,
+)
 
 MON, TUE, WED, SUN = 0, 1, 2, 6
 
@@ -200,3 +205,19 @@ def test_occurrence_in_progress_across_midnight_utc_in_kolkata() -> None:
 )
 def test_local_label(when: str, time_zone: str, language: str, expected: str) -> None:
     assert local_label(utc(when), time_zone, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("when", "zone", "language", "words"),
+    [
+        (utc("2026-11-25T03:00"), "America/Los_Angeles", "en", "Tuesday at 7 PM"),
+        (utc("2026-11-25T02:30"), "America/Los_Angeles", "en", "Tuesday at 6:30 PM"),
+        (utc("2026-11-24T17:00"), "America/New_York", "en", "Tuesday at 12 PM"),
+        (utc("2026-11-25T05:00"), "America/New_York", "en", "Wednesday at 12 AM"),
+        (utc("2026-11-26T03:00"), "America/Los_Angeles", "es", "miércoles a las 19:00"),
+    ],
+)  # fmt: skip
+def test_spoken_label_names_the_whole_day(
+    when: dt.datetime, zone: str, language: str, words: str
+) -> None:
+    assert spoken_label(when, zone, language) == words

@@ -240,7 +240,7 @@ def test_a_closed_meeting_says_when_it_starts_and_offers_a_reminder_call(
     with time_machine.travel(MONDAY_EVENING, tick=False):
         caller = join(twilio)
         assert "not open yet" in caller.says()
-        assert "Wed 7:00pm" in caller.says()
+        assert "Wednesday at 7 PM" in caller.says()
         assert caller.root.find("Dial") is None
         caller.press("1")
     assert "reminder call before Evening Circle" in caller.says()

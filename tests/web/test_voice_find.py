@@ -76,7 +76,7 @@ def test_a_zip_reads_three_groups_slowly_with_codes_and_times(
     # The local meeting first, then phone meetings soonest first.
     assert says.index("Mission Walk") < says.index("Evening Circle") < says.index("Late Line")
     assert "Meeting number 5, 3, 1, 0." in says
-    assert "Mon 7:00pm" in says
+    assert "Monday at 7 PM" in says
     assert "Tuesday Talk" not in says
     assert len(caller.gather().findall("Pause")) >= 3
     assert "press 3" in says  # more to hear
@@ -113,7 +113,7 @@ def test_one_says_when_the_first_group_meets_when_it_is_not_running(
     caller = find(twilio)
     caller.press("1")
     assert "not open yet" in caller.says()
-    assert "Tue 7:00pm" in caller.says()
+    assert "Tuesday at 7 PM" in caller.says()
 
 
 def test_two_texts_the_groups_to_a_mobile(
