@@ -16,7 +16,6 @@ from hotline.db import session_scope
 from hotline.models import (
     AuditEvent,
     Broadcast,
-    Contact,
     Coordinator,
     Group,
     Meeting,
@@ -25,9 +24,9 @@ from hotline.models import (
     SupportCase,
     utcnow,
 )
-from hotline.phones import vault_for
 from hotline.queues import get_redis
 from hotline.settings import Settings
+from tests.people import add_contact
 
 STAFF_PHONE = "+15550100001"
 MEMBER_PHONE = "+15551234567"
@@ -35,15 +34,6 @@ CODE_SENT = "If that number belongs to a coordinator, a code is on its way."
 
 
 # Helpers, shared with the browser test ------------------------------------------------------
-
-
-def add_contact(settings: Settings, number: str) -> int:
-    vault = vault_for(settings.secret_key)
-    with session_scope() as session:
-        contact = Contact(phone_hash=vault.index(number), phone_encrypted=vault.encrypt(number))
-        session.add(contact)
-        session.flush()
-        return contact.id
 
 
 def add_staff(settings: Settings, number: str = STAFF_PHONE, name: str = "Dana Coordinator") -> int:

@@ -10,9 +10,9 @@ from sqlalchemy import Engine, select
 
 from hotline.cases import open_support_case, take_case
 from hotline.db import session_scope
-from hotline.models import AuditEvent, Contact, Coordinator, SupportCase, utcnow
-from hotline.phones import vault_for
+from hotline.models import AuditEvent, Coordinator, SupportCase, utcnow
 from hotline.settings import Settings
+from tests.people import add_contact
 from tests.twilio import LINE_NUMBER, TwilioPoster, new_sid
 
 MEMBER = "+15557770042"
@@ -24,15 +24,6 @@ OTHER = "+15558880043"
 def poster(twilio: TwilioPoster) -> TwilioPoster:
     """Signed posts through the real app, where the bridge routes are mounted."""
     return twilio
-
-
-def add_contact(settings: Settings, number: str) -> int:
-    vault = vault_for(settings.secret_key)
-    with session_scope() as session:
-        contact = Contact(phone_hash=vault.index(number), phone_encrypted=vault.encrypt(number))
-        session.add(contact)
-        session.flush()
-        return contact.id
 
 
 @pytest.fixture()
