@@ -33,6 +33,7 @@ from hotline.flows.coordinator import (
 )
 from hotline.flows.schedule import next_occurrences
 from hotline.logs import log
+from hotline.meetings import get_meeting_by_code
 from hotline.models import (
     Contact,
     Coordinator,
@@ -153,8 +154,8 @@ def _call_back(staff: _Staff, case_id: int) -> str | None:
 
 
 def _is_meeting_code(staff: _Staff, number: int) -> bool:
-    statement = select(Meeting.id).where(Meeting.code == str(number))
-    return staff.session.scalars(statement).first() is not None
+    found = get_meeting_by_code(session=staff.session, code=str(number), active_only=False)
+    return found is not None
 
 
 def _set_oncall(staff: _Staff, on: bool) -> str:
@@ -189,9 +190,7 @@ def _my_meeting(staff: _Staff, code: str) -> Meeting | str:
     """Return the meeting this coordinator may act on, or the reply explaining why not."""
     if staff.me.role != "coordinator":
         return staff.words.t("cases.coordinators_only")
-    meeting = staff.session.scalars(
-        select(Meeting).where(Meeting.code == code, Meeting.active.is_(True))
-    ).first()
+    meeting = get_meeting_by_code(session=staff.session, code=code)
     if meeting is None:
         return staff.words.t("cases.no_meeting", code=code)
     if staff.me.group_id is not None and meeting.group_id != staff.me.group_id:

@@ -15,6 +15,7 @@ from hotline.db import session_scope
 from hotline.flows.segments import count_segments
 from hotline.jobs.sender import batch_timeout
 from hotline.logs import log
+from hotline.meetings import get_meeting_by_code
 from hotline.models import Broadcast, Contact, Meeting, OutboxMessage, Priority, Subscription
 from hotline.queues import enqueue_after_commit
 
@@ -121,7 +122,7 @@ def broadcast_from_cli(code: str, text: str, *, yes: bool = False) -> int:
 
     console = Console()
     with session_scope() as session:
-        meeting = session.scalars(select(Meeting).where(Meeting.code == code)).first()
+        meeting = get_meeting_by_code(session=session, code=code)
         if meeting is None:
             console.print(f"No meeting #{code}.")
             return 1

@@ -33,7 +33,7 @@ def free_port() -> int:
 def prism_url() -> Iterator[str]:
     """Start Prism mocking Twilio's REST API from Twilio's own OpenAPI spec."""
     if not PRISM.exists() or not SPEC.exists():
-        pytest.skip("Prism or the Twilio spec is not installed (npm ci)")
+        pytest.fail("Prism or the Twilio spec is not installed: run scripts/bootstrap (npm ci)")
     port = free_port()
     command = [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), str(SPEC)]
     process = subprocess.Popen(
