@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from hotline.db import session_scope
-from hotline.models import Contact, OutboxMessage
+from hotline.models import Call, Contact, OutboxMessage
 from hotline.outbox import queue_call, queue_sms
 from hotline.settings import Settings
 from tests.jobs.factories import make_contact
@@ -104,3 +104,15 @@ def test_unsigned_and_incomplete_callbacks_are_refused(twilio: TwilioPoster) -> 
     fields = {"MessageSid": new_sid("SM"), "MessageStatus": "delivered"}
     assert twilio.post("/twilio/status/message", fields, signed=False).status_code == 403
     assert twilio.post("/twilio/status/message", {"MessageStatus": "sent"}).status_code == 400
+
+
+def test_an_answered_inbound_call_is_closed_by_its_status_callback(twilio: TwilioPoster) -> None:
+    sid = new_sid("CA")
+    assert twilio.post("/twilio/voice", twilio.call_fields("+15551230042", sid)).status_code == 200
+    for status in ("completed", "in-progress"):  # a late, out-of-order callback changes nothing
+        fields = twilio.call_fields("+15551230042", sid, CallStatus=status, CallDuration="61")
+        assert twilio.post("/twilio/status/call", fields).status_code == 204
+    with session_scope() as session:
+        call = session.scalars(select(Call).where(Call.call_sid == sid)).one()
+    assert call.status == "completed"
+    assert call.ended_at is not None
