@@ -92,7 +92,7 @@ def _crisis_check(_args: argparse.Namespace) -> int:
 def _sms(args: argparse.Namespace) -> int:
     from hotline.terminal import send_sms
 
-    return send_sms(args.sender, args.text, url=args.url)
+    return send_sms(args.sender, args.text, url=args.url, twiml=args.twiml)
 
 
 def _call(args: argparse.Namespace) -> int:
@@ -138,6 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     sms = add("sms", _sms, "send a signed test SMS to a running line and print the reply")
     sms.add_argument("sender")
     sms.add_argument("text")
+    sms.add_argument("--twiml", action="store_true", help="print the TwiML as the line sent it")
     call = add("call", _call, "walk the voice menu from the terminal")
     call.add_argument("sender")
     for cmd in (sms, call):

@@ -33,7 +33,7 @@ def post_signed(path: str, params: dict[str, str], *, url: str | None = None) ->
     )
 
 
-def send_sms(sender: str, text: str, *, url: str | None = None) -> int:
+def send_sms(sender: str, text: str, *, url: str | None = None, twiml: bool = False) -> int:
     """Send one text to the line and print each reply; return a shell exit code."""
     try:
         e164 = normalise(sender)
@@ -63,6 +63,9 @@ def send_sms(sender: str, text: str, *, url: str | None = None) -> int:
     if response.status_code != 200:
         print(f"hotline sms: the line answered {response.status_code}: {response.text[:200]}")
         return 1
+    if twiml:
+        print(response.text)
+        return 0
     root = ET.fromstring(response.text)  # noqa: S314 - TwiML from our own server
     replies = ["".join(message.itertext()) for message in root.iter("Message")]
     for reply in replies or ["(no reply)"]:

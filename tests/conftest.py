@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import socket
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 from redis import Redis
 from sqlalchemy import Engine, text
 from starlette.testclient import TestClient
@@ -118,3 +123,25 @@ def client(settings: Settings) -> Iterator[TestClient]:
 def twilio(client: TestClient, settings: Settings) -> TwilioPoster:
     """Post signed webhooks the way Twilio does."""
     return TwilioPoster(client, settings)
+
+
+@pytest.fixture()
+def live_url(settings: Settings) -> Iterator[str]:
+    """Serve the real app with uvicorn on a loopback port, in a thread of this process."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    url = f"http://127.0.0.1:{port}"
+    from hotline.web.app import create_app
+
+    app = create_app(dataclasses.replace(settings, public_url=url))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)

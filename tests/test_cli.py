@@ -55,3 +55,20 @@ def test_sms_to_a_line_that_is_not_running_says_so() -> None:
     assert result.returncode == 1
     assert "cannot reach the line" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_sms_talks_to_a_running_line_signed_like_twilio(live_url: str) -> None:
+    text = hotline("sms", "+15551230000", "HELP", "--url", live_url)
+    assert text.returncode == 0, text.stdout + text.stderr
+    assert "988" in text.stdout and "<Response>" not in text.stdout
+    raw = hotline("sms", "+15551230000", "HELP", "--url", live_url, "--twiml")
+    assert raw.returncode == 0
+    assert raw.stdout.startswith("<?xml") and "<Message>" in raw.stdout
+
+
+def test_sms_signed_for_another_url_is_refused(live_url: str) -> None:
+    # The line checks signatures against its public URL; one signed for another host fails.
+    other = live_url.replace("127.0.0.1", "localhost")
+    result = hotline("sms", "+15551230000", "HELP", "--url", other)
+    assert result.returncode == 1
+    assert "answered 403" in result.stdout

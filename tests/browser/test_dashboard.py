@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import expect, sync_playwright
 
 from hotline.db import session_scope
 from hotline.models import SupportCase
 from hotline.settings import Settings
-from hotline.web.app import create_app
 from tests.web.test_admin import STAFF_PHONE, add_staff, open_case, texted_code
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,33 +23,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture()
-def base_url(settings: Settings) -> Iterator[str]:
-    """Serve the real app with uvicorn on a loopback port, in a thread of this process."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    app = create_app(dataclasses.replace(settings, public_url=url))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
 @pytest.mark.browser
 def test_sign_in_and_ack_a_case_in_chromium(
-    base_url: str, settings: Settings, tmp_path: Path
+    live_url: str, settings: Settings, tmp_path: Path
 ) -> None:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (CI installs it)")
@@ -66,14 +35,14 @@ def test_sign_in_and_ack_a_case_in_chromium(
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 412, "height": 915})  # a phone
-        page.goto(f"{base_url}/admin/")
-        expect(page).to_have_url(f"{base_url}/admin/sign-in")
+        page.goto(f"{live_url}/admin/")
+        expect(page).to_have_url(f"{live_url}/admin/sign-in")
         page.get_by_label("Phone number").fill("555 010 0001")
         page.get_by_role("button", name="Text me a code").click()
         expect(page.get_by_role("status")).to_contain_text("a code is on its way")
         page.get_by_label("6-digit code").fill(texted_code())
         page.get_by_role("button", name="Sign in").click()
-        expect(page).to_have_url(f"{base_url}/admin/")
+        expect(page).to_have_url(f"{live_url}/admin/")
 
         row = page.locator(f"#case-{case_id}")
         expect(row).to_contain_text("open")
