@@ -183,13 +183,11 @@ def insert_new(*, session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """
     if not rows:
         return []
-    if session.get_bind().dialect.name == "postgresql":
-        statement = postgresql.insert(OutboxMessage).values(rows)
-        statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
-        return sorted(session.scalars(statement.returning(OutboxMessage.id)))
-    lite = sqlite.insert(OutboxMessage).values(rows)
-    lite = lite.on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return sorted(session.scalars(lite.returning(OutboxMessage.id)))
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    # Rows as parameters, not one VALUES clause: the statement compiles once and is cached, and
+    # SQLAlchemy still sends it as a few multi-row INSERTs (its "insertmanyvalues").
+    return sorted(session.scalars(statement.returning(OutboxMessage.id), rows))
 
 
 def sms_values(

@@ -69,41 +69,55 @@ def confirm_broadcast(*, session: Session, broadcast_id: int) -> None:
 
 
 def fan_out(broadcast_id: int) -> int:
-    """Write one outbox row per recipient and enqueue their sends in batches (safe to repeat)."""
+    """Write one outbox row per recipient and enqueue their sends in batches (safe to repeat).
+
+    Each chunk's sends are enqueued as soon as its rows commit, so workers start sending while
+    the rest of a large broadcast is still being written.
+    """
     with session_scope() as session:
         broadcast = session.get(Broadcast, broadcast_id, with_for_update=True)
         if broadcast is None or broadcast.status not in ("confirmed", "sending"):
             return 0
         contact_ids = list(session.scalars(_recipients(broadcast)))
         body = broadcast.body or ""
+    enqueued: set[int] = set()
     for chunk in _chunks(contact_ids, INSERT_CHUNK):
         with session_scope() as session:
-            outbox.insert_new(
+            new_ids = outbox.insert_new(
                 session=session, rows=[_values(broadcast_id, cid, body) for cid in chunk]
             )
+            _enqueue_sends(session, broadcast_id, new_ids)
+        enqueued.update(new_ids)
     with session_scope() as session:
-        queued = list(
-            session.scalars(
-                select(OutboxMessage.id)
-                .where(OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status == "queued")
-                .order_by(OutboxMessage.id)
-            )
+        queued = session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status == "queued")
+            .order_by(OutboxMessage.id)
         )
-        settings = settings_module.get_settings()
-        for batch in _chunks(queued, BATCH_SIZE):
-            enqueue_after_commit(
-                session,
-                outbox.SEND_BATCH_JOB,
-                batch,
-                job_id=f"broadcast-{broadcast_id}-{batch[0]}",
-                queue=Priority.BULK.value,
-                timeout=batch_timeout(len(batch), settings),
-            )
+        # Rows an earlier, interrupted run wrote and this run did not insert.
+        earlier = [outbox_id for outbox_id in queued if outbox_id not in enqueued]
+        _enqueue_sends(session, broadcast_id, earlier)
         session.execute(
             update(Broadcast).where(Broadcast.id == broadcast_id).values(status="sending")
         )
-    log(logger, "broadcast_fanned_out", broadcast_id=broadcast_id, rows=len(queued))
-    return len(queued)
+    log(
+        logger, "broadcast_fanned_out", broadcast_id=broadcast_id, rows=len(enqueued) + len(earlier)
+    )
+    return len(enqueued) + len(earlier)
+
+
+def _enqueue_sends(session: Session, broadcast_id: int, ids: list[int]) -> None:
+    """Enqueue batch sends of these rows once the session commits."""
+    settings = settings_module.get_settings()
+    for batch in _chunks(sorted(ids), BATCH_SIZE):
+        enqueue_after_commit(
+            session,
+            outbox.SEND_BATCH_JOB,
+            batch,
+            job_id=f"broadcast-{broadcast_id}-{batch[0]}",
+            queue=Priority.BULK.value,
+            timeout=batch_timeout(len(batch), settings),
+        )
 
 
 def broadcast_progress(*, session: Session, broadcast_id: int) -> dict[str, int]:

@@ -39,10 +39,12 @@ from hotline.settings import Settings
 from hotline.transport import (
     InvalidNumber,
     OptedOut,
-    Permanent,
     Retryable,
+    Text,
     Transport,
+    TransportError,
     get_transport,
+    send_texts,
 )
 
 logger = logging.getLogger(__name__)
@@ -162,29 +164,84 @@ class _Sender:
             zones = {row.id: self.zone_for(session, row, contact) for row, contact in rows}
             session.expunge_all()
         deferred: list[OutboxMessage] = []
+        if self.pace_together([row for row, _ in rows]):
+            self.send_together(rows, zones, deferred)
+            _record(rows, deferred)
+            return rows[0][0].priority
         troubled = False
-        paced = self.pace_together([row for row, _ in rows])
         for row, contact in rows:
             if troubled:
-                # Twilio is failing or slow: hold the rest instead of hitting it again now.
-                wait = dt.timedelta(seconds=backoff_seconds(1, self.settings))
-                self.defer(deferred, row, utcnow() + wait)
+                self.hold(deferred, row)
                 continue
-            troubled = self.deliver(row, contact, zones[row.id], deferred, paced=paced)
+            troubled = self.deliver(row, contact, zones[row.id], deferred)
         _record(rows, deferred)
         return rows[0][0].priority if rows else None
 
+    def send_together(
+        self,
+        rows: Sequence[tuple[OutboxMessage, Contact]],
+        zones: dict[int, str],
+        deferred: list[OutboxMessage],
+    ) -> None:
+        """Send a chunk of texts already paced as one and record each outcome."""
+        now = utcnow()
+        ready: list[tuple[OutboxMessage, Contact]] = []
+        texts: list[Text] = []
+        callback = f"{self.settings.public_url}/twilio/status/message"
+        for row, contact in rows:
+            if not self.may_send(row, contact, zones[row.id], deferred, now):
+                continue
+            try:
+                to = vault_for(self.settings.secret_key).decrypt(contact.phone_encrypted)
+            except PhoneError as exc:
+                row.attempts += 1
+                self.settle(row, contact, exc, deferred, now)
+                continue
+            assert row.body is not None
+            ready.append((row, contact))
+            texts.append(Text(to, row.body, callback))
+        redis = get_redis()
+
+        def note(index: int, sid: str) -> None:
+            redis.set(sid_note_key(ready[index][0].id), sid, ex=SID_NOTE_SECONDS)
+
+        outcomes = send_texts(self.transport, texts, note)
+        throttled = False
+        for (row, contact), outcome in zip(ready, outcomes, strict=True):
+            if outcome is None:
+                self.hold(deferred, row)
+                continue
+            row.attempts += 1
+            throttled = throttled or (isinstance(outcome, Retryable) and outcome.throttled)
+            self.settle(row, contact, outcome, deferred, now, slow_down=False)
+        if throttled:
+            self.pacer.slow_down()  # once per chunk, however many sends met the 429
+
     def deliver(
+        self, row: OutboxMessage, contact: Contact, zone: str, deferred: list[OutboxMessage]
+    ) -> bool:
+        """Decide, pace, send and record one claimed row; True if Twilio is in trouble."""
+        now = utcnow()
+        if not self.may_send(row, contact, zone, deferred, now):
+            return False
+        self.pace(row)
+        row.attempts += 1
+        try:
+            sid = self.transmit(row, contact)
+        except (TransportError, PhoneError) as exc:
+            return self.settle(row, contact, exc, deferred, now)
+        get_redis().set(sid_note_key(row.id), sid, ex=SID_NOTE_SECONDS)
+        return self.settle(row, contact, sid, deferred, now)
+
+    def may_send(
         self,
         row: OutboxMessage,
         contact: Contact,
         zone: str,
         deferred: list[OutboxMessage],
-        *,
-        paced: bool = False,
+        now: dt.datetime,
     ) -> bool:
-        """Decide and send one claimed row, recording its outcome; True if Twilio was in trouble."""
-        now = utcnow()
+        """Re-check opt-out and quiet hours just before sending; settle the row if it must wait."""
         refusal = _refusal(row, contact)
         if refusal is not None:
             _finish(row, *refusal)
@@ -194,33 +251,45 @@ class _Sender:
             if resume is not None:
                 self.defer(deferred, row, resume)
                 return False
-        if not paced:
-            self.pace(row)
-        row.attempts += 1
-        try:
-            sid = self.transmit(row, contact)
-        except Retryable as exc:
-            if exc.throttled:
-                self.pacer.slow_down()
-            self.retry(deferred, row, exc.code or exc.reason)
-            return True
-        except OptedOut as exc:
-            opt_out(contact=contact)
-            _finish(row, OutboxStatus.FAILED, "opted_out", exc.code)
-        except InvalidNumber as exc:
-            contact.invalid_at = now
-            _finish(row, OutboxStatus.FAILED, "invalid_number", exc.code)
-        except (Permanent, PhoneError) as exc:
-            code = exc.code if isinstance(exc, Permanent) else None
-            reason = exc.reason if isinstance(exc, Permanent) else "phone_undecryptable"
-            _finish(row, OutboxStatus.FAILED, reason, code)
-        else:
-            get_redis().set(sid_note_key(row.id), sid, ex=SID_NOTE_SECONDS)
-            row.twilio_sid, row.sent_at = sid, now
+        return True
+
+    def settle(
+        self,
+        row: OutboxMessage,
+        contact: Contact,
+        outcome: str | TransportError | PhoneError,
+        deferred: list[OutboxMessage],
+        now: dt.datetime,
+        *,
+        slow_down: bool = True,
+    ) -> bool:
+        """Record a send's outcome on its row (SID already noted); True if Twilio is in trouble."""
+        if isinstance(outcome, str):
+            row.twilio_sid, row.sent_at = outcome, now
             row.status, row.claimed_at = OutboxStatus.SENT.value, None
             row.error_code = row.error_reason = None
-            log(logger, "outbox_sent", logging.DEBUG, outbox_id=row.id, sid=sid)
+            log(logger, "outbox_sent", logging.DEBUG, outbox_id=row.id, sid=outcome)
+        elif isinstance(outcome, Retryable):
+            if outcome.throttled and slow_down:
+                self.pacer.slow_down()
+            self.retry(deferred, row, outcome.code or outcome.reason)
+            return True
+        elif isinstance(outcome, OptedOut):
+            opt_out(contact=contact)
+            _finish(row, OutboxStatus.FAILED, "opted_out", outcome.code)
+        elif isinstance(outcome, InvalidNumber):
+            contact.invalid_at = now
+            _finish(row, OutboxStatus.FAILED, "invalid_number", outcome.code)
+        elif isinstance(outcome, TransportError):
+            _finish(row, OutboxStatus.FAILED, outcome.reason, outcome.code)
+        else:
+            _finish(row, OutboxStatus.FAILED, "phone_undecryptable")
         return False
+
+    def hold(self, deferred: list[OutboxMessage], row: OutboxMessage) -> None:
+        """Twilio is failing or slow: hold a row instead of hitting it again now."""
+        wait = dt.timedelta(seconds=backoff_seconds(1, self.settings))
+        self.defer(deferred, row, utcnow() + wait)
 
     def pace_together(self, rows: list[OutboxMessage]) -> bool:
         """Book a whole chunk of texts in one go when it fits in one burst; True if booked.

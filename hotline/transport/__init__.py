@@ -6,7 +6,9 @@ retry, opt-out or failure without knowing Twilio's codes.
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, cast
 
 from hotline.settings import Settings
 
@@ -56,6 +58,47 @@ class Transport(Protocol):
     def start_call(self, to: str, url: str, status_callback: str) -> str:
         """Start a call whose answered leg fetches TwiML from url; return its SID."""
         ...
+
+
+@dataclass(frozen=True)
+class Text:
+    """One outbound text for a batch send."""
+
+    to: str
+    body: str
+    status_callback: str
+
+
+# A batch send's answer per text: the SID, the error, or None when it was not tried because an
+# earlier text met a retryable error (Twilio failing or slow: the rest should wait).
+Outcome = str | TransportError | None
+# Told (index, sid) of each text accepted, before the next one is started.
+OnSent = Callable[[int, str], None]
+
+
+def send_texts(transport: Transport, texts: Sequence[Text], on_sent: OnSent) -> list[Outcome]:
+    """Send texts in order through the transport's batch path if it has one, else one by one.
+
+    After a retryable error no further text is started; those are answered None.
+    """
+    batch = cast(
+        "Callable[[Sequence[Text], OnSent], list[Outcome]] | None",
+        getattr(transport, "send_texts", None),
+    )
+    if batch is not None:
+        return batch(texts, on_sent)
+    outcomes: list[Outcome] = [None] * len(texts)
+    for index, text in enumerate(texts):
+        try:
+            sid = transport.send_sms(text.to, text.body, text.status_callback)
+        except TransportError as exc:
+            outcomes[index] = exc
+            if isinstance(exc, Retryable):
+                break
+        else:
+            on_sent(index, sid)
+            outcomes[index] = sid
+    return outcomes
 
 
 def make_transport(settings: Settings) -> Transport:
