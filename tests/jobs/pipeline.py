@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
 import os
@@ -103,7 +104,16 @@ def start_workers(
     else:
         command = [sys.executable, "-m", "hotline.cli", "worker", "--log-level", "WARNING"]
     return [
-        subprocess.Popen(command, env=env, cwd=ROOT, stderr=stderr, preexec_fn=_die_with_parent)
+        # Each worker leads its own process group, so stopping or killing it takes its RQ
+        # scheduler child along too, as a machine crash would.
+        subprocess.Popen(
+            command,
+            env=env,
+            cwd=ROOT,
+            stderr=stderr,
+            preexec_fn=_die_with_parent,
+            start_new_session=True,
+        )
         for _ in range(count)
     ]
 
@@ -114,15 +124,20 @@ def _die_with_parent() -> None:
     libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+def kill_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    """Signal a worker and every process it started (its RQ scheduler)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+
+
 def stop(processes: list[subprocess.Popen[bytes]]) -> None:
     for process in processes:
-        if process.poll() is None:
-            process.terminate()
+        kill_group(process, signal.SIGTERM)
     for process in processes:
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            kill_group(process, signal.SIGKILL)
             process.wait()
 
 

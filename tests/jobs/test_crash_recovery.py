@@ -6,7 +6,6 @@ client; the reconciler runs here, as `hotline scheduler` would.
 
 from __future__ import annotations
 
-import os
 import signal
 import time
 from collections import Counter
@@ -101,7 +100,7 @@ def test_worker_killed_mid_broadcast(
     (victim,) = pipeline.start_workers(env, 1)
     try:
         _wait_for(lambda: _sent(database) >= 300, 30)
-        os.kill(victim.pid, signal.SIGKILL)
+        pipeline.kill_group(victim, signal.SIGKILL)
         victim.wait()
         assert _sent(database) < RECIPIENTS
         survivors = pipeline.start_workers(env, 1)
