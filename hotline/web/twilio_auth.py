@@ -37,7 +37,18 @@ async def twilio_form(request: Request) -> FormData:
     if not signature or not validator.validate(public_url(request, settings), form, signature):
         log(logger, "webhook_forbidden", logging.WARNING, path=request.url.path)
         raise HTTPException(403, "invalid Twilio signature")
-    return form
+    return _storable(form)
+
+
+def _storable(form: FormData) -> FormData:
+    """Drop NUL characters once the signature is checked: PostgreSQL text cannot hold them."""
+    return FormData(
+        [
+            (key, value.replace("\x00", ""))
+            for key, value in form.multi_items()
+            if isinstance(value, str)
+        ]
+    )
 
 
 def sign(settings: Settings, url: str, params: dict[str, str]) -> str:

@@ -49,7 +49,9 @@ def test_odd_texts_get_twiml(twilio: TwilioPoster, body: str) -> None:
 
 
 @pytest.mark.usefixtures("database")
-@pytest.mark.parametrize("digits", ["", "#", "*#", "0" * 40, "12a", "9" * 3, "ABC", "1" * 500])
+@pytest.mark.parametrize(
+    "digits", ["", "#", "*#", "0" * 40, "12a", "9" * 3, "ABC", "1" * 500, "1\x004821"]
+)
 def test_odd_keys_and_speech_at_the_main_menu_never_break_the_call(
     twilio: TwilioPoster, digits: str
 ) -> None:
