@@ -264,11 +264,11 @@ def test_broadcast_asks_then_yes_sends(
 ) -> None:
     lee = add_staff(settings, "Lee", role="coordinator")
     assert text(settings, lee, "BROADCAST 4821 Room B tonight, see you there") == (
-        "Send to 3 members of #4821? Reply YES within 10 minutes."
+        "Send to the members of #4821 (3)? Reply YES within 10 minutes."
     )
     assert broadcast_calls == []
     assert 0 < (redis.ttl(f"hotline:staff:{lee}:broadcast") or 0) <= 600
-    assert text(settings, lee, "yes") == "Sending to 3 members of #4821."
+    assert text(settings, lee, "yes") == "Sending to the members of #4821 (3)."
     (prepare, prepare_args), (confirm, confirm_args) = broadcast_calls
     assert (prepare, confirm) == ("prepare", "confirm")
     with session_scope() as session:
@@ -326,7 +326,7 @@ def test_cancel_the_next_occurrence_and_tell_its_members(
 ) -> None:
     lee = add_staff(settings, "Lee", role="coordinator")
     assert text(settings, lee, "cancel 4821") == (
-        "Meeting #4821 on Tue 3/4 7:00pm is cancelled. 3 members told."
+        "Meeting #4821 on Tue 3/4 7:00pm is cancelled. Members told: 3."
     )
     with session_scope() as session:
         (cancelled,) = session.scalars(select(MeetingCancellation)).all()
@@ -381,11 +381,11 @@ def test_yes_confirms_a_real_broadcast(settings: Settings, meeting: int, redis: 
 
     lee = add_staff(settings, "Lee", role="coordinator")
     assert text(settings, lee, "BROADCAST 4821 Room B tonight") == (
-        "Send to 3 members of #4821? Reply YES within 10 minutes."
+        "Send to the members of #4821 (3)? Reply YES within 10 minutes."
     )
     reply = text(settings, lee, "YES")
     with session_scope() as session:
         (row,) = session.scalars(select(BroadcastRow)).all()
         assert (row.meeting_id, row.body, row.status) == (meeting, "Room B tonight", "confirmed")
-        assert reply == f"Sending to {row.recipients} members of #4821."
+        assert reply == f"Sending to the members of #4821 ({row.recipients})."
     assert "broadcast_confirmed" in audit_actions()
