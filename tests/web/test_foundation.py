@@ -101,3 +101,18 @@ def test_metrics_are_prometheus_text(client: TestClient) -> None:
     response = client.get("/metrics")
     assert response.status_code == 200
     assert "python_info" in response.text
+
+
+def test_readyz_says_which_part_is_down(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redis import Redis
+
+    from hotline.web import health
+
+    monkeypatch.setattr(health, "get_redis", lambda: Redis(port=1, socket_connect_timeout=1))
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    body = ready.json()
+    assert body["ready"] is False and body["database"] == "ok"
+    assert body["redis"].startswith("down: ")
