@@ -29,7 +29,15 @@ from hotline.flows.crisis_reply import crisis_reply
 from hotline.flows.keywords import Command, Kind, looks_spanish, parse
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
-from hotline.models import Contact, InboundMessage, Meeting, Priority, SupportCase, utcnow
+from hotline.models import (
+    Contact,
+    InboundMessage,
+    Meeting,
+    OutboxMessage,
+    Priority,
+    SupportCase,
+    utcnow,
+)
 from hotline.outbox import queue_call
 from hotline.phones import PhoneError, country_of, normalise, vault_for
 from hotline.queues import get_redis
@@ -428,11 +436,27 @@ def _apply(
             )
 
 
+# A repeated CALL while the first call is still on its way must not ring the member twice (or
+# let one number make the line dial it over and over).
+JOIN_CALL_COOLDOWN = dt.timedelta(minutes=5)
+
+
 def _queue_join_call(session: Session, contact_id: int, meeting_id: int) -> None:
+    path = f"outbound/join/{meeting_id}"
+    recent = session.scalars(
+        select(OutboxMessage.id).where(
+            OutboxMessage.contact_id == contact_id,
+            OutboxMessage.call_path == path,
+            OutboxMessage.created_at >= utcnow() - JOIN_CALL_COOLDOWN,
+        )
+    ).first()
+    if recent is not None:
+        log(logger, "sms_join_call_recent", contact_id=contact_id, outbox_id=recent)
+        return
     row = queue_call(
         session=session,
         contact_id=contact_id,
-        call_path=f"outbound/join/{meeting_id}",
+        call_path=path,
         purpose="join",
         priority=Priority.URGENT,
     )

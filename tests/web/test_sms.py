@@ -316,6 +316,18 @@ def test_call_queues_an_urgent_join_call(twilio: TwilioPoster) -> None:
         assert row.call_path == f"outbound/join/{meeting.id}"
 
 
+@pytest.mark.usefixtures("meetings")
+def test_a_repeated_call_request_rings_once(twilio: TwilioPoster) -> None:
+    start = dt.datetime(2026, 3, 2, 18, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        assert one(twilio, "CALL 3030").startswith("Calling you now")
+        assert one(twilio, "call 3030").startswith("Calling you now")
+    with time_machine.travel(start + dt.timedelta(minutes=6), tick=False):
+        one(twilio, "CALL 3030")  # after the cooldown, a new request rings again
+    with session_scope() as session:
+        assert len(session.scalars(select(OutboxMessage)).all()) == 2
+
+
 @pytest.mark.usefixtures("database")
 def test_talk_opens_one_talk_case(twilio: TwilioPoster) -> None:
     assert "peer volunteer will call you back" in one(twilio, "TALK")
