@@ -617,6 +617,187 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"\b(?:wants|want|going|gonna|threatening|threatened|says|said|talking about|trying|about)"
         r" (?:to )?(?:kill|hurt) (?:himself|herself|themselves|themself)\b",
     ),
+    # --- Families widened from blind set A's misses (2026-11): each is a general wording
+    # family, not a copy of one message. Guards sit in the pattern or in IDIOMS.
+    _c(
+        "self_harm_act",
+        0.8,
+        IDEA,
+        r"\b(?:relapsed|relapse|relapsing|did|doing|urge to|urges to|want to|wanna|wana|need to"
+        r"|tempted to) (?:on |with |into )?(?:sh|self ?harm)\b(?! (?:group|meeting|awareness)\b)",
+        r"\bsh (?:again|tonight|last night|today|rn)\b",
+        r"\b(?:i|ive|i have|just|i just) (?:cut|burned|burnt|hurt|harmed|scratched|carved)"
+        r" (?:again|deep|deeper|too deep|last night|tonight|on purpose|real bad|really bad)\b",
+        r"\b(?:want to|wanna|wana|urge to|urges to|need to|itching to|tempted to) (?:cut|sh|burn)"
+        r"(?: #|$| so bad| again| rn| right now| tonight| really bad)",
+        r"\b(?:cut|cutting|burn|burned|burnt|burning|scratch|scratched|scratching|carve|carved"
+        r"|carving|hit|hitting|punch|punched|punching|bang|banged|banging|starve|starved|starving)"
+        r" (?:my|myself)(?: \w+){0,4} on purpose\b"
+        r"(?! (?:to make|as a joke|for (?:a|the) (?:joke|laugh|video)|lol|jk|haha)\b)",
+        r"\b(?:burn|burned|burnt|burning|cut|cutting) (?:my (?:arms?|wrists?|legs?|thighs?|skin"
+        r"|stomach|hips?|hands?|belly) |myself )?(?:with|w) (?:a |my |the )?"
+        r"(?:lighter|cigarettes?|cigs?|razors?|blades?|box cutter)\b",
+        rf"\bthoughts (?:of|about) (?:hurting|harming|cutting|burning|starving) {SELF}",
+        r"\bme (?:quemo|queme|quemaba|corto|corte|cortaba|rasguno|rasgune|golpeo|golpee)"
+        r" (?:\w+ ){0,2}con (?:un |una |el |la |los |las |mis )?(?:cigarr\w*|encendedor|navajas?"
+        r"|cuchillas?|vidrios?|rastrillo|cutter)\b",
+        r"\bme (?:estoy|sigo) haciendo (?:dano|mal)\b|\b(?:estoy|sigo) haciendo me (?:dano|mal)\b",
+    ),
+    _c(
+        "self_harm_signs",
+        0.55,
+        IDEA,
+        r"\b(?:till|until|til) (?:i|it|they|my \w+) (?:bleed|bled|bleeds|bleeding)\b",
+        r"\bwant(?:ed)? (?:it|myself|me) to hurt\b|\bdeserve (?:the pain|to hurt|to bleed)\b",
+    ),
+    _c(
+        "research_lethality",
+        0.8,
+        IDEA,
+        rf"\bhow (?:many|much) (?:of )?(?:my |the |these |those |a )?{DRUGS} (?:would|will|does|do"
+        r"|did|to)(?: it)? (?:take|kill|be enough|be lethal|be fatal)\b",
+        r"\bcuantas (?:pastillas|pildoras|tabletas|\w+) (?:se necesitan|necesito|hacen falta"
+        r"|son suficientes|para morir|me matan|para una sobredosis)\b",
+        r"\b(?:is|would|will|isnt|would a|is a) (?:jump|jumping|fall|falling|drop)"
+        r"(?! (?:jacks|rope|start|in the pool))(?: \w+){0,5} (?:enough|high enough|fatal|lethal)\b",
+        r"\b(?:high|tall) enough to (?:die|kill|end)\b",
+        r"\b(?:highest|tallest)(?: \w+)? (?:bridge|building|cliff|overpass|parking garage|roof"
+        r"|tower|floor)s? (?:around here|near me|nearby|in town|close by|near here|i can get to"
+        r"|to jump|in the area)\b",
+        r"\b(?:el|la) (?:puente|edificio) mas alto (?:de aqui|cercano|por aqui|cerca)\b",
+    ),
+    _c(
+        "means_prepared",
+        0.6,
+        IDEA,
+        r"\b(?:counted|counting|lined|lining|laid|laying) (?:out |up )?(?:all )?"
+        r"(?:my |the |of my )?(?:pills|meds|tablets|sleeping pills|pastillas)\b"
+        r"(?! (?:for (?:the|this|next) week|into|in (?:my|the) (?:organizer|pill box|pillbox)))",
+        rf"\b(?:swallowed|downed|chugged|popped|took) (?:the rest of|what was left of|whats left of"
+        rf"|the last of) (?:my |the |her |his )?{DRUGS}\b(?: \w+){{0,2}} (?:with|w|and|n) "
+        r"(?:a |some |the )?(?:bottle of |fifth of )?(?:vodka|alcohol|whiskey|liquor|tequila"
+        r"|booze|rum|gin)\b",
+        rf"\b(?:swallowed|downed|chugged|popped) (?:the rest of|what was left of|whats left of"
+        rf"|the last of) (?:my |the |her |his )?{DRUGS}\b",
+        r"\b(?:tengo|consegui|ya tengo|traigo) (?:la|una|el|un|mi) (?:pistola|arma|soga|cuerda"
+        r"|escopeta|revolver)\b(?! para (?!(?:cuando|hacerlo|mi|matar ?me|esta noche)\b))",
+        r"\b(?:i have|ive got|i got|i found|i know where) (?:access to )?(?:a|the|my \w+) "
+        r"(?:gun|pistol|rifle|shotgun|handgun|rope|noose)\b"
+        r"(?! (?:for|safe|lock|license|permit|class|range|show)\b)",
+    ),
+    _c(
+        "passive_death_wish",
+        0.75,
+        IDEA,
+        r"\b(?:hope|hoping|wish|wishing|pray|praying)(?: that)? (?:\w+ ){1,3}(?:takes|took"
+        r"|would take|will take) me(?: #|$| quick| quickly| soon| away| already| now| in my sleep"
+        r"| tonight| first)",
+        r"\b(?:hope|hoping|wish|wishing|pray|praying)(?: that)? (?:\w+ ){1,3}(?:kills|killed"
+        r"|would kill|will kill|ends|hits|would hit) me\b"
+        r"(?! (?:out|to|back|home|for|with|on|along|there|shopping|in|up)\b)",
+        r"\b(?:relieved|glad|happy|grateful|thankful|ok|okay|fine|wouldnt mind|would not mind"
+        r"|wouldnt care|would not care|dont mind|dont care)(?: \w+){0,2} if (?:\w+ ){1,3}(?:killed"
+        r"|kills|hit|hits|took|takes|ended|ends|ran over|runs over) me\b"
+        r"(?! (?:to|out|home|back|with|for|in)\b)",
+        r"\bif (?:a |the )?(?:car|bus|truck|train|something|someone|anything) (?:hit|hits|ran over"
+        r"|runs over|killed|kills) me\b(?! (?:while|when|on|at|last|yesterday|once)\b)",
+        r"\b(?:wouldnt|would not|dont|do not|wont|will not) (?:even )?(?:mind|care) if i (?:just )?"
+        r"(?:died|die|didnt wake up|never woke up|dont wake up|got hit|was dead|were dead"
+        r"|disappeared|stopped breathing)\b",
+        r"\b(?:stopped|stopping|quit|quitting|skipping|skipped|refusing|not) (?:taking |eating )?"
+        r"(?:my )?(?:insulin|meds|medication|medications|medicine|heart meds|pills|dialysis|food"
+        r"|eating|treatment|chemo)(?: \w+){0,3} (?:on purpose|so i (?:can|will|could|would|might)"
+        r" die|hoping (?:to die|i die|it kills me|it ends))\b",
+        r"\bojala (?:que )?(?:\w+ ){0,3}me (?:atropell\w*|mate|matara|lleve|llevara)\b"
+        r"(?! (?:a|al|de|con|por|en|para)\b)",
+        r"\b(?:me da|me daria) (?:igual|lo mismo) (?:si )?(?:me muero|morir ?me|morir"
+        r"|vivir o morir|que me muera)\b",
+    ),
+    _c(
+        "better_without_someone_like_me",
+        0.8,
+        IDEA,
+        r"\b(?:better|happier|mejor|mejores|felices|fine)(?: off)? (?:without|w o|wo|sin)"
+        r" (?:a |an |un |una )?\w+ (?:like|como) (?:me|yo)\b",
+    ),
+    _c(
+        "no_longer_a_problem",
+        0.65,
+        IDEA,
+        r"\b(?:wont|will not|not going to|not gonna|never going to|never gonna|no longer) be "
+        r"(?:a |an |anyones |anybodys |your |their |everyones )(?:problem|burden|bother|trouble)"
+        r"(?: #|$| anymore| any more| again| much longer| for (?:anyone|anybody|you|u|my family"
+        r"|long)| to (?:anyone|anybody|you|u|my family))",
+        r"\b(?:wont|will not|never|not going to|not gonna) (?:bother|trouble|burden) (?:you|u"
+        r"|anyone|anybody|yall|you all|my family)(?: \w+){0,2} (?:again|anymore|any more|ever)\b",
+        r"\b(?:wont|will not|dont|do not|wont ever) (?:have to|need to) worry about me (?:again"
+        r"|anymore|any more|ever|much longer)\b",
+        r"\bya no (?:voy a |vo a |vaya a )?(?:ser|sere|seria) (?:un |una )?(?:problema|carga"
+        r"|molestia|estorbo)\b",
+        r"\b(?:no|ya no) (?:los |te |les |lo |la |las )?(?:voy a|vo a|volvere a|vuelvo a) "
+        r"(?:molestar|causar problemas|dar problemas)(?: a nadie)? (?:nunca mas|jamas|nunca)\b",
+    ),
+    _c(
+        "all_over_soon",
+        0.6,
+        IDEA,
+        r"\b(?:itll|it will|this will|thisll|everything will|itll all|it will all|its all going to"
+        r"|its all gonna|its gonna|it is going to|everythings gonna) (?:all )?be over (?:soon"
+        r"|tonight|tomorrow|by)\b",
+        r"\b(?:going to|gonna|gona|will|ill|i will|im|i am) be gone (?:soon|tonight|forever"
+        r"|for good|by (?:morning|tomorrow|tonight)|before (?:morning|sunrise|anyone))\b",
+        r"\b(?:pronto|ya|hoy|esta noche|manana) (?:todo|esto) (?:va a|se va a|se va) (?:terminar"
+        r"|acabar)\b",
+        r"\btodo (?:va a|se va a) (?:terminar|acabar) (?:pronto|hoy|esta noche|ya)\b",
+    ),
+    _c(
+        "plan_at_a_time",
+        0.6,
+        IDEA,
+        r"\b(?:tonights|tonight is) the night(?: #)*$",
+        r"\b(?:after|when|once|before) (?:\w+ ){0,3}(?:im|i am|ill|i will|i) (?:going to|gonna"
+        r"|gona) do it(?: #|$)",
+        r"\b(?:esta noche|hoy en la noche|en la noche) lo (?:hago|voy a hacer)(?: #|$)"
+        r"|\blo (?:hago|voy a hacer) esta noche(?: #|$)",
+        r"\b(?:a |the )?plan and (?:a |the )?(?:date|time|day|method|means|place)\b",
+    ),
+    _c(
+        "farewell_entrust",
+        0.6,
+        BYE,
+        r"\btell (?:my|them|everyone|everybody|her|him|the) (?:\w+ ){0,2}(?:that )?i (?:love|luv)"
+        r" (?:her|him|them|you|u|yall|you all|all of you|everyone)(?: #|$| and| so much| very much"
+        r"| always| forever| no matter)",
+        r"\b(?:dile|diles|digale|diganle|decirle|digan|le dices|les dices) (?:a )?(?:mi|mis|todos"
+        r"|los|las|el|la) ?\w* que (?:l[oa]s? |te )?(?:quiero|amo|quise|ame)\w*"
+        r"(?: mucho| muchisimo| siempre| con todo mi corazon)?(?: #|$| y )",
+        r"\b(?:take care of|look after|watch over|care for) (?:my) (?:kids|children|babies|baby|son"
+        r"|daughter|dog|dogs|cat|cats|pets?|mom|family|sister|brother)(?: #|$| please| ok| pls"
+        r"| after| forever| always| for me(?: #|$))",
+        r"\b(?:cuiden|cuida|cuidenme|cuidenmelos|cuidale|cuidenle) (?:a |bien a )?(?:mis|mi)"
+        r" (?:hijos|hijas|ninos|nenes|bebe|bebes|hijo|hija|perro|perrito|gato|gatito|mascotas?"
+        r"|mama|papa|familia)(?: #|$| por favor| porfa| cuando| siempre| por mi| plis)",
+        r"\b(?:ya )?(?:deje|escribi|termine|tengo) (?:unas |las |mis )?(?:cartas|notas) (?:para|a)"
+        r" (?:todos|mis|mi|cada|ustedes)\b",
+    ),
+    _c(
+        "voices_command",
+        0.75,
+        IDEA,
+        r"\b(?:voices?|my head|my brain|my mind|a voice|the thoughts|my thoughts)(?: \w+){0,2}"
+        r" (?:saying|telling me|tell me|tells me|says|told me|whispering|screaming|yelling"
+        r"|begging me)(?: me)?(?: to)? (?:jump|die|end it|kill|do it|cut|hurt|overdose|hang)\b",
+        r"\b(?:las voces|una voz|mi cabeza|mi mente)(?: \w+){0,2} (?:me )?(?:dice|dicen|repite"
+        r"|repiten|grita|gritan|pide|piden) (?:que )?(?:me mate|salte|me corte|me muera|lo haga"
+        r"|me tire|me aviente)\b",
+    ),
+    _c(
+        "nothing_left",
+        0.75,
+        IDEA,
+        r"\b(?:nothing|nada) (?:left )?(?:for me|para mi) (?:here|in this world|on this earth"
+        r"|anymore|any more|aqui|en este mundo|en esta vida)(?: #|$| anymore)",
+    ),
     _c(
         "distress:hopeless",
         0.35,
@@ -687,6 +868,67 @@ MAIN_CUES: tuple[Cue, ...] = (
         r"\blove (?:you|you all|u) (?:all )?(?:# )?(?:goodbye|good bye|bye forever|farewell)\b",
     ),
     _c("textspeak:kys", 0.3, WEAK, r"\bkys\b"),
+    _c(
+        "farewell:affairs",
+        0.45,
+        BYE,
+        r"\b(?:wrote|written|writing|updated|updating|made|making|finished|signed|did) (?:my|a"
+        r"|out my) (?:will|testament|last will)\b(?! (?:power|to)\b)",
+        r"\b(?:getting|got|put|putting) (?:my )?(?:affairs|things|stuff|life) in order\b",
+        r"\b(?:paid|paying|pay) off (?:everything|all my (?:debts|bills)|my debts)\b",
+        r"\b(?:hice|escribi|actualice|deje) (?:mi )?testamento\b",
+    ),
+    _c(
+        "farewell:spare_others",
+        0.45,
+        BYE,
+        r"\bso (?:nobody|no one|noone|they|my family|you|my \w+) (?:has|have|wont have|doesnt have"
+        r"|dont have|will not have|wont need) to (?:deal|clean|sort|worry|find|take care|pay)\b",
+        r"\bpara que (?:nadie|ustedes|mi familia) (?:tenga|tengan) que (?:limpiar|pagar|buscar)\b",
+    ),
+    _c(
+        "farewell:wont_need",
+        0.45,
+        BYE,
+        r"\b(?:wont|will not|not going to|not gonna|no longer|aint) (?:be )?need(?:ing)? (?:it|them"
+        r"|this|that|these|those|my \w+|any of (?:it|this|them)|anything)(?: (?:after|past|beyond)"
+        r" (?:this|tonight|today|tomorrow|friday|next)| again| anymore| any more| #|$)",
+        r"\bya no (?:las|los|lo|la|le|les) (?:voy a|vo a) (?:ocupar)\b",
+        r"\b(?:wont|will not|never|not gonna|not going to) (?:see|hear from) me (?:\w+ ){1,3}"
+        r"(?:again|anymore|ever)\b",
+    ),
+    _c(
+        "distress:giving_away",
+        0.35,
+        WEAK,
+        r"\b(?:who|anyone|anybody|does anyone|somebody|alguien) (?:wants?|quiere)"
+        r" (?:my|mi|mis) \w+",
+        r"\b(?:you|u) can (?:have|keep) (?:my|all my) \w+|\bgave away (?:my|all my) \w+",
+    ),
+    _c(
+        "distress:decided",
+        0.35,
+        WEAK,
+        r"\b(?:made up my mind|my mind is made up|ive decided|i have decided|decision is made"
+        r"|ive made my decision|i made my decision|ya lo decidi|ya tome la decision|ya me decidi"
+        r"|ya estoy decidid[oa])\b",
+        r"\bi have a plan(?: #|$)",
+    ),
+    _c(
+        "distress:set_time",
+        0.35,
+        WEAK,
+        r"\b(?:its|it is) happening (?:tonight|today|tomorrow|this weekend|on \w+|monday|tuesday"
+        r"|wednesday|thursday|friday|saturday|sunday)(?: #|$)",
+        r"\b(?:its|it is) time(?: #|$)",
+    ),
+    _c(
+        "distress:no_better",
+        0.35,
+        WEAK,
+        r"\b(?:never|not|wont|will not|isnt|is not) (?:ever )?(?:gonna |going to )?get(?:ting)?"
+        r" (?:any )?better\b|\bnunca va a mejorar\b|\bnada va a (?:mejorar|cambiar)\b",
+    ),
 )
 
 # Idioms, topic talk and grief talk: a cue overlapping one of these does not count.
@@ -746,6 +988,13 @@ IDIOMS: tuple[str, ...] = (
     rf"(?:{SUICIDE}|{SUICIDAL}|kill(?:ing)? {SELF}|hurt(?:ing)? {SELF}|dying)"
     r"(?= (?:and |but )?(?:i|yo) (?:said|told (?:her|him|them)|dije) (?:no|i wasnt|im not|que no))",
     rf"\bescuadron {SUICIDAL}|\bsuicide is painless\b",
+    r"\bdisappear (?:to|for (?:a|an|the|[0-9]+|some|like)|on (?:a )?(?:vacation|trip|holiday)"
+    r"|into (?:my|a|the) (?:room|book|bed|blanket|game|couch)|from (?:work|school|class|social"
+    r" media|the internet|facebook|instagram))\b",
+    r"\b(?:cant|cannot|can not|cnt) (?:do|take|handle|deal with|stand) (?:this |it |him |her "
+    r"|them )?(?:anymore|any more) (?:with|at|from|for) "
+    r"(?!(?:my )?(?:life|living|myself|me|this life|this world)\b)(?:my|this|the|these|that"
+    r"|those|him|her|them|work|school|his)\b",
 )
 
 # Denials of intent: they cancel the cues they overlap, and count as "negated" (concern).
@@ -756,7 +1005,8 @@ NEGATIONS: tuple[str, ...] = (
     rf"| intend(?:ing)? to| feeling| feel| be| been| having| a)? (?:kill(?:ing)? {SELF}|die"
     rf"|dying|end (?:my life|it all|it)|hurt(?:ing)? {SELF}|harm(?:ing)? {SELF}"
     rf"|cut(?:ting)? {SELF}|do anything to {SELF}|commit {SUICIDE}|{SUICIDAL}"
-    rf"|danger to {SELF}|thoughts of (?:suicide|killing {SELF}|dying))",
+    rf"|danger to {SELF}|thoughts of (?:suicide|killing {SELF}|dying|hurting {SELF}"
+    rf"|harming {SELF}))",
     rf"\b(?:havent|have not|hasnt|stopped|quit|no longer|not|didnt) (?:been )?(?:self ?harm\w*"
     rf"|cut(?:ting)?(?: {SELF})?|hurt(?:ing)? {SELF}|harmed {SELF}|thought about "
     rf"(?:suicide|killing {SELF}))",
