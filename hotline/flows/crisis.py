@@ -6,17 +6,28 @@ and fast: every pattern is compiled once, at import.
 
 Missing a crisis costs far more than a false alarm, so ambiguous wording leans towards
 CONCERN or CRISIS; only idioms, topic talk and talk of the past pull a message down.
+
+A small learned model (``crisis_model``, weights in ``config/crisis_model.json``, read once at
+import) runs alongside the cues: when the cues say NONE, or CONCERN from a weak risk cue, and
+the model is confident, the message is raised to CRISIS (cue name ``model``) or at least
+CONCERN (``model:weak``). A distress word or a denial keeps the cues' verdict, and the model
+never lowers a level. If the file is missing or unreadable, ``assess`` uses the cues only.
 """
 
 from __future__ import annotations
 
 import enum
+import json
+import math
+import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
+from hotline.flows import crisis_model
 from hotline.flows.crisis_cues import (
     CONTEXT_CUES,
     MAIN_CUES,
@@ -66,10 +77,54 @@ CONCERN_THRESHOLD = 0.2
 IMMINENT_FLOOR = 0.95
 RECOVERY_FACTOR = 0.35  # how much a cue counts in a message that only looks back
 
+MODEL_CUE = "model"
+MODEL_WEAK_CUE = "model:weak"
 CUE_NAMES: frozenset[str] = frozenset(
-    cue.name for cue in SCREEN_CUES + MAIN_CUES + MODIFIER_CUES + CONTEXT_CUES
+    [cue.name for cue in SCREEN_CUES + MAIN_CUES + MODIFIER_CUES + CONTEXT_CUES]
+    + [MODEL_CUE, MODEL_WEAK_CUE]
 )
 _NONE = CrisisAssessment(0.0, Level.NONE, ())
+
+
+# --- the learned model ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """Weights of the learned model, and the probabilities that raise a level (from CV)."""
+
+    weights: Mapping[int, float]
+    bias: float
+    high: float  # at or above: CRISIS
+    mid: float  # at or above: at least CONCERN
+
+    def probability(self, normalised_text: str) -> float:
+        return crisis_model.probability(normalised_text, self.weights, self.bias)
+
+
+MODEL_FILE = (
+    Path(os.environ.get("HOTLINE_CONFIG_DIR", Path(__file__).resolve().parents[2] / "config"))
+    / "crisis_model.json"
+)
+
+
+def load_model(path: Path) -> Model | None:
+    """Read a model file; None if it is missing or malformed, so assess() uses cues only."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if raw["buckets"] != crisis_model.BUCKETS:
+            return None
+        weights = {int(index): float(w) for index, w in raw["weights"].items()}
+        bias, high, mid = float(raw["bias"]), float(raw["high"]), float(raw["mid"])
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    values = (bias, high, mid, *weights.values())
+    if not all(math.isfinite(v) for v in values) or not 0.0 < mid <= high <= 1.0:
+        return None
+    return Model(weights, bias, high, mid)
+
+
+MODEL: Model | None = load_model(MODEL_FILE)
 
 # --- normalisation -------------------------------------------------------------------------
 
@@ -276,6 +331,8 @@ _EXTRA = _Scanner(MODIFIER_CUES + CONTEXT_CUES)
 _SCREENS = (Kind.IDIOM, Kind.NEGATED)
 _SCORED = (Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL, Kind.DISTRESS, Kind.NEGATED)
 _LOOKING_BACK = (Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL)
+# Kinds the cues read as "concern, not crisis" by design; the model does not overrule them.
+_CONCERN_ONLY = frozenset((Kind.DISTRESS, Kind.NEGATED))
 
 
 # --- scoring -------------------------------------------------------------------------------
@@ -288,7 +345,7 @@ def assess(text: str) -> CrisisAssessment:
     screens = [hit for hit in lead if hit.cue.kind in _SCREENS]
     hits = _unscreened(lead, screens)
     if not any(hit.cue.kind in _SCORED for hit in hits):
-        return _NONE  # most messages stop here
+        return _with_model(normal, _NONE)  # most messages stop here
     hits += _unscreened(_EXTRA.scan(normal), screens)
     kinds = {hit.cue.kind for hit in hits}
     looking_back = Kind.PAST in kinds and Kind.PRESENT not in kinds
@@ -302,7 +359,25 @@ def assess(text: str) -> CrisisAssessment:
     level = _level(hits, weights, score)
     if level is Level.IMMINENT:
         score = max(score, IMMINENT_FLOOR)
-    return CrisisAssessment(round(score, 4), level, tuple(weights))
+    verdict = CrisisAssessment(round(score, 4), level, tuple(weights))
+    if kinds & _CONCERN_ONLY:
+        return verdict  # a distress word or a denial: the cues' "concern, not crisis" stands
+    return _with_model(normal, verdict)
+
+
+def _with_model(normal: str, cues: CrisisAssessment) -> CrisisAssessment:
+    """Raise a NONE or CONCERN verdict when the learned model is confident; never lower one."""
+    model = MODEL
+    if model is None or cues.crisis:
+        return cues
+    p = model.probability(normal)
+    if p >= model.high:
+        score = max(cues.score, CRISIS_THRESHOLD, round(p, 4))
+        return CrisisAssessment(score, Level.CRISIS, (*cues.matched, MODEL_CUE))
+    if p >= model.mid and cues.level is Level.NONE:
+        score = max(cues.score, CONCERN_THRESHOLD)
+        return CrisisAssessment(score, Level.CONCERN, (*cues.matched, MODEL_WEAK_CUE))
+    return cues
 
 
 def _unscreened(hits: list[_Hit], screens: list[_Hit]) -> list[_Hit]:

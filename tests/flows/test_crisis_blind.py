@@ -18,6 +18,14 @@ B was measured once, after tuning, untuned and unseen: recall 0.600 (54/90), fal
 0.013 (1/75). That is the honest generalisation figure, and it is poor: new wording families
 are still mostly missed. B must not be tuned on; if the detector is widened again, write a
 fresh blind set and measure it the same way.
+
+A small learned model then joined the cues (logistic regression over hashed character and
+word n-grams, ``config/crisis_model.json``), trained only on the labelled, held-out and A sets,
+with its two thresholds picked by 5-fold cross-validation on those sets, never on B. Once the
+model, thresholds and tests were fixed, B was measured a second time, once: recall 0.722
+(65/90), false alarms 0.013 (1/75). B has now been measured twice in all (once before the
+model, once after) and was never trained or tuned on. The next change should still be judged on a
+fresh blind set.
 """
 
 from __future__ import annotations
@@ -30,11 +38,11 @@ from hotline.flows.crisis import assess
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
-# (file, minimum recall, maximum false-alarm rate): A is tuned (margin 0.02), B measured once
-# untuned (margin 0.03).
+# (file, minimum recall, maximum false-alarm rate): A is tuned (margin 0.02), B never tuned on,
+# measured once with the cues and model together (margin 0.03).
 SETS = (
     ("crisis_blind_a.tsv", 1.000 - 0.02, 0.000 + 0.02),
-    ("crisis_blind_b.tsv", 0.600 - 0.03, 1 / 75 + 0.03),
+    ("crisis_blind_b.tsv", 65 / 90 - 0.03, 1 / 75 + 0.03),
 )
 
 

@@ -1,0 +1,110 @@
+"""The crisis detector's learned model: its file, its features, and the cues-only fallback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hotline.flows import crisis, crisis_model
+from hotline.flows.crisis import Level, assess, load_model, normalise
+
+
+def test_the_model_file_loads_and_records_what_it_was_trained_on() -> None:
+    assert crisis.MODEL is not None
+    assert 0.0 < crisis.MODEL.mid <= crisis.MODEL.high < 1.0
+    assert len(crisis.MODEL.weights) > 1000
+    raw = json.loads(crisis.MODEL_FILE.read_text(encoding="utf-8"))
+    assert raw["trained_on"] == [
+        "crisis_labelled.tsv",
+        "crisis_heldout.tsv",
+        "crisis_blind_a.tsv",
+    ]
+    assert crisis.MODEL_FILE.stat().st_size < 3_000_000
+
+
+def test_features_are_stable_hashed_indices() -> None:
+    indices = crisis_model.features("i want to die")
+    assert indices == sorted(set(indices))
+    assert all(0 <= i < crisis_model.BUCKETS for i in indices)
+    # 3- to 5-grams of " i want to die " (15 characters) plus 4 words and 4 bigrams, at most
+    assert 0 < len(indices) <= 13 + 12 + 11 + 4 + 4
+    assert crisis_model.features("") == []  # too short for any n-gram: the bias alone scores it
+
+
+def test_probability_is_deterministic_and_a_probability() -> None:
+    model = crisis.MODEL
+    assert model is not None
+    text = normalise("i am watching the sunset for the last time")
+    first = crisis_model.probability(text, model.weights, model.bias)
+    assert 0.0 < first < 1.0
+    assert crisis_model.probability(text, model.weights, model.bias) == first
+    assert crisis_model.probability(text, {}, 0.0) == 0.5
+
+
+def test_the_model_only_ever_raises_a_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    always = crisis.Model(weights={}, bias=10.0, high=0.9, mid=0.5)
+    monkeypatch.setattr(crisis, "MODEL", always)
+    raised = assess("see you at the meeting")
+    assert raised.level is Level.CRISIS and raised.matched == ("model",)
+    assert assess("i want to kill myself tonight").level is Level.IMMINENT
+    # a denial or a distress word keeps the cues' "concern, not crisis"
+    assert assess("I don't want to die").level is Level.CONCERN
+    assert assess("nobody cares about me").level is Level.CONCERN
+    weak = crisis.Model(weights={}, bias=0.0, high=0.9, mid=0.5)
+    monkeypatch.setattr(crisis, "MODEL", weak)
+    assert assess("see you at the meeting").matched == ("model:weak",)
+    assert assess("see you at the meeting").level is Level.CONCERN
+
+
+CUES_ONLY_TABLE = [
+    ("i want to kill myself", True),
+    ("quiero morirme", True),
+    ("gonna od tonight", True),
+    ("this traffic is killing me", False),
+    ("what time is the meeting", False),
+    ("I'm dying to join the group", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CUES_ONLY_TABLE)
+def test_without_the_model_the_cues_still_work(
+    monkeypatch: pytest.MonkeyPatch, text: str, expected: bool
+) -> None:
+    monkeypatch.setattr(crisis, "MODEL", None)
+    verdict = assess(text)
+    assert verdict.crisis is expected
+    assert not {"model", "model:weak"} & set(verdict.matched)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        None,  # missing
+        "",
+        "{not json",
+        "[]",
+        '{"bias": 0.0, "high": 0.9, "mid": 0.5}',
+        '{"buckets": 262144, "bias": 0.0, "high": 0.9, "mid": 0.5, "weights": {"x": 1}}',
+        '{"buckets": 262144, "bias": "NaN", "high": 0.9, "mid": 0.5, "weights": {}}',
+        '{"buckets": 262144, "bias": 0.0, "high": 0.5, "mid": 0.9, "weights": {}}',
+        '{"buckets": 1024, "bias": 0.0, "high": 0.9, "mid": 0.5, "weights": {}}',
+    ],
+)
+def test_a_missing_or_broken_model_file_falls_back_to_cues_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str | None
+) -> None:
+    path = tmp_path / "crisis_model.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert load_model(path) is None
+    monkeypatch.setattr(crisis, "MODEL", load_model(path))
+    for text, expected in CUES_ONLY_TABLE:
+        assert assess(text).crisis is expected
+
+
+def test_a_binary_model_file_falls_back_to_cues_only(tmp_path: Path) -> None:
+    path = tmp_path / "crisis_model.json"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    assert load_model(path) is None
