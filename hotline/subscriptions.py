@@ -8,9 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from hotline.contacts import opt_out
 from hotline.logs import log
-from hotline.models import Contact, Meeting, Subscription, utcnow
+from hotline.models import Meeting, Subscription, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -67,12 +66,3 @@ def list_subscribed_meetings(*, session: Session, contact_id: int) -> list[Meeti
         .order_by(Subscription.created_at, Subscription.id)
     )
     return list(session.scalars(statement))
-
-
-def mark_opted_out(*, session: Session, contact_id: int) -> bool:
-    """Opt a contact out of everything (STOP, or Twilio error 21610); False if no such contact."""
-    contact = session.get(Contact, contact_id)
-    if contact is None:
-        return False
-    opt_out(contact=contact)
-    return True
