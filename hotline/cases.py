@@ -10,11 +10,11 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from hotline import audit
+from hotline import audit, clock
 from hotline.catalogs import catalog
 from hotline.flows.coordinator import is_higher_level
 from hotline.logs import log
-from hotline.models import Contact, Coordinator, Priority, SupportCase, utcnow
+from hotline.models import Contact, Coordinator, Priority, SupportCase
 from hotline.outbox import queue_sms
 from hotline.queues import enqueue_after_commit
 
@@ -44,7 +44,7 @@ def open_support_case(
         kind=kind,
         level=level,
         source=source,
-        next_escalation_at=utcnow(),  # due at once, so the sweep pages even if the job is lost
+        next_escalation_at=clock.now(),  # due at once, so the sweep pages even if the job is lost
     )
     session.add(case)
     session.flush()

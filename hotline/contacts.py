@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline.models import Contact, utcnow
+from hotline import clock
+from hotline.models import Contact
 from hotline.phones import PhoneVault, country_of
 
 
@@ -40,7 +41,7 @@ def get_or_create_contact(
 
 def opt_out(*, contact: Contact) -> None:
     if contact.opted_out_at is None:
-        contact.opted_out_at = utcnow()
+        contact.opted_out_at = clock.now()
 
 
 def opt_in(*, contact: Contact) -> None:

@@ -22,10 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
-def utcnow() -> dt.datetime:
-    """Return the current time, timezone-aware UTC."""
-    return dt.datetime.now(dt.UTC)
+from hotline import clock
 
 
 class Base(DeclarativeBase):
@@ -69,7 +66,7 @@ class Group(Base):
     beep: Mapped[bool] = mapped_column(Boolean, default=False)
     # Minutes before each occurrence to remind; None means the line's default.
     reminder_lead_minutes: Mapped[list[int] | None] = mapped_column(JSON, default=None)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     meetings: Mapped[list[Meeting]] = relationship(back_populates="group")
 
 
@@ -104,7 +101,7 @@ class Meeting(Base):
     # A Twilio number dedicated to this meeting: calls to it skip the menu.
     direct_number: Mapped[str | None] = mapped_column(String(20), unique=True, default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=clock.now, onupdate=clock.now)
     group: Mapped[Group] = relationship(back_populates="meetings")
     __table_args__ = (Index("ix_meetings_geo", "latitude", "longitude"),)
 
@@ -114,7 +111,7 @@ class MeetingCancellation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     occurs_on: Mapped[dt.date] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     __table_args__ = (UniqueConstraint("meeting_id", "occurs_on"),)
 
 
@@ -129,7 +126,7 @@ class Room(Base):
     participants: Mapped[int] = mapped_column(Integer, default=0)
     last_sequence: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20), default="waiting")
-    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    opened_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
@@ -147,7 +144,7 @@ class Contact(Base):
     can_sms: Mapped[bool] = mapped_column(Boolean, default=True)
     opted_out_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     invalid_at: Mapped[dt.datetime | None] = mapped_column(default=None)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
 
 
 class Subscription(Base):
@@ -157,7 +154,7 @@ class Subscription(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     # "sms" for reminder texts, "voice" for reminder calls.
     channel: Mapped[str] = mapped_column(String(8), default="sms")
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     __table_args__ = (UniqueConstraint("contact_id", "meeting_id"),)
 
@@ -171,7 +168,7 @@ class InboundMessage(Base):
     # The TwiML we answered with, so a retried webhook gets the same answer.
     reply_twiml: Mapped[str | None] = mapped_column(Text, default=None)
     crisis_level: Mapped[str] = mapped_column(String(12), default="none")
-    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(default=clock.now, index=True)
 
 
 class Broadcast(Base):
@@ -184,7 +181,7 @@ class Broadcast(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     segments: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
 
 
 class OutboxMessage(Base):
@@ -211,9 +208,9 @@ class OutboxMessage(Base):
     twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     error_code: Mapped[str | None] = mapped_column(String(12), default=None)
     error_reason: Mapped[str | None] = mapped_column(String(200), default=None)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now, index=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
 
 class Call(Base):
@@ -224,7 +221,7 @@ class Call(Base):
     direction: Mapped[str] = mapped_column(String(20), default="inbound")
     status: Mapped[str] = mapped_column(String(20), default="ringing")
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), default=None)
-    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
@@ -241,7 +238,7 @@ class Coordinator(Base):
     # Escalation tier (1 is paged first); the highest tier is the last fallback.
     tier: Mapped[int] = mapped_column(Integer, default=1)
     password_hash: Mapped[str | None] = mapped_column(String(200), default=None)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
 
 
 class SupportCase(Base):
@@ -258,7 +255,7 @@ class SupportCase(Base):
     next_escalation_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     acked_by_id: Mapped[int | None] = mapped_column(ForeignKey("coordinators.id"), default=None)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
-    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    opened_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     acked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
@@ -266,7 +263,7 @@ class SupportCase(Base):
 class AuditEvent(Base):
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=clock.now, index=True)
     actor: Mapped[str] = mapped_column(String(60))  # "system", "coordinator:3", "contact:9"
     action: Mapped[str] = mapped_column(String(60))
     subject_type: Mapped[str] = mapped_column(String(30))

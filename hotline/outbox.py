@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from hotline import clock
 from hotline.contacts import opt_out
 from hotline.flows.segments import count_segments
 from hotline.logs import log
-from hotline.models import Contact, OutboxMessage, OutboxStatus, Priority, utcnow
+from hotline.models import Contact, OutboxMessage, OutboxStatus, Priority
 from hotline.queues import DEFAULT_JOB_TIMEOUT, PendingJob, enqueue_after_commit
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def job_id_for(row: OutboxMessage) -> str:
 def send_job_for(row: OutboxMessage) -> PendingJob:
     """Return the job that sends a row (scheduled, when its next attempt is in the future)."""
     at = aware(row.next_attempt_at) if row.next_attempt_at is not None else None
-    if at is not None and at <= utcnow():
+    if at is not None and at <= clock.now():
         at = None
     return PendingJob(SEND_JOB, (row.id,), job_id_for(row), row.priority, at, DEFAULT_JOB_TIMEOUT)
 

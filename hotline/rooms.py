@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from hotline import clock
 from hotline.logs import log
-from hotline.models import Room, utcnow
+from hotline.models import Room
 
 logger = logging.getLogger(__name__)
 ROOM_PREFIX = "room-"
@@ -86,7 +87,7 @@ def _apply(room: Room, event: str) -> None:
     if event == "conference-start":
         room.status, room.ended_at = "live", None
     elif event == "conference-end":
-        room.status, room.ended_at, room.participants = "ended", utcnow(), 0
+        room.status, room.ended_at, room.participants = "ended", clock.now(), 0
     elif event == "participant-join":
         room.participants += 1
         if room.status == "ended":

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
-from hotline import finder, subscriptions
+from hotline import clock, finder, subscriptions
 from hotline.bounded import record_within_budget
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
@@ -36,7 +36,6 @@ from hotline.models import (
     OutboxMessage,
     Priority,
     SupportCase,
-    utcnow,
 )
 from hotline.outbox import queue_call
 from hotline.phones import PhoneError, country_of, normalise, vault_for
@@ -203,7 +202,7 @@ def _staff_reply(session: Session, settings: Settings, contact: Contact, body: s
     if contact.opted_out_at is not None:
         return None
     return handle_coordinator_sms(
-        session=session, settings=settings, contact_id=contact.id, body=body, now=utcnow()
+        session=session, settings=settings, contact_id=contact.id, body=body, now=clock.now()
     )
 
 
@@ -268,7 +267,7 @@ def _look_up(
     line_number: str,
 ) -> flow.Lookup:
     """Fetch what the command needs to be answered, and nothing else."""
-    now = utcnow()
+    now = clock.now()
     if command.kind is Kind.FIND:
         return flow.Lookup(find=_search(session, settings, _find_query(command), now))
     if command.kind is Kind.MORE:
@@ -447,7 +446,7 @@ def _queue_join_call(session: Session, contact_id: int, meeting_id: int) -> None
         select(OutboxMessage.id).where(
             OutboxMessage.contact_id == contact_id,
             OutboxMessage.call_path == path,
-            OutboxMessage.created_at >= utcnow() - JOIN_CALL_COOLDOWN,
+            OutboxMessage.created_at >= clock.now() - JOIN_CALL_COOLDOWN,
         )
     ).first()
     if recent is not None:

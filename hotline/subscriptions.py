@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from hotline import clock
 from hotline.logs import log
-from hotline.models import Meeting, Subscription, utcnow
+from hotline.models import Meeting, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def end_subscription(*, session: Session, contact_id: int, meeting_id: int) -> b
     row = get_active_subscription(session=session, contact_id=contact_id, meeting_id=meeting_id)
     if row is None:
         return False
-    row.ended_at = utcnow()
+    row.ended_at = clock.now()
     return True
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import subscriptions
+from hotline import clock, subscriptions
 from hotline import voice_lookups as meetings
 from hotline import voice_twiml as twiml
 from hotline.bounded import record_within_budget
@@ -194,7 +193,7 @@ def _facts(
     lookup: flow.CodeLookup | flow.SearchLookup | None = None,
 ) -> flow.Facts:
     """Gather what the flow needs: the meeting in play, find results, whether texts reach."""
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     look = meetings.Look(session=session, settings=settings, language=state.language, now=now)
     meeting = None
     results: tuple[flow.MeetingFacts, ...] = ()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline import finder, rooms
+from hotline import clock, finder, rooms
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.flows import voice as flow
@@ -28,7 +28,6 @@ from hotline.models import (
     Coordinator,
     Meeting,
     Subscription,
-    utcnow,
 )
 from hotline.outbox import queue_sms
 from hotline.phones import vault_for
@@ -187,7 +186,7 @@ def subscription_for(
 def end_subscription(*, session: Session, subscription_id: int, contact_id: int) -> None:
     row = subscription_for(session=session, subscription_id=subscription_id, contact_id=contact_id)
     if row is not None:
-        row.ended_at = utcnow()
+        row.ended_at = clock.now()
         log(logger, "subscription_ended", subscription_id=row.id, source="voice")
 
 
@@ -200,7 +199,7 @@ def text_results(
     language: str,
 ) -> None:
     """Queue the find results the caller heard as one text, through the outbox."""
-    look = Look(session=session, settings=settings, language=language, now=dt.datetime.now(dt.UTC))
+    look = Look(session=session, settings=settings, language=language, now=clock.now())
     words = catalog(language)
     items = [
         words.t("voice.find_text_item", code=m.code, when=m.when, name=m.name)
@@ -238,7 +237,7 @@ def room_for(
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         return None
-    look = Look(session=session, settings=settings, language="en", now=dt.datetime.now(dt.UTC))
+    look = Look(session=session, settings=settings, language="en", now=clock.now())
     occurrence = look.in_progress(meeting)
     if occurrence is None:
         return None

@@ -12,13 +12,13 @@ from rq.job import Job, JobStatus
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from hotline import audit
+from hotline import audit, clock
 from hotline.cases import ESCALATE_JOB, CaseStatus, level_word
 from hotline.catalogs import catalog
 from hotline.db import session_scope
 from hotline.flows.coordinator import next_rung, wait_for
 from hotline.logs import log
-from hotline.models import Contact, Coordinator, Priority, SupportCase, utcnow
+from hotline.models import Contact, Coordinator, Priority, SupportCase
 from hotline.outbox import queue_call, queue_sms
 from hotline.queues import get_queue
 from hotline.settings import Settings, get_settings
@@ -40,7 +40,11 @@ def escalate_case(case_id: int, version: int) -> None:
     """Page the next tier for a case, unless it was taken, closed or superseded meanwhile."""
     with session_scope() as session:
         step = run_escalation_step(
-            session=session, settings=get_settings(), case_id=case_id, version=version, now=utcnow()
+            session=session,
+            settings=get_settings(),
+            case_id=case_id,
+            version=version,
+            now=clock.now(),
         )
     # Scheduled only now that the step is committed; should this enqueue be lost, the
     # scheduler's sweep finds the case by its next_escalation_at.
@@ -177,7 +181,7 @@ def _page(*, session: Session, case: SupportCase, coordinator: Coordinator, step
 def _schedule(step: NextStep) -> None:
     try:
         get_queue(Priority.URGENT.value).enqueue_at(
-            step.at,
+            clock.real(step.at),
             ESCALATE_JOB,
             step.case_id,
             step.version,

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from hotline import outbox
+from hotline import clock, outbox
 from hotline import settings as settings_module
 from hotline.db import session_scope
 from hotline.jobs.sender import batch_timeout, sid_note_key
 from hotline.logs import log
-from hotline.models import Broadcast, OutboxMessage, OutboxStatus, utcnow
+from hotline.models import Broadcast, OutboxMessage, OutboxStatus
 from hotline.queues import PendingJob, enqueue_after_commit, enqueue_now, get_redis, is_live
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class Report:
 
 def reconcile(now: dt.datetime | None = None) -> Report:
     """Run every repair once; safe to run in several processes at the same time."""
-    now = now or utcnow()
+    now = now or clock.now()
     stale_before = now - dt.timedelta(seconds=settings_module.get_settings().stuck_after_seconds)
     report = Report()
     with session_scope() as session:

@@ -8,10 +8,11 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, update
 
+from hotline import clock
 from hotline import settings as settings_module
 from hotline.db import session_scope
 from hotline.logs import log
-from hotline.models import Broadcast, InboundMessage, OutboxMessage, OutboxStatus, utcnow
+from hotline.models import Broadcast, InboundMessage, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 # A body still waiting to be sent is not purged: it would turn a late send into a lost one.
@@ -21,7 +22,7 @@ _UNSENT = (OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value)
 def purge_bodies(now: dt.datetime | None = None) -> int:
     """Null the bodies of inbound, outbound and broadcast messages past retention; return count."""
     days = settings_module.get_settings().body_retention_days
-    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    cutoff = (now or clock.now()) - dt.timedelta(days=days)
     with session_scope() as session:
         inbound = _count(
             session.execute(

@@ -11,9 +11,9 @@ import logging
 import time
 from collections.abc import Callable
 
+from hotline import clock
 from hotline.jobs import escalation, reconciler, reminders, retention
 from hotline.logs import log
-from hotline.models import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def run_scheduler(*, once: bool = False) -> None:
     """Tick at the start of every minute until stopped (or just once)."""
     log(logger, "scheduler_started", once=once)
     while True:
-        run_tick(utcnow())
+        run_tick(clock.now())
         if once:
             return
         time.sleep(60 - time.time() % 60 + 0.05)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from hotline import outbox
+from hotline import clock, outbox
 from hotline import settings as settings_module
 from hotline.contacts import opt_out
 from hotline.db import session_scope
@@ -30,7 +30,6 @@ from hotline.models import (
     OutboxStatus,
     Priority,
     Subscription,
-    utcnow,
 )
 from hotline.pacing import Pacer
 from hotline.phones import PhoneError, vault_for
@@ -151,7 +150,7 @@ class _Sender:
         lock, and on any database a long one holds back everyone else.
         """
         with session_scope() as session:
-            claimed = claim(session=session, ids=ids, now=utcnow())
+            claimed = claim(session=session, ids=ids, now=clock.now())
         if not claimed:
             return None
         with session_scope() as session:
@@ -184,7 +183,7 @@ class _Sender:
         deferred: list[OutboxMessage],
     ) -> None:
         """Send a chunk of texts already paced as one and record each outcome."""
-        now = utcnow()
+        now = clock.now()
         ready: list[tuple[OutboxMessage, Contact]] = []
         texts: list[Text] = []
         callback = f"{self.settings.public_url}/twilio/status/message"
@@ -221,7 +220,7 @@ class _Sender:
         self, row: OutboxMessage, contact: Contact, zone: str, deferred: list[OutboxMessage]
     ) -> bool:
         """Decide, pace, send and record one claimed row; True if Twilio is in trouble."""
-        now = utcnow()
+        now = clock.now()
         if not self.may_send(row, contact, zone, deferred, now):
             return False
         self.pace(row)
@@ -289,7 +288,7 @@ class _Sender:
     def hold(self, deferred: list[OutboxMessage], row: OutboxMessage) -> None:
         """Twilio is failing or slow: hold a row instead of hitting it again now."""
         wait = dt.timedelta(seconds=backoff_seconds(1, self.settings))
-        self.defer(deferred, row, utcnow() + wait)
+        self.defer(deferred, row, clock.now() + wait)
 
     def pace_together(self, rows: list[OutboxMessage]) -> bool:
         """Book a whole chunk of texts in one go when it fits in one burst; True if booked.
@@ -327,7 +326,7 @@ class _Sender:
         delay = backoff_seconds(row.attempts, self.settings)
         row.error_reason = reason[:200]
         log(logger, "outbox_retry", outbox_id=row.id, attempt=row.attempts, delay=round(delay, 1))
-        self.defer(deferred, row, utcnow() + dt.timedelta(seconds=delay))
+        self.defer(deferred, row, clock.now() + dt.timedelta(seconds=delay))
 
     def defer(self, deferred: list[OutboxMessage], row: OutboxMessage, when: dt.datetime) -> None:
         starts = reminder_start(row.dedupe_key)
@@ -376,7 +375,7 @@ _OUTCOME = (
 
 def _record(rows: Sequence[tuple[OutboxMessage, Contact]], deferred: list[OutboxMessage]) -> None:
     """Write a chunk's outcomes in one short transaction, then schedule the deferred rows."""
-    now = utcnow()
+    now = clock.now()
     with session_scope() as session:
         session.execute(
             update(OutboxMessage),

@@ -23,12 +23,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hotline import admin_auth
+from hotline import admin_auth, clock
 from hotline.admin_auth import CodeResult
 from hotline.catalogs import catalog
 from hotline.db import session_scope
 from hotline.logs import log
-from hotline.models import Coordinator, utcnow
+from hotline.models import Coordinator
 from hotline.phones import PhoneError, normalise
 from hotline.queues import get_redis
 from hotline.settings import Settings
@@ -207,7 +207,7 @@ def _load_overview(request: Request) -> tuple[str, Overview] | None:
         me = _signed_in(request, session)
         if me is None:
             return None
-        return me.display_name, get_overview(session=session, me=me, now=utcnow())
+        return me.display_name, get_overview(session=session, me=me, now=clock.now())
 
 
 async def ack(request: Request) -> Response:
@@ -227,7 +227,7 @@ async def _case_action(request: Request, action: Callable[..., str]) -> Response
             me = _signed_in(request, session)
             if me is None:
                 return None
-            return action(session=session, me=me, case_id=case_id, now=utcnow())
+            return action(session=session, me=me, case_id=case_id, now=clock.now())
 
     note = await run_in_threadpool(run)
     if note is None:

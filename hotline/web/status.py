@@ -7,9 +7,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from hotline import clock
 from hotline.calls import record_call_status
 from hotline.db import session_scope
-from hotline.models import utcnow
 from hotline.outbox import record_status
 from hotline.web.twilio_auth import twilio_form
 
@@ -33,7 +33,7 @@ def _record(kind: str, sid: object, status: object, error_code: object) -> Respo
     with session_scope() as session:
         record_status(session=session, kind=kind, sid=sid, provider_status=status, error_code=code)
         if kind == "call":  # an inbound call the menu answered, rather than one we placed
-            record_call_status(session=session, call_sid=sid, status=status, now=utcnow())
+            record_call_status(session=session, call_sid=sid, status=status, now=clock.now())
     return Response(status_code=204)
 
 

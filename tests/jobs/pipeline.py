@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select
 
+from hotline import clock
 from hotline.models import Contact, Group, Meeting, OutboxMessage, Subscription
 from hotline.phones import vault_for
 
@@ -69,7 +70,7 @@ def seed_members(engine: Engine, secret_key: str, count: int, code: str = "4821"
 
 def daytime_zone() -> str:
     """A fixed-offset zone where it is now early afternoon, so quiet hours never interfere."""
-    hours = (13 - dt.datetime.now(dt.UTC).hour + 12) % 24 - 12
+    hours = (13 - clock.now().hour + 12) % 24 - 12
     # Etc/GMT signs are inverted: Etc/GMT-5 is UTC+5.
     return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
 

@@ -11,10 +11,11 @@ from pathlib import Path
 from redis import Redis
 from sqlalchemy import Engine, func, select
 
+from hotline import clock
 from hotline.db import session_scope
 from hotline.jobs.broadcast import broadcast_progress, confirm_broadcast, fan_out, prepare_broadcast
 from hotline.jobs.worker import run_worker
-from hotline.models import Broadcast, OutboxMessage, Subscription, utcnow
+from hotline.models import Broadcast, OutboxMessage, Subscription
 from hotline.settings import Settings
 from tests.jobs.factories import make_contact, make_meeting, subscribe
 
@@ -30,13 +31,13 @@ def _members(settings: Settings) -> tuple[int, list[int]]:
             contact = make_contact(session, settings)
             subscribe(session, contact, meeting)
             reachable.append(contact.id)
-        for fields in ({"opted_out_at": utcnow()}, {"invalid_at": utcnow()}, {}):
+        for fields in ({"opted_out_at": clock.now()}, {"invalid_at": clock.now()}, {}):
             contact = make_contact(session, settings, **fields)
             sub_id = subscribe(session, contact, meeting)
             if not fields:
                 sub = session.get(Subscription, sub_id)
                 assert sub is not None
-                sub.ended_at = utcnow()
+                sub.ended_at = clock.now()
         return meeting.id, reachable
 
 

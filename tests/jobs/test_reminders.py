@@ -8,6 +8,7 @@ import threading
 import time_machine
 from sqlalchemy import select
 
+from hotline import clock
 from hotline.db import session_scope
 from hotline.jobs import reminders
 from hotline.jobs.scheduler import run_scheduler
@@ -86,11 +87,9 @@ def test_group_lead_override_opt_out_and_ended_subscriptions(settings: Settings)
         meeting = make_meeting(session, weekday=6, start_time=dt.time(10, 0))
         session.get_one(Group, meeting.group_id).reminder_lead_minutes = [30]
         keep = subscribe(session, make_contact(session, settings), meeting)
-        subscribe(
-            session, make_contact(session, settings, opted_out_at=dt.datetime.now(UTC)), meeting
-        )
+        subscribe(session, make_contact(session, settings, opted_out_at=clock.now()), meeting)
         ended = subscribe(session, make_contact(session, settings), meeting)
-        session.get_one(Subscription, ended).ended_at = dt.datetime.now(UTC)
+        session.get_one(Subscription, ended).ended_at = clock.now()
     assert reminders.tick(dt.datetime(2025, 3, 9, 16, 0, tzinfo=UTC)) == 0
     assert reminders.tick(dt.datetime(2025, 3, 9, 16, 30, tzinfo=UTC)) == 1
     assert _keys() == [f"reminder:{keep}:20250309T1700Z:30"]

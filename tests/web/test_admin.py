@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from hotline import clock
 from hotline.admin_auth import MAX_TRIES, CodeResult, check_code, pending_key
 from hotline.cases import open_support_case, take_case
 from hotline.db import session_scope
@@ -22,7 +23,6 @@ from hotline.models import (
     OutboxMessage,
     Room,
     SupportCase,
-    utcnow,
 )
 from hotline.queues import get_redis
 from hotline.settings import Settings
@@ -294,7 +294,7 @@ def test_ack_of_a_case_someone_else_holds_says_who(admin: TestClient, settings: 
     case_id = open_case(settings)
     page = sign_in(admin)
     with session_scope() as session:
-        take_case(session=session, case_id=case_id, coordinator_id=other, now=utcnow())
+        take_case(session=session, case_id=case_id, coordinator_id=other, now=clock.now())
 
     response = admin.post(f"/admin/cases/{case_id}/ack", data={"csrf": csrf_of(page)})
 

@@ -8,9 +8,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import Engine, select
 
+from hotline import clock
 from hotline.cases import open_support_case, take_case
 from hotline.db import session_scope
-from hotline.models import AuditEvent, Coordinator, SupportCase, utcnow
+from hotline.models import AuditEvent, Coordinator, SupportCase
 from hotline.settings import Settings
 from tests.people import add_contact
 from tests.twilio import LINE_NUMBER, TwilioPoster, new_sid
@@ -42,7 +43,7 @@ def case_id(database: Engine, settings: Settings) -> int:
         case = open_support_case(
             session=session, contact_id=member, kind="crisis", level="imminent", source="sms"
         )
-        take_case(session=session, case_id=case.id, coordinator_id=ids[0], now=utcnow())
+        take_case(session=session, case_id=case.id, coordinator_id=ids[0], now=clock.now())
         return case.id
 
 

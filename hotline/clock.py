@@ -1,0 +1,55 @@
+"""The line's one clock: every "now" in Hotline comes from here, so a test can set it.
+
+`HOTLINE_CLOCK_OFFSET_SECONDS` shifts a process's clock (tests shift the whole run, worker
+subprocesses included, to a chosen hour of a chosen day). Deadlines measured with
+`time.monotonic()` keep the real clock; absolute times handed to RQ or Redis, which read the
+real clock, go through `real()` first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+OFFSET_ENV = "HOTLINE_CLOCK_OFFSET_SECONDS"
+
+_offset: dt.timedelta | None = None
+
+
+def now() -> dt.datetime:
+    """Return the line's current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC) + offset()
+
+
+def offset() -> dt.timedelta:
+    """Return how far this process's clock is shifted from the real one."""
+    global _offset
+    if _offset is None:
+        raw = os.environ.get(OFFSET_ENV, "").strip() or "0"
+        try:
+            _offset = dt.timedelta(seconds=float(raw))
+        except ValueError:
+            raise ValueError(f"{OFFSET_ENV} must be a number of seconds, not {raw!r}") from None
+    return _offset
+
+
+def shift_to(at: dt.datetime) -> dt.timedelta:
+    """Shift this process's clock, and its future children's, so that now() reads `at`."""
+    global _offset
+    if at.tzinfo is None:
+        raise ValueError("shift_to needs a timezone-aware time")
+    _offset = at - dt.datetime.now(dt.UTC)
+    os.environ[OFFSET_ENV] = repr(_offset.total_seconds())
+    return _offset
+
+
+def reset() -> None:
+    """Return this process, and its future children, to the real clock."""
+    global _offset
+    _offset = dt.timedelta(0)
+    os.environ.pop(OFFSET_ENV, None)
+
+
+def real(at: dt.datetime) -> dt.datetime:
+    """Translate a line time into the real clock, for RQ's and Redis's schedulers."""
+    return at - offset()
