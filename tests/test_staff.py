@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from hotline import clock
 from hotline.db import session_scope
@@ -166,5 +166,5 @@ def test_talk_with_nobody_on_call_says_when_someone_is(
     assert "988" in reply and count_segments(reply).segments == 1
     add_staff(settings, ADMIN, "admin", name="Ada")  # the admins are the fallback
     with session_scope() as session:
-        session.execute(SupportCase.__table__.delete())
+        session.execute(delete(SupportCase))
     assert "will call you back soon" in _reply(twilio, "TALK")
