@@ -481,5 +481,6 @@ def _queue_join_call(session: Session, contact_id: int, meeting_id: int) -> None
         call_path=path,
         purpose="join",
         priority=Priority.URGENT,
+        ignore_quiet_hours=True,  # the member asked for this call just now
     )
     log(logger, "sms_join_call_queued", contact_id=contact_id, outbox_id=row.id)
