@@ -10,29 +10,44 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from hotline.bounded import LANE_DB_TIMEOUT_SECONDS, db_timeout
 from hotline.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Workers and the scheduler may wait this long for SQLite's write lock; webhooks much less.
+BUSY_TIMEOUT_SECONDS = 30.0
 
 
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL and a busy timeout so workers and web can share it."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+            pool_timeout=LANE_DB_TIMEOUT_SECONDS,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     # A bounded connect: an unreachable server must fail fast, not hold a webhook for minutes.
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 5}
+    # The webhook lanes (hotline/bounded.py) hold at most 20 connections of these 30.
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=LANE_DB_TIMEOUT_SECONDS,
+        connect_args={"connect_timeout": 5},
     )
+    event.listen(engine, "begin", _postgres_statement_timeout)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
     cursor.close()
     # Let SQLAlchemy, not the driver, issue BEGIN (see _sqlite_begin_immediate).
     dbapi_conn.isolation_level = None  # type: ignore[attr-defined]
@@ -42,7 +57,24 @@ def _sqlite_begin_immediate(conn: Connection) -> None:
     # Web, worker and scheduler processes share one SQLite file. A deferred transaction that
     # reads and then writes fails with "database is locked" when another process wrote in
     # between; taking the write lock at BEGIN makes writers queue behind busy_timeout instead.
+    _sqlite_busy_timeout(conn)
     conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_busy_timeout(conn: Connection) -> None:
+    # A webhook lane's thread gives up on the lock well inside the webhook deadline, so a
+    # locked file holds each lane thread for seconds, not half a minute.
+    wanted = int((db_timeout() or BUSY_TIMEOUT_SECONDS) * 1000)
+    if conn.info.get("busy_ms", int(BUSY_TIMEOUT_SECONDS * 1000)) != wanted:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={wanted}")
+        conn.info["busy_ms"] = wanted
+
+
+def _postgres_statement_timeout(conn: Connection) -> None:
+    # The same for PostgreSQL: a lane's statement (or lock wait) ends inside the deadline.
+    limit = db_timeout()
+    if limit is not None:
+        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(limit * 1000)}")
 
 
 @functools.cache

@@ -100,6 +100,16 @@ def responder_dial(settings: Settings, language: str, number: str, caller_id: st
     return str(response)
 
 
+def busy_menu(settings: Settings, language: str) -> str:
+    """The main menu's Gather, saying the line is in trouble and 9 still reaches crisis help."""
+    response = VoiceResponse()
+    state = flow.VoiceState(menu=flow.MAIN, language=language)
+    gather(response, settings, flow.Step((flow.line("busy"),), flow.Ask(state)))
+    say(response, flow.line("crisis_again"), language)
+    response.hangup()
+    return str(response)
+
+
 def goodbye(language: str, key: str = "crisis_again") -> str:
     response = VoiceResponse()
     say(response, flow.line(key), language)

@@ -26,6 +26,7 @@ from hotline.logs import log
 from hotline.models import Contact, Coordinator, SupportCase
 from hotline.phones import PhoneError, normalise, vault_for
 from hotline.settings import Settings
+from hotline.web.ids import ID
 from hotline.web.twilio_auth import twilio_form
 
 logger = logging.getLogger(__name__)
@@ -142,6 +143,6 @@ def _voice(words: Catalog) -> str:
 
 # Mounted under /twilio/voice.
 routes = [
-    Route("/outbound/bridge/{case_id:int}", bridge_call, methods=["POST"]),
-    Route("/outbound/alert/{case_id:int}", alert_call, methods=["POST"]),
+    Route(f"/outbound/bridge/{{case_id:{ID}}}", bridge_call, methods=["POST"]),
+    Route(f"/outbound/alert/{{case_id:{ID}}}", alert_call, methods=["POST"]),
 ]
