@@ -37,8 +37,7 @@ _local = threading.local()
 
 def db_timeout() -> float | None:
     """The database wait the current thread allows, when it runs in a lane; None elsewhere."""
-    value = getattr(_local, "db_timeout", None)
-    return value if isinstance(value, float) else None
+    return LANE_DB_TIMEOUT_SECONDS if getattr(_local, "in_lane", False) else None
 
 
 class Lane:
@@ -55,7 +54,7 @@ class Lane:
 
     @staticmethod
     def _init_thread() -> None:
-        _local.db_timeout = LANE_DB_TIMEOUT_SECONDS
+        _local.in_lane = True
 
     def admitted(self) -> int:
         return self._admitted
@@ -165,6 +164,12 @@ class Spool:
             return False
         log(logger, f"{item.event}_recovered", logging.INFO, attempt=item.attempt, **item.ids)
         return True
+
+    def clear(self) -> int:
+        """Forget everything waiting (tests start from an empty spool); return how many."""
+        with self._cond:
+            dropped, self._heap = len(self._heap), []
+        return dropped
 
     def drain(self) -> int:
         """Try everything on the spool once, now; return how many are still waiting."""

@@ -153,8 +153,11 @@ def crisis_answer(settings: Settings, event: CallEvent, language: str) -> str:
 
 def busy_answer(settings: Settings, query: Mapping[str, str] | None = None) -> str:
     """The answer when the line could not answer in time: a menu where 9 still reaches help."""
-    state = flow.VoiceState.from_query(query or {}, _languages(settings))
-    return twiml.busy_menu(settings, state.language)
+    if not query:  # a new call: we do not know the caller's language yet
+        return twiml.busy_menu(settings, _languages(settings))
+    return twiml.busy_menu(
+        settings, (flow.VoiceState.from_query(query, _languages(settings)).language,)
+    )
 
 
 def record_call_late(settings: Settings, event: CallEvent) -> None:
