@@ -135,6 +135,7 @@ class Spool:
             self._thread.start()
 
     def _run(self) -> None:
+        _local.in_lane = True  # retries give up on a locked database as quickly as lanes do
         while True:
             with self._cond:
                 while not self._heap or self._heap[0].due > time.monotonic():
@@ -194,9 +195,10 @@ def _guarded(
 
     def run() -> T | None:
         if time.monotonic() > due and late is not None:
-            # Nobody waits for this answer any more; only its recording still matters.
+            # Nobody waits for this answer any more; only its recording still matters, and the
+            # spool does that without holding this lane.
             log(logger, f"{event}_shed", logging.WARNING, reason="late", **ids)
-            _record(late, event, ids)
+            SPOOL.put(late, event=f"{event}_record", **ids)
             return None
         try:
             return work()
@@ -207,13 +209,6 @@ def _guarded(
             raise
 
     return run
-
-
-def _record(late: Callable[[], object], event: str, ids: dict[str, object]) -> None:
-    try:
-        late()
-    except Exception:
-        SPOOL.put(late, event=f"{event}_record", **ids)
 
 
 async def within_deadline(

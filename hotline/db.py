@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,10 +25,16 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+            # Enough for both webhook lanes and the spool (hotline/bounded.py), with room over.
+            pool_size=24,
+            max_overflow=8,
             pool_timeout=LANE_DB_TIMEOUT_SECONDS,
         )
+        turn = _turn_for(engine.url.database or ":memory:")
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", functools.partial(_sqlite_begin_immediate, turn))
+        for end in ("commit", "rollback"):
+            event.listen(engine, end, functools.partial(_end_turn, turn))
         return engine
     # A bounded connect: an unreachable server must fail fast, not hold a webhook for minutes.
     # The webhook lanes (hotline/bounded.py) hold at most 20 connections of these 30.
@@ -53,12 +60,38 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     dbapi_conn.isolation_level = None  # type: ignore[attr-defined]
 
 
-def _sqlite_begin_immediate(conn: Connection) -> None:
+def _sqlite_begin_immediate(turn: threading.Lock, conn: Connection) -> None:
     # Web, worker and scheduler processes share one SQLite file. A deferred transaction that
     # reads and then writes fails with "database is locked" when another process wrote in
     # between; taking the write lock at BEGIN makes writers queue behind busy_timeout instead.
-    _sqlite_busy_timeout(conn)
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Within a process, threads take turns on a Python lock first: SQLite's own busy handler
+    # polls with sleeps of up to 100 ms, which left the lock idle while 16 threads slept.
+    limit = db_timeout() or BUSY_TIMEOUT_SECONDS
+    if not turn.acquire(timeout=limit):
+        raise DatabaseBusy(f"no turn on the database within {limit:g} s")
+    conn.info["turn"] = True
+    try:
+        _sqlite_busy_timeout(conn)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _end_turn(turn, conn)
+        raise
+
+
+def _end_turn(turn: threading.Lock, conn: Connection) -> None:
+    if conn.info.pop("turn", False):
+        turn.release()
+
+
+class DatabaseBusy(TimeoutError):
+    """Another thread of this process held the SQLite database for longer than we may wait."""
+
+
+_TURNS: dict[str, threading.Lock] = {}
+
+
+def _turn_for(path: str) -> threading.Lock:
+    return _TURNS.setdefault(path, threading.Lock())
 
 
 def _sqlite_busy_timeout(conn: Connection) -> None:

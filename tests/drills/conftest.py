@@ -8,19 +8,19 @@ Twilio's and sent concurrently.
 from __future__ import annotations
 
 import dataclasses
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
 from hotline import bounded
 from hotline.settings import Settings
 from hotline.web import server
 from hotline.web.app import create_app
+from tests.conftest import free_port, serving
 from tests.drills.line import Line
+
+# The outbound jobs' fixtures: a misbehaving Twilio stand-in, settings swapped per test.
+from tests.jobs.conftest import standin, standin_server, use_settings  # noqa: F401
 
 # Shorter than production's 8 s, so the drills stay quick; the code reads these when it runs.
 DEADLINE_SECONDS = 3.0
@@ -39,20 +39,9 @@ def quick_deadline(monkeypatch: pytest.MonkeyPatch) -> float:
 @pytest.fixture()
 def line(settings: Settings) -> Iterator[Line]:
     """The real app under the real server settings, on a loopback port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    url = f"http://127.0.0.1:{port}"
-    live = dataclasses.replace(settings, public_url=url)
+    port = free_port()
+    live = dataclasses.replace(settings, public_url=f"http://127.0.0.1:{port}")
     config = server.config(create_app(live), host="127.0.0.1", port=port, log_level="warning")
-    uvicorn_server = uvicorn.Server(config)
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uvicorn_server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield Line(live)
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
+    with serving(config):
+        yield Line(live)
     bounded.SPOOL.clear()
