@@ -64,16 +64,17 @@ class Panic(BaseException):
     """Stands for pyo3's PanicException: a BaseException, not an Exception."""
 
 
+async def _panic(*_args: object) -> str:
+    raise Panic("native code panicked")
+
+
 @pytest.mark.usefixtures("database")
 def test_a_native_panic_still_gets_the_safe_answer(
     twilio: TwilioPoster, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from hotline.web import sms as sms_route
 
-    async def panic(*_args: object) -> str:
-        raise Panic("native code panicked")
-
-    monkeypatch.setattr(sms_route, "_answer", panic)
+    monkeypatch.setattr(sms_route, "_answer", _panic)
     response = twilio.sms("+14155550100", "HELP")
     assert response.status_code == 200
     (reply,) = sms_texts(response)
@@ -86,10 +87,7 @@ def test_a_voice_crash_answers_a_menu_where_9_works(
 ) -> None:
     from hotline.web import voice as voice_route
 
-    async def panic(*_args: object) -> object:
-        raise Panic("native code panicked")
-
-    monkeypatch.setattr(voice_route, "_in_time", panic)
+    monkeypatch.setattr(voice_route, "_in_time", _panic)
     response = twilio.post("/twilio/voice", twilio.call_fields("+14155550100", new_sid("CA")))
     assert response.status_code == 200
     assert "<Gather" in response.text and "/twilio/voice/step" in response.text
