@@ -41,16 +41,23 @@ def db_timeout() -> float | None:
 
 
 class Lane:
-    """A few threads for one kind of blocking work, admitting at most `threads + backlog`."""
+    """A few threads for one kind of blocking work, admitting at most `threads + backlog`.
+
+    It also refuses work that would wait past its budget: the time each piece of work takes is
+    averaged as it runs, and a queue that would take longer than the budget to drain means
+    the caller is better answered now than late.
+    """
 
     def __init__(self, name: str, *, threads: int, backlog: int) -> None:
         self.name = name
+        self.threads = threads
         self.capacity = threads + backlog
         self._executor = concurrent.futures.ThreadPoolExecutor(
             threads, thread_name_prefix=name, initializer=self._init_thread
         )
         self._lock = threading.Lock()
         self._admitted = 0
+        self._seconds_each = 0.0  # moving average of how long one piece of work takes
 
     @staticmethod
     def _init_thread() -> None:
@@ -59,28 +66,53 @@ class Lane:
     def admitted(self) -> int:
         return self._admitted
 
-    def try_submit(self, work: Callable[[], T]) -> concurrent.futures.Future[T] | None:
-        """Run work on the lane, or return None (shed) when the lane is full."""
+    def try_submit(
+        self, work: Callable[[], T], budget: float = float("inf")
+    ) -> concurrent.futures.Future[T] | None:
+        """Run work on the lane, or return None (shed) when it is full or would start too late."""
         with self._lock:
-            if self._admitted >= self.capacity:
+            waiting = max(0, self._admitted - self.threads + 1)
+            if self._admitted >= self.capacity or waiting * self._seconds_each > budget:
                 return None
             self._admitted += 1
         try:
-            future = self._executor.submit(work)
+            future = self._executor.submit(self._timed, work)
         except RuntimeError:  # the executor is shutting down
-            self._release()
+            self._release(0.0)
             return None
-        future.add_done_callback(lambda _future: self._release())
         return future
 
-    def _release(self) -> None:
+    def _timed(self, work: Callable[[], T]) -> T:
+        started = time.monotonic()
+        try:
+            return work()
+        finally:
+            self._release(time.monotonic() - started)
+
+    def _release(self, seconds: float) -> None:
         with self._lock:
             self._admitted -= 1
+            # One thread's share of the wait: `threads` pieces run side by side.
+            self._seconds_each += (seconds / self.threads - self._seconds_each) * 0.1
 
 
 # Webhooks that talk to the database; sized under the PostgreSQL pool (10 + 20 overflow), so the
-# lanes together can never take every connection, and a locked SQLite holds at most these.
-WEBHOOKS = Lane("webhook", threads=16, backlog=48)
+# lanes together can never take every connection, and a locked SQLite holds at most these. The
+# backlog is short enough to drain within the deadline; work still queued at its deadline is
+# shed (only its recording is kept, on the spool).
+WEBHOOKS = Lane("webhook", threads=16, backlog=64)
+# SQLite runs one transaction at a time (db.py): more threads only wait, and hand the GIL about.
+SQLITE_THREADS = 4
+
+
+def size_lanes(*, sqlite: bool) -> None:
+    """Size the webhook lane for the database in use (called once, when the app is built)."""
+    global WEBHOOKS
+    threads = SQLITE_THREADS if sqlite else 16
+    if WEBHOOKS.threads != threads and WEBHOOKS.admitted() == 0:
+        WEBHOOKS = Lane("webhook", threads=threads, backlog=64)
+
+
 # Crisis records never wait behind ordinary webhooks.
 CRISIS = Lane("crisis-record", threads=4, backlog=200)
 
@@ -217,7 +249,7 @@ async def within_deadline(
     fallback: Callable[[], T],
     late: Callable[[], object] | None,
     event: str,
-    lane: Lane = WEBHOOKS,
+    lane: Lane | None = None,
     deadline: float | None = None,
     **ids: object,
 ) -> T:
@@ -228,7 +260,9 @@ async def within_deadline(
     the spool when the work failed.
     """
     budget = WEBHOOK_DEADLINE_SECONDS if deadline is None else deadline
-    future = lane.try_submit(_guarded(work, late, time.monotonic() + budget, event, ids))
+    future = (lane or WEBHOOKS).try_submit(
+        _guarded(work, late, time.monotonic() + budget, event, ids)
+    )
     if future is None:
         log(logger, f"{event}_shed", logging.WARNING, reason="lane_full", **ids)
         if late is not None:

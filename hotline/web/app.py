@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 
-from hotline import catalogs, voice
+from hotline import bounded, catalogs, voice
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
 from hotline.sms import render_reply
@@ -52,6 +52,7 @@ def _safe_answer(settings: Settings) -> Callable[[str, BaseException], Response]
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI app for the given (or process-wide) settings."""
     settings = settings or get_settings()
+    bounded.size_lanes(sqlite=settings.database_url.startswith("sqlite"))
     routes = [
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
