@@ -23,6 +23,7 @@ from hotline.jobs.escalation import escalate_case, sweep_due_escalations
 from hotline.models import AuditEvent, Contact, Coordinator, OutboxMessage, SupportCase
 from hotline.phones import vault_for
 from hotline.settings import Settings
+from tests.clock import travel
 
 START = dt.datetime(2025, 3, 4, 2, 0, tzinfo=dt.UTC)  # 6pm the evening before in California
 MEMBER = "+15557770001"
@@ -38,7 +39,7 @@ STAFF = {  # name: (number, tier, oncall, role)
 
 @pytest.fixture()
 def clock() -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(START, tick=False) as traveller:
+    with travel(START, tick=False) as traveller:
         yield traveller
 
 
