@@ -43,6 +43,7 @@ def shift_to(at: dt.datetime) -> dt.timedelta:
     global _offset
     if at.tzinfo is None:
         raise ValueError("shift_to needs a timezone-aware time")
-    _offset = at - dt.datetime.now(dt.UTC)
+    # Whole seconds, as RQ's scheduler keeps its times.
+    _offset = dt.timedelta(seconds=round((at - dt.datetime.now(dt.UTC)).total_seconds()))
     os.environ[OFFSET_ENV] = repr(_offset.total_seconds())
     return _offset
