@@ -96,19 +96,22 @@ class Lane:
             self._seconds_each += (seconds / self.threads - self._seconds_each) * 0.1
 
 
-# Webhooks that talk to the database; sized under the PostgreSQL pool (10 + 20 overflow), so the
+# Webhooks that talk to the database; sized well under the PostgreSQL pool (10 + 20), so the
 # lanes together can never take every connection, and a locked SQLite holds at most these. The
 # backlog is short enough to drain within the deadline; work still queued at its deadline is
 # shed (only its recording is kept, on the spool).
-WEBHOOKS = Lane("webhook", threads=16, backlog=64)
+WEBHOOKS = Lane("webhook", threads=8, backlog=64)
 # SQLite runs one transaction at a time (db.py): more threads only wait, and hand the GIL about.
+# On PostgreSQL, 8: enough to overlap network waits; with 16, CPU-bound work (a slow FIND)
+# starved the event loop of the GIL, so even the deadline's fallback left late.
 SQLITE_THREADS = 4
+POSTGRES_THREADS = 8
 
 
 def size_lanes(*, sqlite: bool) -> None:
     """Size the webhook lane for the database in use (called once, when the app is built)."""
     global WEBHOOKS
-    threads = SQLITE_THREADS if sqlite else 16
+    threads = SQLITE_THREADS if sqlite else POSTGRES_THREADS
     if WEBHOOKS.threads != threads and WEBHOOKS.admitted() == 0:
         WEBHOOKS = Lane("webhook", threads=threads, backlog=64)
 

@@ -192,8 +192,8 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
 
 def _stored_reply(session: Session, message_sid: str) -> str | None:
     """Return the reply already given to this MessageSid (Twilio retries), if any."""
-    stored = session.scalars(
-        select(InboundMessage).where(InboundMessage.message_sid == message_sid)
+    stored = session.execute(
+        select(InboundMessage.reply_twiml).where(InboundMessage.message_sid == message_sid)
     ).first()
     if stored is None:
         return None
