@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-import time_machine
 from redis import Redis
 from sqlalchemy import select
 
@@ -19,6 +18,7 @@ from hotline.outbox import aware
 from hotline.queues import get_queue
 from hotline.settings import Settings
 from hotline.subscriptions import end_subscription, subscribe
+from tests.clock import travel
 from tests.jobs.factories import make_contact, make_meeting
 from tests.jobs.factories import subscribe as subscribe_row
 
@@ -49,7 +49,7 @@ def test_day_and_hour_reminders_across_spring_forward(settings: Settings) -> Non
         (dt.datetime(2025, 3, 9, 16, 0, tzinfo=UTC), 1),
         (dt.datetime(2025, 3, 9, 16, 30, tzinfo=UTC), 0),
     ]:
-        with time_machine.travel(when, tick=False):
+        with travel(when, tick=False):
             assert reminders.tick(when) == created, when
     assert _keys() == [
         f"reminder:{sub}:20250302T1800Z:1440",
@@ -124,7 +124,7 @@ def test_two_concurrent_ticks_create_each_reminder_once(settings: Settings) -> N
 
 def test_run_scheduler_once_ticks_reminders(settings: Settings) -> None:
     _setup(settings)
-    with time_machine.travel(dt.datetime(2025, 3, 9, 16, 0, 5, tzinfo=UTC), tick=False):
+    with travel(dt.datetime(2025, 3, 9, 16, 0, 5, tzinfo=UTC), tick=False):
         run_scheduler(once=True)
     assert len(_keys()) == 1
 
@@ -185,11 +185,11 @@ def test_someone_who_subscribes_again_gets_the_nearest_reminder(settings: Settin
     sub = _setup(settings)
     assert reminders.tick(dt.datetime(2025, 3, 9, 16, 0, tzinfo=UTC)) == 1  # the 1 h one
     now = dt.datetime(2025, 3, 16, 16, 30, tzinfo=UTC)  # the next week, 30 min before
-    with time_machine.travel(now, tick=False), session_scope() as session:
+    with travel(now, tick=False), session_scope() as session:
         row = session.get_one(Subscription, sub)
         end_subscription(session=session, contact_id=row.contact_id, meeting_id=row.meeting_id)
     assert reminders.tick(now) == 0  # ended: the day-before boundary (15 March) is not sent
-    with time_machine.travel(now + dt.timedelta(seconds=20), tick=False):
+    with travel(now + dt.timedelta(seconds=20), tick=False):
         with session_scope() as session:
             row = session.get_one(Subscription, sub)
             subscribe(session=session, contact_id=row.contact_id, meeting_id=row.meeting_id)
@@ -203,11 +203,12 @@ def test_quiet_hours_still_hold_reminders(settings: Settings) -> None:
     # (Saturday 07:30) waits for 08:00.
     with session_scope() as session:
         meeting = make_meeting(session, weekday=6, start_time=dt.time(7, 30))
-        subscribe_row(session, make_contact(session, settings), meeting)
+        member = make_contact(session, settings, time_zone="America/Los_Angeles")
+        subscribe_row(session, member, meeting)
     day_before = dt.datetime(2025, 3, 8, 15, 30, tzinfo=UTC)  # Sat 07:30 PST
     hour_before = dt.datetime(2025, 3, 9, 13, 30, tzinfo=UTC)  # Sun 06:30 PDT
     for now in (day_before, hour_before):
-        with time_machine.travel(now, tick=False):
+        with travel(now, tick=False):
             assert reminders.tick(now) == 1
             with session_scope() as session:
                 newest = max(session.scalars(select(OutboxMessage.id)))
