@@ -219,4 +219,5 @@ def test_quiet_hours_still_hold_reminders(settings: Settings) -> None:
             ("queued", None),
             ("skipped", "quiet_hours_until_meeting"),
         ]
-        assert aware(rows[0].next_attempt_at) == dt.datetime(2025, 3, 8, 16, 0, tzinfo=UTC)
+        resume = rows[0].next_attempt_at
+        assert resume is not None and aware(resume) == dt.datetime(2025, 3, 8, 16, 0, tzinfo=UTC)
