@@ -71,8 +71,9 @@ def main() -> int:
     standin = TwilioStandIn().start()
     settings = get_settings()
     engine = db.get_engine()
-    meeting_id = pipeline.seed_members(engine, settings.secret_key, args.members)
+    # The responder first: seed_members writes explicit ids, which PostgreSQL's sequence skips.
     add_responder(engine, settings.secret_key)
+    meeting_id = pipeline.seed_members(engine, settings.secret_key, args.members)
     env = pipeline.worker_env(DATABASE_URL, redis_url, standin.url, args.rate)
     bulk_rate = args.rate * (1 - settings.urgent_headroom)
     print(

@@ -44,6 +44,8 @@ CATCH_UP = dt.timedelta(hours=24)
 # Subscriptions that committed while the previous tick was reading are looked at again.
 OVERLAP = dt.timedelta(minutes=2)
 BATCH_SIZE = 200
+# Ids per IN (...) list: SQLite allows 32,766 parameters a statement.
+_IN_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,14 @@ def find_due(
     """Return the reminders whose boundary fell in (since, now], and new subscribers' nearest."""
     cancelled = _cancellations(session, now)
     crossed = _crossed(session, since, now, default_leads, cancelled)
-    members = _members(session, Subscription.meeting_id.in_({m for m, _ in crossed}))
+    crossed_ids = sorted({meeting_id for meeting_id, _ in crossed})
+    members = [
+        row
+        for start in range(0, len(crossed_ids), _IN_CHUNK)
+        for row in _members(
+            session, Subscription.meeting_id.in_(crossed_ids[start : start + _IN_CHUNK])
+        )
+    ]
     fresh = _members(session, Subscription.created_at.between(since - OVERLAP, now))
     meetings = _meetings(session, {row.meeting_id for row in [*members, *fresh]})
     by_meeting: defaultdict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
@@ -226,9 +235,14 @@ def _members(session: Session, which: Any) -> list[Any]:
 
 
 def _meetings(session: Session, ids: set[int]) -> dict[int, Meeting]:
-    if not ids:
-        return {}
-    return {m.id: m for m in session.scalars(select(Meeting).where(Meeting.id.in_(ids)))}
+    ordered = sorted(ids)
+    found: dict[int, Meeting] = {}
+    for start in range(0, len(ordered), _IN_CHUNK):
+        chunk = ordered[start : start + _IN_CHUNK]
+        found.update(
+            (m.id, m) for m in session.scalars(select(Meeting).where(Meeting.id.in_(chunk)))
+        )
+    return found
 
 
 def _due(row: Any, meeting: Meeting, occurrence: dt.datetime, lead: int) -> Due:

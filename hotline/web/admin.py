@@ -194,10 +194,9 @@ async def enter_code(request: Request) -> Response:
         return _render(request, "code.html", 503, error=words.t("admin.unavailable"))
     if check is None:
         return _too_many(request, "code.html")
-    if check.result is not CodeResult.OK or check.coordinator_id is None:
-        return _render(request, "code.html", 400, error=words.t(f"admin.{check.result.value}"))
-    await run_in_threadpool(_audit, check.coordinator_id, "admin_signed_in")
-    token = admin_auth.start_session(redis=get_redis(), coordinator_id=check.coordinator_id)
+    result, token = check
+    if token is None:
+        return _render(request, "code.html", 400, error=words.t(f"admin.{result.value}"))
     request.session.clear()  # a fresh session (and CSRF token) once signed in
     request.session["sid"] = token
     return _go("/admin/", request=request)
@@ -205,13 +204,19 @@ async def enter_code(request: Request) -> Response:
 
 def _check_code(
     settings: Settings, pending: str, code: str, address: str
-) -> admin_auth.CodeCheck | None:
-    """Spend a try on a code; None when this address has tried too many codes."""
+) -> tuple[CodeResult, str | None] | None:
+    """Spend a try on a code and, when right, start a session; None when this address has
+    tried too many codes."""
     redis = get_redis()
     if limits.screen_code_try(redis=redis, settings=settings, address=address) is not SignIn.ALLOW:
         log(logger, "admin_code_try_throttled")
         return None
-    return admin_auth.check_code(settings=settings, redis=redis, pending=pending, code=code)
+    check = admin_auth.check_code(settings=settings, redis=redis, pending=pending, code=code)
+    if check.result is not CodeResult.OK or check.coordinator_id is None:
+        return check.result, None
+    token = admin_auth.start_session(redis=redis, coordinator_id=check.coordinator_id)
+    _audit(check.coordinator_id, "admin_signed_in")
+    return check.result, token
 
 
 async def sign_out(request: Request) -> Response:
