@@ -45,7 +45,6 @@ def test_a_crisis_alert_overtakes_a_broadcast(
     twilio: TwilioPoster,
     standin: TwilioStandIn,
 ) -> None:
-    # The responder first: seed_members writes explicit ids, which PostgreSQL's sequence skips.
     add_responder(database, settings.secret_key)
     meeting_id = pipeline.seed_members(database, settings.secret_key, MEMBERS)
     env = pipeline.worker_env(settings.database_url, redis_url, standin.url, RATE)

@@ -120,3 +120,13 @@ def test_one_address_may_try_only_so_many_codes(strict: TestClient, settings: Se
     ask_code(strict, STAFF_PHONE)
     statuses = [enter_code(strict, "000000").status_code for _ in range(16)]
     assert statuses[:15] == [400] * 15 and statuses[15] == 429
+
+
+def test_the_cookie_is_secure_only_when_the_public_url_is_https(settings: Settings) -> None:
+    from hotline.web.app import create_app
+
+    for public_url, secure in (("https://hotline.example.org", True), ("http://localhost", False)):
+        app = create_app(dataclasses.replace(settings, public_url=public_url))
+        with TestClient(app, base_url="https://testserver") as client:
+            cookie = client.get("/admin/sign-in").headers["set-cookie"].lower()
+        assert ("secure" in cookie) is secure, public_url
