@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from redis import Redis
 from sqlalchemy import Engine, select
 
@@ -30,6 +29,7 @@ from hotline.models import (
 )
 from hotline.phones import vault_for
 from hotline.settings import Settings
+from tests.clock import travel
 
 NOW = dt.datetime(2025, 3, 3, 20, 0, tzinfo=dt.UTC)  # Monday, noon in California
 _numbers = iter(range(1000))
@@ -37,7 +37,7 @@ _numbers = iter(range(1000))
 
 @pytest.fixture(autouse=True)
 def clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
+    with travel(NOW, tick=False):
         yield
 
 
@@ -401,7 +401,7 @@ def test_confirmations_say_when_quiet_hours_let_texts_go(
     settings: Settings, meeting: int, redis: Redis
 ) -> None:
     lee = add_staff(settings, "Lee", role="coordinator")
-    with time_machine.travel(NIGHT, tick=False):
+    with travel(NIGHT, tick=False):
         text(settings, lee, "BROADCAST 4821 Room B tonight")
         with session_scope() as session:
             reply = handle_coordinator_sms(

@@ -12,11 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, text
 
-from hotline import clock
 from hotline.models import Contact, Group, Meeting, OutboxMessage, Subscription
 from hotline.phones import vault_for
+from tests.clock import daytime_zone
 
 ROOT = Path(__file__).resolve().parents[2]
 FINAL = ("sent", "delivered", "undelivered", "failed", "abandoned", "skipped")
@@ -65,14 +65,15 @@ def seed_members(engine: Engine, secret_key: str, count: int, code: str = "4821"
             insert(Subscription),
             [{"contact_id": first + i, "meeting_id": meeting_id} for i in range(count)],
         )
+        if engine.dialect.name == "postgresql":
+            # The ids above were given, not drawn: move the sequence past them, so contacts made
+            # later (a member texting in) do not collide with them.
+            conn.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('contacts', 'id'), max(id)) FROM contacts"
+                )
+            )
     return int(meeting_id)
-
-
-def daytime_zone() -> str:
-    """A fixed-offset zone where it is now early afternoon, so quiet hours never interfere."""
-    hours = (13 - clock.now().hour + 12) % 24 - 12
-    # Etc/GMT signs are inverted: Etc/GMT-5 is UTC+5.
-    return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
 
 
 def worker_env(database_url: str, redis_url: str, api_url: str, rate: float) -> dict[str, str]:
