@@ -89,7 +89,6 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
     """Answer one inbound text with TwiML: the crisis reply first, else the member flow."""
     assessment = assess(message.body)
     if assessment.crisis:
-        metrics.count_reply("crisis")
         crisis = crisis_answer(settings, message, level=assessment.level.value)
         recorded = record_within_budget(
             crisis.record, event="crisis_record", message_sid=message.message_sid
@@ -153,6 +152,7 @@ class CrisisAnswer:
 
 def crisis_answer(settings: Settings, message: InboundSms, *, level: str) -> CrisisAnswer:
     """Build the crisis reply from memory first, so it goes out even with the DB and Redis down."""
+    metrics.count_reply("crisis")
     language = "es" if looks_spanish(message.body) else settings.default_language
     country = country_of(message.sender) or settings.default_country
     fallback = render_reply(_crisis_text(language, country, escalated=False))
