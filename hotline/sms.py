@@ -21,10 +21,12 @@ from hotline.catalogs import catalog
 from hotline.contacts import get_contact_by_phone, get_or_create_contact, opt_in, opt_out
 from hotline.conversations import load_conversation, save_conversation
 from hotline.coordinator_sms import handle_coordinator_sms
+from hotline.crisis_cases import record_danger
 from hotline.crisis_resources import crisis_resources
 from hotline.db import session_scope
 from hotline.flows import sms as flow
-from hotline.flows.crisis import Level, assess
+from hotline.flows.crisis import CrisisAssessment, Level, assess
+from hotline.flows.crisis_cues import Danger
 from hotline.flows.crisis_reply import crisis_reply
 from hotline.flows.keywords import Command, Kind, looks_spanish, parse
 from hotline.logs import log
@@ -86,7 +88,7 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
     """Answer one inbound text with TwiML: the crisis reply first, else the member flow."""
     assessment = assess(message.body)
     if assessment.crisis:
-        return _answer_crisis(settings, message, level=assessment.level.value)
+        return _answer_crisis(settings, message, assessment)
     with session_scope() as session:
         stored = _stored_reply(session, message.message_sid)
         if stored is not None:
@@ -107,30 +109,63 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
 # Crisis -------------------------------------------------------------------------------------
 
 
-def _answer_crisis(settings: Settings, message: InboundSms, *, level: str) -> str:
+@dataclass(frozen=True)
+class CrisisAnswer:
+    """The crisis reply to one text, built from memory alone."""
+
+    twiml: str
+    danger: Danger
+    level: Level
+
+
+def crisis_answer(
+    body: str, *, language: str, country: str, escalated: bool = False
+) -> CrisisAnswer | None:
+    """Return the crisis TwiML and kind of danger for a text, or None when it is not a crisis.
+
+    Pure and in memory: no database, no queue, nothing that can block. It promises a volunteer
+    only when `escalated` (a case was really opened).
+    """
+    assessment = assess(body)
+    if not assessment.crisis:
+        return None
+    text = _crisis_text(assessment.danger, language, country, escalated=escalated)
+    return CrisisAnswer(render_reply(text), assessment.danger, assessment.level)
+
+
+def _answer_crisis(settings: Settings, message: InboundSms, assessment: CrisisAssessment) -> str:
     """Build the crisis reply from memory first, so it goes out even with the DB and Redis down."""
     language = "es" if looks_spanish(message.body) else settings.default_language
     country = country_of(message.sender) or settings.default_country
-    fallback = render_reply(_crisis_text(language, country, escalated=False))
+    fallback = render_reply(_crisis_text(assessment.danger, language, country, escalated=False))
     recorded = record_within_budget(
-        lambda: _record_crisis(settings, message, level=level, language=language),
+        lambda: _record_crisis(settings, message, assessment, language=language),
         event="crisis_record",
         message_sid=message.message_sid,
     )
     return recorded or fallback
 
 
-def _crisis_text(language: str, country: str, *, escalated: bool) -> str:
-    """The resource for the number's country and language; the catalog's if that file fails."""
+def _crisis_text(danger: Danger, language: str, country: str, *, escalated: bool) -> str:
+    """The help for the danger, the number's country and language; the catalog's if that fails."""
     try:
-        resources = crisis_resources()
+        return crisis_reply(
+            danger=danger,
+            language=language,
+            country=country,
+            oncall=escalated,
+            texts=catalog(language),
+            numbers=crisis_resources(),
+        )
     except Exception as exc:
         log(logger, "crisis_resources_failed", logging.ERROR, error=type(exc).__name__)
         return flow.crisis_reply(catalog(language), escalated=escalated)
-    return crisis_reply(language=language, country=country, oncall=escalated, resources=resources)
 
 
-def _record_crisis(settings: Settings, message: InboundSms, *, level: str, language: str) -> str:
+def _record_crisis(
+    settings: Settings, message: InboundSms, assessment: CrisisAssessment, *, language: str
+) -> str:
+    level = assessment.level.value
     with session_scope() as session:
         stored = _stored_reply(session, message.message_sid)
         if stored is not None:
@@ -139,7 +174,9 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
         case = open_support_case(
             session=session, contact_id=contact.id, kind="crisis", level=level, source="sms"
         )
-        twiml = render_reply(_crisis_text(contact.language, contact.country, escalated=True))
+        record_danger(case, assessment.danger)
+        text = _crisis_text(assessment.danger, contact.language, contact.country, escalated=True)
+        twiml = render_reply(text)
         _record(session, message, contact.id, twiml, crisis_level=level)
         log(
             logger,
@@ -148,6 +185,7 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
             contact_id=contact.id,
             case_id=case.id,
             crisis_level=level,
+            danger=assessment.danger.value,
         )
     return twiml
 

@@ -35,6 +35,7 @@ from hotline.flows.crisis_cues import (
     SCREEN_CUES,
     WORD_CHARS,
     Cue,
+    Danger,
     Kind,
     first_chars,
     prepare,
@@ -55,6 +56,7 @@ class CrisisAssessment:
     score: float
     level: Level
     matched: tuple[str, ...]
+    danger: Danger = Danger.SUICIDE  # the kind of danger, when it is a crisis
 
     @property
     def crisis(self) -> bool:
@@ -68,6 +70,7 @@ class CrisisAssessment:
             "crisis": self.crisis,
             "score": round(self.score, 3),
             "level": self.level.value,
+            "danger": self.danger.value if self.crisis else None,
             "matched": list(self.matched),
         }
 
@@ -359,7 +362,7 @@ def assess(text: str) -> CrisisAssessment:
     level = _level(hits, weights, score)
     if level is Level.IMMINENT:
         score = max(score, IMMINENT_FLOOR)
-    verdict = CrisisAssessment(round(score, 4), level, tuple(weights))
+    verdict = CrisisAssessment(round(score, 4), level, tuple(weights), _danger(hits))
     if kinds & _CONCERN_ONLY:
         return verdict  # a distress word or a denial: the cues' "concern, not crisis" stands
     return _with_model(normal, verdict)
@@ -378,6 +381,14 @@ def _with_model(normal: str, cues: CrisisAssessment) -> CrisisAssessment:
         score = max(cues.score, CONCERN_THRESHOLD)
         return CrisisAssessment(score, Level.CONCERN, (*cues.matched, MODEL_WEAK_CUE))
     return cues
+
+
+def _danger(hits: list[_Hit]) -> Danger:
+    """The danger of the strongest risk cue; the first in table order among equals."""
+    scored = [hit.cue for hit in hits if hit.cue.kind in _LOOKING_BACK]
+    if not scored:
+        return Danger.SUICIDE
+    return max(scored, key=lambda cue: cue.weight).danger
 
 
 def _unscreened(hits: list[_Hit], screens: list[_Hit]) -> list[_Hit]:

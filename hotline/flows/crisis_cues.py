@@ -31,12 +31,22 @@ class Kind(enum.Enum):
     PRESENT = "present"  # "again", "tonight": it does not only look back
 
 
+class Danger(enum.StrEnum):
+    """The kind of danger a crisis text shows: each gets its own help."""
+
+    SUICIDE = "suicide"  # suicide or self-harm
+    MEDICAL = "medical"  # an overdose, a poisoning, a medical emergency
+    VIOLENCE = "violence"  # violence from someone else
+    OTHERS = "others"  # danger to others
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
     name: str
     weight: float
     kind: Kind
     pattern: str
+    danger: Danger = Danger.SUICIDE
 
 
 # Shared fragments. Text-speak and common misspellings live here so every cue gets them.
@@ -98,8 +108,10 @@ ES_PLACES = (
 )
 
 
-def _c(name: str, weight: float, kind: Kind, *patterns: str) -> Cue:
-    return Cue(name, weight, kind, "|".join(patterns))
+def _c(
+    name: str, weight: float, kind: Kind, *patterns: str, danger: Danger = Danger.SUICIDE
+) -> Cue:
+    return Cue(name, weight, kind, "|".join(patterns), danger)
 
 
 IDEA, ACT, BYE, WEAK = Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL, Kind.DISTRESS

@@ -159,8 +159,11 @@ def test_as_json_is_the_cli_line() -> None:
         "crisis": True,
         "score": 0.9,
         "level": "crisis",
+        "danger": "suicide",
         "matched": ["kill_self"],
     }
+    calm = json.loads(json.dumps(assess("see you thursday").as_json("see you thursday")))
+    assert calm["danger"] is None and calm["crisis"] is False
 
 
 def test_matched_never_holds_the_message() -> None:

@@ -1,0 +1,25 @@
+"""support cases record the kind of danger (suicide, medical, violence, others)
+
+Revision ID: 0003_crisis
+Revises: 0001
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003_crisis"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("support_cases") as batch:
+        batch.add_column(sa.Column("danger", sa.String(length=12), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("support_cases") as batch:
+        batch.drop_column("danger")
