@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hotline.flows.crisis import assess
+from hotline.crisis_detector import assess
 
 LABELLED = Path(__file__).resolve().parent.parent / "tests" / "data" / "crisis_labelled.tsv"
 TARGET_MESSAGES = 50_000

@@ -22,10 +22,11 @@ from hotline.contacts import get_contact_by_phone, get_or_create_contact, opt_in
 from hotline.conversations import load_conversation, save_conversation
 from hotline.coordinator_sms import handle_coordinator_sms
 from hotline.crisis_cases import record_danger
+from hotline.crisis_detector import assess
 from hotline.crisis_resources import crisis_resources
 from hotline.db import session_scope
 from hotline.flows import sms as flow
-from hotline.flows.crisis import CrisisAssessment, Level, assess
+from hotline.flows.crisis import CrisisAssessment, Level
 from hotline.flows.crisis_cues import Danger
 from hotline.flows.crisis_reply import crisis_reply
 from hotline.flows.keywords import Command, Kind, looks_spanish, parse

@@ -17,9 +17,9 @@ from hotline import voice_twiml as twiml
 from hotline.bounded import record_within_budget
 from hotline.catalogs import catalog
 from hotline.contacts import get_or_create_contact
+from hotline.crisis_detector import assess
 from hotline.db import session_scope
 from hotline.flows import voice as flow
-from hotline.flows.crisis import assess
 from hotline.flows.crisis_cues import Danger
 from hotline.logs import log
 from hotline.models import Contact

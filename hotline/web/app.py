@@ -13,6 +13,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import catalogs
+from hotline.crisis_detector import check_crisis_config
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
 from hotline.web import admin, bridge, conference, health, sms, status, voice
@@ -43,6 +44,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI app for the given (or process-wide) settings."""
     settings = settings or get_settings()
+    check_crisis_config()  # a broken crisis file stops the line here, not at a crisis
     routes = [
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),

@@ -7,18 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from hotline.crisis_detector import assess, detector
 from hotline.flows import crisis
-from hotline.flows.crisis import CUE_NAMES, CrisisAssessment, Level, assess, normalise
-from hotline.flows.crisis_cues import (
-    CONTEXT_CUES,
-    MAIN_CUES,
-    MODIFIER_CUES,
-    SCREEN_CUES,
-    Cue,
-    first_chars,
-    prepare,
-    specialise,
-)
+from hotline.flows.crisis import CrisisAssessment, Level, normalise
+from hotline.flows.crisis_cues import Cue, first_chars, prepare, specialise
+
+CUES = detector().cues
+CUE_NAMES = detector().cue_names
 
 LABELLED = Path(__file__).resolve().parent.parent / "data" / "crisis_labelled.tsv"
 
@@ -241,7 +236,10 @@ def test_a_crisis_at_the_end_of_a_huge_message_is_caught() -> None:
 
 @pytest.mark.parametrize(
     ("scanner", "cues"),
-    [(crisis._LEAD, SCREEN_CUES + MAIN_CUES), (crisis._EXTRA, MODIFIER_CUES + CONTEXT_CUES)],
+    [
+        (detector()._lead, CUES.screen + CUES.main),
+        (detector()._extra, CUES.modifier + CUES.context),
+    ],
     ids=["lead", "extra"],
 )
 def test_scanner_finds_what_a_plain_scan_finds(scanner: object, cues: tuple[Cue, ...]) -> None:
