@@ -424,8 +424,9 @@ def _level(hits: list[_Hit], weights: dict[str, float], score: float) -> Level:
     urgent = any(h.cue.kind in (Kind.TIME, Kind.MEANS, Kind.FAREWELL) for h in hits)
     if strong(Kind.ATTEMPT) or (strong(Kind.IDEATION, Kind.FAREWELL) and urgent):
         return Level.IMMINENT
-    if score >= CRISIS_THRESHOLD:
-        return Level.CRISIS
+    denied = any(h.cue.kind is Kind.NEGATED for h in hits)
+    if score >= CRISIS_THRESHOLD and not (denied and not strong(*_LOOKING_BACK)):
+        return Level.CRISIS  # a denial with only weak cues beside it stays a concern
     if score >= CONCERN_THRESHOLD:
         return Level.CONCERN
     return Level.NONE

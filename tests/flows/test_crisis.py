@@ -283,3 +283,46 @@ def test_distress_without_risk_words_is_concern_not_silence(text: str) -> None:
     # Not a page to on-call, but never read as an ordinary keyword either: the line answers
     # with the offer of a peer call and the crisis number.
     assert assess(text).level is Level.CONCERN
+
+
+@pytest.mark.parametrize(
+    ("text", "danger"),
+    [
+        ("my husband has a knife and says he will kill me when he gets home", "violence"),
+        ("he's strangling me", "violence"),
+        ("i'm in danger right now", "violence"),
+        ("mi novio me amenazo con matarme esta noche", "violence"),
+        ("me esta pegando, ayuda", "violence"),
+        ("my roommate took a lot of pills and won't wake up", "medical"),
+        ("my toddler drank bleach", "medical"),
+        ("i took 40 tylenol", "medical"),
+        ("mi hijo se tomo el cloro", "medical"),
+        ("mi papa no respira", "medical"),
+        ("i'm going to shoot my neighbor tonight", "others"),
+        ("tengo miedo de lastimar a mi bebe", "others"),
+        ("i want to kill myself", "suicide"),
+        ("quiero morirme", "suicide"),
+    ],
+)
+def test_each_kind_of_danger_is_named(text: str, danger: str) -> None:
+    verdict = assess(text)
+    assert verdict.crisis, text
+    assert verdict.danger.value == danger, (text, verdict)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my boss is going to kill me if i'm late",
+        "he's going to kill me in fortnite lol",
+        "mi mama me va a matar si llego tarde jaja",
+        "we are in danger of losing the game",
+        "i took my meds",
+        "lmao i want to die this is hilarious",
+        "que cruda, me quiero morir",
+        "me mate en el gym hoy",
+        "i've never wanted to kill myself",
+    ],
+)
+def test_hyperbole_jokes_and_denials_are_not_a_crisis(text: str) -> None:
+    assert not assess(text).crisis, (text, assess(text))

@@ -10,9 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from hotline.crisis_detector import CUES_FILE, CrisisConfigError, load_cues
+from hotline.crisis_detector import CUES_FILE, CrisisConfigError, detector, load_cues
 from hotline.flows.crisis import _Scanner, normalise
-from hotline.flows.crisis_cues import CueEntry, CueFileError, parse_cues
+from hotline.flows.crisis_cues import CueEntry, CueFileError, Kind, parse_cues
+
+# Cues the detector names in `matched` when they count (screens and context never are).
+REPORTED = frozenset(
+    {Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL, Kind.DISTRESS, Kind.MEANS, Kind.TIME}
+)
 
 TABLES = load_cues(CUES_FILE)
 ENTRIES = {entry.cue.name: entry for entry in TABLES.entries}
@@ -34,7 +39,18 @@ def test_each_example_matches_its_cue(name: str, text: str) -> None:
 
 @pytest.mark.parametrize(("name", "text"), COUNTER)
 def test_each_counter_example_does_not_match_its_cue(name: str, text: str) -> None:
-    assert not matches(ENTRIES[name], text), f"{name} matches {text!r}"
+    # A risk cue's counter-example may match its pattern if an idiom or denial screens it:
+    # what counts is that the detector does not report the cue.
+    entry = ENTRIES[name]
+    if entry.cue.kind in REPORTED:
+        assert name not in detector().assess(text).matched, f"{name} fires on {text!r}"
+    else:
+        assert not matches(entry, text), f"{name} matches {text!r}"
+
+
+def test_the_file_holds_every_role_and_every_danger() -> None:
+    assert TABLES.screen and TABLES.main and TABLES.modifier and TABLES.context
+    assert {cue.danger.value for cue in TABLES.main} == {"suicide", "medical", "violence", "others"}
 
 
 GOOD = {"name": "x", "kind": "ideation", "weight": 0.5, "patterns": ["a"], "examples": ["a"]}
