@@ -295,6 +295,11 @@ _SPANISH_WORDS = frozenset(
         "suicidio", "tengo", "puedo", "hola", "gracias", "necesito", "sola", "solo", "nadie",
         "nada", "porque", "para", "favor", "buscar", "hablar", "yo", "muerto", "muerta",
         "quitarme", "mas", "grupo", "donde", "como", "esta", "soy", "mucho", "siento",
+        # words a Spanish text in danger is made of ("ya no aguanto, me quiero matar")
+        "ya", "aguanto", "matar", "mi", "mis", "que", "el", "los", "las", "una", "con", "voy",
+        "novio", "novia", "esposo", "esposa", "marido", "hijo", "hija", "pero", "muy", "todo",
+        "hoy", "noche", "se", "lo", "le", "morirme", "dice", "amenazo", "quiere", "miedo",
+        "ayer", "anoche", "pastillas", "del", "al", "y", "papa", "mama",
     }
 )  # fmt: skip
 
