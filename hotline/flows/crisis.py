@@ -23,7 +23,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from hotline.flows import crisis_model
@@ -92,9 +92,21 @@ class Model:
     bias: float
     high: float  # at or above: CRISIS
     mid: float  # at or above: at least CONCERN
+    # A head per danger other than suicide: (weights, bias) against suicide or self-harm.
+    dangers: Mapping[Danger, tuple[Mapping[int, float], float]] = field(default_factory=dict)
 
     def probability(self, normalised_text: str) -> float:
         return crisis_model.probability(normalised_text, self.weights, self.bias)
+
+    def danger(self, normalised_text: str) -> Danger:
+        """The danger a text the model raised most likely shows; suicide unless a head agrees."""
+        indices = crisis_model.features(normalised_text)
+        best, best_margin = Danger.SUICIDE, 0.0
+        for danger, (weights, bias) in self.dangers.items():
+            margin = crisis_model.margin(indices, weights, bias)
+            if margin > best_margin:
+                best, best_margin = danger, margin
+        return best
 
 
 def parse_model(raw: object) -> Model | None:
@@ -105,12 +117,24 @@ def parse_model(raw: object) -> Model | None:
             return None
         weights = {int(index): float(w) for index, w in raw["weights"].items()}
         bias, high, mid = float(raw["bias"]), float(raw["high"]), float(raw["mid"])
+        dangers = {
+            Danger(name): (
+                {int(index): float(w) for index, w in head["weights"].items()},
+                float(head["bias"]),
+            )
+            for name, head in raw.get("dangers", {}).items()
+        }
     except (AssertionError, ValueError, TypeError, KeyError, AttributeError):
         return None
-    values = (bias, high, mid, *weights.values())
+    heads = [
+        value
+        for head_weights, head_bias in dangers.values()
+        for value in (head_bias, *head_weights.values())
+    ]
+    values = (bias, high, mid, *weights.values(), *heads)
     if not all(math.isfinite(v) for v in values) or not 0.0 < mid <= high <= 1.0:
         return None
-    return Model(weights, bias, high, mid)
+    return Model(weights, bias, high, mid, dangers)
 
 
 # --- normalisation -------------------------------------------------------------------------
@@ -375,7 +399,8 @@ def _with_model(model: Model | None, normal: str, cues: CrisisAssessment) -> Cri
     p = model.probability(normal)
     if p >= model.high:
         score = max(cues.score, CRISIS_THRESHOLD, round(p, 4))
-        return CrisisAssessment(score, Level.CRISIS, (*cues.matched, MODEL_CUE))
+        danger = model.danger(normal)
+        return CrisisAssessment(score, Level.CRISIS, (*cues.matched, MODEL_CUE), danger)
     if p >= model.mid and cues.level is Level.NONE:
         score = max(cues.score, CONCERN_THRESHOLD)
         return CrisisAssessment(score, Level.CONCERN, (*cues.matched, MODEL_WEAK_CUE))

@@ -11,6 +11,7 @@ from hotline import crisis_detector
 from hotline.crisis_detector import detector, load_model
 from hotline.flows import crisis, crisis_model
 from hotline.flows.crisis import Detector, Level, Model, normalise
+from hotline.flows.crisis_cues import Danger
 
 MODEL = detector().model
 MODEL_FILE = crisis_detector.MODEL_FILE
@@ -29,8 +30,23 @@ def test_the_model_file_loads_and_records_what_it_was_trained_on() -> None:
         "crisis_labelled.tsv",
         "crisis_heldout.tsv",
         "crisis_blind_a.tsv",
+        "crisis_blind_b.tsv",
+        "crisis_dev_en.tsv",
+        "crisis_dev_es.tsv",
     ]
-    assert MODEL_FILE.stat().st_size < 3_000_000
+    assert not any("blind_c" in name for name in raw["trained_on"])  # the untouched measure
+    assert MODEL_FILE.stat().st_size < 1_000_000
+    assert set(MODEL.dangers) == {Danger.MEDICAL, Danger.VIOLENCE, Danger.OTHERS}
+
+
+def test_the_danger_heads_name_the_kind_of_a_text_the_model_raised() -> None:
+    assert MODEL is not None
+    assert (
+        MODEL.danger(normalise("my girlfriend is not breathing after the pills")) is Danger.MEDICAL
+    )
+    assert MODEL.danger(normalise("my boyfriend beats me and i am scared")) is Danger.VIOLENCE
+    assert MODEL.danger(normalise("i want to die")) is Danger.SUICIDE
+    assert with_model(crisis.Model({}, 10.0, 0.9, 0.5)).assess("zzz").danger is Danger.SUICIDE
 
 
 def test_features_are_stable_hashed_indices() -> None:
