@@ -13,6 +13,17 @@ on-call; the ``kind`` column names the danger: ``suicide`` (suicide or self-harm
 Measured once before any change (cues and model as on main), EN: recall 0.571 (100/175),
 false alarms 0.069 (10/145); ES: recall 0.548 (92/168), false alarms 0.116 (17/146).
 
+Then the detector was changed using only the dev sets (``crisis_dev_*.tsv``) and the older,
+already-tuned sets: cues for violence, medical emergencies and danger to others, the missed
+suicide families, hyperbole and denial screens, and a retrained model. Measured a second time,
+once, after every change was made: EN recall 0.926 (162/175), false alarms 0.041 (6/145); ES
+recall 0.875 (147/168), false alarms 0.103 (15/146). The cues alone would give EN 0.777 / 0.021
+and ES 0.780 / 0.062: the model buys recall at the cost of Spanish false alarms. Short of the
+0.95 / 0.05 target in both languages. The danger named was the labelled one for 149 of the 162
+English texts caught and 133 of the 147 Spanish (an overdose or poison already taken is named
+medical, which the labels call suicide). C has now been read twice and never tuned on; the
+next change should be judged on a fresh blind set.
+
 The files are frozen: their SHA-256 is checked here, so nobody edits a row to suit the
 detector. Tuning happens on ``crisis_dev_*.tsv`` only.
 """
@@ -33,10 +44,11 @@ FROZEN = {
     "crisis_blind_c_en.tsv": "30703f24d69746c1143bf6ce38089baacd037eee16f7adf9e751ab9adcdc1310",
     "crisis_blind_c_es.tsv": "015164d595d40d62d19c5a720e131860335fe040b6707836e79bbecfd0404402",
 }
-# (file, language, minimum recall, maximum false-alarm rate): floors at the measured figures.
+# (file, language, minimum recall, maximum false-alarm rate): floors at the figures measured
+# the second time (the first, before any change, is in the docstring).
 SETS = (
-    ("crisis_blind_c_en.tsv", "en", 100 / 175, 10 / 145),
-    ("crisis_blind_c_es.tsv", "es", 92 / 168, 17 / 146),
+    ("crisis_blind_c_en.tsv", "en", 162 / 175, 6 / 145),
+    ("crisis_blind_c_es.tsv", "es", 147 / 168, 15 / 146),
 )
 
 
