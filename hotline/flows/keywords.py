@@ -49,6 +49,14 @@ OPT_OUT_WORDS = frozenset(
 )
 # These mean "stop" even with more words after them ("stop texting me"); "end" or "quit" do not.
 _CLEAR_OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "optout"})
+# ...but only words about the texts themselves: "stop hitting me" is not an opt-out.
+_OPT_OUT_WORDS_AFTER = frozenset(
+    {
+        "texting", "text", "texts", "messaging", "messages", "message", "sending", "send",
+        "contacting", "calling", "me", "us", "all", "it", "this", "these", "now", "please",
+        "pls", "plz", "thanks", "thank", "you", "por", "favor", "ya", "mensajes", "gracias",
+    }
+)  # fmt: skip
 OPT_IN_WORDS = frozenset({"start", "unstop", "yes"})
 
 # keyword -> (kind, is Spanish)
@@ -186,7 +194,9 @@ def _compliance(tokens: list[str]) -> Command | None:
     first = tokens[0]
     if len(tokens) == 1 and first in OPT_OUT_WORDS:
         return Command(Kind.STOP)
-    if first in _CLEAR_OPT_OUT or tokens[:2] == ["opt", "out"]:
+    if first in _CLEAR_OPT_OUT and all(t in _OPT_OUT_WORDS_AFTER for t in tokens[1:]):
+        return Command(Kind.STOP)
+    if tokens[:2] == ["opt", "out"]:
         return Command(Kind.STOP)
     if len(tokens) == 1 and first in OPT_IN_WORDS:
         return Command(Kind.START)
@@ -299,7 +309,7 @@ _SPANISH_WORDS = frozenset(
         "ya", "aguanto", "matar", "mi", "mis", "que", "el", "los", "las", "una", "con", "voy",
         "novio", "novia", "esposo", "esposa", "marido", "hijo", "hija", "pero", "muy", "todo",
         "hoy", "noche", "se", "lo", "le", "morirme", "dice", "amenazo", "quiere", "miedo",
-        "ayer", "anoche", "pastillas", "del", "al", "y", "papa", "mama",
+        "ayer", "anoche", "pastillas", "del", "al", "papa", "mama",
     }
 )  # fmt: skip
 

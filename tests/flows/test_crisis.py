@@ -289,6 +289,8 @@ def test_distress_without_risk_words_is_concern_not_silence(text: str) -> None:
     ("text", "danger"),
     [
         ("my husband has a knife and says he will kill me when he gets home", "violence"),
+        ("he will kill me when i get home", "violence"),
+        ("my husband will kill me if i leave", "violence"),
         ("he's strangling me", "violence"),
         ("i'm in danger right now", "violence"),
         ("mi novio me amenazo con matarme esta noche", "violence"),

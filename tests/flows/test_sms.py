@@ -160,7 +160,16 @@ def test_opt_in_words(body: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", ["I can't stop crying", "sotp", "end it all tonight", "quit my job today", "yes but"]
+    "body",
+    [
+        "I can't stop crying",
+        "sotp",
+        "end it all tonight",
+        "quit my job today",
+        "yes but",
+        "stop hitting me",
+        "stop he is hurting me",
+    ],
 )
 def test_opt_out_is_never_guessed(body: str) -> None:
     assert parse(body).kind not in (Kind.STOP, Kind.START)
