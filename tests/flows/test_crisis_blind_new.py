@@ -1,4 +1,4 @@
-"""Blind set C: frozen English and Spanish sets the detector is never tuned on.
+"""Blind sets C and D: frozen English and Spanish sets the detector is never tuned on.
 
 ``crisis_blind_c_en.tsv`` (320 rows) and ``crisis_blind_c_es.tsv`` (314 rows) were written in
 one sitting for issue 12, before any cue or model was changed, in styles the older sets do not
@@ -24,6 +24,12 @@ English texts caught and 133 of the 147 Spanish (an overdose or poison already t
 medical, which the labels call suicide). C has now been read twice and never tuned on; the
 next change should be judged on a fresh blind set.
 
+Blind set D (``crisis_blind_d_*.tsv``, 123 English and 117 Spanish rows: longer posts,
+regional Spanish, hard negatives) was written afterwards, before one more change, to judge that
+change; measured once before it: EN recall 0.940 (63/67), false alarms 0.054 (3/56); ES
+recall 0.761 (51/67), false alarms 0.040 (2/50). It was written by the author of the cues, who
+had seen C's figures (not its misses), so it flatters them more than C does.
+
 The files are frozen: their SHA-256 is checked here, so nobody edits a row to suit the
 detector. Tuning happens on ``crisis_dev_*.tsv`` only.
 """
@@ -43,12 +49,16 @@ KINDS = frozenset({"suicide", "medical", "violence", "others"})
 FROZEN = {
     "crisis_blind_c_en.tsv": "30703f24d69746c1143bf6ce38089baacd037eee16f7adf9e751ab9adcdc1310",
     "crisis_blind_c_es.tsv": "015164d595d40d62d19c5a720e131860335fe040b6707836e79bbecfd0404402",
+    "crisis_blind_d_en.tsv": "03b3c917ac0b84cad725cc9962f85f2f47faad581013a5056c3f0b0ff4e78360",
+    "crisis_blind_d_es.tsv": "10529c81f00402ae571028fff85828cc9d5a8e857a5820e8d87b414ccec97e55",
 }
 # (file, language, minimum recall, maximum false-alarm rate): floors at the figures measured
 # the second time (the first, before any change, is in the docstring).
 SETS = (
     ("crisis_blind_c_en.tsv", "en", 162 / 175, 6 / 145),
     ("crisis_blind_c_es.tsv", "es", 147 / 168, 15 / 146),
+    ("crisis_blind_d_en.tsv", "en", 63 / 67, 3 / 56),
+    ("crisis_blind_d_es.tsv", "es", 51 / 67, 2 / 50),
 )
 
 
@@ -70,7 +80,7 @@ def test_blind_set_is_big_one_language_and_labelled_by_kind(
     name: str, language: str, _recall: float, _alarms: float
 ) -> None:
     found = rows(name)
-    assert len(found) >= 300
+    assert len(found) >= (300 if "blind_c" in name else 100)
     assert {lang for _, lang, _, _ in found} == {language}
     assert {kind for label, _, _, kind in found if label == "1"} == KINDS
     assert {kind for label, _, _, kind in found if label == "0"} == {"none"}
