@@ -38,6 +38,7 @@ from hotline.flows.crisis_cues import (
     specialise,
     split_top_level,
 )
+from hotline.flows.keywords import looks_spanish
 
 
 class Level(enum.StrEnum):
@@ -94,6 +95,16 @@ class Model:
     mid: float  # at or above: at least CONCERN
     # A head per danger other than suicide: (weights, bias) against suicide or self-harm.
     dangers: Mapping[Danger, tuple[Mapping[int, float], float]] = field(default_factory=dict)
+    # (high, mid) for a language, from its own rows; others use the two above.
+    languages: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    def thresholds(self, text: str) -> tuple[float, float]:
+        """(high, mid) for the language the text is in."""
+        if self.languages:
+            language = "es" if looks_spanish(text) else "en"
+            if language in self.languages:
+                return self.languages[language]
+        return self.high, self.mid
 
     def probability(self, normalised_text: str) -> float:
         return crisis_model.probability(normalised_text, self.weights, self.bias)
@@ -124,6 +135,10 @@ def parse_model(raw: object) -> Model | None:
             )
             for name, head in raw.get("dangers", {}).items()
         }
+        languages = {
+            str(code): (float(cuts["high"]), float(cuts["mid"]))
+            for code, cuts in raw.get("languages", {}).items()
+        }
     except (AssertionError, ValueError, TypeError, KeyError, AttributeError):
         return None
     heads = [
@@ -131,10 +146,11 @@ def parse_model(raw: object) -> Model | None:
         for head_weights, head_bias in dangers.values()
         for value in (head_bias, *head_weights.values())
     ]
-    values = (bias, high, mid, *weights.values(), *heads)
-    if not all(math.isfinite(v) for v in values) or not 0.0 < mid <= high <= 1.0:
+    cuts = [(high, mid), *languages.values()]
+    values = (bias, *weights.values(), *heads, *(v for pair in cuts for v in pair))
+    if not all(math.isfinite(v) for v in values) or not all(0.0 < m <= h <= 1.0 for h, m in cuts):
         return None
-    return Model(weights, bias, high, mid, dangers)
+    return Model(weights, bias, high, mid, dangers, languages)
 
 
 # --- normalisation -------------------------------------------------------------------------
@@ -372,7 +388,7 @@ def _assess(detector: Detector, text: str) -> CrisisAssessment:
     screens = [hit for hit in lead if hit.cue.kind in _SCREENS]
     hits = _unscreened(lead, screens)
     if not any(hit.cue.kind in _SCORED for hit in hits):
-        return _with_model(detector.model, normal, _NONE)  # most messages stop here
+        return _with_model(detector.model, text, normal, _NONE)  # most messages stop here
     hits += _unscreened(detector._extra.scan(normal), screens)
     kinds = {hit.cue.kind for hit in hits}
     looking_back = Kind.PAST in kinds and Kind.PRESENT not in kinds
@@ -389,19 +405,22 @@ def _assess(detector: Detector, text: str) -> CrisisAssessment:
     verdict = CrisisAssessment(round(score, 4), level, tuple(weights), _danger(hits))
     if kinds & _CONCERN_ONLY:
         return verdict  # a distress word or a denial: the cues' "concern, not crisis" stands
-    return _with_model(detector.model, normal, verdict)
+    return _with_model(detector.model, text, normal, verdict)
 
 
-def _with_model(model: Model | None, normal: str, cues: CrisisAssessment) -> CrisisAssessment:
+def _with_model(
+    model: Model | None, text: str, normal: str, cues: CrisisAssessment
+) -> CrisisAssessment:
     """Raise a NONE or CONCERN verdict when the learned model is confident; never lower one."""
     if model is None or cues.crisis:
         return cues
     p = model.probability(normal)
-    if p >= model.high:
+    high, mid = model.thresholds(text)
+    if p >= high:
         score = max(cues.score, CRISIS_THRESHOLD, round(p, 4))
         danger = model.danger(normal)
         return CrisisAssessment(score, Level.CRISIS, (*cues.matched, MODEL_CUE), danger)
-    if p >= model.mid and cues.level is Level.NONE:
+    if p >= mid and cues.level is Level.NONE:
         score = max(cues.score, CONCERN_THRESHOLD)
         return CrisisAssessment(score, Level.CONCERN, (*cues.matched, MODEL_WEAK_CUE))
     return cues

@@ -30,6 +30,12 @@ change; measured once before it: EN recall 0.940 (63/67), false alarms 0.054 (3/
 recall 0.761 (51/67), false alarms 0.040 (2/50). It was written by the author of the cues, who
 had seen C's figures (not its misses), so it flatters them more than C does.
 
+The change it judged: the model's two thresholds set for each language from its own
+out-of-fold negatives (cross-validation on the training sets: English HIGH 0.87, Spanish 0.91,
+where one cut of 0.89 served both). D after it, read once: EN recall 0.955 (64/67), false
+alarms 0.054 (3/56); ES unchanged, 0.761 / 0.040. It was kept. C read a third time with it:
+EN 0.926 / 0.048 (7/145), ES 0.875 / 0.096 (14/146). The floors below are these last figures.
+
 The files are frozen: their SHA-256 is checked here, so nobody edits a row to suit the
 detector. Tuning happens on ``crisis_dev_*.tsv`` only.
 """
@@ -52,12 +58,12 @@ FROZEN = {
     "crisis_blind_d_en.tsv": "03b3c917ac0b84cad725cc9962f85f2f47faad581013a5056c3f0b0ff4e78360",
     "crisis_blind_d_es.tsv": "10529c81f00402ae571028fff85828cc9d5a8e857a5820e8d87b414ccec97e55",
 }
-# (file, language, minimum recall, maximum false-alarm rate): floors at the figures measured
-# the second time (the first, before any change, is in the docstring).
+# (file, language, minimum recall, maximum false-alarm rate): floors at the last figures
+# measured (the earlier readings are in the docstring).
 SETS = (
-    ("crisis_blind_c_en.tsv", "en", 162 / 175, 6 / 145),
-    ("crisis_blind_c_es.tsv", "es", 147 / 168, 15 / 146),
-    ("crisis_blind_d_en.tsv", "en", 63 / 67, 3 / 56),
+    ("crisis_blind_c_en.tsv", "en", 162 / 175, 7 / 145),
+    ("crisis_blind_c_es.tsv", "es", 147 / 168, 14 / 146),
+    ("crisis_blind_d_en.tsv", "en", 64 / 67, 3 / 56),
     ("crisis_blind_d_es.tsv", "es", 51 / 67, 2 / 50),
 )
 

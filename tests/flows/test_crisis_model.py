@@ -37,6 +37,9 @@ def test_the_model_file_loads_and_records_what_it_was_trained_on() -> None:
     assert not any("blind_c" in name for name in raw["trained_on"])  # the untouched measure
     assert MODEL_FILE.stat().st_size < 1_000_000
     assert set(MODEL.dangers) == {Danger.MEDICAL, Danger.VIOLENCE, Danger.OTHERS}
+    assert set(MODEL.languages) == {"en", "es"}
+    assert MODEL.thresholds("quiero dormir") == MODEL.languages["es"]
+    assert MODEL.thresholds("i want to sleep") == MODEL.languages["en"]
 
 
 def test_the_danger_heads_name_the_kind_of_a_text_the_model_raised() -> None:
