@@ -1,7 +1,7 @@
 """support cases record the kind of danger (suicide, medical, violence, others)
 
 Revision ID: 0003_crisis
-Revises: 0001
+Revises: 0005_limits
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_crisis"
-down_revision = "0001"
+down_revision = "0005_limits"  # re-chained after main's 0005_limits when merging main
 branch_labels = None
 depends_on = None
 
