@@ -147,6 +147,9 @@ def _parser() -> argparse.ArgumentParser:
     bc.add_argument("code")
     bc.add_argument("text")
     bc.add_argument("--yes", action="store_true", help="send without asking")
+    from hotline.staff_cli import register as register_staff
+
+    register_staff(add)
     return parser
 
 

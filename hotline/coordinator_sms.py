@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from redis.exceptions import RedisError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline import audit
+from hotline import audit, oncall
 from hotline.cases import CaseStatus, close_case, take_case
 from hotline.catalogs import catalog
 from hotline.flows.catalog import Catalog
@@ -46,6 +46,7 @@ from hotline.models import (
 from hotline.outbox import queue_call, queue_sms
 from hotline.queues import get_redis
 from hotline.settings import Settings
+from hotline.staff import Role, can_close_others_cases, can_manage_meeting
 
 logger = logging.getLogger(__name__)
 CONFIRM_TTL_SECONDS = 600
@@ -67,7 +68,11 @@ def handle_coordinator_sms(
     *, session: Session, settings: Settings, contact_id: int, body: str, now: dt.datetime
 ) -> str | None:
     """Answer a staff command from a coordinator's or responder's number; None if not one."""
-    me = session.scalars(select(Coordinator).where(Coordinator.contact_id == contact_id)).first()
+    me = session.scalars(
+        select(Coordinator).where(
+            Coordinator.contact_id == contact_id, Coordinator.removed_at.is_(None)
+        )
+    ).first()
     command = parse_command(body) if me is not None else None
     if me is None or command is None:
         return None
@@ -123,7 +128,7 @@ def _done(staff: _Staff, case_id: int) -> str:
     if case is None or case.status == CaseStatus.CLOSED.value:
         return _holder_reply(staff, case, case_id) or ""
     held_by_another = case.acked_by_id not in (None, staff.me.id)
-    if held_by_another and staff.me.role != "coordinator":
+    if held_by_another and not can_close_others_cases(staff.me):
         return staff.words.t("cases.not_yours", case_id=case_id, name=_name(staff, case))
     close_case(session=staff.session, case=case, coordinator_id=staff.me.id, now=staff.now)
     return staff.words.t("cases.done", case_id=case_id)
@@ -159,13 +164,11 @@ def _is_meeting_code(staff: _Staff, number: int) -> bool:
 
 
 def _set_oncall(staff: _Staff, on: bool) -> str:
-    staff.me.oncall = on
-    _audit(staff, "oncall_on" if on else "oncall_off", "coordinator", staff.me.id)
+    oncall.set_oncall(session=staff.session, staff=staff.me, on=on, now=staff.now)
+    log(logger, "oncall_on" if on else "oncall_off", coordinator_id=staff.me.id)
     if on:
         return staff.words.t("cases.oncall_on", tier=staff.me.tier)
-    others = staff.session.scalar(
-        select(func.count()).select_from(Coordinator).where(Coordinator.oncall.is_(True))
-    )
+    others = oncall.on_call(session=staff.session, now=staff.now)
     return staff.words.t("cases.oncall_off" if others else "cases.oncall_off_nobody")
 
 
@@ -188,12 +191,12 @@ def _audit(
 
 def _my_meeting(staff: _Staff, code: str) -> Meeting | str:
     """Return the meeting this coordinator may act on, or the reply explaining why not."""
-    if staff.me.role != "coordinator":
+    if staff.me.role not in (Role.COORDINATOR, Role.ADMIN):
         return staff.words.t("cases.coordinators_only")
     meeting = get_meeting_by_code(session=staff.session, code=code)
     if meeting is None:
         return staff.words.t("cases.no_meeting", code=code)
-    if staff.me.group_id is not None and meeting.group_id != staff.me.group_id:
+    if not can_manage_meeting(staff.me, meeting):
         return staff.words.t("cases.not_your_meeting", code=code)
     return meeting
 

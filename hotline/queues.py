@@ -16,6 +16,7 @@ from rq.job import Job, JobStatus
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from hotline import clock
 from hotline.logs import log
 from hotline.models import Priority
 
@@ -102,10 +103,19 @@ def enqueue_now(job: PendingJob, connection: Redis | None = None) -> bool:
         if job.at is None:
             queue.enqueue(job.func, *job.args, **options)
         else:
-            queue.enqueue_at(job.at, job.func, *job.args, **options)
+            queue.enqueue_at(_real_second(job.at), job.func, *job.args, **options)
     except DuplicateJobError:
         return False  # another process enqueued the same id a moment ago
     return True
+
+
+def _real_second(at: dt.datetime) -> dt.datetime:
+    """Translate a line time for RQ's scheduler, rounded up to a whole second."""
+    # RQ keeps whole seconds, rounding down: a job would start before the row it sends is due.
+    real = clock.real(at)
+    if real.microsecond:
+        real = real.replace(microsecond=0) + dt.timedelta(seconds=1)
+    return real
 
 
 def is_live(job_ids: list[str], connection: Redis | None = None) -> list[bool]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
-from hotline import clock, finder, subscriptions
+from hotline import clock, finder, oncall, subscriptions
 from hotline.bounded import record_within_budget
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
@@ -27,6 +27,7 @@ from hotline.flows import sms as flow
 from hotline.flows.crisis import Level, assess
 from hotline.flows.crisis_reply import crisis_reply
 from hotline.flows.keywords import Command, Kind, looks_spanish, parse
+from hotline.flows.schedule import local_label
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import (
@@ -139,7 +140,7 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
         case = open_support_case(
             session=session, contact_id=contact.id, kind="crisis", level=level, source="sms"
         )
-        twiml = render_reply(_crisis_text(contact.language, contact.country, escalated=True))
+        twiml = render_reply(_crisis_with_callback(session, contact))
         _record(session, message, contact.id, twiml, crisis_level=level)
         log(
             logger,
@@ -150,6 +151,15 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
             crisis_level=level,
         )
     return twiml
+
+
+def _crisis_with_callback(session: Session, contact: Contact) -> str:
+    """The crisis reply, promising a call back only when someone can be paged."""
+    reach = oncall.coverage(session=session, now=clock.now(), exclude_contact_id=contact.id)
+    if reach is oncall.Coverage.NONE:
+        text = _crisis_text(contact.language, contact.country, escalated=False)
+        return text + catalog(contact.language).t("sms.nobody.crisis")
+    return _crisis_text(contact.language, contact.country, escalated=True)
 
 
 # Recording ----------------------------------------------------------------------------------
@@ -277,7 +287,7 @@ def _look_up(
         views = tuple(_view(session, meeting, now) for meeting in meetings)
         return flow.Lookup(subscriptions=views)
     if command.kind is Kind.TALK:
-        return flow.Lookup(talk_open=_talk_open(session, contact.id))
+        return _talk_lookup(session, settings, contact, now)
     if command.code is not None:
         return _meeting_lookup(session, command.code, contact.id, line_number, now)
     return flow.Lookup()
@@ -384,6 +394,19 @@ def _readable(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
+
+
+def _talk_lookup(
+    session: Session, settings: Settings, contact: Contact, now: dt.datetime
+) -> flow.Lookup:
+    talk_open = _talk_open(session, contact.id)
+    reach = oncall.coverage(session=session, now=now, exclude_contact_id=contact.id)
+    if reach is not oncall.Coverage.NONE:
+        return flow.Lookup(talk_open=talk_open)
+    upcoming = oncall.next_shift(session=session, now=now)
+    zone = contact.time_zone or str(settings.extra.get("time_zone", "America/New_York"))
+    label = local_label(upcoming, zone, contact.language) if upcoming else ""
+    return flow.Lookup(talk_open=talk_open, nobody_on_call=True, next_shift=label)
 
 
 def _talk_open(session: Session, contact_id: int) -> bool:

@@ -227,7 +227,7 @@ def test_oncall_on_and_off(database: Engine, settings: Settings) -> None:
     assert text(settings, ben, "oncall on") is not None
     assert text(settings, ben, "on call off") == "You are off call. Reply ONCALL ON to return."
     assert text(settings, ana, "ONCALL OFF") == (
-        "You are off call. Nobody is on call now, so alerts go to every coordinator."
+        "You are off call. Nobody is on call now, so alerts go to every admin."
     )
     with session_scope() as session:
         assert not any(session.scalars(select(Coordinator.oncall)))

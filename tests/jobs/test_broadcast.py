@@ -18,6 +18,7 @@ from hotline.jobs.worker import run_worker
 from hotline.models import Broadcast, OutboxMessage, Subscription
 from hotline.settings import Settings
 from tests.jobs.factories import make_contact, make_meeting, subscribe
+from tests.jobs.pipeline import daytime_zone
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +29,8 @@ def _members(settings: Settings) -> tuple[int, list[int]]:
         meeting = make_meeting(session, code="4821")
         reachable = []
         for _ in range(5):
-            contact = make_contact(session, settings)
+            # Contacts carry a zone where it is daytime now, so quiet hours never hold them.
+            contact = make_contact(session, settings, time_zone=daytime_zone())
             subscribe(session, contact, meeting)
             reachable.append(contact.id)
         for fields in ({"opted_out_at": clock.now()}, {"invalid_at": clock.now()}, {}):

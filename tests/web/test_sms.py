@@ -28,6 +28,7 @@ from hotline.models import (
 )
 from hotline.settings import Settings
 from tests.clock import travel
+from tests.people import add_staff
 from tests.twilio import TwilioPoster, sms_texts
 
 MEMBER = "+15551230000"
@@ -329,7 +330,8 @@ def test_a_repeated_call_request_rings_once(twilio: TwilioPoster) -> None:
 
 
 @pytest.mark.usefixtures("database")
-def test_talk_opens_one_talk_case(twilio: TwilioPoster) -> None:
+def test_talk_opens_one_talk_case(twilio: TwilioPoster, settings: Settings) -> None:
+    add_staff(settings, "+15558880001", "responder")
     assert "peer volunteer will call you back" in one(twilio, "TALK")
     assert "peer volunteer will call you back" in one(twilio, "talk please")
     assert "voluntario" in one(twilio, "hablar", "+15551230009")
@@ -346,7 +348,10 @@ def test_talk_opens_one_talk_case(twilio: TwilioPoster) -> None:
 
 
 @pytest.mark.usefixtures("database")
-def test_crisis_text_gets_the_crisis_reply_and_a_case(twilio: TwilioPoster) -> None:
+def test_crisis_text_gets_the_crisis_reply_and_a_case(
+    twilio: TwilioPoster, settings: Settings
+) -> None:
+    add_staff(settings, "+15558880001", "responder")
     reply = one(twilio, "find 94110 i want to kill myself")
     assert "988" in reply and "peer volunteer will reach out" in reply
     with session_scope() as session:
