@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
-from hotline import clock, finder, oncall, subscriptions
+from hotline import caring, clock, finder, oncall, relay, subscriptions
 from hotline.bounded import record_within_budget
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
@@ -142,6 +142,10 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
         )
         twiml = render_reply(_crisis_with_callback(session, contact))
         _record(session, message, contact.id, twiml, crisis_level=level)
+        # A crisis text in a warm-line conversation still reaches the volunteer, marked.
+        relay.forward_crisis(
+            session=session, contact_id=contact.id, body=message.body, now=clock.now()
+        )
         log(
             logger,
             "sms_crisis",
@@ -211,9 +215,18 @@ def _staff_reply(session: Session, settings: Settings, contact: Contact, body: s
     """Answer a staff command (ACK 12, ONCALL ON ...); None hands the text to the member flow."""
     if contact.opted_out_at is not None:
         return None
-    return handle_coordinator_sms(
-        session=session, settings=settings, contact_id=contact.id, body=body, now=clock.now()
+    now = clock.now()
+    warm = relay.staff_command_for(
+        session=session, settings=settings, contact_id=contact.id, body=body, now=now
     )
+    if warm is not None:
+        return warm
+    reply = handle_coordinator_sms(
+        session=session, settings=settings, contact_id=contact.id, body=body, now=now
+    )
+    if reply is not None:
+        return reply
+    return relay.staff_text_for(session=session, contact_id=contact.id, body=body, now=now)
 
 
 def _member_replies(
@@ -225,11 +238,24 @@ def _member_replies(
     new: bool,
     concern: bool = False,
 ) -> tuple[str, ...]:
+    warm = _warm_reply(session, settings, contact, message.body)
+    if warm is not None:
+        return (warm,)
     redis = get_redis()
     decision = _decide(session, redis, settings, message, contact, new=new, concern=concern)
     for effect in decision.effects:
         _apply(effect, session=session, redis=redis, settings=settings, contact=contact)
     return decision.replies
+
+
+def _warm_reply(session: Session, settings: Settings, contact: Contact, body: str) -> str | None:
+    """The warm line's part: a text conversation, TALK to a volunteer, a caring-text YES."""
+    if contact.opted_out_at is not None:
+        return None
+    now = clock.now()
+    return relay.member_reply(
+        session=session, settings=settings, contact=contact, body=body, now=now
+    ) or caring.member_yes(session=session, contact=contact, body=body, now=now)
 
 
 def _decide(

@@ -15,7 +15,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline import catalogs
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
-from hotline.web import admin, bridge, conference, health, sms, status, voice
+from hotline.web import admin, bridge, conference, health, sms, status, voice, warm
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/twilio/sms", sms.inbound_sms, methods=["POST"]),
         Route("/twilio/voice", voice.inbound_call, methods=["POST"]),
         # Staff call legs first: a Mount matches on its prefix alone.
-        Mount("/twilio/voice", routes=[*bridge.routes, *voice.steps]),
+        Mount("/twilio/voice", routes=[*bridge.routes, *warm.routes, *voice.steps]),
         Route("/twilio/status/conference", conference.conference_status, methods=["POST"]),
         Mount("/twilio/status", routes=status.routes),
         admin.mount(settings),
