@@ -137,6 +137,15 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
         if stored is not None:
             return stored
         contact, _ = _contact(session, settings, message.sender, language=language)
+        relayed = relay.staff_text_for(
+            session=session, contact_id=contact.id, body=message.body, now=clock.now()
+        )
+        if relayed is not None:
+            # A volunteer's words to a member ("are you thinking of killing yourself?") are
+            # part of the conversation, not a crisis of theirs.
+            twiml = render_reply(relayed)
+            _record(session, message, contact.id, twiml, crisis_level=level)
+            return twiml
         case = open_support_case(
             session=session, contact_id=contact.id, kind="crisis", level=level, source="sms"
         )
@@ -253,9 +262,12 @@ def _warm_reply(session: Session, settings: Settings, contact: Contact, body: st
     if contact.opted_out_at is not None:
         return None
     now = clock.now()
-    return relay.member_reply(
+    reply = relay.member_reply(
         session=session, settings=settings, contact=contact, body=body, now=now
-    ) or caring.member_yes(session=session, contact=contact, body=body, now=now)
+    )
+    if reply is not None:
+        return reply
+    return caring.member_yes(session=session, contact=contact, body=body, now=now)
 
 
 def _decide(
