@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from hotline import db
+from hotline import db, warm_stats
 from hotline.queues import get_redis
 
 
@@ -37,4 +37,6 @@ async def readyz(_request: Request) -> Response:
 
 
 async def metrics(_request: Request) -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    warm_stats.register()
+    body = await run_in_threadpool(generate_latest)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

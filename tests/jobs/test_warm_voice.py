@@ -147,6 +147,10 @@ def test_queue_then_the_first_volunteer_to_press_1_is_bridged_and_the_other_leg_
             select(AuditEvent.action).where(AuditEvent.subject_type == "warm_call")
         ).all()
     assert actions == ["warm_answered"]
+    metrics = twilio.client.get("/metrics").text
+    assert 'hotline_warm_calls_total{outcome="answered"} 1.0' in metrics
+    assert "hotline_warm_waited_total 1.0" in metrics
+    assert "hotline_warm_wait_median_seconds 0.0" in metrics  # the clock is frozen in this test
 
 
 def test_a_volunteer_already_on_a_call_is_not_rung(
@@ -250,6 +254,9 @@ def test_a_caller_who_hangs_up_while_waiting_is_counted_as_abandoned(
     _wait(caller, enqueue)
     caller.post(path_of(enqueue.get("action", "")), QueueResult="hangup", QueueTime="12")
     assert _entry().status == "abandoned"
+    metrics = twilio.client.get("/metrics").text
+    assert 'hotline_warm_calls_total{outcome="abandoned"} 1.0' in metrics
+    assert 'hotline_warm_calls_total{outcome="answered"} 0.0' in metrics
 
 
 def test_outside_hours_the_menu_says_when_the_warm_line_opens_and_offers_a_call_back(

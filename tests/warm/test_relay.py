@@ -272,3 +272,25 @@ def test_no_caring_texts_without_a_yes(
     twilio.sms("+14155550199", f"ACK {case_id}")
     twilio.sms("+14155550199", f"DONE {case_id}")
     assert len(texts_to(settings, MEMBER, "caring")) == 1  # the question only
+
+
+def test_the_demo_volunteer_is_asked_and_the_console_transport_prints_their_side(
+    twilio: TwilioPoster, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hotline import demo
+    from hotline.jobs.sender import send_outbox
+    from hotline.models import OutboxMessage
+
+    demo._seed_staff()
+    demo._seed_volunteer()
+    demo._seed_volunteer()  # a second demo start changes nothing
+    twilio.sms(MEMBER, "TALK")
+    with session_scope() as session:
+        (offer,) = session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.purpose == "relay")
+        ).all()
+    send_outbox(offer)
+    number = _conversation().id
+    assert f"[text to ***0003] #{number}: a member would like to talk - reply TAKE {number}" in (
+        capsys.readouterr().out
+    )
