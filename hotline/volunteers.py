@@ -15,6 +15,8 @@ from hotline import audit
 from hotline.flows import rota
 from hotline.flows import warmline as flow
 from hotline.models import Coordinator, VolunteerProfile, WarmCall
+
+__all__ = ["ROTA", "VolunteerProfile"]
 from hotline.oncall import active_staff, on_call, shifts_of
 from hotline.outbox import aware
 from hotline.staff import Role

@@ -294,3 +294,23 @@ def test_the_demo_volunteer_is_asked_and_the_console_transport_prints_their_side
     assert f"[text to ***0003] #{number}: a member would like to talk - reply TAKE {number}" in (
         capsys.readouterr().out
     )
+
+
+def test_hotline_warm_sets_languages_tags_and_shifts_and_lists_who_is_on(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hotline.cli import main
+
+    with travel(ON_SHIFT, tick=False):
+        staff_id = add_staff(settings, ANA, "volunteer", name="Ana")
+        assert main(["warm", "list"]) == 0
+        assert "warm line closed now" in capsys.readouterr().out
+        args = ["warm", "volunteer", str(staff_id), "--languages", "en,es", "--tags", "Youth"]
+        assert main([*args, "--shift", "tue 18:00-22:00", "--tz", "UTC"]) == 0
+        assert "speaks en,es  tags youth  tue 18:00-22:00 UTC" in capsys.readouterr().out
+        assert main(["warm", "list"]) == 0
+        out = capsys.readouterr().out
+        assert "* " in out and "warm line open now" in out
+        assert ANA[-4:] not in out
+        assert main(["warm", "volunteer", str(staff_id), "--languages", "fr"]) == 2
+        assert main(["warm", "volunteer", str(staff_id), "--shift", "tue 18:00-22:00"]) == 2
