@@ -298,3 +298,96 @@ def test_outside_hours_the_menu_says_when_the_warm_line_opens_and_offers_a_call_
 def test_unsigned_posts_are_forbidden(twilio: TwilioPoster, path: str) -> None:
     fields = twilio.call_fields(CALLER, "CA" + "0" * 32)
     assert twilio.post(f"/twilio/voice/{path}", fields, signed=False).status_code == 403
+
+
+def test_in_order_rings_one_volunteer_at_a_time(
+    twilio: TwilioPoster, use_settings: UseSettings, prism_url: str
+) -> None:
+    from hotline.flows.warmline import WarmRules
+
+    settings = use_settings(warm=WarmRules(ring_strategy="in_order", ring_seconds=25))
+    twilio.client.app.state.settings = settings  # type: ignore[attr-defined]
+    with travel(ON_SHIFT, tick=False) as traveller:
+        add_volunteer(settings, ANA, name="Ana")
+        add_volunteer(settings, BEN, name="Ben")
+        caller, enqueue = _queued(twilio)
+        _wait(caller, enqueue)
+        entry = _entry()
+        assert (len(calls_to(settings, ANA)), len(calls_to(settings, BEN))) == (1, 0)
+        traveller.shift(dt.timedelta(seconds=10))
+        _wait(caller, enqueue, 10)
+        assert len(calls_to(settings, BEN)) == 0  # Ana is still ringing
+        traveller.shift(dt.timedelta(seconds=20))
+        _wait(caller, enqueue, 30)
+        assert calls_to(settings, BEN) == [f"outbound/warm/{entry.id}"]
+
+
+def test_a_long_queue_asks_on_call_responders_who_are_not_volunteers_to_help(
+    twilio: TwilioPoster, line: tuple[Settings, time_machine.Traveller]
+) -> None:
+    from tests.people import add_staff
+    from tests.twilio import sms_texts
+
+    settings, _ = line
+    responder = "+14155550199"
+    add_staff(settings, responder, "responder")
+    for number in ("+14155550172", "+14155550173", "+14155550174"):
+        caller, enqueue = _queued(twilio, number)
+        _wait(caller, enqueue)
+    _wait(caller, enqueue, 40)  # asked once an hour, not at every tick
+    assert texts_to(settings, responder, "alert") == [
+        "3 callers waiting on the warm line - reply HELPING to take calls for 60 minutes"
+    ]
+    assert texts_to(settings, ANA, "alert") == []  # volunteers on shift are already rung
+    (helping,) = sms_texts(twilio.sms(responder, "HELPING"))
+    assert helping.startswith("Thank you! You will get warm-line calls")
+    another, another_enqueue = _queued(twilio, "+14155550175")
+    _wait(another, another_enqueue)
+    assert calls_to(settings, responder) == [f"outbound/warm/{_entry().id}"]
+
+
+def test_the_voice_path_logs_no_number(
+    twilio: TwilioPoster,
+    line: tuple[Settings, time_machine.Traveller],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        caller, enqueue = _queued(twilio)
+        _wait(caller, enqueue)
+        _leg(twilio, ANA, _entry().id).press("1")
+        caller.post(path_of(enqueue.get("action", "")), QueueResult="bridged", QueueTime="35")
+    for number in (CALLER, ANA, BEN):
+        assert number not in caplog.text
+        assert number[2:] not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("warm/wait/999", {}),
+        ("warm/key/999", {"Digits": "9"}),
+        ("warm/left/999", {"QueueResult": "leave"}),
+        ("warm/screen/999", {"Digits": "1"}),
+        ("warm/ended/999", {}),
+        ("warm/recorded/999", {"RecordingSid": "RE" + "1" * 32, "RecordingDuration": "x"}),
+        ("outbound/warm/999", {}),
+        ("outbound/voicemail/999", {}),
+    ],
+)
+def test_unknown_ids_and_odd_fields_get_a_calm_answer(
+    twilio: TwilioPoster, settings: Settings, path: str, fields: dict[str, str]
+) -> None:
+    response = twilio.post(
+        f"/twilio/voice/{path}", twilio.call_fields(CALLER, "CA" + "2" * 32, **fields)
+    )
+    assert response.status_code == 200, response.text
+    assert ET.fromstring(response.text).tag == "Response"
+    assert (
+        twilio.post(
+            "/twilio/voice/warm/transcribed/999",
+            twilio.call_fields(CALLER, "CA" + "2" * 32, RecordingSid="RE9", TranscriptionText="hi"),
+        ).status_code
+        == 204
+    )
