@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
@@ -17,19 +18,25 @@ Command = Callable[[argparse.Namespace], int]
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from hotline.demo import exit_on_sigterm
     from hotline.logs import configure
+    from hotline.queues import close_embedded_redis
     from hotline.web.app import create_app
 
     settings = get_settings()
     settings.require_secrets()
     configure(args.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        proxy_headers=True,
-    )
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            proxy_headers=True,
+        )
+    finally:
+        close_embedded_redis()  # the embedded Redis this process started, if nobody else uses it
     return 0
 
 

@@ -32,6 +32,7 @@ from hotline.flows.coordinator import (
     parse_command,
 )
 from hotline.flows.schedule import next_occurrences
+from hotline.jobs.sender import held_by_quiet_hours, resume_label
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import (
@@ -281,7 +282,21 @@ def _confirm(staff: _Staff) -> str | None:
     confirm_broadcast(session=staff.session, broadcast_id=broadcast.id)
     _audit(staff, "broadcast_confirmed", "broadcast", broadcast.id, meeting_id=meeting_id)
     count = broadcast.recipients or pending["count"]
-    return staff.words.t("cases.broadcast_sending", count=count, code=pending["code"])
+    reply = staff.words.t("cases.broadcast_sending", count=count, code=pending["code"])
+    meeting = staff.session.get(Meeting, meeting_id)
+    assert meeting is not None
+    return reply + _quiet_note(staff, meeting, _members(staff.session, meeting_id))
+
+
+def _quiet_note(staff: _Staff, meeting: Meeting, members: Sequence[Contact]) -> str:
+    """Say when texts quiet hours hold will go out (" 12 will be texted from 8:00am …")."""
+    window = staff.settings.quiet_hours
+    zones = [member.time_zone or meeting.time_zone for member in members]
+    held, _ = held_by_quiet_hours(staff.now, zones, window)
+    if not held:
+        return ""
+    resume = resume_label(window, staff.words.language)
+    return staff.words.t("cases.quiet_note", held=held, resume=resume)
 
 
 def _cancel(staff: _Staff, code: str) -> str:
@@ -313,7 +328,8 @@ def _cancel(staff: _Staff, code: str) -> str:
         occurs_on=occurs_on.isoformat(),
         told=len(members),
     )
-    return staff.words.t("cases.cancelled", code=code, date=date, count=len(members))
+    reply = staff.words.t("cases.cancelled", code=code, date=date, count=len(members))
+    return reply + _quiet_note(staff, meeting, members)
 
 
 def _next_start(

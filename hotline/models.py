@@ -288,6 +288,8 @@ class SupportCase(Base):
     # Bumped on every escalation step so a stale job can tell it was superseded.
     escalation_version: Mapped[int] = mapped_column(Integer, default=0)
     next_escalation_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # When someone was first paged for it (metrics: seconds from open to first page).
+    first_paged_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     acked_by_id: Mapped[int | None] = mapped_column(ForeignKey("coordinators.id"), default=None)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     opened_at: Mapped[dt.datetime] = mapped_column(default=clock.now)

@@ -122,8 +122,9 @@ def oncall_table(*, session: Session, now: dt.datetime) -> list[OncallRow]:
     rows = []
     for person in staff:
         until = aware(person.oncall_until) if person.oncall_until else None
-        held = until is not None and now < until
-        override = f"{'on' if person.oncall else 'off'} until {until:%Y-%m-%d %H:%M} UTC"
+        override = "" if person.shifts else _flag(person)
+        if until is not None and now < until:
+            override = f"{'on' if person.oncall else 'off'} until {until:%Y-%m-%d %H:%M} UTC"
         rows.append(
             OncallRow(
                 staff_id=person.id,
@@ -132,7 +133,7 @@ def oncall_table(*, session: Session, now: dt.datetime) -> list[OncallRow]:
                 tier=person.tier,
                 on_now=person.id in on,
                 shifts=tuple(rota.describe_shift(s) for s in shifts_of([person])),
-                override=override if held else ("" if person.shifts else _flag(person)),
+                override=override,
             )
         )
     return rows

@@ -154,13 +154,19 @@ def find_staff(*, session: Session, settings: Settings, ref: str) -> Coordinator
     return staff
 
 
-def list_staff(*, session: Session, settings: Settings) -> list[StaffRow]:
+def staff_with_contacts(*, session: Session) -> list[tuple[Coordinator, Contact]]:
+    """Every current staff member with their contact, by role, tier and id."""
     rows = session.execute(
         select(Coordinator, Contact)
         .join(Contact, Contact.id == Coordinator.contact_id)
         .where(Coordinator.removed_at.is_(None))
         .order_by(Coordinator.role, Coordinator.tier, Coordinator.id)
     ).all()
+    return [(staff, contact) for staff, contact in rows]
+
+
+def list_staff(*, session: Session, settings: Settings) -> list[StaffRow]:
+    rows = staff_with_contacts(session=session)
     return [staff_row(staff, contact, settings) for staff, contact in rows]
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
-from hotline import caring, clock, finder, oncall, relay, subscriptions
+from hotline import caring, clock, finder, metrics, oncall, relay, subscriptions
 from hotline.bounded import record_within_budget
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
@@ -87,6 +87,7 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
     """Answer one inbound text with TwiML: the crisis reply first, else the member flow."""
     assessment = assess(message.body)
     if assessment.crisis:
+        metrics.count_reply("crisis")
         return _answer_crisis(settings, message, level=assessment.level.value)
     with session_scope() as session:
         stored = _stored_reply(session, message.message_sid)
@@ -95,6 +96,7 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
         contact, new = _contact(session, settings, message.sender)
         staff_reply = None if new else _staff_reply(session, settings, contact, message.body)
         if staff_reply is not None:
+            metrics.count_reply("staff")
             twiml = render_reply(staff_reply)
         else:
             concern = assessment.level is Level.CONCERN
@@ -281,6 +283,7 @@ def _decide(
     concern: bool = False,
 ) -> flow.Decision:
     command = parse(message.body, opt_out_type=message.opt_out_type)
+    metrics.count_reply("concern" if concern else command.kind.value)
     facts = flow.ContactFacts(contact.language, contact.opted_out_at is not None, new=new)
     conversation = load_conversation(redis=redis, phone_hash=contact.phone_hash)
     lookup = flow.Lookup()
@@ -519,5 +522,6 @@ def _queue_join_call(session: Session, contact_id: int, meeting_id: int) -> None
         call_path=path,
         purpose="join",
         priority=Priority.URGENT,
+        ignore_quiet_hours=True,  # the member asked for this call just now
     )
     log(logger, "sms_join_call_queued", contact_id=contact_id, outbox_id=row.id)

@@ -205,7 +205,10 @@ def text_results(
         for m in look.by_ids(meeting_ids)
     ]
     body = words.t("voice.find_text", items="; ".join(items))
-    queue_sms(session=session, contact_id=contact_id, body=body, purpose="find")
+    # The caller asked for these just now: quiet hours hold reminders and broadcasts, not this.
+    queue_sms(
+        session=session, contact_id=contact_id, body=body, purpose="find", ignore_quiet_hours=True
+    )
 
 
 def open_crisis_case(*, session: Session, contact_id: int) -> None:

@@ -403,8 +403,18 @@ def _call(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
     meeting = lookup.meeting
     if meeting is None:
         return _unknown(command, texts)
-    text = texts.t("sms.call.queued", code=meeting.code, name=shorten(meeting.name, _NAME_CHARS))
+    name = shorten(meeting.name, _NAME_CHARS)
+    if not _joinable_by_phone(meeting):
+        return Decision((texts.t("sms.call.not_by_phone", code=meeting.code, name=name),))
+    text = texts.t("sms.call.queued", code=meeting.code, name=name)
     return Decision((text,), (QueueJoinCall(meeting.id),))
+
+
+def _joinable_by_phone(meeting: MeetingView) -> bool:
+    """A call can put the member in: the line's own bridge, or an external one it can dial."""
+    if meeting.format == "phone_bridge":
+        return True
+    return meeting.format == "external_bridge" and meeting.dial_in is not None
 
 
 def lead_phrase(minutes: Sequence[int], texts: Catalog) -> str:

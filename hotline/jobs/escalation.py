@@ -64,6 +64,8 @@ def run_escalation_step(
     recipients, wait = _pick_recipients(session=session, settings=settings, case=case, now=now)
     for coordinator in recipients:
         _page(session=session, case=case, coordinator=coordinator, step=version + 1)
+    if recipients and case.first_paged_at is None:
+        case.first_paged_at = now
     case.next_escalation_at = now + wait
     audit.record(
         session=session,

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -60,6 +60,8 @@ DEFAULT_TIME_ZONE = "America/New_York"
 # A successful send's SID is noted in Redis at once, so a worker killed before its commit
 # leaves a trace the reconciler uses instead of sending the row again.
 SID_NOTE_SECONDS = 86400
+# error_reason of a row that waits for quiet hours to end (cleared when it is sent).
+QUIET_HOURS = "quiet_hours"
 # Bulk rows are claimed a few seconds' worth at a time, so rows are never held "sending" long
 # and a worker returns to the urgent queue between chunks.
 CHUNK_SECONDS = 5.0
@@ -118,6 +120,22 @@ def quiet_until(now: dt.datetime, time_zone: str, window: tuple[str, str]) -> dt
         return None
     end_date = local.date() if clock < end else local.date() + dt.timedelta(days=1)
     return dt.datetime.combine(end_date, end).replace(tzinfo=zone).astimezone(dt.UTC)
+
+
+def held_by_quiet_hours(
+    now: dt.datetime, zones: Iterable[str], window: tuple[str, str]
+) -> tuple[int, dt.datetime | None]:
+    """Count the recipients (by zone) quiet hours hold now, and when the last is released."""
+    ends = [end for end in (quiet_until(now, zone, window) for zone in zones) if end is not None]
+    return len(ends), max(ends, default=None)
+
+
+def resume_label(window: tuple[str, str], language: str) -> str:
+    """Say when quiet hours end, in the reader's way: "8:00am", "8:00"."""
+    end = dt.time.fromisoformat(window[1])
+    if language == "es":
+        return f"{end.hour}:{end.minute:02d}"
+    return f"{end.hour % 12 or 12}:{end.minute:02d}{'am' if end.hour < 12 else 'pm'}"
 
 
 def backoff_seconds(attempts: int, settings: Settings) -> float:
@@ -278,6 +296,7 @@ class _Sender:
             resume = quiet_until(now, zone, self.settings.quiet_hours)
             if resume is not None:
                 log(logger, "outbox_deferred", outbox_id=row.id, reason="quiet_hours")
+                row.error_reason = QUIET_HOURS
                 self.defer(deferred, row, resume)
                 return False
         return True

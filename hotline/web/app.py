@@ -6,13 +6,14 @@ import logging
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import catalogs
+from hotline import catalogs, metrics
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
 from hotline.web import admin, bridge, conference, health, sms, status, voice, warm
@@ -55,9 +56,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/twilio/status", routes=status.routes),
         admin.mount(settings),
     ]
+    metrics.register()
     app = Starlette(
         routes=routes,
         exception_handlers={HTTPException: _http_error, Exception: _unexpected},
+        middleware=[Middleware(metrics.WebhookMetrics)],
     )
     app.state.settings = settings
     return app

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import time_machine
 from redis import Redis
 from sqlalchemy import Engine, func, select
 
@@ -117,3 +119,36 @@ def test_broadcast_command_to_an_unknown_meeting_says_so(database: Engine) -> No
     )  # fmt: skip
     assert result.returncode == 1
     assert "No meeting #9999" in result.stdout
+
+
+def test_a_broadcast_at_night_is_shown_held_for_quiet_hours(
+    database: Engine, redis: Redis, settings: Settings
+) -> None:
+    from hotline.jobs.broadcast import held_for_quiet_hours, held_note
+    from hotline.models import Coordinator
+    from hotline.web.admin_overview import get_overview
+
+    night = dt.datetime(2025, 3, 4, 6, 0, tzinfo=dt.UTC)  # 10pm in Los Angeles
+    with time_machine.travel(night, tick=False):
+        with session_scope() as session:
+            meeting = make_meeting(session, code="4821")
+            for _ in range(3):
+                subscribe(
+                    session,
+                    make_contact(session, settings, time_zone="America/Los_Angeles"),
+                    meeting,
+                )
+            broadcast = prepare_broadcast(
+                session=session, coordinator_id=None, meeting_id=meeting.id, body="Moved to 7pm"
+            )
+            confirm_broadcast(session=session, broadcast_id=broadcast.id)
+            broadcast_id = broadcast.id
+        fan_out(broadcast_id)
+        run_worker(burst=True)
+        with session_scope() as session:
+            held, until = held_for_quiet_hours(session=session, broadcast_id=broadcast_id)
+            me = Coordinator(contact_id=0, display_name="A", role="admin")
+            row = get_overview(session=session, me=me, now=night).broadcasts[0]
+    assert (held, until) == (3, dt.datetime(2025, 3, 4, 16, 0, tzinfo=dt.UTC))  # 8am there
+    assert held_note(held, until) == "3 held for quiet hours until 2025-03-04 16:00 UTC"
+    assert row.held == held_note(held, until) and row.queued == 3

@@ -315,6 +315,19 @@ def test_call_queues_an_urgent_join_call(twilio: TwilioPoster) -> None:
         meeting = session.scalars(select(Meeting).where(Meeting.code == "3030")).one()
         assert (row.kind, row.purpose, row.priority) == ("call", "join", "urgent")
         assert row.call_path == f"outbound/join/{meeting.id}"
+        # The member asked for it now: quiet hours hold reminders and broadcasts, not this.
+        assert row.ignore_quiet_hours
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_call_for_an_in_person_meeting_says_no_call_is_coming(twilio: TwilioPoster) -> None:
+    with session_scope() as session:
+        meeting = session.scalars(select(Meeting).where(Meeting.code == "3030")).one()
+        meeting.format = "in_person"
+    reply = one(twilio, "CALL 3030")
+    assert "cannot be joined by phone" in reply and "INFO 3030" in reply
+    with session_scope() as session:
+        assert session.scalars(select(OutboxMessage)).all() == []
 
 
 @pytest.mark.usefixtures("meetings")

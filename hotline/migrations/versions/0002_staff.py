@@ -1,4 +1,4 @@
-"""staff: roles, meetings, weekly shifts, ONCALL overrides, removal
+"""staff: roles, meetings, weekly shifts, ONCALL overrides, removal; first page time
 
 Revision ID: 0002_staff
 Revises: 0001
@@ -19,6 +19,8 @@ def upgrade() -> None:
     with op.batch_alter_table("coordinators") as batch:
         batch.add_column(sa.Column("oncall_until", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("support_cases") as batch:
+        batch.add_column(sa.Column("first_paged_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "staff_meetings",
         sa.Column("staff_id", sa.Integer(), nullable=False),
@@ -46,6 +48,8 @@ def downgrade() -> None:
     op.drop_index("ix_staff_shifts_staff_id", table_name="staff_shifts")
     op.drop_table("staff_shifts")
     op.drop_table("staff_meetings")
+    with op.batch_alter_table("support_cases") as batch:
+        batch.drop_column("first_paged_at")
     with op.batch_alter_table("coordinators") as batch:
         batch.drop_column("removed_at")
         batch.drop_column("oncall_until")
