@@ -101,7 +101,7 @@ def _pass_to_volunteer(
     *,
     crisis: bool = False,
 ) -> None:
-    holder = session.get(Coordinator, conversation.volunteer_id)
+    holder = _holder(session, conversation)
     if holder is None:
         return
     words = _staff_words(session, holder)
@@ -109,6 +109,12 @@ def _pass_to_volunteer(
     _send(session, holder.contact_id, flow.staff_prefix(conversation.id, text))
     conversation.last_activity_at = now
     conversation.texts += 1
+
+
+def _holder(session: Session, conversation: RelayConversation) -> Coordinator | None:
+    if conversation.volunteer_id is None:
+        return None
+    return session.get(Coordinator, conversation.volunteer_id)
 
 
 # Volunteers ---------------------------------------------------------------------------------
@@ -219,7 +225,7 @@ def close(*, session: Session, conversation: RelayConversation, by: str, now: dt
     member = session.get(Contact, conversation.contact_id)
     if member is not None and by in ("volunteer", "idle"):
         _send(session, member.id, catalog(member.language).t(f"warm.relay.closed_{by}"))
-    holder = session.get(Coordinator, conversation.volunteer_id)
+    holder = _holder(session, conversation)
     if holder is not None and by != "volunteer":
         _tell_staff(session, holder, f"ended_{by}", conversation.id)
     duration = int((now - aware(conversation.taken_at or now)).total_seconds())

@@ -401,7 +401,7 @@ def test_confirmations_say_when_quiet_hours_let_texts_go(
     settings: Settings, meeting: int, redis: Redis
 ) -> None:
     lee = add_staff(settings, "Lee", role="coordinator")
-    with time_machine.travel(NIGHT, tick=False):
+    with travel(NIGHT, tick=False):
         text(settings, lee, "BROADCAST 4821 Room B tonight")
         with session_scope() as session:
             reply = handle_coordinator_sms(

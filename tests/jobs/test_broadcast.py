@@ -19,8 +19,8 @@ from hotline.jobs.broadcast import broadcast_progress, confirm_broadcast, fan_ou
 from hotline.jobs.worker import run_worker
 from hotline.models import Broadcast, OutboxMessage, Subscription
 from hotline.settings import Settings
+from tests.clock import daytime_zone
 from tests.jobs.factories import make_contact, make_meeting, subscribe
-from tests.jobs.pipeline import daytime_zone
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -21,6 +21,7 @@ from hotline.models import Coordinator, OutboxMessage, Priority
 from hotline.outbox import queue_sms
 from hotline.queues import get_queue
 from hotline.settings import Settings
+from tests.clock import daytime_zone
 from tests.conftest import TEST_DATABASE_URL
 from tests.jobs import pipeline
 from tests.jobs.conftest import UseSettings
@@ -45,8 +46,8 @@ def test_crisis_alert_after_one_500_goes_out_within_its_backoff(
     settings = use_settings(transport="twilio", twilio_api_url=standin.url)
     standin.reset("ok", "500")
     with session_scope() as session:
-        responder = make_contact(session, settings, time_zone=pipeline.daytime_zone())
-        member = make_contact(session, settings, time_zone=pipeline.daytime_zone())
+        responder = make_contact(session, settings, time_zone=daytime_zone())
+        member = make_contact(session, settings, time_zone=daytime_zone())
         session.add(
             Coordinator(contact_id=responder.id, display_name="R", role="responder", oncall=True)
         )
@@ -86,7 +87,7 @@ def test_crisis_alert_after_one_500_goes_out_within_its_backoff(
 def _alert_due_in(settings: Settings, delay: dt.timedelta) -> int:
     """Queue an urgent alert whose next attempt is `delay` away, as a backed-off retry is."""
     with session_scope() as session:
-        contact = make_contact(session, settings, time_zone=pipeline.daytime_zone())
+        contact = make_contact(session, settings, time_zone=daytime_zone())
         row = queue_sms(
             session=session,
             contact_id=contact.id,
