@@ -73,8 +73,7 @@ def answer_wait(settings: Settings, entry_id: int) -> str:
         if hold.voicemail:
             entry.status = flow.VOICEMAIL
             log(logger, "warm_no_answer", entry_id=entry.id)
-            return twiml.leave()
-        if entry.status != flow.WAITING:
+        if hold.leave:
             return twiml.leave()
         _ring(session, entry, hold.ring, now)
         _ask_for_help(session, settings, now)

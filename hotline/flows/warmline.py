@@ -81,6 +81,8 @@ class Hold:
 
     ring: tuple[int, ...] = ()
     voicemail: bool = False
+    # Leave the queue (for voicemail, or the crisis line after a 9).
+    leave: bool = False
     # Seconds of hold audio (or quiet) after the message.
     pause: int = 0
 
@@ -93,10 +95,13 @@ def on_hold(
     now: dt.datetime,
 ) -> Hold:
     """Decide one tick of a waiting caller: who to ring now, or voicemail when time is up."""
+    if entry.status == BRIDGED:
+        # Taken a moment ago: hold on until the volunteer's <Dial><Queue> picks them up.
+        return Hold(pause=_pause(rules))
     if entry.status != WAITING:
-        return Hold()
+        return Hold(leave=True)
     if now - entry.entered_at >= dt.timedelta(minutes=rules.wait_minutes):
-        return Hold(voicemail=True)
+        return Hold(voicemail=True, leave=True)
     return Hold(
         ring=to_ring(entry, volunteers=volunteers, rules=rules, now=now), pause=_pause(rules)
     )

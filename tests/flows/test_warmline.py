@@ -82,10 +82,13 @@ def test_random_rings_one_free_volunteer_and_the_same_one_on_a_repeated_tick() -
         (_entry(), _at(0), Hold(ring=(1, 2), pause=40)),
         (_entry(rung=(1, 2)), _at(200), Hold(ring=(), pause=40)),
         # Nobody took it within wait_minutes (4): voicemail.
-        (_entry(rung=(1, 2)), _at(240), Hold(voicemail=True)),
-        # A caller no longer waiting (taken, gone to crisis) is left alone.
-        (_entry(status="bridged"), _at(10), Hold()),
-        (_entry(status="crisis"), _at(10), Hold()),
+        (_entry(rung=(1, 2)), _at(240), Hold(voicemail=True, leave=True)),
+        # Just taken: hold on (no ring) until the volunteer's dial picks the caller up, even
+        # past the wait; a 9 or a voicemail decided already leaves the queue.
+        (_entry(status="bridged"), _at(10), Hold(pause=40)),
+        (_entry(status="bridged"), _at(300), Hold(pause=40)),
+        (_entry(status="crisis"), _at(10), Hold(leave=True)),
+        (_entry(status="voicemail"), _at(10), Hold(leave=True)),
     ],
 )
 def test_a_hold_tick(entry: Waiting, now: dt.datetime, hold: Hold) -> None:

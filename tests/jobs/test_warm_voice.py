@@ -391,3 +391,14 @@ def test_unknown_ids_and_odd_fields_get_a_calm_answer(
         ).status_code
         == 204
     )
+
+
+def test_a_wait_fetch_just_after_the_take_keeps_the_caller_queued_for_the_bridge(
+    twilio: TwilioPoster, line: tuple[Settings, time_machine.Traveller]
+) -> None:
+    caller, enqueue = _queued(twilio)
+    _wait(caller, enqueue)
+    _leg(twilio, ANA, _entry().id).press("1")
+    hold = _wait(caller, enqueue, 45)
+    assert hold.find("Leave") is None
+    assert "A volunteer will be with you shortly" in caller.says()
