@@ -170,6 +170,9 @@ def answer_left(settings: Settings, entry_id: int, queue_result: str) -> str:
             entry.status = flow.VOICEMAIL
         if then == flow.CRISIS:
             entry.ended_at = now
+        if then != flow.BRIDGED and entry.rung:
+            # The caller has gone (or gone on): stop ringing volunteers for them.
+            _end_legs_after_commit(session, entry.id, taker_contact_id=0)
     log(logger, "warm_left", entry_id=entry_id, result=queue_result, then=then)
     if then == flow.CRISIS:
         return _crisis(settings, contact_id, call_sid, language)
@@ -233,17 +236,21 @@ def answer_screen(settings: Settings, entry_id: int, answered_by: str, digits: s
                 entry,
                 waited=_waited(entry, now),
             )
-            enqueue_after_commit(
-                session,
-                END_LEGS_JOB,
-                entry_id,
-                staff.contact_id,
-                job_id=f"warm-legs-{entry_id}",
-                queue=Priority.URGENT.value,
-            )
+            _end_legs_after_commit(session, entry_id, taker_contact_id=staff.contact_id)
             log(logger, "warm_answered", entry_id=entry_id, coordinator_id=staff.id)
             return twiml.connect(settings, entry_id, language)
     return twiml.spoken("warm.gone", language)
+
+
+def _end_legs_after_commit(session: Session, entry_id: int, *, taker_contact_id: int) -> None:
+    enqueue_after_commit(
+        session,
+        END_LEGS_JOB,
+        entry_id,
+        taker_contact_id,
+        job_id=f"warm-legs-{entry_id}",
+        queue=Priority.URGENT.value,
+    )
 
 
 def _take(session: Session, entry_id: int, staff_id: int, now: dt.datetime) -> bool:

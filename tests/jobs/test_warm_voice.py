@@ -254,6 +254,10 @@ def test_a_caller_who_hangs_up_while_waiting_is_counted_as_abandoned(
     _wait(caller, enqueue)
     caller.post(path_of(enqueue.get("action", "")), QueueResult="hangup", QueueTime="12")
     assert _entry().status == "abandoned"
+    # Volunteers still ringing for them are hung up.
+    from hotline.queues import get_queue, get_redis
+
+    assert f"warm-legs-{_entry().id}" in get_queue("urgent", get_redis()).job_ids
     metrics = twilio.client.get("/metrics").text
     assert 'hotline_warm_calls_total{outcome="abandoned"} 1.0' in metrics
     assert 'hotline_warm_calls_total{outcome="answered"} 0.0' in metrics
