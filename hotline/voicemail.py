@@ -137,16 +137,16 @@ def call_back(*, session: Session, staff: Coordinator, voicemail_id: int, now: d
 
 
 def answer_callback_leg(
-    settings: Settings, voicemail_id: int, staff_contact_id: int | None, line_number: str
+    settings: Settings, voicemail_id: int, answered_by: str, line_number: str
 ) -> str:
     """The volunteer answered CALL V17's call: dial the caller from the line's number."""
+    from hotline.warm_calls import staff_for_number
+
     response = VoiceResponse()
     with session_scope() as session:
+        staff, language = staff_for_number(session=session, settings=settings, number=answered_by)
         voicemail = session.get(Voicemail, voicemail_id)
-        holder = session.get(Coordinator, voicemail.called_by_id) if voicemail else None
-        staff = session.get(Contact, staff_contact_id) if staff_contact_id else None
-        language = staff.language if staff else settings.default_language
-        if voicemail is None or holder is None or holder.contact_id != staff_contact_id:
+        if voicemail is None or staff is None or voicemail.called_by_id != staff.id:
             return twiml.spoken("warm.gone", language)
         member = session.get(Contact, voicemail.contact_id)
         assert member is not None  # a voicemail's contact is a foreign key

@@ -202,12 +202,22 @@ def _waited(entry: WarmCall, now: dt.datetime) -> int:
 # The volunteer ------------------------------------------------------------------------------
 
 
+def _rung_leg(
+    session: Session, settings: Settings, entry_id: int, answered_by: str
+) -> tuple[WarmCall | None, Coordinator | None, str]:
+    """The entry and the volunteer of a leg, when the line really rang them for it."""
+    staff, language = staff_for_number(session=session, settings=settings, number=answered_by)
+    entry = session.get(WarmCall, entry_id)
+    if entry is None or staff is None or staff.id not in (entry.rung or ()):
+        return None, None, language
+    return entry, staff, language
+
+
 def answer_volunteer(settings: Settings, entry_id: int, answered_by: str) -> str:
     """A rung volunteer answered: ask for 1, or tell them someone else has the caller."""
     with session_scope() as session:
-        staff, language = _volunteer(session, settings, answered_by)
-        entry = session.get(WarmCall, entry_id)
-        if entry is None or staff is None or staff.id not in (entry.rung or ()):
+        entry, _, language = _rung_leg(session, settings, entry_id, answered_by)
+        if entry is None:
             return twiml.spoken("warm.gone", language)
         then = flow.screen(status=entry.status, taken_by=entry.taken_by_id, digits=None)
     if then == flow.ASK:
@@ -219,9 +229,8 @@ def answer_screen(settings: Settings, entry_id: int, answered_by: str, digits: s
     """The volunteer's key: the first 1 takes the caller; anything else ends this leg."""
     now = clock.now()
     with session_scope() as session:
-        staff, language = _volunteer(session, settings, answered_by)
-        entry = session.get(WarmCall, entry_id)
-        if entry is None or staff is None or staff.id not in (entry.rung or ()):
+        entry, staff, language = _rung_leg(session, settings, entry_id, answered_by)
+        if entry is None or staff is None:
             return twiml.spoken("warm.gone", language)
         then = flow.screen(status=entry.status, taken_by=entry.taken_by_id, digits=digits)
         if then == flow.DECLINE:
@@ -280,13 +289,16 @@ def answer_ended(entry_id: int) -> str:
     return twiml.silence()
 
 
-def _volunteer(session: Session, settings: Settings, number: str) -> tuple[Coordinator | None, str]:
-    """The staff member a leg was placed to (found by the keyed index), and their language."""
+def staff_for_number(
+    *, session: Session, settings: Settings, number: str
+) -> tuple[Coordinator | None, str]:
+    """The staff member a call was placed to (found by the keyed index), and their language."""
     try:
         e164 = normalise(number, settings.default_region)
     except PhoneError:
         return None, settings.default_language
-    contact = get_contact_by_phone(session=session, vault=vault_for(settings.secret_key), e164=e164)
+    vault = vault_for(settings.secret_key)
+    contact = get_contact_by_phone(session=session, vault=vault, e164=e164)
     if contact is None:
         return None, settings.default_language
     staff = session.scalars(select(Coordinator).where(Coordinator.contact_id == contact.id)).first()

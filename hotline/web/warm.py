@@ -18,11 +18,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hotline import voicemail, warm_calls
-from hotline.contacts import get_contact_by_phone
-from hotline.db import session_scope
-from hotline.models import Contact
-from hotline.phones import PhoneError, normalise, vault_for
-from hotline.settings import Settings
 from hotline.web.twilio_auth import twilio_form
 
 TWIML = "application/xml"
@@ -100,22 +95,8 @@ async def transcribed(request: Request) -> Response:
 async def voicemail_leg(request: Request) -> Response:
     form = await twilio_form(request)
     settings = request.app.state.settings
-    staff = await run_in_threadpool(_contact_id, settings, _field(form, "To"))
-    line = _field(form, "From")
-    return await _answer(
-        request, voicemail.answer_callback_leg, settings, _id(request), staff, line
-    )
-
-
-def _contact_id(settings: Settings, number: str) -> int | None:
-    try:
-        e164 = normalise(number, settings.default_region)
-    except PhoneError:
-        return None
-    with session_scope() as session:
-        vault = vault_for(settings.secret_key)
-        contact: Contact | None = get_contact_by_phone(session=session, vault=vault, e164=e164)
-        return contact.id if contact is not None else None
+    to, line = _field(form, "To"), _field(form, "From")
+    return await _answer(request, voicemail.answer_callback_leg, settings, _id(request), to, line)
 
 
 # Mounted under /twilio/voice.

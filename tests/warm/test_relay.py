@@ -40,6 +40,14 @@ def _conversation() -> RelayConversation:
         return found
 
 
+def _taken_by_ana(twilio: TwilioPoster) -> int:
+    """The member texts TALK and Ana takes it; return the conversation's number."""
+    twilio.sms(MEMBER, "TALK")
+    number = _conversation().id
+    twilio.sms(ANA, f"TAKE {number}")
+    return number
+
+
 def test_talk_offers_the_conversation_first_take_wins_and_texts_flow_both_ways_masked(
     twilio: TwilioPoster,
     settings: Settings,
@@ -110,9 +118,7 @@ def test_a_volunteer_in_two_conversations_names_which_one(
 def test_the_member_says_bye_and_the_volunteer_is_told(
     twilio: TwilioPoster, settings: Settings, on_shift: time_machine.Traveller
 ) -> None:
-    twilio.sms(MEMBER, "TALK")
-    number = _conversation().id
-    twilio.sms(ANA, f"TAKE {number}")
+    number = _taken_by_ana(twilio)
     (bye,) = sms_texts(twilio.sms(MEMBER, "bye"))
     assert bye.startswith("Thank you for talking with us.")
     assert texts_to(settings, ANA, "relay")[-1] == (
@@ -124,9 +130,7 @@ def test_the_member_says_bye_and_the_volunteer_is_told(
 def test_stop_in_a_conversation_opts_out_and_closes_it(
     twilio: TwilioPoster, settings: Settings, on_shift: time_machine.Traveller
 ) -> None:
-    twilio.sms(MEMBER, "TALK")
-    number = _conversation().id
-    twilio.sms(ANA, f"TAKE {number}")
+    _taken_by_ana(twilio)
     (stopped,) = sms_texts(twilio.sms(MEMBER, "END"))
     assert "988" in stopped  # the opt-out confirmation names the crisis line
     assert _conversation().closed_by == "opted_out"
@@ -136,9 +140,7 @@ def test_stop_in_a_conversation_opts_out_and_closes_it(
 def test_a_crisis_text_in_a_conversation_gets_988_and_still_reaches_the_volunteer(
     twilio: TwilioPoster, settings: Settings, on_shift: time_machine.Traveller
 ) -> None:
-    twilio.sms(MEMBER, "TALK")
-    number = _conversation().id
-    twilio.sms(ANA, f"TAKE {number}")
+    number = _taken_by_ana(twilio)
     (reply,) = sms_texts(twilio.sms(MEMBER, "i want to kill myself tonight"))
     assert "988" in reply
     assert texts_to(settings, ANA, "relay")[-1].startswith(f"#{number}: [CRISIS WORDS")
@@ -221,9 +223,7 @@ def test_warm_texts_fit_one_segment(language: str) -> None:
 def test_a_volunteers_question_about_suicide_is_relayed_not_treated_as_their_crisis(
     twilio: TwilioPoster, settings: Settings, on_shift: time_machine.Traveller
 ) -> None:
-    twilio.sms(MEMBER, "TALK")
-    number = _conversation().id
-    twilio.sms(ANA, f"TAKE {number}")
+    _taken_by_ana(twilio)
     question = "Are you thinking about killing yourself?"
     assert sms_texts(twilio.sms(ANA, question)) == []
     assert texts_to(settings, MEMBER, "relay")[-1] == question
