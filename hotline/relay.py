@@ -149,6 +149,13 @@ def staff_command(
 def staff_text(*, session: Session, staff: Coordinator, body: str, now: dt.datetime) -> str | None:
     """A volunteer's free text: pass it to their conversation; None when they are in none."""
     held = session.scalars(_held_by(staff.id)).all()
+    if held and parse(body).kind is Kind.STOP:
+        # A bare END or STOP opts the volunteer out at Twilio: the line can no longer text
+        # them, so their conversations close (the member is told kindly), and the member flow
+        # records the opt-out.
+        for conversation in held:
+            close(session=session, conversation=conversation, by="volunteer", now=now)
+        return None
     route = flow.route_staff_text(body, [c.id for c in held])
     words = _staff_words(session, staff)
     if isinstance(route, flow.Ambiguous):

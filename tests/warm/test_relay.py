@@ -314,3 +314,13 @@ def test_hotline_warm_sets_languages_tags_and_shifts_and_lists_who_is_on(
         assert ANA[-4:] not in out
         assert main(["warm", "volunteer", str(staff_id), "--languages", "fr"]) == 2
         assert main(["warm", "volunteer", str(staff_id), "--shift", "tue 18:00-22:00"]) == 2
+
+
+def test_a_volunteers_bare_end_is_their_opt_out_and_closes_their_conversations(
+    twilio: TwilioPoster, settings: Settings, on_shift: time_machine.Traveller
+) -> None:
+    _taken_by_ana(twilio)
+    (stopped,) = sms_texts(twilio.sms(ANA, "END"))
+    assert "988" in stopped  # the opt-out confirmation, not a relayed "END"
+    assert texts_to(settings, MEMBER, "relay")[-1].startswith("Your volunteer ended the chat.")
+    assert _conversation().closed_by == "volunteer"
