@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from hotline import audit, volunteers
+from hotline import audit, clock, volunteers
 from hotline.catalogs import catalog
 from hotline.flows import relay as flow
 from hotline.flows.catalog import Catalog
@@ -195,7 +195,11 @@ def _take(
         return words.t("warm.staff.unknown", id=conversation_id)
     if not getattr(taken, "rowcount", 0):
         mine = conversation.volunteer_id == staff.id and conversation.status == ACTIVE
-        return words.t("warm.staff.yours" if mine else "warm.staff.taken", id=conversation_id)
+        if mine:
+            return words.t("warm.staff.yours", id=conversation_id)
+        # Closed with nobody holding it (nobody took it in time, or the member left).
+        nobody = conversation.volunteer_id is None
+        return words.t("warm.staff.gone" if nobody else "warm.staff.taken", id=conversation_id)
     member = session.get(Contact, conversation.contact_id)
     if member is not None:
         _send(session, member.id, catalog(member.language).t("warm.relay.joined"))
@@ -354,3 +358,16 @@ def staff_text_for(*, session: Session, contact_id: int, body: str, now: dt.date
     if staff is None:
         return None
     return staff_text(session=session, staff=staff, body=body, now=now)
+
+
+def staff_reply_for(
+    *, session: Session, settings: Settings, contact_id: int, body: str
+) -> str | None:
+    """A warm-line word or a conversation text from staff; None: neither."""
+    now = clock.now()
+    reply = staff_command_for(
+        session=session, settings=settings, contact_id=contact_id, body=body, now=now
+    )
+    if reply is not None:
+        return reply
+    return staff_text_for(session=session, contact_id=contact_id, body=body, now=now)

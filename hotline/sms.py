@@ -139,12 +139,13 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
         if stored is not None:
             return stored
         contact, _ = _contact(session, settings, message.sender, language=language)
-        relayed = relay.staff_text_for(
-            session=session, contact_id=contact.id, body=message.body, now=clock.now()
+        relayed = relay.staff_reply_for(
+            session=session, settings=settings, contact_id=contact.id, body=message.body
         )
         if relayed is not None:
-            # A volunteer's words to a member ("are you thinking of killing yourself?") are
-            # part of the conversation, not a crisis of theirs.
+            # A volunteer's TAKE 8 (the detector hears "take 8 pills") or their words to a
+            # member ("are you thinking of killing yourself?") are warm-line work, not a
+            # crisis of theirs.
             twiml = render_reply(relayed)
             _record(session, message, contact.id, twiml, crisis_level=level)
             return twiml

@@ -16,7 +16,7 @@ from hotline.flows.segments import count_segments
 from hotline.models import AuditEvent, RelayConversation, SupportCase
 from hotline.settings import Settings
 from tests.clock import travel
-from tests.people import add_staff
+from tests.people import add_contact, add_staff
 from tests.twilio import TwilioPoster, sms_texts
 from tests.warm.people import OFF_SHIFT, ON_SHIFT, add_volunteer, texts_to
 
@@ -169,7 +169,7 @@ def test_idle_conversations_close_kindly_and_an_untaken_talk_becomes_a_call_back
         assert list(statuses) == ["idle", "unanswered"]
         assert session.scalars(select(SupportCase.kind)).all() == ["talk"]
     (late,) = sms_texts(twilio.sms(BEN, f"TAKE {second}"))
-    assert late == f"#{second} was taken by another volunteer. Thank you." or "no longer" in late
+    assert late == f"#{second} is no longer waiting. Thank you."
 
 
 def test_talk_with_nobody_on_shift_keeps_the_call_back_case(
@@ -324,3 +324,18 @@ def test_a_volunteers_bare_end_is_their_opt_out_and_closes_their_conversations(
     assert "988" in stopped  # the opt-out confirmation, not a relayed "END"
     assert texts_to(settings, MEMBER, "relay")[-1].startswith("Your volunteer ended the chat.")
     assert _conversation().closed_by == "volunteer"
+
+
+def test_take_is_a_volunteers_command_even_when_the_detector_hears_take_8_pills(
+    twilio: TwilioPoster, settings: Settings, on_shift: time_machine.Traveller
+) -> None:
+    from hotline.flows.crisis import assess
+
+    assert assess("TAKE 8").crisis  # the detector's guess, which the warm line must not act on
+    with session_scope() as session:
+        # Conversation 8 by its id (PostgreSQL's sequences do not restart between tests).
+        session.add(RelayConversation(id=8, contact_id=add_contact(settings, MEMBER)))
+    (yours,) = sms_texts(twilio.sms(ANA, "TAKE 8"))
+    assert yours.startswith("#8 is yours.")
+    with session_scope() as session:
+        assert session.scalars(select(SupportCase)).all() == []
