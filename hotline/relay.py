@@ -346,7 +346,8 @@ def staff_command_for(
     *, session: Session, settings: Settings, contact_id: int, body: str, now: dt.datetime
 ) -> str | None:
     """A warm-line word from a staff number; None: not staff, or not one of those words."""
-    staff = _staff(session, contact_id)
+    # Parsed first: most texts are not warm-line words, and then need no staff lookup.
+    staff = _staff(session, contact_id) if flow.staff_word(body) is not None else None
     if staff is None:
         return None
     return staff_command(session=session, settings=settings, staff=staff, body=body, now=now)
@@ -354,8 +355,12 @@ def staff_command_for(
 
 def staff_text_for(*, session: Session, contact_id: int, body: str, now: dt.datetime) -> str | None:
     """A staff member's free text in their conversations; None: not staff or in none."""
-    staff = _staff(session, contact_id)
-    if staff is None:
+    staff = session.scalars(
+        select(Coordinator)
+        .join(RelayConversation, RelayConversation.volunteer_id == Coordinator.id)
+        .where(Coordinator.contact_id == contact_id, RelayConversation.status == ACTIVE)
+    ).first()
+    if staff is None:  # one query: not staff, or in no conversation
         return None
     return staff_text(session=session, staff=staff, body=body, now=now)
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -114,6 +115,19 @@ def remove_staff(*, session: Session, staff: Coordinator, actor: str, now: dt.da
     staff.meetings.clear()
     staff.shifts.clear()
     _audit(session, actor, "staff_removed", staff)
+    _sign_out_everywhere(staff.id)
+
+
+def _sign_out_everywhere(staff_id: int) -> None:
+    # Their dashboard sessions end now; the dashboard also refuses a removed member's session,
+    # so a Redis that is down here only delays the clean-up.
+    from hotline.admin_auth import revoke_sessions
+    from hotline.queues import get_redis
+
+    try:
+        revoke_sessions(redis=get_redis(), coordinator_id=staff_id)
+    except RedisError as exc:
+        log(logger, "staff_sessions_not_revoked", logging.WARNING, error=type(exc).__name__)
 
 
 def add_shift(

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import time_machine
 from sqlalchemy import Engine, delete, select
 
 from hotline import roster
@@ -20,6 +19,7 @@ from hotline.flows.segments import count_segments
 from hotline.models import AuditEvent, Coordinator, OutboxMessage, SupportCase
 from hotline.settings import Settings
 from hotline.staff import can_manage_meeting, can_manage_staff, can_see_staff
+from tests.clock import travel
 from tests.jobs.factories import make_meeting
 from tests.people import add_staff
 from tests.twilio import TwilioPoster, sms_texts
@@ -90,7 +90,7 @@ def test_staff_add_list_edit_remove_from_the_terminal(database: Engine) -> None:
 
 @pytest.fixture()
 def monday_noon() -> Iterator[None]:
-    with time_machine.travel(MONDAY_NOON, tick=True):
+    with travel(MONDAY_NOON, tick=True):
         yield
 
 

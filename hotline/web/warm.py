@@ -11,20 +11,35 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from hotline import voicemail, warm_calls
+from hotline import warm_twiml as twiml
+from hotline.bounded import within_deadline
+from hotline.voice import busy_answer
+from hotline.web.ids import ID
 from hotline.web.twilio_auth import twilio_form
 
 TWIML = "application/xml"
 
 
-async def _answer(request: Request, answer: Callable[..., str], *args: Any) -> Response:
-    twiml = await run_in_threadpool(answer, *args)
+async def _answer(
+    request: Request,
+    answer: Callable[..., str],
+    *args: Any,
+    fallback: Callable[[], str] | None = None,
+) -> Response:
+    """Answer within the webhook deadline; past it, `fallback` or the menu where 9 works."""
+    settings = request.app.state.settings
+    twiml = await within_deadline(
+        lambda: answer(*args),
+        fallback=fallback or (lambda: busy_answer(settings)),
+        late=None,
+        event="warm",
+    )
     return Response(twiml, media_type=TWIML)
 
 
@@ -38,15 +53,20 @@ def _field(form: FormData, name: str, limit: int = 64) -> str:
 
 async def wait(request: Request) -> Response:
     await twilio_form(request)
-    return await _answer(request, warm_calls.answer_wait, request.app.state.settings, _id(request))
+    settings = request.app.state.settings
+    entry_id = _id(request)
+    # Past the deadline the caller still holds (and 9 still works); the next fetch rings.
+    held = lambda: twiml.hold(settings, entry_id, settings.default_language, pause=30)  # noqa: E731
+    return await _answer(request, warm_calls.answer_wait, settings, entry_id, fallback=held)
 
 
 async def key(request: Request) -> Response:
     form = await twilio_form(request)
     settings = request.app.state.settings
-    return await _answer(
-        request, warm_calls.answer_key, settings, _id(request), _field(form, "Digits")
-    )
+    entry_id, digits = _id(request), _field(form, "Digits")
+    # A 9 leaves the queue even when the database is slow (the action then offers help).
+    gone = twiml.leave if digits == "9" else (lambda: twiml.hold(settings, entry_id, "en", pause=1))
+    return await _answer(request, warm_calls.answer_key, settings, entry_id, digits, fallback=gone)
 
 
 async def left(request: Request) -> Response:
@@ -88,7 +108,12 @@ async def recorded(request: Request) -> Response:
 async def transcribed(request: Request) -> Response:
     form = await twilio_form(request)
     sid, text = _field(form, "RecordingSid"), _field(form, "TranscriptionText", 4000)
-    await run_in_threadpool(voicemail.answer_transcribed, sid, text)
+    await within_deadline(
+        lambda: voicemail.answer_transcribed(sid, text),
+        fallback=lambda: None,
+        late=lambda: voicemail.answer_transcribed(sid, text),
+        event="warm_transcription",
+    )
     return Response("", status_code=204)
 
 
@@ -101,13 +126,13 @@ async def voicemail_leg(request: Request) -> Response:
 
 # Mounted under /twilio/voice.
 routes = [
-    Route("/warm/wait/{id:int}", wait, methods=["POST"]),
-    Route("/warm/key/{id:int}", key, methods=["POST"]),
-    Route("/warm/left/{id:int}", left, methods=["POST"]),
-    Route("/warm/screen/{id:int}", screen, methods=["POST"]),
-    Route("/warm/ended/{id:int}", ended, methods=["POST"]),
-    Route("/warm/recorded/{id:int}", recorded, methods=["POST"]),
-    Route("/warm/transcribed/{id:int}", transcribed, methods=["POST"]),
-    Route("/outbound/warm/{id:int}", volunteer_leg, methods=["POST"]),
-    Route("/outbound/voicemail/{id:int}", voicemail_leg, methods=["POST"]),
+    Route(f"/warm/wait/{{id:{ID}}}", wait, methods=["POST"]),
+    Route(f"/warm/key/{{id:{ID}}}", key, methods=["POST"]),
+    Route(f"/warm/left/{{id:{ID}}}", left, methods=["POST"]),
+    Route(f"/warm/screen/{{id:{ID}}}", screen, methods=["POST"]),
+    Route(f"/warm/ended/{{id:{ID}}}", ended, methods=["POST"]),
+    Route(f"/warm/recorded/{{id:{ID}}}", recorded, methods=["POST"]),
+    Route(f"/warm/transcribed/{{id:{ID}}}", transcribed, methods=["POST"]),
+    Route(f"/outbound/warm/{{id:{ID}}}", volunteer_leg, methods=["POST"]),
+    Route(f"/outbound/voicemail/{{id:{ID}}}", voicemail_leg, methods=["POST"]),
 ]

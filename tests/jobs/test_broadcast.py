@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import time_machine
 from redis import Redis
 from sqlalchemy import Engine, func, select
 
@@ -19,7 +18,7 @@ from hotline.jobs.broadcast import broadcast_progress, confirm_broadcast, fan_ou
 from hotline.jobs.worker import run_worker
 from hotline.models import Broadcast, OutboxMessage, Subscription
 from hotline.settings import Settings
-from tests.clock import daytime_zone
+from tests.clock import daytime_zone, travel
 from tests.jobs.factories import make_contact, make_meeting, subscribe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,7 +128,7 @@ def test_a_broadcast_at_night_is_shown_held_for_quiet_hours(
     from hotline.web.admin_overview import get_overview
 
     night = dt.datetime(2025, 3, 4, 6, 0, tzinfo=dt.UTC)  # 10pm in Los Angeles
-    with time_machine.travel(night, tick=False):
+    with travel(night, tick=False):
         with session_scope() as session:
             meeting = make_meeting(session, code="4821")
             for _ in range(3):

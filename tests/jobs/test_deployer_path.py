@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from redis import Redis
+from rq import Worker
 from sqlalchemy import Engine, create_engine, select, text
 
 from hotline.models import Contact, OutboxMessage
@@ -57,13 +58,14 @@ def empty_database(tmp_path: Path) -> Iterator[str]:
 class Line:
     """The deployed line: its environment, its processes and what it has stored."""
 
-    def __init__(self, database_url: str, redis_url: str, api_url: str) -> None:
+    def __init__(self, database_url: str, redis_url: str, api_url: str, logs: Path) -> None:
         self.env = pipeline.worker_env(database_url, redis_url, api_url, 50.0)
         self.env["HOTLINE_PUBLIC_URL"] = PUBLIC_URL
         self.settings = load_settings(self.env)
         self.engine: Engine = create_engine(database_url)
         self.port = free_port()
         self.processes: list[subprocess.Popen[bytes]] = []
+        self.logs = logs
 
     def hotline(self, *args: str) -> str:
         result = subprocess.run(
@@ -78,7 +80,8 @@ class Line:
         self.processes.append(
             subprocess.Popen(serve, env=self.env, cwd=ROOT, start_new_session=True)
         )
-        self.processes += pipeline.start_workers(self.env, 1)
+        with self.logs.open("ab") as log:
+            self.processes += pipeline.start_workers(self.env, 1, stderr=log.fileno())
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -87,6 +90,13 @@ class Line:
             except httpx.HTTPError:
                 pass
             assert time.monotonic() < deadline, "hotline serve did not come up"
+            time.sleep(0.2)
+
+    def wait_for_worker(self, redis: Redis, timeout: float = 60) -> None:
+        """Wait until the worker has registered with Redis, so it takes the next job."""
+        deadline = time.monotonic() + timeout
+        while not Worker.all(connection=redis):
+            assert time.monotonic() < deadline, self.logs.read_text()[-3000:]
             time.sleep(0.2)
 
     @property
@@ -110,13 +120,13 @@ class Line:
     def ready(self, strict: bool = False) -> httpx.Response:
         return httpx.get(f"{self.url}/readyz{'?strict=1' if strict else ''}", timeout=10)
 
-    def paged(self, number: str, timeout: float = 30) -> OutboxMessage:
-        """Wait for the crisis alert to this number to be sent through Twilio's API."""
+    def paged(self, number: str, purpose: str = "alert", timeout: float = 90) -> OutboxMessage:
+        """Wait for the text of `purpose` to this number to be sent through Twilio's API."""
         phone_hash = vault_for(self.settings.secret_key).index(number)
         statement = (
             select(OutboxMessage)
             .join(Contact, Contact.id == OutboxMessage.contact_id)
-            .where(Contact.phone_hash == phone_hash, OutboxMessage.purpose == "alert")
+            .where(Contact.phone_hash == phone_hash, OutboxMessage.purpose == purpose)
         )
         deadline = time.monotonic() + timeout
         while True:
@@ -124,7 +134,7 @@ class Line:
                 row = conn.execute(statement).first()
             if row is not None and row.status == "sent":
                 return row  # type: ignore[return-value]
-            assert time.monotonic() < deadline, row
+            assert time.monotonic() < deadline, (row, self.logs.read_text()[-3000:])
             time.sleep(0.2)
 
     def stop(self) -> None:
@@ -133,9 +143,9 @@ class Line:
 
 
 def test_a_new_line_from_an_empty_database(
-    empty_database: str, redis_url: str, redis: Redis, prism_dynamic_url: str
+    empty_database: str, redis_url: str, redis: Redis, prism_dynamic_url: str, tmp_path: Path
 ) -> None:
-    line = Line(empty_database, redis_url, prism_dynamic_url)
+    line = Line(empty_database, redis_url, prism_dynamic_url, tmp_path / "worker.log")
     try:
         assert "newest revision" in line.hotline("db", "upgrade")
         assert "created" in line.hotline("import", "config/sample_feed.json")
@@ -147,6 +157,7 @@ def test_a_new_line_from_an_empty_database(
         admin_id = line.hotline("staff", "list").split("\n")[1].split()[0]
         line.start()
         assert line.ready().json()["oncall"] == "ok"
+        line.wait_for_worker(redis)
 
         reply = line.text(MEMBERS[0], "i want to kill myself")
         assert "988" in reply and "reach out soon" in reply

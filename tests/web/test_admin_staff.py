@@ -104,3 +104,20 @@ def _id_of(number: str, settings: Settings) -> int:
 
     with session_scope() as session:
         return roster.find_staff(session=session, settings=settings, ref=number).id
+
+
+def test_a_removed_staff_member_is_signed_out_at_once(
+    admin: TestClient, settings: Settings
+) -> None:
+    from hotline import roster
+    from hotline.queues import get_redis
+
+    cy = add_staff(settings, COORDINATOR, "coordinator", name="Cy")
+    sign_in(admin, COORDINATOR)
+    assert admin.get("/admin/staff").url.path == "/admin/staff"
+    with session_scope() as session:
+        staff = session.get(Coordinator, cy)
+        assert staff is not None
+        roster.remove_staff(session=session, staff=staff, actor="test", now=staff.created_at)
+    assert admin.get("/admin/").url.path == "/admin/sign-in"
+    assert not get_redis().keys("admin:session:*")

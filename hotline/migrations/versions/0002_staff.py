@@ -1,7 +1,7 @@
 """staff: roles, meetings, weekly shifts, ONCALL overrides, removal; first page time
 
 Revision ID: 0002_staff
-Revises: 0001
+Revises: 0005_limits
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_staff"
-down_revision = "0001"
+down_revision = "0005_limits"  # re-chained after main's 0005_limits (was "0001")
 branch_labels = None
 depends_on = None
 
