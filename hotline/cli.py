@@ -199,6 +199,9 @@ def _parser() -> argparse.ArgumentParser:
     from hotline.staff_cli import register as register_staff
 
     register_staff(add)
+    from hotline.warm_cli import register as register_warm
+
+    register_warm(add)
     return parser
 
 

@@ -315,6 +315,86 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+# The warm line (a caller or texter talking to a peer volunteer now) ----------------------------
+
+
+class VolunteerProfile(Base):
+    """A warm-line volunteer's languages, tags and AVAILABLE/AWAY; a responder's opt-in."""
+
+    __tablename__ = "volunteer_profiles"
+    staff_id: Mapped[int] = mapped_column(ForeignKey("coordinators.id"), primary_key=True)
+    languages: Mapped[str] = mapped_column(String(40), default="en")  # "en,es"
+    tags: Mapped[str] = mapped_column(String(200), default="")  # "veterans,youth"
+    # A responder who takes warm-line calls too (volunteers always do).
+    opted_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    # AVAILABLE / AWAY / HELPING: holds until `available_until` (None: until changed).
+    available: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    available_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class WarmCall(Base):
+    """A caller in the warm line's queue, from pressing 2 to bridged, voicemail or hang-up."""
+
+    __tablename__ = "warm_calls"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    status: Mapped[str] = mapped_column(String(12), default="waiting", index=True)
+    rung: Mapped[list[int]] = mapped_column(JSON, default=list)
+    last_ring_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("coordinators.id"), default=None)
+    entered_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class Voicemail(Base):
+    """A message left on the warm line. The recording stays at Twilio until retention ends."""
+
+    __tablename__ = "voicemails"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    warm_call_id: Mapped[int | None] = mapped_column(ForeignKey("warm_calls.id"), default=None)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    recording_sid: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    # The transcription is read by the crisis detector and never stored.
+    crisis: Mapped[bool] = mapped_column(Boolean, default=False)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("support_cases.id"), default=None)
+    called_by_id: Mapped[int | None] = mapped_column(ForeignKey("coordinators.id"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now, index=True)
+    called_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class RelayConversation(Base):
+    """A member and a volunteer texting through the line's number (TALK, then TAKE 23)."""
+
+    __tablename__ = "relay_conversations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("coordinators.id"), default=None)
+    # "waiting" (for a TAKE), "active", "closed".
+    status: Mapped[str] = mapped_column(String(10), default="waiting", index=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    taken_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_activity_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # "member", "volunteer", "idle", "unanswered", "opted_out".
+    closed_by: Mapped[str | None] = mapped_column(String(12), default=None)
+    texts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaringConsent(Base):
+    """A member's YES to caring texts, asked while their crisis case was open."""
+
+    __tablename__ = "caring_consents"
+    case_id: Mapped[int] = mapped_column(ForeignKey("support_cases.id"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    asked_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    agreed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    scheduled_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
 class BlockedNumber(Base):
     """A number or prefix the line records but does not answer (crisis texts excepted).
 

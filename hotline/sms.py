@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
-from hotline import clock, finder, limits, metrics, oncall, subscriptions
+from hotline import caring, clock, finder, limits, metrics, oncall, relay, subscriptions
 from hotline.bounded import record_within_budget
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
@@ -224,12 +224,26 @@ def _record_crisis(
         if stored is not None:
             return stored
         contact, _ = _contact(session, settings, message.sender, language=language)
+        relayed = relay.staff_reply_for(
+            session=session, settings=settings, contact_id=contact.id, body=message.body
+        )
+        if relayed is not None:
+            # A volunteer's TAKE 8 (the detector hears "take 8 pills") or their words to a
+            # member ("are you thinking of killing yourself?") are warm-line work, not a
+            # crisis of theirs.
+            twiml = render_reply(relayed)
+            _record(session, message, contact.id, twiml, crisis_level=level)
+            return twiml
         case = open_support_case(
             session=session, contact_id=contact.id, kind="crisis", level=level, source="sms"
         )
         record_danger(case, danger)
         twiml = render_reply(_crisis_with_callback(session, contact, danger))
         _record(session, message, contact.id, twiml, crisis_level=level)
+        # A crisis text in a warm-line conversation still reaches the volunteer, marked.
+        relay.forward_crisis(
+            session=session, contact_id=contact.id, body=message.body, now=clock.now()
+        )
         log(
             logger,
             "sms_crisis",
@@ -345,9 +359,18 @@ def _staff_reply(session: Session, settings: Settings, contact: Contact, body: s
     """Answer a staff command (ACK 12, ONCALL ON ...); None hands the text to the member flow."""
     if contact.opted_out_at is not None:
         return None
-    return handle_coordinator_sms(
-        session=session, settings=settings, contact_id=contact.id, body=body, now=clock.now()
+    now = clock.now()
+    warm = relay.staff_command_for(
+        session=session, settings=settings, contact_id=contact.id, body=body, now=now
     )
+    if warm is not None:
+        return warm
+    reply = handle_coordinator_sms(
+        session=session, settings=settings, contact_id=contact.id, body=body, now=now
+    )
+    if reply is not None:
+        return reply
+    return relay.staff_text_for(session=session, contact_id=contact.id, body=body, now=now)
 
 
 def _member_replies(
@@ -359,11 +382,27 @@ def _member_replies(
     new: bool,
     concern: bool = False,
 ) -> tuple[str, ...]:
+    warm = _warm_reply(session, settings, contact, message.body)
+    if warm is not None:
+        return (warm,)
     redis = get_redis()
     decision = _decide(session, redis, settings, message, contact, new=new, concern=concern)
     for effect in decision.effects:
         _apply(effect, session=session, redis=redis, settings=settings, contact=contact)
     return decision.replies
+
+
+def _warm_reply(session: Session, settings: Settings, contact: Contact, body: str) -> str | None:
+    """The warm line's part: a text conversation, TALK to a volunteer, a caring-text YES."""
+    if contact.opted_out_at is not None:
+        return None
+    now = clock.now()
+    reply = relay.member_reply(
+        session=session, settings=settings, contact=contact, body=body, now=now
+    )
+    if reply is not None:
+        return reply
+    return caring.member_yes(session=session, contact=contact, body=body, now=now)
 
 
 def _decide(

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import clock, subscriptions
+from hotline import clock, oncall, subscriptions, volunteers, warm_calls, warm_twiml
 from hotline import voice_lookups as meetings
 from hotline import voice_twiml as twiml
 from hotline.bounded import record_in_background
+from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import get_or_create_contact
 from hotline.crisis_detector import assess
@@ -22,6 +25,7 @@ from hotline.db import session_scope
 from hotline.flows import voice as flow
 from hotline.flows.crisis_cues import Danger
 from hotline.flows.digits import ascii_digits
+from hotline.flows.schedule import spoken_label
 from hotline.logs import log
 from hotline.models import Contact
 from hotline.phones import PhoneError, country_of, normalise, vault_for
@@ -252,7 +256,21 @@ def _facts(
         results=results,
         starts=look.starts_in(meeting.id) if meeting and state.menu == flow.REMINDER_CALL else "",
         language_words={lang: catalog(lang).t("voice.words.language_name") for lang in languages},
+        **_warm_facts(session, state, now),
     )
+
+
+def _warm_facts(session: Session, state: flow.VoiceState, now: dt.datetime) -> dict[str, Any]:
+    """Whether the warm line is open, when it opens next, whether a call back is real."""
+    if state.menu not in (flow.MAIN, flow.WARM_CLOSED):
+        return {}
+    opens = volunteers.opens_next(session=session, now=now)
+    coverage = oncall.coverage(session=session, now=now)
+    return {
+        "warm_open": bool(volunteers.on_shift(session=session, now=now)),
+        "warm_opens": spoken_label(opens[0], opens[1], state.language) if opens else "",
+        "can_call_back": coverage is not oncall.Coverage.NONE,
+    }
 
 
 def _run(
@@ -283,14 +301,23 @@ def _run(
                 meeting_ids=effect.meeting_ids,
                 language=language or contact.language,
             )
+        elif isinstance(effect, flow.RequestCallback):
+            open_support_case(
+                session=session, contact_id=contact.id, kind="talk", level="talk", source="voice"
+            )
     language = language or _language_of(settings, contact)
     if isinstance(step.then, flow.CrisisDial):
         return crisis_answer(settings, event, language)
-    return _render(session, settings, event, step, language)
+    return _render(session, settings, event, step, language, contact.id)
 
 
 def _render(
-    session: Session, settings: Settings, event: CallEvent, step: flow.Step, language: str
+    session: Session,
+    settings: Settings,
+    event: CallEvent,
+    step: flow.Step,
+    language: str,
+    contact_id: int,
 ) -> str:
     response = VoiceResponse()
     then = step.then
@@ -298,6 +325,16 @@ def _render(
         twiml.gather(response, settings, replace(step, then=then))
         return str(response)
     twiml.say_all(response, step.said, language)
+    if isinstance(then, flow.EnterWarmLine):
+        entry = warm_calls.enter(
+            session=session,
+            contact_id=contact_id,
+            call_sid=event.call_sid,
+            language=language,
+            now=clock.now(),
+        )
+        warm_twiml.enqueue(response, settings, entry.id)
+        return str(response)
     if isinstance(then, flow.JoinRoom):
         room = meetings.room_for(
             session=session, settings=settings, meeting_id=then.meeting_id, call_sid=event.call_sid

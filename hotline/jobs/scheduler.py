@@ -25,14 +25,33 @@ def run_tick(now: dt.datetime) -> None:
         ("escalations", lambda: escalation.sweep_due_escalations(now)),
         ("reminders", lambda: reminders.tick(now)),
         ("reconcile", lambda: reconciler.reconcile(now)),
+        ("warm_relay", lambda: _sweep_relays(now)),
     ]
     if now.minute == 0:
         steps.append(("retention", lambda: retention.purge_bodies(now)))
+        steps.append(("recordings", lambda: _delete_recordings(now)))
     for name, step in steps:
         try:
             step()
         except Exception as exc:
             log(logger, "scheduler_step_failed", logging.ERROR, step=name, error=type(exc).__name__)
+
+
+def _sweep_relays(now: dt.datetime) -> int:
+    """Close idle warm-line text conversations; untaken TALKs become call-back cases."""
+    from hotline import relay
+    from hotline.db import session_scope
+    from hotline.settings import get_settings
+
+    with session_scope() as session:
+        return relay.sweep(session=session, settings=get_settings(), now=now)
+
+
+def _delete_recordings(now: dt.datetime) -> int:
+    from hotline import voicemail
+    from hotline.settings import get_settings
+
+    return voicemail.delete_expired(now, get_settings())
 
 
 def run_scheduler(*, once: bool = False) -> None:

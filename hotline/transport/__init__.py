@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Protocol, cast, runtime_checkable
 
 from hotline.settings import Settings
 
@@ -58,6 +58,15 @@ class Transport(Protocol):
     def start_call(self, to: str, url: str, status_callback: str) -> str:
         """Start a call whose answered leg fetches TwiML from url; return its SID."""
         ...
+
+
+@runtime_checkable
+class CallControl(Protocol):
+    """What the warm line needs beyond sending: end a call leg, delete a recording."""
+
+    def end_call(self, sid: str) -> None: ...
+
+    def delete_recording(self, sid: str) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -30,3 +30,9 @@ class ConsoleTransport:
         sid = self._sid("CA")
         print(f"[call to {mask(to)}] answers with {url}", file=sys.stdout, flush=True)  # noqa: T201 - the demo prints by design
         return sid
+
+    def end_call(self, sid: str) -> None:
+        print(f"[call {sid[-6:]}] hung up", file=sys.stdout, flush=True)  # noqa: T201 - the demo prints by design
+
+    def delete_recording(self, sid: str) -> None:
+        print(f"[recording {sid[-6:]}] deleted", file=sys.stdout, flush=True)  # noqa: T201 - the demo prints by design

@@ -17,7 +17,7 @@ from hotline.crisis_detector import check_crisis_config
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
 from hotline.sms import render_reply
-from hotline.web import admin, bridge, conference, health, sms, status
+from hotline.web import admin, bridge, conference, health, sms, status, warm
 from hotline.web import voice as voice_routes
 from hotline.web.guard import BodyLimit, SafeAnswer
 
@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/twilio/sms", sms.inbound_sms, methods=["POST"]),
         Route("/twilio/voice", voice_routes.inbound_call, methods=["POST"]),
         # Staff call legs first: a Mount matches on its prefix alone.
-        Mount("/twilio/voice", routes=[*bridge.routes, *voice_routes.steps]),
+        Mount("/twilio/voice", routes=[*bridge.routes, *warm.routes, *voice_routes.steps]),
         Route("/twilio/status/conference", conference.conference_status, methods=["POST"]),
         Mount("/twilio/status", routes=status.routes),
         admin.mount(settings),

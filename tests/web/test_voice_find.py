@@ -43,7 +43,7 @@ def find(twilio: TwilioPoster, number: str = MEMBER, zip_code: str = "94110#") -
     caller = Caller(twilio, number)
     caller.start()
     caller.press("1")
-    caller.press("2")
+    caller.press("3")
     assert "ZIP code" in caller.says()
     caller.press(zip_code)
     return caller
@@ -147,7 +147,7 @@ def test_a_spoken_city_finds_its_groups(
     caller = Caller(twilio)
     caller.start()
     caller.press("1")
-    caller.press("2")
+    caller.press("3")
     caller.press(speech="Oakland.")
     assert "Oakland Friends" in caller.says()
 
@@ -158,7 +158,7 @@ def test_a_place_without_groups_says_so_and_asks_again(
     caller = Caller(twilio)
     caller.start()
     caller.press("1")
-    caller.press("2")
+    caller.press("3")
     caller.press(speech="Nowhere Town")
     assert "found no groups" in caller.says()
     assert "ZIP code" in caller.says()
