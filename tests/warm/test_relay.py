@@ -119,7 +119,9 @@ def test_the_member_says_bye_and_the_volunteer_is_told(
     twilio: TwilioPoster, settings: Settings, on_shift: time_machine.Traveller
 ) -> None:
     number = _taken_by_ana(twilio)
-    (bye,) = sms_texts(twilio.sms(MEMBER, "bye"))
+    # A bare "bye" or "adios" is read by the crisis model as a farewell (crisis reply and a
+    # case), which the detector-first rule honours; "chao" is a closing word it does not flag.
+    (bye,) = sms_texts(twilio.sms(MEMBER, "chao"))
     assert bye.startswith("Thank you for talking with us.")
     assert texts_to(settings, ANA, "relay")[-1] == (
         f"#{number}: the member said goodbye. Conversation closed."
@@ -327,11 +329,26 @@ def test_a_volunteers_bare_end_is_their_opt_out_and_closes_their_conversations(
 
 
 def test_take_is_a_volunteers_command_even_when_the_detector_hears_take_8_pills(
-    twilio: TwilioPoster, settings: Settings, on_shift: time_machine.Traveller
+    twilio: TwilioPoster,
+    settings: Settings,
+    on_shift: time_machine.Traveller,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from hotline.flows.crisis import assess
+    from hotline import crisis_detector
+    from hotline import sms as sms_runner
+    from hotline.flows.crisis import CrisisAssessment
+    from hotline.web import sms as sms_handler
 
-    assert assess("TAKE 8").crisis  # the detector's guess, which the warm line must not act on
+    real = crisis_detector.assess
+
+    def hears_pills(text: str) -> CrisisAssessment:
+        verdict = real("I am going to take 8 pills tonight")
+        return verdict if text == "TAKE 8" else real(text)
+
+    # The detector may read "TAKE 8" as pills; the warm line must not act on that guess.
+    monkeypatch.setattr(sms_handler, "assess", hears_pills)
+    monkeypatch.setattr(sms_runner, "assess", hears_pills)
+    assert hears_pills("TAKE 8").crisis
     with session_scope() as session:
         # Conversation 8 by its id (PostgreSQL's sequences do not restart between tests).
         session.add(RelayConversation(id=8, contact_id=add_contact(settings, MEMBER)))

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_warm"
-down_revision = "0002_staff"
+down_revision = "0003_crisis"  # re-chained after 0003_crisis when merging into main
 branch_labels = None
 depends_on = None
 
