@@ -368,13 +368,24 @@ def _view(
         next_start=next_start,
         time_zone=meeting.time_zone,
         distance_miles=distance,
-        address=", ".join(part for part in (meeting.address, meeting.city) if part),
+        address=_full_address(meeting),
         dial_in=_readable(meeting.conference_phone or "") if external else None,
         dial_digits=meeting.conference_digits if external else None,
         notes=meeting.notes,
         has_pin=bool(meeting.member_pin),
         lead_minutes=tuple(meeting.group.reminder_lead_minutes or ()),
+        in_person=meeting.in_person,
+        location=meeting.location,
+        online_url=meeting.conference_url,
+        conference_notes=meeting.conference_notes,
     )
+
+
+def _full_address(meeting: Meeting) -> str:
+    """The address with its city, unless the feed's address line already names it."""
+    if meeting.city and meeting.city.lower() not in meeting.address.lower():
+        return ", ".join(part for part in (meeting.address, meeting.city) if part)
+    return meeting.address
 
 
 def _readable(e164: str) -> str:

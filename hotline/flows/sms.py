@@ -46,6 +46,12 @@ class MeetingView:
     notes: str = ""
     has_pin: bool = False
     lead_minutes: tuple[int, ...] = ()
+    # How a person can attend: at the address (in_person), where ("St Andrews Church"), the
+    # online link and the passcode notes a feed gives.
+    in_person: bool = True
+    location: str = ""
+    online_url: str | None = None
+    conference_notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -330,24 +336,39 @@ def _info(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
         when=when_label(meeting, texts.language, viewer_zone=None),
     )
     text = head + _how_to_join(meeting, lookup.line_number, texts)
-    notes = gsm_safe(meeting.notes).strip()
-    if notes:
-        text = _fit(text, " " + notes, MAX_FIND_SEGMENTS)
+    for extra in (meeting.conference_notes, meeting.notes):
+        extra = " ".join(gsm_safe(extra).split())
+        if extra:
+            text = _fit(text, " " + extra, MAX_FIND_SEGMENTS)
     return Decision((text,))
 
 
 def _how_to_join(meeting: MeetingView, line_number: str, texts: Catalog) -> str:
     pin = texts.t("sms.info.pin") if meeting.has_pin else ""
     if meeting.format == "phone_bridge":
-        return texts.t("sms.info.hosted", line=line_number, code=meeting.code) + pin
+        hosted = texts.t("sms.info.hosted", line=line_number, code=meeting.code)
+        return hosted + pin + _where_to_go(meeting, texts)
     if meeting.format == "external_bridge" and meeting.dial_in:
         digits = (
             texts.t("sms.info.digits", digits=meeting.dial_digits) if meeting.dial_digits else ""
         )
-        return texts.t("sms.info.external", phone=meeting.dial_in, digits=digits)
-    if meeting.address:
-        return texts.t("sms.info.address", address=gsm_safe(meeting.address))
-    return ""
+        external = texts.t("sms.info.external", phone=meeting.dial_in, digits=digits)
+        return external + _where_to_go(meeting, texts)
+    return _where_to_go(meeting, texts)
+
+
+def _where_to_go(meeting: MeetingView, texts: Catalog) -> str:
+    """In person at the address, and/or online only (which a flip phone cannot join)."""
+    place = ", ".join(part for part in (meeting.location, meeting.address) if part)
+    at = texts.t("sms.info.address", address=gsm_safe(place)) if place else ""
+    if not meeting.in_person:
+        at = ""
+    if meeting.format == "phone_bridge" or meeting.format == "external_bridge":
+        return texts.t("sms.info.also_at", address=gsm_safe(place)) if at else ""
+    if meeting.format == "online" and meeting.online_url:
+        key = "sms.info.also_online" if at else "sms.info.online_only"
+        return at + texts.t(key, url=meeting.online_url)
+    return at
 
 
 def _remind(command: Command, lookup: Lookup, texts: Catalog, rules: LineRules) -> Decision:

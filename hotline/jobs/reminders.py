@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from hotline import catalogs
 from hotline import settings as settings_module
 from hotline.db import session_scope
-from hotline.flows.schedule import local_label, next_occurrences
+from hotline.flows.schedule import local_label, next_starts, weekly_times
 from hotline.flows.segments import count_segments
 from hotline.logs import log
 from hotline.models import Contact, Group, Meeting, MeetingCancellation, Priority, Subscription
@@ -74,9 +74,8 @@ def find_due(*, session: Session, now: dt.datetime, default_leads: tuple[int, ..
     due: list[Due] = []
     for sub, language, meeting, group_leads in rows:
         if meeting.id not in starts:
-            (starts[meeting.id],) = next_occurrences(
-                weekday=meeting.weekday,
-                start=meeting.start_time,
+            (starts[meeting.id],) = next_starts(
+                times=weekly_times(meeting),
                 time_zone=meeting.time_zone,
                 after=now,
                 cancelled=cancelled[meeting.id],

@@ -1,0 +1,237 @@
+"""Phone meetings by their next start, from memory: FIND never scans them per request.
+
+Phone meetings serve everyone, so every FIND lists the soonest of them. Rather than load them
+all and compute each one's next start per request, the process keeps their starts over the
+next two weeks in one sorted list and walks it from now. The list is rebuilt when a meeting
+changes (a flush in this process, or a newer id or updated_at in the database, which one
+indexed query reads) and once a week as time moves on.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import threading
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from hotline.flows.schedule import next_starts
+from hotline.models import Group, Meeting, MeetingFormat
+
+PHONE_FORMATS = (MeetingFormat.PHONE_BRIDGE.value, MeetingFormat.EXTERNAL_BRIDGE.value)
+_BEHIND = dt.timedelta(days=1)  # so a meeting under way is still in the list
+_AHEAD = dt.timedelta(days=15)  # two weeks: one cancelled date still leaves the next
+_REBUILD_AFTER = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What the finder needs of a meeting to order it, without loading the ORM object."""
+
+    id: int
+    code: str
+    times: tuple[tuple[int, dt.time], ...]
+    time_zone: str
+    duration_minutes: int
+    text: str  # name, group, notes and types, lowercased, for topic words
+
+
+@dataclass(frozen=True)
+class _Index:
+    key: tuple[Any, ...]
+    anchor: dt.datetime
+    starts: list[dt.datetime]
+    # (start UTC, code, id, local date): sorted, so equal starts come in code order
+    entries: list[tuple[dt.datetime, str, int, dt.date]]
+    candidates: dict[int, Candidate]
+    longest_minutes: int
+
+
+_lock = threading.Lock()
+_index: _Index | None = None
+_generation = itertools.count(1)
+_current_generation = 0
+
+
+def forget() -> None:
+    """Drop the index (tests that clear tables behind the ORM's back call this)."""
+    global _index
+    with _lock:
+        _index = None
+
+
+def soonest(
+    *,
+    session: Session,
+    now: dt.datetime,
+    count: int,
+    skip: Collection[int],
+    words: list[str],
+    cancelled: Mapping[int, Collection[dt.date]],
+    include_running: bool,
+) -> list[tuple[Candidate, dt.datetime]]:
+    """Return up to `count` phone meetings by next start (then code), with that start."""
+    index = _current(session, now)
+    found: list[tuple[Candidate, dt.datetime]] = []
+    seen: set[int] = set(skip)
+    earliest = now - dt.timedelta(minutes=index.longest_minutes) if include_running else now
+    for start, _code, meeting_id, local_date in index.entries[
+        bisect.bisect_right(index.starts, earliest) :
+    ]:
+        if len(found) == count:
+            return found
+        if meeting_id in seen:
+            continue
+        candidate = index.candidates[meeting_id]
+        after = now - dt.timedelta(minutes=candidate.duration_minutes) if include_running else now
+        if start <= after or local_date in cancelled.get(meeting_id, ()):
+            continue
+        seen.add(meeting_id)
+        if matches(candidate.text, words):
+            found.append((candidate, start))
+    # Past the window (a meeting cancelled two weeks running): the exact way, for the rest.
+    rest = [
+        (candidate, next_start_of(candidate, now, cancelled, include_running))
+        for candidate in index.candidates.values()
+        if candidate.id not in seen and matches(candidate.text, words)
+    ]
+    rest.sort(key=lambda pair: (pair[1], pair[0].code))
+    return (found + rest)[:count]
+
+
+def matches(text: str, words: list[str]) -> bool:
+    """True when every topic word appears in the meeting's text."""
+    return all(word in text for word in words)
+
+
+def next_start_of(
+    candidate: Candidate,
+    now: dt.datetime,
+    cancelled: Mapping[int, Collection[dt.date]],
+    include_running: bool,
+) -> dt.datetime:
+    """Return a candidate's next start; with include_running, a start still under way counts."""
+    after = now - dt.timedelta(minutes=candidate.duration_minutes) if include_running else now
+    (start,) = next_starts(
+        times=candidate.times,
+        time_zone=candidate.time_zone,
+        after=after,
+        cancelled=cancelled.get(candidate.id, ()),
+    )
+    return start
+
+
+def _current(session: Session, now: dt.datetime) -> _Index:
+    global _index
+    key = _key(session)
+    index = _index
+    if (
+        index is not None
+        and index.key == key
+        and index.anchor <= now < index.anchor + _REBUILD_AFTER
+    ):
+        return index
+    with _lock:
+        index = _index
+        if (
+            index is None
+            or index.key != key
+            or not index.anchor <= now < index.anchor + _REBUILD_AFTER
+        ):
+            index = _build(session, key, now.replace(minute=0, second=0, microsecond=0))
+            _index = index
+    return index
+
+
+def _key(session: Session) -> tuple[Any, ...]:
+    # Both maxima are read from indexes (the primary key and ix_meetings_updated_at).
+    newest = session.execute(select(func.max(Meeting.id), func.max(Meeting.updated_at))).one()
+    return (id(session.get_bind()), _current_generation, *newest)
+
+
+def _build(session: Session, key: tuple[Any, ...], anchor: dt.datetime) -> _Index:
+    candidates = {candidate.id: candidate for candidate in _phone_candidates(session)}
+    entries = sorted(
+        entry
+        for candidate in candidates.values()
+        for entry in _window(candidate, anchor - _BEHIND, anchor + _AHEAD)
+    )
+    return _Index(
+        key=key,
+        anchor=anchor,
+        starts=[entry[0] for entry in entries],
+        entries=entries,
+        candidates=candidates,
+        longest_minutes=max((c.duration_minutes for c in candidates.values()), default=0),
+    )
+
+
+def _window(
+    candidate: Candidate, start: dt.datetime, end: dt.datetime
+) -> Iterator[tuple[dt.datetime, str, int, dt.date]]:
+    zone = ZoneInfo(candidate.time_zone)
+    weeks = (end - start).days // 7 + 2
+    for when in next_starts(
+        times=candidate.times,
+        time_zone=candidate.time_zone,
+        after=start,
+        count=weeks * len(candidate.times),
+    ):
+        if when < end:
+            yield when, candidate.code, candidate.id, when.astimezone(zone).date()
+
+
+def _phone_candidates(session: Session) -> Iterator[Candidate]:
+    statement = (
+        select(*candidate_columns())
+        .join(Group, Group.id == Meeting.group_id)
+        .where(Meeting.active.is_(True), Meeting.format.in_(PHONE_FORMATS))
+    )
+    for row in session.execute(statement):
+        yield candidate_from(row)
+
+
+def candidate_from(row: Any) -> Candidate:
+    """Build a Candidate from a row of the columns _phone_candidates selects, in that order."""
+    (mid, code, weekday, more, start, zone, duration, name, notes, types, group, about) = row
+    days = sorted({weekday, *(more or ())})
+    return Candidate(
+        id=mid,
+        code=code,
+        times=tuple((day, start) for day in days),
+        time_zone=zone,
+        duration_minutes=duration,
+        text=" ".join([name, group, about, notes, *(types or ())]).lower(),
+    )
+
+
+def candidate_columns() -> tuple[Any, ...]:
+    """The columns candidate_from reads, for other queries (the finder's local search)."""
+    return (
+        Meeting.id,
+        Meeting.code,
+        Meeting.weekday,
+        Meeting.more_weekdays,
+        Meeting.start_time,
+        Meeting.time_zone,
+        Meeting.duration_minutes,
+        Meeting.name,
+        Meeting.notes,
+        Meeting.types,
+        Group.name,
+        Group.description,
+    )
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context: object) -> None:
+    # Pending state is still visible after a flush: any meeting written means rebuild.
+    global _current_generation
+    if any(isinstance(obj, Meeting) for obj in (*session.new, *session.dirty, *session.deleted)):
+        _current_generation = next(_generation)
