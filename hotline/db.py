@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hotline.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_READ_ONLY = "hotline_read_only"
 
 
 def make_engine(url: str) -> Engine:
@@ -42,7 +43,12 @@ def _sqlite_begin_immediate(conn: Connection) -> None:
     # Web, worker and scheduler processes share one SQLite file. A deferred transaction that
     # reads and then writes fails with "database is locked" when another process wrote in
     # between; taking the write lock at BEGIN makes writers queue behind busy_timeout instead.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A read-only session (read_scope) never writes, so it takes no lock: in WAL mode it reads
+    # a snapshot while others write.
+    if conn.get_execution_options().get(_READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @functools.cache
@@ -67,6 +73,22 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        session.close()
+
+
+@functools.cache
+def _read_only(engine: Engine) -> Engine:
+    return engine.execution_options(**{_READ_ONLY: True})
+
+
+@contextlib.contextmanager
+def read_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """Open a session for reads only: on SQLite it holds no write lock (see above)."""
+    session = _factory(_read_only(engine or get_engine()))()
+    try:
+        yield session
+    finally:
+        # close, not rollback: what was read stays readable (detached, not expired).
         session.close()
 
 

@@ -9,18 +9,20 @@ and only those few are loaded as ORM objects.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from hotline import phone_index
 from hotline.flows.schedule import next_starts, open_occurrence, weekly_times
 from hotline.models import Group, Meeting, MeetingCancellation
-from hotline.phone_index import PHONE_FORMATS, Candidate
+from hotline.phone_index import PHONE_FORMATS
 from hotline.places import (  # the finder's callers place what a member typed through here
     Place,
     names_a_city,
@@ -85,19 +87,24 @@ def find_nearest_meetings(
     words = topic.lower().split() if topic else []
     local = _local(session, origin, radius_miles, want, words) if origin is not None else []
     cancelled = _cancellations(session, None, now)
-    page = _local_page(local, want, cancelled, now, include_running)
+    page = _local_page(session, local, want, cancelled, now, include_running)
     if len(page) < want:  # the page reaches the phone meetings: `local` holds every local one
-        page += phone_index.soonest(
+        phone = phone_index.soonest(
             session=session,
             now=now,
             count=want - len(page),
-            skip={candidate.id for candidate, _ in local},
+            skip={meeting_id for meeting_id, _, _ in local},
             words=words,
             cancelled=cancelled,
             include_running=include_running,
         )
-    distances = dict((candidate.id, distance) for candidate, distance in local)
-    return _load(session, page[offset:want], distances)
+        meetings = _meetings(session, [candidate.id for candidate, _ in phone])
+        page += [
+            NearbyMeeting(meetings[candidate.id], None, start)
+            for candidate, start in phone
+            if candidate.id in meetings
+        ]
+    return page[offset:want]
 
 
 def next_start(*, session: Session, meeting: Meeting, now: dt.datetime) -> dt.datetime:
@@ -133,8 +140,9 @@ def _local(
     radius_miles: float,
     want: int,
     words: list[str],
-) -> list[tuple[Candidate, float]]:
-    """Return in-person meetings within the radius, nearest first: at least `want`, or all.
+) -> list[tuple[int, str, float]]:
+    """Return (id, code, miles) of in-person meetings in the radius, nearest first: at least
+    `want` of them, or all.
 
     The search starts with a small box and widens it, so a dense city reads a few rows, not
     every meeting within 50 miles. Matches inside a ring's radius are a true prefix of the
@@ -142,74 +150,90 @@ def _local(
     """
     ring = min(_FIRST_RING_MILES, radius_miles)
     while True:
-        found = [pair for pair in _in_box(session, origin, ring, words) if pair[1] <= ring]
+        found = [item for item in _in_box(session, origin, ring, words) if item[2] <= ring]
         if len(found) >= want or ring >= radius_miles:
-            found.sort(key=lambda pair: (pair[1], pair[0].code))
+            found.sort(key=lambda item: (item[2], item[1]))
             return found
         ring = min(ring * _RING_GROWTH, radius_miles)
 
 
+@functools.cache
+def _box_statement(with_text: bool) -> Any:
+    # Built once with bound parameters: only the numbers change from one search to the next.
+    columns = [Meeting.id, Meeting.code, Meeting.latitude, Meeting.longitude]
+    statement: Any = select(*columns)
+    if with_text:
+        text = (Meeting.name, Meeting.notes, Meeting.types, Group.name, Group.description)
+        statement = select(*columns, *text).join(Group, Group.id == Meeting.group_id)
+    # A bounding box lets the index on (active, in_person, latitude, longitude) do the work.
+    return statement.where(
+        Meeting.active.is_(True),
+        Meeting.in_person.is_(True),
+        Meeting.latitude.between(bindparam("south"), bindparam("north")),
+        Meeting.longitude.between(bindparam("west"), bindparam("east")),
+    )
+
+
 def _in_box(
     session: Session, origin: tuple[float, float], radius_miles: float, words: list[str]
-) -> Iterator[tuple[Candidate, float]]:
+) -> Iterator[tuple[int, str, float]]:
     latitude, longitude = origin
-    # A bounding box lets the index on (active, in_person, latitude, longitude) do the work.
     dlat = radius_miles / 69.0
     dlon = radius_miles / max(1.0, 69.0 * math.cos(math.radians(latitude)))
-    statement = (
-        select(*phone_index.candidate_columns(), Meeting.latitude, Meeting.longitude)
-        .join(Group, Group.id == Meeting.group_id)
-        .where(
-            Meeting.active.is_(True),
-            Meeting.in_person.is_(True),
-            Meeting.latitude.between(latitude - dlat, latitude + dlat),
-            Meeting.longitude.between(longitude - dlon, longitude + dlon),
-        )
-    )
-    for row in session.execute(statement):
-        candidate = phone_index.candidate_from(row[:-2])
-        if phone_index.matches(candidate.text, words):
-            yield candidate, great_circle_miles(origin, (row[-2], row[-1]))
+    box = {
+        "south": latitude - dlat,
+        "north": latitude + dlat,
+        "west": longitude - dlon,
+        "east": longitude + dlon,
+    }
+    for row in session.execute(_box_statement(bool(words)), box):
+        if words:
+            name, notes, types, group, about = row[4:]
+            text = " ".join([name, group, about, notes, *(types or ())]).lower()
+            if not phone_index.matches(text, words):
+                continue
+        yield row[0], row[1], great_circle_miles(origin, (row[2], row[3]))
 
 
 def _local_page(
-    local: list[tuple[Candidate, float]],
+    session: Session,
+    local: list[tuple[int, str, float]],
     want: int,
     cancelled: dict[int, set[dt.date]],
     now: dt.datetime,
     include_running: bool,
-) -> list[tuple[Candidate, dt.datetime]]:
+) -> list[NearbyMeeting]:
     """Order the first `want` local meetings (and any tied with the last) by distance, start."""
     if not local:
         return []
     cut = min(want, len(local))
-    last = round(local[cut - 1][1], 3)
-    while cut < len(local) and round(local[cut][1], 3) == last:
+    last = round(local[cut - 1][2], 3)
+    while cut < len(local) and round(local[cut][2], 3) == last:
         cut += 1
+    meetings = _meetings(session, [meeting_id for meeting_id, _, _ in local[:cut]])
     timed = []
-    for candidate, distance in local[:cut]:
-        start = phone_index.next_start_of(candidate, now, cancelled, include_running)
-        timed.append((round(distance, 3), start, candidate.code, candidate))
+    for meeting_id, code, distance in local[:cut]:
+        meeting = meetings.get(meeting_id)
+        if meeting is None:
+            continue
+        after = now - dt.timedelta(minutes=meeting.duration_minutes) if include_running else now
+        (start,) = next_starts(
+            times=weekly_times(meeting),
+            time_zone=meeting.time_zone,
+            after=after,
+            cancelled=cancelled.get(meeting_id, ()),
+        )
+        timed.append((round(distance, 3), start, code, NearbyMeeting(meeting, distance, start)))
     timed.sort(key=lambda item: item[:3])
-    return [(candidate, start) for _, start, _, candidate in timed[:want]]
+    return [found for *_, found in timed[:want]]
 
 
-def _load(
-    session: Session,
-    page: list[tuple[Candidate, dt.datetime]],
-    distances: dict[int, float],
-) -> list[NearbyMeeting]:
-    """Load the few meetings shown (with their groups) as ORM objects, in page order."""
-    ids = [candidate.id for candidate, _ in page]
+def _meetings(session: Session, ids: list[int]) -> dict[int, Meeting]:
+    """Load the few meetings shown, with their groups, in one query."""
     if not ids:
-        return []
-    statement = select(Meeting).where(Meeting.id.in_(ids)).options(selectinload(Meeting.group))
-    meetings = {meeting.id: meeting for meeting in session.scalars(statement)}
-    return [
-        NearbyMeeting(meetings[candidate.id], distances.get(candidate.id), start)
-        for candidate, start in page
-        if candidate.id in meetings
-    ]
+        return {}
+    statement = select(Meeting).where(Meeting.id.in_(ids)).options(joinedload(Meeting.group))
+    return {meeting.id: meeting for meeting in session.scalars(statement).unique()}
 
 
 def _cancellations(

@@ -2,9 +2,9 @@
 
 Phone meetings serve everyone, so every FIND lists the soonest of them. Rather than load them
 all and compute each one's next start per request, the process keeps their starts over the
-next two weeks in one sorted list and walks it from now. The list is rebuilt when a meeting
+next eight days in one sorted list and walks it from now. The list is rebuilt when a meeting
 changes (a flush in this process, or a newer id or updated_at in the database, which one
-indexed query reads) and once a week as time moves on.
+indexed query reads) and once a day as time moves on.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from hotline.flows.schedule import next_starts
+from hotline.flows.schedule import next_occurrences, next_starts
 from hotline.models import Group, Meeting, MeetingFormat
 
 PHONE_FORMATS = (MeetingFormat.PHONE_BRIDGE.value, MeetingFormat.EXTERNAL_BRIDGE.value)
 _BEHIND = dt.timedelta(days=1)  # so a meeting under way is still in the list
-_AHEAD = dt.timedelta(days=15)  # two weeks: one cancelled date still leaves the next
-_REBUILD_AFTER = dt.timedelta(days=7)
+_AHEAD = dt.timedelta(days=8)  # every weekly time at least once (a cancelled one: see soonest)
+_REBUILD_AFTER = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def soonest(
         seen.add(meeting_id)
         if matches(candidate.text, words):
             found.append((candidate, start))
-    # Past the window (a meeting cancelled two weeks running): the exact way, for the rest.
+    # Past the window (a meeting whose one date in it is cancelled): the exact way, for the rest.
     rest = [
         (candidate, next_start_of(candidate, now, cancelled, include_running))
         for candidate in index.candidates.values()
@@ -151,7 +151,13 @@ def _current(session: Session, now: dt.datetime) -> _Index:
 
 def _key(session: Session) -> tuple[Any, ...]:
     # Both maxima are read from indexes (the primary key and ix_meetings_updated_at).
-    newest = session.execute(select(func.max(Meeting.id), func.max(Meeting.updated_at))).one()
+    # One subquery each: SQLite answers a lone max() from an index, two in one SELECT by a scan.
+    newest = session.execute(
+        select(
+            select(func.max(Meeting.id)).scalar_subquery(),
+            select(func.max(Meeting.updated_at)).scalar_subquery(),
+        )
+    ).one()
     return (id(session.get_bind()), _current_generation, *newest)
 
 
@@ -177,14 +183,16 @@ def _window(
 ) -> Iterator[tuple[dt.datetime, str, int, dt.date]]:
     zone = ZoneInfo(candidate.time_zone)
     weeks = (end - start).days // 7 + 2
-    for when in next_starts(
-        times=candidate.times,
-        time_zone=candidate.time_zone,
-        after=start,
-        count=weeks * len(candidate.times),
-    ):
-        if when < end:
-            yield when, candidate.code, candidate.id, when.astimezone(zone).date()
+    for weekday, local_start in candidate.times:
+        for when in next_occurrences(
+            weekday=weekday,
+            start=local_start,
+            time_zone=candidate.time_zone,
+            after=start,
+            count=weeks,
+        ):
+            if when < end:
+                yield when, candidate.code, candidate.id, when.astimezone(zone).date()
 
 
 def _phone_candidates(session: Session) -> Iterator[Candidate]:

@@ -22,7 +22,7 @@ from hotline.contacts import get_contact_by_phone, get_or_create_contact, opt_in
 from hotline.conversations import load_conversation, save_conversation
 from hotline.coordinator_sms import handle_coordinator_sms
 from hotline.crisis_resources import crisis_resources
-from hotline.db import session_scope
+from hotline.db import read_scope, session_scope
 from hotline.flows import sms as flow
 from hotline.flows.crisis import Level, assess
 from hotline.flows.crisis_reply import crisis_reply
@@ -337,15 +337,16 @@ def _search(
     if isinstance(query, flow.FindResults):
         return query
     origin = None if query.latitude is None else (query.latitude, query.longitude or 0.0)
-    found = finder.find_nearest_meetings(
-        session=session,
-        origin=origin,
-        topic=query.topic,
-        limit=settings.find_page_size + 1,  # one more tells whether MORE has anything
-        offset=query.offset,
-        radius_miles=settings.find_radius_miles,
-        now=now,
-    )
+    with read_scope(session.get_bind()) as reader:  # type: ignore[arg-type]
+        found = finder.find_nearest_meetings(
+            session=reader,
+            origin=origin,
+            topic=query.topic,
+            limit=settings.find_page_size + 1,  # one more tells whether MORE has anything
+            offset=query.offset,
+            radius_miles=settings.find_radius_miles,
+            now=now,
+        )
     views = tuple(_view(session, f.meeting, now, f.distance_miles, f.next_start) for f in found)
     return flow.FindResults(query, views)
 

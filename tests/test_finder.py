@@ -6,11 +6,11 @@ import datetime as dt
 import functools
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, select
 
-from hotline import finder
+from hotline import db, finder
 from hotline.db import session_scope
-from hotline.models import MeetingCancellation
+from hotline.models import Group, Meeting, MeetingCancellation
 from tests.web.test_sms import FEED, THURSDAY_BEFORE_DST, _add_meetings
 
 SF = (37.7509, -122.4153)  # ZIP 94110
@@ -138,3 +138,18 @@ def test_an_occurrence_is_open_early_and_not_when_cancelled() -> None:
         session.add(MeetingCancellation(meeting_id=meeting.id, occurs_on=dt.date(2025, 3, 9)))
         session.flush()
         assert open_at(now=sunday_evening) is None
+
+
+def test_a_read_scope_holds_no_write_lock(database: Engine) -> None:
+    """FIND reads in a read_scope: on SQLite a writer gets through while it is open."""
+    if database.dialect.name != "sqlite":
+        pytest.skip("SQLite's locking only")
+    with db.read_scope(database) as reader:
+        reader.execute(select(Meeting.id)).all()
+        with database.connect() as writer:
+            writer.exec_driver_sql("PRAGMA busy_timeout=200")  # fail fast instead of waiting
+            writer.commit()
+            writer.execute(insert(Group).values(slug="g", name="G", description=""))
+            writer.commit()
+        with db.session_scope(database) as session:
+            assert session.scalars(select(Group.slug)).all() == ["g"]
