@@ -391,7 +391,7 @@ def _time_zone(
     the feed's default."""
     name = _text(row.get("timezone"))
     if name:
-        if not _known_zone(name):
+        if not known_zone(name):
             raise FeedError(f"unknown time zone {name!r}")
         return name
     at_point = (
@@ -413,7 +413,8 @@ def _time_zone(
 
 
 @functools.cache
-def _known_zone(name: str) -> bool:
+def known_zone(name: str) -> bool:
+    """True when zoneinfo knows the IANA zone name."""
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from hotline import clock
 from hotline.db import session_scope
-from hotline.feeds import FeedError, FeedMeeting, parse_row, row_label
+from hotline.feeds import FeedError, FeedMeeting, known_zone, parse_row, row_label
 from hotline.logs import log
 from hotline.models import Feed, Group, Meeting
 from hotline.phones import PhoneError, normalise
@@ -48,19 +48,26 @@ class ImportReport:
     retired: list[int] = field(default_factory=list)
 
 
-def load_feed(source: str) -> list[dict[str, Any]]:
+def load_feed(source: str) -> list[Any]:
     """Read a feed from a file path or an http(s) URL; raise FeedError when it is not a feed."""
     try:
         if source.startswith(("http://", "https://")):
             response = httpx.get(source, timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True)
             response.raise_for_status()
-            data = response.json()
+            content = response.content
         else:
-            data = json.loads(Path(source).read_text(encoding="utf-8-sig"))
+            content = Path(source).read_bytes()
     except httpx.HTTPError as exc:
         raise FeedError(f"could not fetch the feed: {exc}") from exc
     except OSError as exc:
         raise FeedError(f"could not read the feed: {exc.strerror or exc}") from exc
+    return rows_from_json(content)
+
+
+def rows_from_json(content: bytes) -> list[Any]:
+    """Decode a Meeting Guide feed's bytes into its rows; raise FeedError when it is not one."""
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
     except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError
         raise FeedError(f"the feed is not valid JSON: {exc}") from exc
     if not isinstance(data, list):
@@ -96,11 +103,20 @@ def import_rows(
     hotline_numbers: Collection[str | None] = (),
     progress: bool = False,
     default_time_zone: str | None = None,
+    require_meetings: bool = False,
 ) -> ImportReport:
-    """Store rows already read from the feed at `source` (a URL or a path)."""
+    """Store rows already read from the feed at `source` (a URL or a path).
+
+    With require_meetings, a feed with no usable meeting is refused (FeedError) rather than
+    retiring everything the feed listed before.
+    """
+    if default_time_zone is not None and not known_zone(default_time_zone):
+        raise FeedError(f"unknown time zone {default_time_zone!r}")
     log(logger, "feed_loaded", rows=len(rows))
     report = ImportReport()
     meetings = _parse_rows(rows, _line_numbers(hotline_numbers), report, default_time_zone)
+    if require_meetings and not meetings:
+        raise FeedError(f"no usable meeting in {len(rows)} rows; the last good data is kept")
     with session_factory() as session:
         feed = feed_for(session=session, url=source)
         _store(session, feed, meetings, report, progress=progress)

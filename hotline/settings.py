@@ -57,6 +57,8 @@ class Settings:
     crisis_number_es: str = "+18886289454"
     join_window_minutes: int = 15
     max_participants: int = 40
+    # How often `hotline scheduler` re-reads each registered feed (`hotline feeds add`).
+    feed_refresh_hours: float = 24.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def require_secrets(self) -> None:
@@ -97,6 +99,7 @@ def _from_toml(data: dict[str, Any]) -> dict[str, Any]:
         "crisis_number_es": crisis.get("crisis_number_es", "+18886289454"),
         "join_window_minutes": int(voice.get("join_window_minutes", 15)),
         "max_participants": int(voice.get("max_participants", 40)),
+        "feed_refresh_hours": float(data.get("feeds", {}).get("refresh_hours", 24)),
     }
     for key in (
         "segments_per_second",
