@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import itertools
 import threading
 from collections.abc import Collection, Iterator, Mapping
@@ -81,11 +82,12 @@ def soonest(
     found: list[tuple[Candidate, dt.datetime]] = []
     seen: set[int] = set(skip)
     earliest = now - dt.timedelta(minutes=index.longest_minutes) if include_running else now
-    for start, _code, meeting_id, local_date in index.entries[
-        bisect.bisect_right(index.starts, earliest) :
-    ]:
+    entries = index.entries
+    # Walk by position: a slice would copy the rest of the list on every search.
+    for position in range(bisect.bisect_right(index.starts, earliest), len(entries)):
         if len(found) == count:
             return found
+        start, _code, meeting_id, local_date = entries[position]
         if meeting_id in seen:
             continue
         candidate = index.candidates[meeting_id]
@@ -163,10 +165,15 @@ def _key(session: Session) -> tuple[Any, ...]:
 
 def _build(session: Session, key: tuple[Any, ...], anchor: dt.datetime) -> _Index:
     candidates = {candidate.id: candidate for candidate in _phone_candidates(session)}
+    # Meetings share weekly times ("Mondays 19:00 Eastern"): work each one out once.
+    starts = functools.cache(
+        functools.partial(_weekly_starts, start=anchor - _BEHIND, end=anchor + _AHEAD)
+    )
     entries = sorted(
-        entry
+        (when, candidate.code, candidate.id, local_date)
         for candidate in candidates.values()
-        for entry in _window(candidate, anchor - _BEHIND, anchor + _AHEAD)
+        for weekday, local_start in candidate.times
+        for when, local_date in starts(weekday, local_start, candidate.time_zone)
     )
     return _Index(
         key=key,
@@ -178,21 +185,19 @@ def _build(session: Session, key: tuple[Any, ...], anchor: dt.datetime) -> _Inde
     )
 
 
-def _window(
-    candidate: Candidate, start: dt.datetime, end: dt.datetime
-) -> Iterator[tuple[dt.datetime, str, int, dt.date]]:
-    zone = ZoneInfo(candidate.time_zone)
+def _weekly_starts(
+    weekday: int, local_start: dt.time, time_zone: str, *, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.date]]:
+    """Return (UTC start, local date) of one weekly time between start and end."""
+    zone = ZoneInfo(time_zone)
     weeks = (end - start).days // 7 + 2
-    for weekday, local_start in candidate.times:
+    return [
+        (when, when.astimezone(zone).date())
         for when in next_occurrences(
-            weekday=weekday,
-            start=local_start,
-            time_zone=candidate.time_zone,
-            after=start,
-            count=weeks,
-        ):
-            if when < end:
-                yield when, candidate.code, candidate.id, when.astimezone(zone).date()
+            weekday=weekday, start=local_start, time_zone=time_zone, after=start, count=weeks
+        )
+        if when < end
+    ]
 
 
 def _phone_candidates(session: Session) -> Iterator[Candidate]:
