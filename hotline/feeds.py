@@ -375,9 +375,9 @@ def _look_up(address: dict[str, str]) -> places.Place | None:
         found = places.place_for_zip(address["postal_code"][:5])
         if found is not None:
             return found
-    if not (address["city"] and address["state"]):
+    if not address["city"] or not (address["state"] or address["country"] == "CA"):
         return None
-    return places.place_for_address(address["city"], address["state"])
+    return places.place_for_address(address["city"], address["state"], address["country"])
 
 
 def _time_zone(

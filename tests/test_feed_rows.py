@@ -9,7 +9,7 @@ import pytest
 
 from hotline.feeds import FeedError, parse_row, plain_text
 from hotline.flows.schedule import weekly_times
-from hotline.places import city_key, place_for_address
+from hotline.places import city_key, place_for_address, place_for_city
 
 
 def row(**fields: Any) -> dict[str, Any]:
@@ -144,3 +144,17 @@ def test_attendance_follows_the_spec(
     meeting = parse_row(row(**fields))
     assert (meeting.format, meeting.in_person, meeting.active) == expected
     assert "ONL" not in meeting.types or meeting.format != "in_person"
+
+
+def test_canadian_towns_place_rows_and_searches() -> None:
+    quinte = {"slug": "q", "name": "Q", "day": 2, "time": "19:30", "country": "CA"}
+    napanee = parse_row({**quinte, "city": "Napanee", "postal_code": ""})  # no province given
+    assert (napanee.time_zone, napanee.country) == ("America/Toronto", "CA")
+    assert napanee.latitude == pytest.approx(44.25, abs=0.1)
+    montreal = parse_row({**quinte, "address": "1 Rue Sainte-Catherine, Montréal, QC"})
+    assert montreal.time_zone == "America/Toronto"
+    assert montreal.longitude == pytest.approx(-73.6, abs=0.2)
+    belleville, topic = place_for_city(("grief", "belleville"), "ON")
+    assert belleville is not None and belleville.label == "Belleville, ON"
+    assert topic == "grief"
+    assert place_for_city(("belleville",), "IL")[0] != belleville  # the one in Illinois

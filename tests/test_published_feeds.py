@@ -150,3 +150,22 @@ def test_an_online_only_meeting_says_a_flip_phone_cannot_join(
     assert "not a flip phone" in reply
     assert "FIND + your ZIP" in reply
     assert "Boston" not in reply  # an approximate address is no place to go
+
+
+@pytest.mark.usefixtures("frozen")
+def test_find_in_an_ontario_town_and_a_clear_answer_for_a_postal_code(
+    settings: Settings, twilio: TwilioPoster
+) -> None:
+    load(QUINTE, settings)
+
+    (reply,) = sms_texts(twilio.sms(MEMBER, "FIND belleville on"))
+    lines = reply.splitlines()
+    assert lines[0] == "Groups near Belleville, ON:"
+    assert len([line for line in lines if line.startswith("#")]) == 3
+    assert all(" mi" in line for line in lines[1:4])  # in person, with the distance
+    assert count_segments(reply).segments <= 2
+
+    (postal,) = sms_texts(twilio.sms(MEMBER, "FIND K8N 1A1"))
+    assert postal.startswith("I can't look up Canadian postal codes yet.")
+    assert "FIND belleville on" in postal
+    assert count_segments(postal).segments == 1
