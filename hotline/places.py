@@ -14,7 +14,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import phonenumbers
 import zipcodes
+from phonenumbers import timezone as phone_zones
 
 # "St." and "Ste." are the usual short forms in North American place names.
 _SAINTS = {"ST": "SAINT", "STE": "SAINTE", "FT": "FORT", "MT": "MOUNT"}
@@ -103,6 +105,15 @@ def _states_of(key: str, state: str | None) -> dict[str, Place]:
     if state is not None and is_province(state):
         return _canadian_cities().get(key, {})
     return _cities().get(key, {})
+
+
+def zone_for_number(e164: str) -> str | None:
+    """Return the time zone of a phone number's area when it has exactly one, else None."""
+    try:
+        zones = phone_zones.time_zones_for_number(phonenumbers.parse(e164))
+    except phonenumbers.NumberParseException:
+        return None
+    return zones[0] if len(zones) == 1 and "/" in zones[0] and zones[0] != "Etc/Unknown" else None
 
 
 def zone_at(latitude: float, longitude: float) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -270,7 +271,13 @@ def _look_up(
     """Fetch what the command needs to be answered, and nothing else."""
     now = clock.now()
     if command.kind is Kind.FIND:
-        return flow.Lookup(find=_search(session, settings, _find_query(command), now))
+        query = _find_query(command)
+        if command.words in _NOW and command.zip_code is None:
+            # FIND NOW / BUSCAR AHORA: the phone meetings starting soonest, in the member's time.
+            query = flow.FindCursor(None, None, None, contact.time_zone, topic=None)
+        if isinstance(query, flow.FindCursor) and query.time_zone:
+            contact.time_zone = query.time_zone  # the member's zone: their last search's
+        return flow.Lookup(find=_search(session, settings, query, now))
     if command.kind is Kind.MORE:
         return flow.Lookup(find=_search(session, settings, conversation.find, now))
     if command.kind is Kind.MY:
@@ -280,7 +287,9 @@ def _look_up(
     if command.kind is Kind.TALK:
         return flow.Lookup(talk_open=_talk_open(session, contact.id))
     if command.code is not None:
-        return _meeting_lookup(session, command.code, contact.id, line_number, now)
+        found = _meeting_lookup(session, command.code, contact.id, line_number, now)
+        viewer = conversation.find.time_zone if conversation.find else None
+        return dataclasses.replace(found, viewer_zone=viewer or contact.time_zone)
     return flow.Lookup()
 
 
@@ -298,6 +307,9 @@ def _meeting_lookup(
         subscribed=subscribed is not None,
         line_number=_readable(line_number),
     )
+
+
+_NOW = frozenset({("now",), ("ahora",), ("right", "now"), ("ya",)})
 
 
 def _find_query(command: Command) -> flow.FindCursor | flow.FindResults:

@@ -20,6 +20,7 @@ from hotline.flows.segments import count_segments, is_gsm7
 PHONE_FORMATS = frozenset({"phone_bridge", "external_bridge"})
 MAX_FIND_SEGMENTS = 2
 _NAME_CHARS = 28
+_BY_PHONE = ("phone_bridge", "external_bridge")
 # A cut name should not end on a joining word ("Grupo de apoyo en").
 _DANGLING = frozenset(
     {"a", "and", "con", "de", "del", "el", "en", "for", "la", "of"}
@@ -97,6 +98,9 @@ class Lookup:
     subscriptions: tuple[MeetingView, ...] = ()
     talk_open: bool = False
     line_number: str = ""
+    # The reader's time zone (their last search's, else their number's): phone meetings are
+    # told in it.
+    viewer_zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -303,7 +307,16 @@ def _miles(distance: float) -> str:
 
 
 def when_label(meeting: MeetingView, language: str, *, viewer_zone: str | None) -> str:
-    """Day and time in the meeting's zone, naming the zone when the reader may be elsewhere."""
+    """Day and time in the meeting's zone, naming the zone when the reader may be elsewhere.
+
+    A meeting by phone is joined from wherever the reader is, so it is told in the reader's
+    own zone when known (and that zone named, when it is not the meeting's).
+    """
+    if viewer_zone is not None and meeting.format in _BY_PHONE:
+        label = local_label(meeting.next_start, viewer_zone, language)
+        if _same_offset(meeting, viewer_zone):
+            return label
+        return f"{label} {meeting.next_start.astimezone(ZoneInfo(viewer_zone)):%Z}"
     label = local_label(meeting.next_start, meeting.time_zone, language)
     if viewer_zone is not None and _same_offset(meeting, viewer_zone):
         return label
@@ -333,7 +346,7 @@ def _info(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
         "sms.info.head",
         code=meeting.code,
         name=gsm_safe(meeting.name),
-        when=when_label(meeting, texts.language, viewer_zone=None),
+        when=when_label(meeting, texts.language, viewer_zone=lookup.viewer_zone),
     )
     text = head + _how_to_join(meeting, lookup.line_number, texts)
     for extra in (meeting.conference_notes, meeting.notes):
