@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from hotline import phone_index
 from hotline.flows.schedule import next_starts, open_occurrence, weekly_times
+from hotline.meeting_types import Topic, topic_of
 from hotline.models import Group, Meeting, MeetingCancellation
 from hotline.phone_index import PHONE_FORMATS
 from hotline.places import (  # the finder's callers place what a member typed through here
@@ -78,14 +79,16 @@ def find_nearest_meetings(
     """Return meetings a person can go to near origin (nearest first), then phone meetings
     (soonest first); each meeting once, however many days it meets.
 
-    Without an origin only phone meetings are returned. A topic keeps meetings whose name,
-    group name, group description, types or notes mention it. With include_running, a meeting
-    under way counts from the start of the occurrence still running (a caller can join it).
+    Without an origin only phone meetings are returned. A topic's type words ("women",
+    "espanol": see config/meeting_types.toml) keep meetings of those spec types; its other
+    words keep meetings whose name, group name, group description, types or notes hold them.
+    With include_running, a meeting under way counts from the start of the occurrence still
+    running (a caller can join it).
     Next starts are worked out only for the meetings on the page.
     """
     want = offset + limit
-    words = topic.lower().split() if topic else []
-    local = _local(session, origin, radius_miles, want, words) if origin is not None else []
+    wanted = topic_of(topic)
+    local = _local(session, origin, radius_miles, want, wanted) if origin is not None else []
     cancelled = _cancellations(session, None, now)
     page = _local_page(session, local, want, cancelled, now, include_running)
     if len(page) < want:  # the page reaches the phone meetings: `local` holds every local one
@@ -94,7 +97,7 @@ def find_nearest_meetings(
             now=now,
             count=want - len(page),
             skip={meeting_id for meeting_id, _, _ in local},
-            words=words,
+            topic=wanted,
             cancelled=cancelled,
             include_running=include_running,
         )
@@ -139,7 +142,7 @@ def _local(
     origin: tuple[float, float],
     radius_miles: float,
     want: int,
-    words: list[str],
+    topic: Topic,
 ) -> list[tuple[int, str, float]]:
     """Return (id, code, miles) of in-person meetings in the radius, nearest first: at least
     `want` of them, or all.
@@ -150,7 +153,7 @@ def _local(
     """
     ring = min(_FIRST_RING_MILES, radius_miles)
     while True:
-        found = [item for item in _in_box(session, origin, ring, words) if item[2] <= ring]
+        found = [item for item in _in_box(session, origin, ring, topic) if item[2] <= ring]
         if len(found) >= want or ring >= radius_miles:
             found.sort(key=lambda item: (item[2], item[1]))
             return found
@@ -175,7 +178,7 @@ def _box_statement(with_text: bool) -> Any:
 
 
 def _in_box(
-    session: Session, origin: tuple[float, float], radius_miles: float, words: list[str]
+    session: Session, origin: tuple[float, float], radius_miles: float, topic: Topic
 ) -> Iterator[tuple[int, str, float]]:
     latitude, longitude = origin
     dlat = radius_miles / 69.0
@@ -186,11 +189,11 @@ def _in_box(
         "west": longitude - dlon,
         "east": longitude + dlon,
     }
-    for row in session.execute(_box_statement(bool(words)), box):
-        if words:
+    for row in session.execute(_box_statement(bool(topic)), box):
+        if topic:
             name, notes, types, group, about = row[4:]
-            text = " ".join([name, group, about, notes, *(types or ())]).lower()
-            if not phone_index.matches(text, words):
+            text = phone_index.meeting_text(name, group, about, notes, types)
+            if not topic.matches(frozenset(types or ()), text):
                 continue
         yield row[0], row[1], great_circle_miles(origin, (row[2], row[3]))
 

@@ -23,6 +23,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from hotline.flows.schedule import next_occurrences, next_starts
+from hotline.meeting_types import Topic
 from hotline.models import Group, Meeting, MeetingFormat
 
 PHONE_FORMATS = (MeetingFormat.PHONE_BRIDGE.value, MeetingFormat.EXTERNAL_BRIDGE.value)
@@ -41,6 +42,7 @@ class Candidate:
     time_zone: str
     duration_minutes: int
     text: str  # name, group, notes and types, lowercased, for topic words
+    types: frozenset[str]  # the spec's type codes ("W", "S"), for topic type words
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def soonest(
     now: dt.datetime,
     count: int,
     skip: Collection[int],
-    words: list[str],
+    topic: Topic,
     cancelled: Mapping[int, Collection[dt.date]],
     include_running: bool,
 ) -> list[tuple[Candidate, dt.datetime]]:
@@ -95,21 +97,16 @@ def soonest(
         if start <= after or local_date in cancelled.get(meeting_id, ()):
             continue
         seen.add(meeting_id)
-        if matches(candidate.text, words):
+        if topic.matches(candidate.types, candidate.text):
             found.append((candidate, start))
     # Past the window (a meeting whose one date in it is cancelled): the exact way, for the rest.
     rest = [
         (candidate, next_start_of(candidate, now, cancelled, include_running))
         for candidate in index.candidates.values()
-        if candidate.id not in seen and matches(candidate.text, words)
+        if candidate.id not in seen and topic.matches(candidate.types, candidate.text)
     ]
     rest.sort(key=lambda pair: (pair[1], pair[0].code))
     return (found + rest)[:count]
-
-
-def matches(text: str, words: list[str]) -> bool:
-    """True when every topic word appears in the meeting's text."""
-    return all(word in text for word in words)
 
 
 def next_start_of(
@@ -220,8 +217,14 @@ def candidate_from(row: Any) -> Candidate:
         times=tuple((day, start) for day in days),
         time_zone=zone,
         duration_minutes=duration,
-        text=" ".join([name, group, about, notes, *(types or ())]).lower(),
+        text=meeting_text(name, group, about, notes, types),
+        types=frozenset(types or ()),
     )
+
+
+def meeting_text(name: str, group: str, about: str, notes: str, types: list[str] | None) -> str:
+    """The text topic words are looked for in, lowercased."""
+    return " ".join([name, group, about, notes, *(types or ())]).lower()
 
 
 def candidate_columns() -> tuple[Any, ...]:

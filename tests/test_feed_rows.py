@@ -9,6 +9,7 @@ import pytest
 
 from hotline.feeds import FeedError, parse_row, plain_text
 from hotline.flows.schedule import weekly_times
+from hotline.meeting_types import Topic, topic_of
 from hotline.places import city_key, place_for_address, place_for_city
 
 
@@ -158,3 +159,12 @@ def test_canadian_towns_place_rows_and_searches() -> None:
     assert belleville is not None and belleville.label == "Belleville, ON"
     assert topic == "grief"
     assert place_for_city(("belleville",), "IL")[0] != belleville  # the one in Illinois
+
+
+def test_topic_words_become_type_codes_in_english_and_spanish() -> None:
+    assert topic_of("lgbtq women anxiety") == Topic(frozenset({"LGBTQ", "W"}), ("anxiety",))
+    assert topic_of("mujeres espanol") == Topic(frozenset({"W", "S"}), ())
+    assert topic_of(None) == Topic() and not topic_of("")
+    lgbtq = topic_of("lgbtq")
+    assert lgbtq.matches(frozenset({"LGBTQ", "O"}), "rainbow group")
+    assert not lgbtq.matches(frozenset({"O"}), "lgbtq friendly")  # a name is not a type

@@ -169,3 +169,27 @@ def test_find_in_an_ontario_town_and_a_clear_answer_for_a_postal_code(
     assert postal.startswith("I can't look up Canadian postal codes yet.")
     assert "FIND belleville on" in postal
     assert count_segments(postal).segments == 1
+
+
+@pytest.mark.usefixtures("frozen")
+@pytest.mark.parametrize(
+    ("body", "slugs"),
+    [
+        ("FIND women 90802", ["mens-stag"]),  # the feed types it W; its name says otherwise
+        ("FIND mujeres 90802", ["mens-stag"]),
+        ("BUSCAR espanol 90802", ["young-peoples"]),  # S
+        ("FIND spanish 90802", ["young-peoples"]),
+        ("FIND newcomers 90802", ["candlelight"]),  # BE
+        ("FIND speaker 90802", ["daily-reflections", "lunch-bunch"]),  # SP
+    ],
+)
+def test_find_type_words_map_to_the_specs_codes(
+    settings: Settings, twilio: TwilioPoster, body: str, slugs: list[str]
+) -> None:
+    load(LOS_ANGELES, settings)
+    codes = {meeting.code: slug for slug, meeting in by_slug().items()}
+
+    (reply,) = sms_texts(twilio.sms(MEMBER, body))
+
+    found = [codes[line.split()[0][1:]] for line in reply.splitlines() if line.startswith("#")]
+    assert sorted(found) == slugs
