@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from hotline.flows.segments import count_segments, is_gsm7
 PHONE_FORMATS = frozenset({"phone_bridge", "external_bridge"})
 MAX_FIND_SEGMENTS = 2
 _NAME_CHARS = 28
+_WHOLE_NAME = 300  # Meeting.name: INFO gives it whole
 _BY_PHONE = ("phone_bridge", "external_bridge")
 # A cut name should not end on a joining word ("Grupo de apoyo en").
 _DANGLING = frozenset(
@@ -27,6 +29,9 @@ _DANGLING = frozenset(
     | {"para", "the", "y", "&", "-", "+", "/"}
 )
 _TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)$")  # "Grief Group (Downtown)" -> "Grief Group"
+# Latin letters with no accent to fold away, written as SMS can carry them.
+_LATIN = {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
+          "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ı": "i"}  # fmt: skip
 _CURLY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
 
 
@@ -298,7 +303,7 @@ def _find_line(meeting: MeetingView, query: FindCursor, texts: Catalog) -> str:
     else:
         where = texts.t("sms.find.miles", miles=_miles(meeting.distance_miles))
     when = when_label(meeting, texts.language, viewer_zone=query.time_zone)
-    name = shorten(meeting.name, _NAME_CHARS)
+    name = meeting_name(meeting, texts)
     return texts.t("sms.find.line", code=meeting.code, when=when, name=name, where=where)
 
 
@@ -345,7 +350,7 @@ def _info(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
     head = texts.t(
         "sms.info.head",
         code=meeting.code,
-        name=gsm_safe(meeting.name),
+        name=meeting_name(meeting, texts, limit=_WHOLE_NAME),
         when=when_label(meeting, texts.language, viewer_zone=lookup.viewer_zone),
     )
     text = head + _how_to_join(meeting, lookup.line_number, texts)
@@ -390,7 +395,7 @@ def _remind(command: Command, lookup: Lookup, texts: Catalog, rules: LineRules) 
         return _unknown(command, texts)
     leads = lead_phrase(meeting.lead_minutes or rules.lead_minutes, texts)
     text = texts.t(
-        "sms.remind.on", code=meeting.code, name=shorten(meeting.name, _NAME_CHARS), leads=leads
+        "sms.remind.on", code=meeting.code, name=meeting_name(meeting, texts), leads=leads
     )
     effects: tuple[Effect, ...] = () if lookup.subscribed else (Subscribe(meeting.id),)
     return Decision((text,), effects)
@@ -411,7 +416,7 @@ def _my(subscriptions: Sequence[MeetingView], texts: Catalog) -> str:
         line = texts.t(
             "sms.my.line",
             code=meeting.code,
-            name=shorten(meeting.name, _NAME_CHARS),
+            name=meeting_name(meeting, texts),
             when=when_label(meeting, texts.language, viewer_zone=None),
         )
         longer = f"{text}\n{line}"
@@ -425,7 +430,7 @@ def _call(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
     meeting = lookup.meeting
     if meeting is None:
         return _unknown(command, texts)
-    text = texts.t("sms.call.queued", code=meeting.code, name=shorten(meeting.name, _NAME_CHARS))
+    text = texts.t("sms.call.queued", code=meeting.code, name=meeting_name(meeting, texts))
     return Decision((text,), (QueueJoinCall(meeting.id),))
 
 
@@ -451,15 +456,28 @@ def _lead(minutes: int, texts: Catalog) -> str:
 
 
 def gsm_safe(text: str) -> str:
-    """Keep feed text in GSM-7: straight quotes, plain letters for accents SMS cannot carry."""
+    """Keep feed text readable on any phone: GSM-7 where a plain letter keeps the meaning.
+
+    Curly quotes go straight and Latin letters SMS cannot carry lose their accents ("é" to
+    "e", "ß" to "ss"); letters of other scripts (a name in Japanese) are kept, though the text
+    then goes as UCS-2, since no plain letter says the same. Emoji and symbols are dropped.
+    """
     out = []
     for ch in text.translate(_CURLY):
         if is_gsm7(ch):
             out.append(ch)
-        else:
-            plain = fold_accents(ch)
-            out.append(plain if is_gsm7(plain) else "")
+            continue
+        plain = _LATIN.get(ch) or fold_accents(ch)
+        if plain and all(is_gsm7(c) for c in plain):
+            out.append(plain)
+        elif unicodedata.category(ch)[0] in "LN" and "LATIN" not in unicodedata.name(ch, ""):
+            out.append(ch)
     return "".join(out)
+
+
+def meeting_name(meeting: MeetingView, texts: Catalog, limit: int = _NAME_CHARS) -> str:
+    """The meeting's name fit for a text; never empty (a name of emoji alone says "Meeting")."""
+    return shorten(meeting.name, limit) or texts.t("sms.unnamed")
 
 
 def shorten(name: str, limit: int) -> str:

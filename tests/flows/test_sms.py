@@ -506,3 +506,26 @@ def test_flows_stay_pure(module: str) -> None:
     source = inspect.getsource(importlib.import_module(module))
     for name in ("sqlalchemy", "redis", "rq", "twilio", "starlette", "httpx"):
         assert f"import {name}" not in source and f"from {name}" not in source
+
+
+@pytest.mark.parametrize(
+    ("name", "texted", "gsm"),
+    [
+        ("Grupo de Oración", "Grupo de Oracion", True),  # one ó would need UCS-2: folded
+        ("Grupo de Apoyo en Español", "Grupo de Apoyo en Español", True),  # ñ is GSM-7
+        ("Ærø Œuvre", "Ærø OEuvre", True),
+        ("“Hope” – Łódź", '"Hope" - Lodz', True),
+        ("希望の会", "希望の会", False),  # no plain letters say it: kept, sent as UCS-2
+        ("Надежда", "Надежда", False),
+        ("🌈✨", "Meeting", True),  # nothing textable: never an empty name
+    ],
+)
+def test_names_survive_a_flip_phone(name: str, texted: str, gsm: bool) -> None:
+    view = meeting("4821", name=name)
+    found = flow.FindResults(SF, (view,))
+    reply = only(decide(parse("FIND 94110"), lookup=flow.Lookup(find=found)))
+    info = only(decide(parse("INFO 4821"), lookup=flow.Lookup(meeting=view)))
+
+    assert f"#4821 Tue 7:00pm {texted}, 1.2 mi" in reply.splitlines()
+    assert info.startswith(f"#4821 {texted}. Tue 7:00pm PDT.")
+    assert (count_segments(info).encoding == "GSM-7") is gsm
