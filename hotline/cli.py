@@ -66,9 +66,16 @@ def _import(args: argparse.Namespace) -> int:
     from hotline.importer import import_feed
 
     numbers = [n for n in (get_settings().from_number,) if n]
+    if not (args.source or args.bmlt):
+        print("hotline import: give a feed file or URL, or --bmlt URL", file=sys.stderr)
+        return 2
     try:
         report = import_feed(
-            args.source, hotline_numbers=numbers, progress=True, default_time_zone=args.timezone
+            args.bmlt or args.source,
+            hotline_numbers=numbers,
+            progress=True,
+            default_time_zone=args.timezone,
+            kind="bmlt" if args.bmlt else "meeting_guide",
         )
     except FeedError as exc:
         print(f"hotline import: {exc}", file=sys.stderr)
@@ -107,7 +114,9 @@ def _feeds(args: argparse.Namespace) -> int:
         return 0 if removed else 1
     try:
         with session_scope() as session:
-            feed_id = feeds.add_feed(session=session, url=args.url, time_zone=args.timezone).id
+            kind = "bmlt" if args.bmlt else "meeting_guide"
+            feed = feeds.add_feed(session=session, url=args.url, kind=kind, time_zone=args.timezone)
+            feed_id = feed.id
     except FeedError as exc:
         print(f"hotline feeds add: {exc}", file=sys.stderr)
         return 1
@@ -170,10 +179,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     add("db", _db, "database migrations").add_argument("action", choices=["upgrade"])
     imp = add("import", _import, "load a Meeting Guide JSON feed")
-    imp.add_argument("source")
+    imp.add_argument("source", nargs="?", help="a Meeting Guide JSON file or URL")
+    imp.add_argument("--bmlt", metavar="URL", help="a BMLT root server (or its search URL)")
     feeds = add("feeds", _feeds, "feeds the scheduler re-reads on its own (add, list, remove)")
     feeds.add_argument("action", choices=["add", "list", "remove"])
     feeds.add_argument("url", nargs="?")
+    feeds.add_argument("--bmlt", action="store_true", help="the URL is a BMLT root server")
     for cmd in (imp, feeds):
         cmd.add_argument(
             "--timezone", help="time zone for rows that give none and cannot be placed"

@@ -20,7 +20,7 @@ from rich.progress import track
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline import clock
+from hotline import bmlt, clock
 from hotline.db import session_scope
 from hotline.feeds import FeedError, FeedMeeting, known_zone, parse_row, row_label
 from hotline.logs import log
@@ -30,6 +30,7 @@ from hotline.phones import PhoneError, normalise
 logger = logging.getLogger(__name__)
 
 FETCH_TIMEOUT_SECONDS = 30.0
+MEETING_GUIDE, BMLT = "meeting_guide", "bmlt"  # Feed.kind
 SessionFactory = Callable[[], contextlib.AbstractContextManager[Session]]
 
 
@@ -48,11 +49,15 @@ class ImportReport:
     retired: list[int] = field(default_factory=list)
 
 
-def load_feed(source: str) -> list[Any]:
-    """Read a feed from a file path or an http(s) URL; raise FeedError when it is not a feed."""
+def load_feed(source: str, kind: str = MEETING_GUIDE) -> list[Any]:
+    """Read a feed from a file path or an http(s) URL; raise FeedError when it is not a feed.
+
+    `kind` "bmlt" reads a BMLT server's GetSearchResults (a root server URL will do).
+    """
     try:
         if source.startswith(("http://", "https://")):
-            response = httpx.get(source, timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True)
+            url = bmlt.search_url(source) if kind == BMLT else source
+            response = httpx.get(url, timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True)
             response.raise_for_status()
             content = response.content
         else:
@@ -61,15 +66,17 @@ def load_feed(source: str) -> list[Any]:
         raise FeedError(f"could not fetch the feed: {exc}") from exc
     except OSError as exc:
         raise FeedError(f"could not read the feed: {exc.strerror or exc}") from exc
-    return rows_from_json(content)
+    return rows_from_json(content, kind)
 
 
-def rows_from_json(content: bytes) -> list[Any]:
-    """Decode a Meeting Guide feed's bytes into its rows; raise FeedError when it is not one."""
+def rows_from_json(content: bytes, kind: str = MEETING_GUIDE) -> list[Any]:
+    """Decode a feed's bytes into Meeting Guide rows; raise FeedError when it is not a feed."""
     try:
         data = json.loads(content.decode("utf-8-sig"))
     except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError
         raise FeedError(f"the feed is not valid JSON: {exc}") from exc
+    if kind == BMLT:
+        return [bmlt.meeting_guide_row(meeting) for meeting in bmlt.meetings_of(data)]
     if not isinstance(data, list):
         raise FeedError("a Meeting Guide feed is a JSON array of meetings")
     return data
@@ -82,9 +89,10 @@ def import_feed(
     hotline_numbers: Collection[str | None] = (),
     progress: bool = False,
     default_time_zone: str | None = None,
+    kind: str = MEETING_GUIDE,
 ) -> ImportReport:
     """Create or update a meeting per feed row, retire the ones it dropped, report the rest."""
-    rows = load_feed(source)
+    rows = load_feed(source, kind)
     return import_rows(
         rows,
         source=source,

@@ -17,11 +17,11 @@ import httpx
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from hotline import clock
+from hotline import bmlt, clock
 from hotline import settings as settings_module
 from hotline.db import session_scope
 from hotline.feeds import FeedError
-from hotline.importer import FETCH_TIMEOUT_SECONDS, feed_for, import_rows, rows_from_json
+from hotline.importer import BMLT, FETCH_TIMEOUT_SECONDS, feed_for, import_rows, rows_from_json
 from hotline.logs import log
 from hotline.models import Feed, Priority
 from hotline.queues import PendingJob, enqueue_now
@@ -95,17 +95,18 @@ def refresh_feed(feed_id: int, *, hotline_numbers: tuple[str, ...] | None = None
         feed = session.get(Feed, feed_id)
         if feed is None:
             return Refresh("failed", "no such feed")
-        url, headers = feed.url, _conditional_headers(feed)
+        url, headers, kind = feed.url, _conditional_headers(feed), feed.kind
         default_zone = feed.default_time_zone
     try:
+        fetch = bmlt.search_url(url) if kind == BMLT else url
         response = httpx.get(
-            url, headers=headers, timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True
+            fetch, headers=headers, timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True
         )
         if response.status_code == httpx.codes.NOT_MODIFIED:
             result = Refresh("not modified")
         else:
             response.raise_for_status()
-            result = _load(feed_id, url, response, default_zone, hotline_numbers)
+            result = _load(feed_id, url, response, (kind, default_zone), hotline_numbers)
     except (httpx.HTTPError, FeedError) as exc:
         result = Refresh("failed", _reason(exc))
     _record(feed_id, now, result)
@@ -116,10 +117,11 @@ def _load(
     feed_id: int,
     url: str,
     response: httpx.Response,
-    default_zone: str | None,
+    kind_and_zone: tuple[str, str | None],
     hotline_numbers: tuple[str, ...] | None,
 ) -> Refresh:
-    rows = rows_from_json(response.content)
+    kind, default_zone = kind_and_zone
+    rows = rows_from_json(response.content, kind)
     numbers = hotline_numbers if hotline_numbers is not None else _line_numbers()
     # Parse first, store only a feed with something in it: an empty or broken answer from a
     # feed server must not retire every meeting it listed yesterday.
