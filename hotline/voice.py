@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import clock, subscriptions
+from hotline import clock, finder, subscriptions
 from hotline import voice_lookups as meetings
 from hotline import voice_twiml as twiml
 from hotline.bounded import record_within_budget
@@ -194,7 +194,17 @@ def _facts(
 ) -> flow.Facts:
     """Gather what the flow needs: the meeting in play, find results, whether texts reach."""
     now = clock.now()
-    look = meetings.Look(session=session, settings=settings, language=state.language, now=now)
+    if isinstance(lookup, flow.SearchLookup) and lookup.zip_code:
+        place = finder.place_for_zip(lookup.zip_code)
+        if place is not None and place.time_zone:
+            contact.time_zone = place.time_zone  # the caller's zone: their last search's
+    look = meetings.Look(
+        session=session,
+        settings=settings,
+        language=state.language,
+        now=now,
+        viewer_zone=contact.time_zone,
+    )
     meeting = None
     results: tuple[flow.MeetingFacts, ...] = ()
     if isinstance(lookup, flow.CodeLookup):

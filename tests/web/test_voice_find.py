@@ -167,3 +167,15 @@ def test_a_place_without_groups_says_so_and_asks_again(
 def test_a_short_zip_is_a_wrong_entry(twilio: TwilioPoster) -> None:
     caller = find(twilio, zip_code="941#")
     assert "not one of the choices" in caller.says()
+
+
+def test_a_caller_in_new_york_hears_phone_meetings_in_eastern_time(
+    twilio: TwilioPoster, monday_evening: None
+) -> None:
+    """A Pacific phone meeting at 7 PM is 10 PM for a caller who searched a New York ZIP."""
+    make_meeting(code="6620", name="Tuesday Talk", weekday=1)  # Tuesdays 7 PM Pacific
+
+    says = find(twilio, zip_code="10027#").says()
+
+    assert "Tuesday Talk. Tuesday at 10 PM Eastern time." in says
+    assert "7 PM" not in says
