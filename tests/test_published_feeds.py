@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import time_machine
+
 from sqlalchemy import select
 
 from hotline.db import session_scope
@@ -16,6 +16,7 @@ from hotline.flows.segments import count_segments
 from hotline.importer import ImportReport, import_feed
 from hotline.models import Meeting
 from hotline.settings import Settings
+from tests.clock import travel
 from tests.twilio import TwilioPoster, sms_texts
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,7 +41,7 @@ def by_slug() -> dict[str, Meeting]:
 
 @pytest.fixture()
 def frozen() -> Iterator[None]:
-    with time_machine.travel(WEDNESDAY, tick=False):
+    with travel(WEDNESDAY, tick=False):
         yield
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import time_machine
+
 from sqlalchemy import select
 
 from hotline import cli
@@ -21,6 +21,7 @@ from hotline.jobs import feeds
 from hotline.models import Feed, Meeting, OutboxMessage, Subscription
 from hotline.queues import get_queue
 from hotline.settings import Settings
+from tests.clock import travel
 from tests.jobs.factories import make_contact
 
 MONDAY = dt.datetime(2026, 3, 2, 17, 0, tzinfo=dt.UTC)
@@ -147,7 +148,7 @@ def test_a_dropped_meeting_retires_and_its_subscribers_are_told_once(
     server: FeedServer, settings: Settings
 ) -> None:
     feed_id = register(server.url)
-    with time_machine.travel(MONDAY, tick=False):
+    with travel(MONDAY, tick=False):
         feeds.refresh_feed(feed_id)
         with session_scope() as session:
             dropped = session.scalars(select(Meeting).where(Meeting.slug == "c")).one()
@@ -203,7 +204,7 @@ def test_the_scheduler_enqueues_each_due_feed_once(server: FeedServer) -> None:
     (job,) = get_queue("bulk").jobs
     assert (job.func_name, job.args) == (feeds.REFRESH_JOB, (feed_id,))
     job.delete()
-    with time_machine.travel(MONDAY, tick=False):
+    with travel(MONDAY, tick=False):
         feeds.refresh_feed(feed_id)
     assert feeds.enqueue_due(MONDAY + dt.timedelta(hours=23)) == 0  # read within the day
     assert feeds.enqueue_due(MONDAY + dt.timedelta(hours=24)) == 1
