@@ -212,7 +212,7 @@ def _facts(
     elif meeting_id or state.meeting_id:
         meeting = look.by_id(meeting_id or state.meeting_id or 0)
     if isinstance(lookup, flow.SearchLookup):
-        results = look.search(zip_code=lookup.zip_code, city=lookup.city)
+        results = look.search(zip_code=lookup.zip_code, city=lookup.city, soonest=lookup.soonest)
     elif state.results:
         results = look.by_ids(state.results)
     languages = _languages(settings)

@@ -69,14 +69,19 @@ class Look:
         found = (self.by_id(meeting_id) for meeting_id in meeting_ids)
         return tuple(meeting for meeting in found if meeting is not None)
 
-    def search(self, *, zip_code: str = "", city: str = "") -> tuple[flow.MeetingFacts, ...]:
+    def search(
+        self, *, zip_code: str = "", city: str = "", soonest: bool = False
+    ) -> tuple[flow.MeetingFacts, ...]:
         """Meetings near the ZIP code or city (nearest first), then phone meetings (soonest first).
 
         An unknown ZIP code still hears the phone meetings, which serve everyone; a city with no
         groups near it hears none. A city named in several states is the one with a group nearest.
+        With soonest, only the phone meetings, soonest first.
         """
         place = None
-        if zip_code:
+        if soonest:
+            found = self._nearest(None)
+        elif zip_code:
             place = finder.place_for_zip(zip_code)
             found = self._nearest(place)
         else:

@@ -179,3 +179,24 @@ def test_a_caller_in_new_york_hears_phone_meetings_in_eastern_time(
 
     assert "Tuesday Talk. Tuesday at 10 PM Eastern time." in says
     assert "7 PM" not in says
+
+
+@pytest.mark.parametrize("zip_code", ["1#"])
+def test_one_at_the_zip_prompt_reads_the_phone_meetings_starting_soonest(
+    twilio: TwilioPoster, meetings: list[int], monday_evening: None, zip_code: str
+) -> None:
+    says = find(twilio, zip_code=zip_code).says()
+
+    assert "Mission Walk" not in says  # in person: not a phone meeting
+    # Monday 19:05 in San Francisco: Evening Circle is under way, Late Line at 9, then Tuesday.
+    assert says.index("Evening Circle") < says.index("Late Line") < says.index("Tuesday Talk")
+
+
+def test_the_zip_prompt_offers_the_soonest_phone_meetings(
+    twilio: TwilioPoster, monday_evening: None
+) -> None:
+    caller = Caller(twilio, MEMBER)
+    caller.start()
+    caller.press("1")
+    caller.press("2")
+    assert "For the phone meetings starting soonest, press 1 then pound." in caller.says()
