@@ -172,7 +172,7 @@ def parse_row(
     start = _time(row.get("time"), "time")
     address = _address(row)
     bridge = _bridge(row, hotline_numbers)
-    attendance = _attendance(row, bridge)
+    attendance = _attendance(row, bridge, has_street=bool(_street(address["address"])))
     latitude, longitude = _place(row, address)
     if attendance.in_person and latitude is None and attendance.inactive_reason is None:
         if attendance.format == MeetingFormat.IN_PERSON:
@@ -340,6 +340,12 @@ def _address(row: Mapping[str, Any]) -> dict[str, str]:
     return {**clipped, "country": _country(row, found.get("country"), state)}
 
 
+def _street(address: str) -> str:
+    """The street part of an address line: "100 Main St" of "100 Main St, Tupelo, MS"."""
+    street = address.split(",")[0].strip()
+    return street if any(ch.isdigit() for ch in street) else ""
+
+
 def _country(row: Mapping[str, Any], parsed: str | None, state: str) -> str:
     country = (_text(row.get("country")) or parsed or "").upper()
     if country in _US:
@@ -422,9 +428,11 @@ def known_zone(name: str) -> bool:
     return True
 
 
-def _attendance(row: Mapping[str, Any], bridge: _Bridge) -> _Attendance:
+def _attendance(row: Mapping[str, Any], bridge: _Bridge, *, has_street: bool) -> _Attendance:
     """Decide how a person can attend, as the spec (and TSML) reads types and links."""
     types = _types(row.get("types"))
+    # "Online" with no link or phone and no street to go to: a city's centre is no place.
+    online_nowhere = "ONL" in types and not bridge.remote and not has_street
     closed = "TC" in types
     approximate = _text(row.get("approximate")).lower() in _YES or row.get("approximate") is True
     flagged = _text(row.get("attendance_option")).lower() == "inactive" or (
@@ -439,6 +447,8 @@ def _attendance(row: Mapping[str, Any], bridge: _Bridge) -> _Attendance:
         reason = "temporarily closed (TC) with no online or phone option"
     elif not bridge.remote and approximate:
         reason = "approximate location and no online or phone option"
+    elif online_nowhere:
+        reason = "online (ONL) with no link or phone, and no street address"
     in_person = not closed and not approximate
     return _Attendance(bridge.format, in_person and reason is None, reason, types)
 

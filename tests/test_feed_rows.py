@@ -168,3 +168,12 @@ def test_topic_words_become_type_codes_in_english_and_spanish() -> None:
     lgbtq = topic_of("lgbtq")
     assert lgbtq.matches(frozenset({"LGBTQ", "O"}), "rainbow group")
     assert not lgbtq.matches(frozenset({"O"}), "lgbtq friendly")  # a name is not a type
+
+
+def test_an_online_row_with_no_link_and_only_a_city_is_not_placed_at_its_centre() -> None:
+    meeting = parse_row(row(types=["ONL"], address=None, postal_code=None))
+    assert (meeting.active, meeting.inactive_reason) == (
+        False,
+        "online (ONL) with no link or phone, and no street address",
+    )
+    assert parse_row(row(types=["ONL"])).active  # a street to go to: an in-person meeting
