@@ -59,6 +59,13 @@ class Settings:
     max_participants: int = 40
     # How often `hotline scheduler` re-reads each registered feed (`hotline feeds add`).
     feed_refresh_hours: float = 24.0
+    # [limits]: texts per number per minute before the one slow-down reply and silence; how
+    # long that silence lasts; dashboard code requests per network address and per number.
+    sms_per_minute: int = 20
+    sms_quiet_minutes: int = 10
+    sign_in_per_address: int = 10
+    sign_in_codes_per_number: int = 3
+    sign_in_window_minutes: int = 15
     extra: dict[str, Any] = field(default_factory=dict)
 
     def require_secrets(self) -> None:
@@ -101,6 +108,10 @@ def _from_toml(data: dict[str, Any]) -> dict[str, Any]:
         "max_participants": int(voice.get("max_participants", 40)),
         "feed_refresh_hours": float(data.get("feeds", {}).get("refresh_hours", 24)),
     }
+    limits = data.get("limits", {})
+    for key in _LIMIT_KEYS:
+        if key in limits:
+            values[key] = int(limits[key])
     for key in (
         "segments_per_second",
         "urgent_headroom",
@@ -115,6 +126,14 @@ def _from_toml(data: dict[str, Any]) -> dict[str, Any]:
             values[key] = int(snd[key])
     return values
 
+
+_LIMIT_KEYS = (
+    "sms_per_minute",
+    "sms_quiet_minutes",
+    "sign_in_per_address",
+    "sign_in_codes_per_number",
+    "sign_in_window_minutes",
+)
 
 _ENV = {
     "HOTLINE_DATABASE_URL": "database_url",

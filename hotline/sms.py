@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import phonenumbers
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
-from hotline import clock, finder, subscriptions
+from hotline import clock, finder, limits, subscriptions
 from hotline.bounded import record_within_budget
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
@@ -28,6 +29,7 @@ from hotline.flows import sms as flow
 from hotline.flows.crisis import Level, assess
 from hotline.flows.crisis_reply import crisis_reply
 from hotline.flows.keywords import Command, Kind, looks_spanish, parse
+from hotline.flows.limits import Verdict
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import (
@@ -88,7 +90,19 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
     """Answer one inbound text with TwiML: the crisis reply first, else the member flow."""
     assessment = assess(message.body)
     if assessment.crisis:
-        return _answer_crisis(settings, message, level=assessment.level.value)
+        crisis = crisis_answer(settings, message, level=assessment.level.value)
+        recorded = record_within_budget(
+            crisis.record, event="crisis_record", message_sid=message.message_sid
+        )
+        return recorded or crisis.fallback
+    return answer_member(settings, message, assessment.level)
+
+
+def answer_member(settings: Settings, message: InboundSms, level: Level) -> str:
+    """Answer a text that is not a crisis: record it once, then the staff or member flow."""
+    held = _held_reply(settings, message)
+    if held is not None:
+        return held
     with session_scope() as session:
         stored = _stored_reply(session, message.message_sid)
         if stored is not None:
@@ -98,28 +112,53 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
         if staff_reply is not None:
             twiml = render_reply(staff_reply)
         else:
-            concern = assessment.level is Level.CONCERN
+            concern = level is Level.CONCERN
             replies = _member_replies(session, settings, message, contact, new=new, concern=concern)
             twiml = render_reply(*replies)
-        _record(session, message, contact.id, twiml, crisis_level=assessment.level.value)
+        _record(session, message, contact.id, twiml, crisis_level=level.value)
         log(logger, "sms_received", message_sid=message.message_sid, contact_id=contact.id)
     return twiml
+
+
+def busy_reply(settings: Settings, message: InboundSms) -> str:
+    """The answer when the line could not answer in time: try again soon, and the crisis line."""
+    language = "es" if looks_spanish(message.body) else settings.default_language
+    return render_reply(catalog(language).t("sms.busy"))
+
+
+def record_late(settings: Settings, message: InboundSms, level: Level) -> None:
+    """Record a text the line did not answer in time, so it is never lost; STOP still counts."""
+    if parse(message.body, opt_out_type=message.opt_out_type).kind in (Kind.STOP, Kind.START):
+        answer_member(settings, message, level)
+        return
+    with session_scope() as session:
+        if _stored_reply(session, message.message_sid) is not None:
+            return
+        contact, _ = _contact(session, settings, message.sender)
+        _record(session, message, contact.id, busy_reply(settings, message), level.value)
+        log(logger, "sms_recorded_late", message_sid=message.message_sid, contact_id=contact.id)
 
 
 # Crisis -------------------------------------------------------------------------------------
 
 
-def _answer_crisis(settings: Settings, message: InboundSms, *, level: str) -> str:
+@dataclass(frozen=True)
+class CrisisAnswer:
+    """The crisis reply built from memory, and the recording that may improve on it."""
+
+    fallback: str
+    record: Callable[[], str]
+
+
+def crisis_answer(settings: Settings, message: InboundSms, *, level: str) -> CrisisAnswer:
     """Build the crisis reply from memory first, so it goes out even with the DB and Redis down."""
     language = "es" if looks_spanish(message.body) else settings.default_language
     country = country_of(message.sender) or settings.default_country
     fallback = render_reply(_crisis_text(language, country, escalated=False))
-    recorded = record_within_budget(
-        lambda: _record_crisis(settings, message, level=level, language=language),
-        event="crisis_record",
-        message_sid=message.message_sid,
+    # Looked up when run, so the recording can be replaced (slowed down) in tests.
+    return CrisisAnswer(
+        fallback, lambda: _record_crisis(settings, message, level=level, language=language)
     )
-    return recorded or fallback
 
 
 def _crisis_text(language: str, country: str, *, escalated: bool) -> str:
@@ -154,13 +193,52 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
     return twiml
 
 
+# Limits -------------------------------------------------------------------------------------
+
+
+def _held_reply(settings: Settings, message: InboundSms) -> str | None:
+    """Record a text from a blocked or flooding number and answer it once or not at all.
+
+    None lets the text through to the member flow. Runs after the crisis check, so a crisis text
+    is never held back.
+    """
+    command = parse(message.body, opt_out_type=message.opt_out_type)
+    phone_hash = vault_for(settings.secret_key).index(message.sender)
+    with session_scope() as session:
+        verdict = limits.screen_inbound(
+            session=session,
+            redis=get_redis(),
+            settings=settings,
+            e164=message.sender,
+            phone_hash=phone_hash,
+            opt_keyword=command.kind in (Kind.STOP, Kind.START),
+        )
+        if verdict is Verdict.ANSWER:
+            return None
+        stored = _stored_reply(session, message.message_sid)
+        if stored is not None:
+            return stored
+        contact, _ = _contact(session, settings, message.sender)
+        slow_down = catalog(contact.language).t("limits.slow_down")
+        twiml = render_reply(slow_down if verdict is Verdict.SLOW_DOWN else "")
+        _record(session, message, contact.id, twiml, limited=verdict.value)
+        log(
+            logger,
+            "sms_limited",
+            message_sid=message.message_sid,
+            contact_id=contact.id,
+            limit=verdict.value,
+        )
+    return twiml
+
+
 # Recording ----------------------------------------------------------------------------------
 
 
 def _stored_reply(session: Session, message_sid: str) -> str | None:
     """Return the reply already given to this MessageSid (Twilio retries), if any."""
-    stored = session.scalars(
-        select(InboundMessage).where(InboundMessage.message_sid == message_sid)
+    stored = session.execute(
+        select(InboundMessage.reply_twiml).where(InboundMessage.message_sid == message_sid)
     ).first()
     if stored is None:
         return None
@@ -180,7 +258,12 @@ def _contact(
 
 
 def _record(
-    session: Session, message: InboundSms, contact_id: int, twiml: str, crisis_level: str = "none"
+    session: Session,
+    message: InboundSms,
+    contact_id: int,
+    twiml: str,
+    crisis_level: str = "none",
+    limited: str | None = None,
 ) -> None:
     inbound = InboundMessage(
         message_sid=message.message_sid,
@@ -188,6 +271,7 @@ def _record(
         body=message.body,
         reply_twiml=twiml,
         crisis_level=crisis_level,
+        limited=limited,
     )
     try:
         with session.begin_nested():

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from hotline.flows.digits import ascii_digits
+
 
 class Kind(enum.StrEnum):
     HELP = "help"
@@ -118,8 +120,8 @@ _STATES = frozenset(
 _PROVINCES = frozenset(
     {"ab", "bc", "mb", "nb", "nl", "ns", "nt", "nu", "on", "pe", "qc", "sk", "yt"}
 )
-_ZIP = re.compile(r"^\d{5}$")
-_CODE = re.compile(r"^\d{3,12}$")
+_ZIP = re.compile(r"^[0-9]{5}$")
+_CODE = re.compile(r"^[0-9]{3,12}$")
 
 
 def parse(body: str, *, opt_out_type: str | None = None) -> Command:
@@ -142,10 +144,11 @@ def parse(body: str, *, opt_out_type: str | None = None) -> Command:
 
 def tokenize(body: str) -> list[str]:
     """Lowercase, drop accents and punctuation, and split letters from digits ("info#4821")."""
-    text = fold_accents(body).lower()
+    # ASCII digits only past this point: "٩٤١١٠" is 94110, and nothing native sees "٩".
+    text = ascii_digits(fold_accents(body)).lower()
     text = re.sub(r"\b(\d{5})-\d{4}\b", r"\1", text)  # ZIP+4
     text = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text)
-    return re.findall(r"[a-z]+|\d+", text)
+    return re.findall(r"[a-z]+|[0-9]+", text)
 
 
 def fold_accents(text: str) -> str:
