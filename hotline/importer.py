@@ -20,7 +20,7 @@ from rich.progress import track
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline import bmlt, clock
+from hotline import bmlt, clock, metrics
 from hotline.db import session_scope
 from hotline.feeds import FeedError, FeedMeeting, known_zone, parse_row, row_label
 from hotline.logs import log
@@ -138,6 +138,12 @@ def import_rows(
         skipped=len(report.skipped),
         inactive=len(report.inactive),
         retired=len(report.retired),
+    )
+    metrics.count_import(
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        skipped=len(report.skipped),
     )
     return report
 

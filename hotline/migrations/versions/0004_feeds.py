@@ -1,7 +1,7 @@
 """feeds: registered feeds, one meeting for all its days, attendance, retired meetings
 
 Revision ID: 0004_feeds
-Revises: 0005_limits
+Revises: 0002_staff
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_feeds"
-down_revision = "0005_limits"  # re-chained after main's 0005_limits (was "0001")
+down_revision = "0002_staff"  # re-chained after main's 0005_limits and 0002_staff (was "0001")
 branch_labels = None
 depends_on = None
 
