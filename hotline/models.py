@@ -80,6 +80,9 @@ class Meeting(Base):
     name: Mapped[str] = mapped_column(String(300))
     # Python weekday: Monday is 0, Sunday is 6 (the Meeting Guide feed uses Sunday = 0).
     weekday: Mapped[int] = mapped_column(Integer)
+    # Further weekdays the same meeting meets at start_time (one code for all its days);
+    # read them through hotline.flows.schedule.weekly_times, never alone.
+    more_weekdays: Mapped[list[int]] = mapped_column(JSON, default=list)
     start_time: Mapped[dt.time] = mapped_column(Time)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
     time_zone: Mapped[str] = mapped_column(String(64))
@@ -103,7 +106,38 @@ class Meeting(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=clock.now, onupdate=clock.now)
     group: Mapped[Group] = relationship(back_populates="meetings")
-    __table_args__ = (Index("ix_meetings_geo", "latitude", "longitude"),)
+    # Where it meets ("St Andrews Church") and how to get in online or by phone (passcodes).
+    location: Mapped[str] = mapped_column(String(300), default="")
+    conference_notes: Mapped[str] = mapped_column(Text, default="")
+    # True when a person can go to the address: not temporarily closed, not approximate.
+    in_person: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The feed it came from; set when a re-read no longer lists it (kept for history).
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id"), index=True, default=None)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    __table_args__ = (
+        Index("ix_meetings_geo", "latitude", "longitude"),
+        Index("ix_meetings_listed", "active", "in_person", "latitude", "longitude"),
+        # The finder's phone index checks max(updated_at) per request: an index makes it O(1).
+        Index("ix_meetings_updated_at", "updated_at"),
+    )
+
+
+class Feed(Base):
+    """A meeting feed (Meeting Guide JSON or a BMLT server) and how its last read went."""
+
+    __tablename__ = "feeds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(1000), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="meeting_guide")  # or "bmlt"
+    # Registered feeds (`hotline feeds add`) are re-read by the scheduler; one-off imports not.
+    registered: Mapped[bool] = mapped_column(Boolean, default=False)
+    default_time_zone: Mapped[str | None] = mapped_column(String(64), default=None)
+    etag: Mapped[str | None] = mapped_column(String(200), default=None)
+    last_modified: Mapped[str | None] = mapped_column(String(100), default=None)
+    checked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    loaded_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(String(300), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
 
 
 class MeetingCancellation(Base):

@@ -66,6 +66,8 @@ class Settings:
     join_window_minutes: int = 15
     max_participants: int = 40
     warm: WarmRules = field(default_factory=WarmRules)
+    # How often `hotline scheduler` re-reads each registered feed (`hotline feeds add`).
+    feed_refresh_hours: float = 24.0
     # [limits]: texts per number per minute before the one slow-down reply and silence; how
     # long that silence lasts; dashboard code requests per network address and per number.
     sms_per_minute: int = 20
@@ -139,6 +141,7 @@ def _from_toml(data: dict[str, Any]) -> dict[str, Any]:
         "crisis_number_es": crisis.get("crisis_number_es", "+18886289454"),
         "join_window_minutes": int(voice.get("join_window_minutes", 15)),
         "max_participants": int(voice.get("max_participants", 40)),
+        "feed_refresh_hours": float(data.get("feeds", {}).get("refresh_hours", 24)),
     }
     limits = data.get("limits", {})
     for key in _LIMIT_KEYS:

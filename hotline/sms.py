@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from hotline.coordinator_sms import handle_coordinator_sms
 from hotline.crisis_cases import record_danger
 from hotline.crisis_detector import assess
 from hotline.crisis_resources import crisis_resources
-from hotline.db import session_scope
+from hotline.db import read_scope, session_scope
 from hotline.flows import sms as flow
 from hotline.flows.crisis import Level
 from hotline.flows.crisis_cues import Danger
@@ -45,6 +46,7 @@ from hotline.models import (
 )
 from hotline.outbox import queue_call
 from hotline.phones import PhoneError, country_of, normalise, vault_for
+from hotline.places import CANADIAN_POSTAL_CODE
 from hotline.queues import get_redis
 from hotline.settings import Settings
 
@@ -453,7 +455,13 @@ def _look_up(
     """Fetch what the command needs to be answered, and nothing else."""
     now = clock.now()
     if command.kind is Kind.FIND:
-        return flow.Lookup(find=_search(session, settings, _find_query(command), now))
+        query = _find_query(command)
+        if command.words in _NOW and command.zip_code is None:
+            # FIND NOW / BUSCAR AHORA: the phone meetings starting soonest, in the member's time.
+            query = flow.FindCursor(None, None, None, contact.time_zone, topic=None)
+        if isinstance(query, flow.FindCursor) and query.time_zone:
+            contact.time_zone = query.time_zone  # the member's zone: their last search's
+        return flow.Lookup(find=_search(session, settings, query, now))
     if command.kind is Kind.MORE:
         return flow.Lookup(find=_search(session, settings, conversation.find, now))
     if command.kind is Kind.MY:
@@ -463,7 +471,9 @@ def _look_up(
     if command.kind is Kind.TALK:
         return _talk_lookup(session, settings, contact, now)
     if command.code is not None:
-        return _meeting_lookup(session, command.code, contact.id, line_number, now)
+        found = _meeting_lookup(session, command.code, contact.id, line_number, now)
+        viewer = conversation.find.time_zone if conversation.find else None
+        return dataclasses.replace(found, viewer_zone=viewer or contact.time_zone)
     return flow.Lookup()
 
 
@@ -483,6 +493,9 @@ def _meeting_lookup(
     )
 
 
+_NOW = frozenset({("now",), ("ahora",), ("right", "now"), ("ya",)})
+
+
 def _find_query(command: Command) -> flow.FindCursor | flow.FindResults:
     """Turn FIND's words into a place and a topic, or say what was not understood."""
     if command.zip_code is not None:
@@ -498,10 +511,20 @@ def _find_query(command: Command) -> flow.FindCursor | flow.FindResults:
     if command.state is not None:
         typed = " ".join([*command.words, command.state, *command.tail])
         return flow.FindResults(None, problem="unknown_city", problem_value=typed)
+    if _names_a_postal_code(command.words):
+        # No offline table of Canadian postal codes here yet: say so, and what does work.
+        return flow.FindResults(None, problem="unknown_postal", problem_value=command.words[0])
     if finder.names_a_city(command.words):
         return flow.FindResults(None, problem="need_state", problem_value=" ".join(command.words))
     # No place named: a topic alone ("FIND anxiety") searches the phone meetings.
     return flow.FindCursor(None, None, None, None, topic=" ".join(command.words))
+
+
+def _names_a_postal_code(words: tuple[str, ...]) -> bool:
+    """True when the words hold a Canadian postal code ("K8N 1A1" arrives as k, 8, n, ...)."""
+    return any(
+        CANADIAN_POSTAL_CODE.fullmatch("".join(words[at : at + 3])) for at in range(len(words))
+    )
 
 
 def _cursor(place: finder.Place, topic: str) -> flow.FindCursor:
@@ -521,15 +544,16 @@ def _search(
     if isinstance(query, flow.FindResults):
         return query
     origin = None if query.latitude is None else (query.latitude, query.longitude or 0.0)
-    found = finder.find_nearest_meetings(
-        session=session,
-        origin=origin,
-        topic=query.topic,
-        limit=settings.find_page_size + 1,  # one more tells whether MORE has anything
-        offset=query.offset,
-        radius_miles=settings.find_radius_miles,
-        now=now,
-    )
+    with read_scope(session.get_bind()) as reader:  # type: ignore[arg-type]
+        found = finder.find_nearest_meetings(
+            session=reader,
+            origin=origin,
+            topic=query.topic,
+            limit=settings.find_page_size + 1,  # one more tells whether MORE has anything
+            offset=query.offset,
+            radius_miles=settings.find_radius_miles,
+            now=now,
+        )
     views = tuple(_view(session, f.meeting, now, f.distance_miles, f.next_start) for f in found)
     return flow.FindResults(query, views)
 
@@ -552,13 +576,24 @@ def _view(
         next_start=next_start,
         time_zone=meeting.time_zone,
         distance_miles=distance,
-        address=", ".join(part for part in (meeting.address, meeting.city) if part),
+        address=_full_address(meeting),
         dial_in=_readable(meeting.conference_phone or "") if external else None,
         dial_digits=meeting.conference_digits if external else None,
         notes=meeting.notes,
         has_pin=bool(meeting.member_pin),
         lead_minutes=tuple(meeting.group.reminder_lead_minutes or ()),
+        in_person=meeting.in_person,
+        location=meeting.location,
+        online_url=meeting.conference_url,
+        conference_notes=meeting.conference_notes,
     )
+
+
+def _full_address(meeting: Meeting) -> str:
+    """The address with its city, unless the feed's address line already names it."""
+    if meeting.city and meeting.city.lower() not in meeting.address.lower():
+        return ", ".join(part for part in (meeting.address, meeting.city) if part)
+    return meeting.address
 
 
 def _readable(e164: str) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import clock, oncall, subscriptions, volunteers, warm_calls, warm_twiml
+from hotline import clock, finder, oncall, subscriptions, volunteers, warm_calls, warm_twiml
 from hotline import voice_lookups as meetings
 from hotline import voice_twiml as twiml
 from hotline.bounded import record_in_background
@@ -236,7 +236,17 @@ def _facts(
 ) -> flow.Facts:
     """Gather what the flow needs: the meeting in play, find results, whether texts reach."""
     now = clock.now()
-    look = meetings.Look(session=session, settings=settings, language=state.language, now=now)
+    if isinstance(lookup, flow.SearchLookup) and lookup.zip_code:
+        place = finder.place_for_zip(lookup.zip_code)
+        if place is not None and place.time_zone:
+            contact.time_zone = place.time_zone  # the caller's zone: their last search's
+    look = meetings.Look(
+        session=session,
+        settings=settings,
+        language=state.language,
+        now=now,
+        viewer_zone=contact.time_zone,
+    )
     meeting = None
     results: tuple[flow.MeetingFacts, ...] = ()
     if isinstance(lookup, flow.CodeLookup):
@@ -244,7 +254,7 @@ def _facts(
     elif meeting_id or state.meeting_id:
         meeting = look.by_id(meeting_id or state.meeting_id or 0)
     if isinstance(lookup, flow.SearchLookup):
-        results = look.search(zip_code=lookup.zip_code, city=lookup.city)
+        results = look.search(zip_code=lookup.zip_code, city=lookup.city, soonest=lookup.soonest)
     elif state.results:
         results = look.by_ids(state.results)
     languages = _languages(settings)

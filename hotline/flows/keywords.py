@@ -148,6 +148,10 @@ _STATES = frozenset(
         "tn", "tx", "ut", "vt", "va", "wa", "wv", "wi", "wy", "pr", "vi", "gu",
     }
 )  # fmt: skip
+# Canada's provinces and territories after a town ("belleville on"); "on" only as the last word.
+_PROVINCES = frozenset(
+    {"ab", "bc", "mb", "nb", "nl", "ns", "nt", "nu", "on", "pe", "qc", "sk", "yt"}
+)
 _ZIP = re.compile(r"^[0-9]{5}$")
 _CODE = re.compile(r"^[0-9]{3,12}$")
 
@@ -268,11 +272,19 @@ def _is_argument(kind: Kind, rest: list[str], code: str | None) -> bool:
     )
 
 
+def _is_state(word: str, at: int, words: list[str]) -> bool:
+    if word in _STATES:
+        return True
+    return word in _PROVINCES and (word != "on" or at == len(words) - 1)
+
+
 def _find(rest: list[str], spanish: bool) -> Command:
     zip_code = next((token for token in rest if _ZIP.match(token)), None)
     words = [token for token in rest if token != zip_code and token not in _FILLER]
     if zip_code is None:
-        at = max((i for i, word in enumerate(words) if i and word in _STATES), default=None)
+        at = max(
+            (i for i, word in enumerate(words) if i and _is_state(word, i, words)), default=None
+        )
         if at is not None:
             return Command(
                 Kind.FIND,

@@ -140,6 +140,14 @@ def wants_crisis(state: VoiceState, heard: Heard, facts: Facts) -> bool:
     return heard.crisis or _key(state, heard, facts) == CRISIS_KEY
 
 
+SOONEST_KEY = "1"  # then pound: a ZIP has five digits, and 0 is the main menu everywhere
+
+
+def _asks_for_soonest(speech: str, catalog: Catalog) -> bool:
+    words = set(speech.lower().strip(" .?!").split())
+    return bool(words) and words <= set(catalog.t("voice.words.soonest").replace(",", " ").split())
+
+
 def lookup_for(
     state: VoiceState, heard: Heard, catalog: Catalog
 ) -> CodeLookup | SearchLookup | None:
@@ -148,6 +156,8 @@ def lookup_for(
         code = heard.digits or digits_in(heard.speech, catalog)
         return CodeLookup(code) if len(code) > 1 else None
     if state.menu == FIND_ZIP:
+        if heard.digits == SOONEST_KEY or _asks_for_soonest(heard.speech, catalog):
+            return SearchLookup(soonest=True)
         if heard.digits:
             return SearchLookup(zip_code=heard.digits) if len(heard.digits) == 5 else None
         spoken = digits_in(heard.speech, catalog)

@@ -141,6 +141,7 @@ class CodeLookup:
 class SearchLookup:
     zip_code: str = ""
     city: str = ""
+    soonest: bool = False  # the phone meetings starting soonest ("0" at the ZIP prompt)
 
 
 # What to say. A Line names a catalog key; `language` overrides the call's language.

@@ -1,5 +1,5 @@
 """`hotline scheduler`: once a minute, re-page lost escalations, create due reminders, reconcile
-the outbox, purge bodies.
+the outbox, re-read registered feeds when due, purge bodies.
 
 Several schedulers may run at once (one per machine, say): every step is idempotent.
 """
@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from hotline import clock
-from hotline.jobs import escalation, reconciler, reminders, retention
+from hotline.jobs import escalation, feeds, reconciler, reminders, retention
 from hotline.logs import log
 
 logger = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ def run_tick(now: dt.datetime) -> None:
         ("reminders", lambda: reminders.tick(now)),
         ("reconcile", lambda: reconciler.reconcile(now)),
         ("warm_relay", lambda: _sweep_relays(now)),
+        # Re-reads run as jobs, so a slow feed server never delays a reminder.
+        ("feeds", lambda: feeds.enqueue_due(now)),
     ]
     if now.minute == 0:
         steps.append(("retention", lambda: retention.purge_bodies(now)))

@@ -298,3 +298,22 @@ def test_an_odd_query_string_falls_back_to_the_main_menu(query: dict[str, str]) 
     state = VoiceState.from_query(query, ("en", "es"))
     assert (state.menu, state.language, state.meeting_id) == ("main", "en", None)
     assert state.attempt <= flow.PIN_TRIES and state.page <= 2
+
+
+@pytest.mark.parametrize(
+    ("language", "heard", "soonest"),
+    [
+        ("en", Heard(digits="1"), True),
+        ("en", Heard(speech="Now."), True),
+        ("en", Heard(speech="right now"), True),
+        ("es", Heard(speech="ahora"), True),
+        ("en", Heard(digits="94110"), False),
+        ("en", Heard(speech="oakland now"), False),  # a city first: not the soonest alone
+    ],
+)
+def test_the_zip_prompt_takes_a_request_for_the_soonest(
+    language: str, heard: Heard, soonest: bool
+) -> None:
+    found = flow.lookup_for(VoiceState(menu=flow.FIND_ZIP), heard, catalog(language))
+    assert isinstance(found, flow.SearchLookup)
+    assert found.soonest is soonest
