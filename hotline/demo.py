@@ -86,6 +86,7 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
     import uvicorn
 
     from hotline.logs import configure
+    from hotline.web import server
     from hotline.web.app import create_app
 
     VAR.mkdir(exist_ok=True)
@@ -101,7 +102,8 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
     children = [_spawn("worker"), _spawn("scheduler")]
     print(_banner(port), flush=True)
     try:
-        uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+        config = server.config(create_app(), host=host, port=port, log_level="warning")
+        uvicorn.Server(config).run()
     finally:
         for child in children:
             child.terminate()
