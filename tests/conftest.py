@@ -18,7 +18,7 @@ from redis import Redis
 from sqlalchemy import Engine, text
 from starlette.testclient import TestClient
 
-from hotline import clock, db, queues
+from hotline import bounded, clock, db, queues
 from hotline import settings as settings_module
 from hotline.models import Base
 from hotline.settings import Settings, get_settings
@@ -104,8 +104,10 @@ def redis(engine: Engine, redis_url: str) -> Iterator[Redis]:
 
 @pytest.fixture()
 def database(engine: Engine, redis: Redis) -> Iterator[Engine]:
-    """A clean database (and Redis) for one test."""
+    """A clean database (and Redis) for one test, with no recordings left to retry."""
+    bounded.SPOOL.clear()
     yield engine
+    bounded.SPOOL.clear()
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())

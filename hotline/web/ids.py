@@ -1,4 +1,4 @@
-"""Ids in URLs: ASCII digits that fit a 64-bit column, so a 20-digit id is a 404, not a 500."""
+"""Ids in URLs: ASCII digits that fit the id columns, so a 20-digit id is a 404, not a 500."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from starlette.convertors import Convertor, register_url_convertor
 
 # The name routes write in a path: "/cases/{case_id:id}".
 ID = "id"
-MAX_ID = 2**63 - 1
+# Ids are PostgreSQL INTEGER (32-bit): nine digits always fit, ten may not.
+MAX_ID = 10**9 - 1
 
 
 class IdConvertor(Convertor[int]):
-    regex = "[0-9]{1,18}"
+    regex = "[0-9]{1,9}"
 
     def convert(self, value: str) -> int:
         return int(value)
