@@ -292,9 +292,9 @@ async def within_deadline(
     the spool when the work failed.
     """
     budget = WEBHOOK_DEADLINE_SECONDS if deadline is None else deadline
-    future = (lane or WEBHOOKS).try_submit(
-        _guarded(work, late, time.monotonic() + budget, event, ids)
-    )
+    guarded = _guarded(work, late, time.monotonic() + budget, event, ids)
+    # Shed at once what could not start within the first half of its budget.
+    future = (lane or WEBHOOKS).try_submit(guarded, budget / 2)
     if future is None:
         log(logger, f"{event}_shed", logging.WARNING, reason="lane_full", **ids)
         if late is not None:

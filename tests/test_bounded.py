@@ -83,3 +83,13 @@ def test_failed_work_gets_the_fallback_and_its_recording_is_spooled() -> None:
     assert asyncio.run(ask()) == "fallback"
     bounded.SPOOL.drain()
     assert recorded == ["x"]
+
+
+def test_a_lane_sheds_work_that_would_wait_past_its_budget() -> None:
+    lane = Lane("test", threads=1, backlog=10)
+    release = threading.Event()
+    assert lane.try_submit(release.wait) is not None
+    lane._seconds_each = 1.0  # as if each piece of work had been taking a second
+    assert lane.try_submit(lambda: True, budget=0.5) is None  # would wait about 1 s
+    assert lane.try_submit(lambda: True, budget=10.0) is not None
+    release.set()
