@@ -105,10 +105,10 @@ class Lane:
 # shed (only its recording is kept, on the spool).
 WEBHOOKS = Lane("webhook", threads=8, backlog=64)
 # SQLite runs one transaction at a time (db.py): more threads only wait, and hand the GIL about.
-# On PostgreSQL, 8: enough to overlap network waits; with 16, CPU-bound work (a slow FIND)
+# On PostgreSQL, 6: enough to overlap network waits; with 16, CPU-bound work (a slow FIND)
 # starved the event loop of the GIL, so even the deadline's fallback left late.
 SQLITE_THREADS = 4
-POSTGRES_THREADS = 8
+POSTGRES_THREADS = 6
 
 
 def size_lanes(*, sqlite: bool) -> None:
@@ -293,8 +293,9 @@ async def within_deadline(
     """
     budget = WEBHOOK_DEADLINE_SECONDS if deadline is None else deadline
     guarded = _guarded(work, late, time.monotonic() + budget, event, ids)
-    # Shed at once what could not start within the first half of its budget.
-    future = (lane or WEBHOOKS).try_submit(guarded, budget / 2)
+    # Shed at once what could not start within the first quarter of its budget: the rest is
+    # for the work itself, and for an event loop that shares the GIL with the lane.
+    future = (lane or WEBHOOKS).try_submit(guarded, budget / 4)
     if future is None:
         log(logger, f"{event}_shed", logging.WARNING, reason="lane_full", **ids)
         if late is not None:
