@@ -120,7 +120,8 @@ def _signed_in(request: Request, session: Session) -> Coordinator | None:
     except RedisError as exc:
         log(logger, "admin_session_unavailable", logging.WARNING, error=type(exc).__name__)
         return None
-    return session.get(Coordinator, staff_id) if staff_id is not None else None
+    staff = session.get(Coordinator, staff_id) if staff_id is not None else None
+    return staff if staff is not None and staff.removed_at is None else None
 
 
 def _address(request: Request) -> str:
@@ -252,16 +253,20 @@ async def overview(request: Request) -> Response:
     page = await run_in_threadpool(_load_overview, request)
     if page is None:
         return _go("/admin/sign-in", request=request)
-    me_name, data = page
-    return _render(request, "overview.html", me_name=me_name, overview=data)
+    me_name, data, nobody = page
+    return _render(request, "overview.html", me_name=me_name, overview=data, nobody_on_call=nobody)
 
 
-def _load_overview(request: Request) -> tuple[str, Overview] | None:
+def _load_overview(request: Request) -> tuple[str, Overview, bool] | None:
+    from hotline.web.admin_staff import nobody_on_call
+
     with session_scope() as session:
         me = _signed_in(request, session)
         if me is None:
             return None
-        return me.display_name, get_overview(session=session, me=me, now=clock.now())
+        now = clock.now()
+        data = get_overview(session=session, me=me, now=now)
+        return me.display_name, data, nobody_on_call(session=session, now=now)
 
 
 async def ack(request: Request) -> Response:
@@ -291,6 +296,8 @@ async def _case_action(request: Request, action: Callable[..., str]) -> Response
 
 def mount(settings: Settings) -> Mount:
     """Return the /admin mount with its own session cookie, scoped to /admin."""
+    from hotline.web import admin_staff  # it builds on this module's helpers
+
     routes = [
         Route("/", overview),
         Route("/sign-in", sign_in_page),
@@ -300,6 +307,7 @@ def mount(settings: Settings) -> Mount:
         Route("/sign-out", sign_out, methods=["POST"]),
         Route(f"/cases/{{case_id:{ID}}}/ack", ack, methods=["POST"]),
         Route(f"/cases/{{case_id:{ID}}}/done", done, methods=["POST"]),
+        *admin_staff.routes,
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="admin-static"),
     ]
     session = Middleware(

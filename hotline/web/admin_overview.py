@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from hotline.cases import ACTIVE, CaseStatus, close_case, level_word, take_case
 from hotline.catalogs import catalog
-from hotline.jobs.broadcast import broadcast_progress
+from hotline.jobs.broadcast import broadcast_progress, held_for_quiet_hours, held_note
 from hotline.models import Broadcast, Coordinator, Meeting, Room, SupportCase
 from hotline.outbox import aware
 from hotline.rooms import live_head_count
@@ -55,6 +55,7 @@ class BroadcastRow:
     sent: int
     delivered: int
     failed: int
+    held: str = ""  # "3 held for quiet hours until …", when quiet hours hold some
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ def _recent_broadcasts(*, session: Session, now: dt.datetime) -> list[BroadcastR
                 sent=progress.get("sent", 0),
                 delivered=progress.get("delivered", 0),
                 failed=sum(progress.get(status, 0) for status in _FAILED),
+                held=held_note(*held_for_quiet_hours(session=session, broadcast_id=broadcast.id)),
             )
         )
     return rows
