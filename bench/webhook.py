@@ -6,7 +6,8 @@ The ceiling is a bare Starlette app answering constant TwiML under the same uvic
 (hotline/web/server.py), in a process of its own like the line. For each route (FIND 94110,
 HELP, INFO 4821, a crisis text, the voice entry) it prints:
 
-- max throughput: 32 connections sending back to back for --seconds;
+- max throughput: real answers a second (fallbacks not counted) from 32 connections sending
+  back to back for --seconds;
 - latency at a fixed offered rate (--rate req/s): requests are sent at constant intervals,
   each on an idle connection or a new one (Twilio does not wait for one answer before the
   next webhook), and each one's latency runs from when it was *meant* to be sent, so a slow
@@ -237,7 +238,8 @@ class Result:
 
     @property
     def rate(self) -> float:
-        return self.done / self.seconds
+        """Real answers a second: the deadline's fallbacks do not count."""
+        return (self.done - self.errors) / self.seconds
 
     def pct(self, q: float) -> float:
         ordered = sorted(self.latencies)

@@ -22,6 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import redis.exceptions
+import sqlalchemy.exc
+
 from hotline.logs import log
 
 logger = logging.getLogger(__name__)
@@ -108,10 +111,10 @@ class Lane:
 # shed (only its recording is kept, on the spool).
 WEBHOOKS = Lane("webhook", threads=8, backlog=64)
 # SQLite runs one transaction at a time (db.py): more threads only wait, and hand the GIL about.
-# On PostgreSQL, 8: enough to overlap network waits; with 16, CPU-bound work (a slow FIND)
+# On PostgreSQL, 6: enough to overlap network waits; with 16, CPU-bound work (a slow FIND)
 # starved the event loop of the GIL, so even the deadline's fallback left late.
 SQLITE_THREADS = 4
-POSTGRES_THREADS = 8
+POSTGRES_THREADS = 6
 
 
 def size_lanes(*, sqlite: bool) -> None:
@@ -252,10 +255,36 @@ def _guarded(
         except BaseException as exc:  # native code can raise BaseException (PanicException)
             log(logger, f"{event}_failed", logging.ERROR, error=type(exc).__name__, **ids)
             if late is not None:
-                SPOOL.put(late, event=f"{event}_record", **ids)
+                _record_later(late, exc, event, ids)
             raise
 
     return run
+
+
+# Failures worth retrying: the database or Redis out of reach, locked or slow. Anything else
+# is a bug, and retrying the same work would only fail the same way.
+TRANSIENT: tuple[type[BaseException], ...] = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    TimeoutError,
+    OSError,
+)
+
+
+def _record_later(
+    late: Callable[[], object], exc: BaseException, event: str, ids: dict[str, object]
+) -> None:
+    """Retry the recording from the spool when the failure may pass; else try it once now."""
+    if isinstance(exc, TRANSIENT):
+        SPOOL.put(late, event=f"{event}_record", **ids)
+        return
+    try:  # the recording alone is a simpler path than the work that broke
+        late()
+    except BaseException as again:
+        log(logger, f"{event}_record_lost", logging.ERROR, error=type(again).__name__, **ids)
 
 
 async def within_deadline(
@@ -275,9 +304,10 @@ async def within_deadline(
     the spool when the work failed.
     """
     budget = WEBHOOK_DEADLINE_SECONDS if deadline is None else deadline
-    future = (lane or WEBHOOKS).try_submit(
-        _guarded(work, late, time.monotonic() + budget, event, ids)
-    )
+    guarded = _guarded(work, late, time.monotonic() + budget, event, ids)
+    # Shed at once what could not start within the first quarter of its budget: the rest is
+    # for the work itself, and for an event loop that shares the GIL with the lane.
+    future = (lane or WEBHOOKS).try_submit(guarded, budget / 4)
     if future is None:
         log(logger, f"{event}_shed", logging.WARNING, reason="lane_full", **ids)
         if late is not None:
@@ -293,13 +323,6 @@ async def within_deadline(
     except BaseException:  # already logged and spooled by the lane thread
         return fallback()
     return fallback() if result is None else result
-
-
-def record_in_background(record: Callable[[], object], *, event: str, **ids: object) -> None:
-    """Run a recording on the crisis lane without waiting; spool it if it fails or is shed."""
-    future = CRISIS.try_submit(_guarded(record, record, float("inf"), event, ids))
-    if future is None:
-        SPOOL.put(record, event=f"{event}_record", **ids)
 
 
 def record_within_budget(

@@ -38,7 +38,7 @@ def make_engine(url: str) -> Engine:
             event.listen(engine, end, functools.partial(_end_turn, turn))
         return engine
     # A bounded connect: an unreachable server must fail fast, not hold a webhook for minutes.
-    # The webhook lanes and the spool (hotline/bounded.py) hold at most 13 of these 30.
+    # The webhook lanes and the spool (hotline/bounded.py) hold at most 11 of these 30.
     engine = create_engine(
         url,
         pool_pre_ping=True,

@@ -159,6 +159,7 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
     import uvicorn
 
     from hotline.logs import configure
+    from hotline.web import server
     from hotline.web.app import create_app
 
     if port_in_use(host, port):
@@ -179,7 +180,8 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
         _prepare()
         children += [_spawn("worker"), _spawn("scheduler")]
         print(_banner(port), flush=True)
-        uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+        config = server.config(create_app(), host=host, port=port, log_level="warning")
+        uvicorn.Server(config).run()
     finally:
         _stop(children)
         redis_server.shutdown()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,7 +16,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline import clock, finder, oncall, subscriptions, volunteers, warm_calls, warm_twiml
 from hotline import voice_lookups as meetings
 from hotline import voice_twiml as twiml
-from hotline.bounded import record_in_background
+from hotline.bounded import record_within_budget
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import get_or_create_contact
@@ -32,6 +32,7 @@ from hotline.phones import PhoneError, country_of, normalise, vault_for
 from hotline.settings import Settings
 
 logger = logging.getLogger(__name__)
+Record = Callable[[], None]
 ANSWERED = frozenset({"completed", "answered"})
 MAX_SPEECH_CHARS = 300
 
@@ -98,20 +99,18 @@ def answer_inbound(settings: Settings, event: CallEvent) -> str:
         return _run(session, settings, event, contact, flow.greet(state, facts))
 
 
-def crisis_first(settings: Settings, event: CallEvent, query: Mapping[str, str]) -> str | None:
-    """The crisis dial when a menu's caller pressed 9 or asked for help; no database needed."""
+def crisis_language(settings: Settings, event: CallEvent, query: Mapping[str, str]) -> str | None:
+    """The caller's language when they pressed 9 or asked for help at a menu, else None."""
     state = flow.VoiceState.from_query(query, _languages(settings))
     quick = flow.Facts(catalog=catalog(state.language), languages=_languages(settings))
-    if flow.wants_crisis(state, event.heard, quick):
-        return crisis_answer(settings, event, state.language)
-    return None
+    return state.language if flow.wants_crisis(state, event.heard, quick) else None
 
 
 def answer_step(settings: Settings, event: CallEvent, query: Mapping[str, str]) -> str:
     """A menu's Gather posted back: crisis first (no database needed), then the flow."""
-    crisis = crisis_first(settings, event, query)
-    if crisis is not None:
-        return crisis
+    language = crisis_language(settings, event, query)
+    if language is not None:
+        return crisis_answer(settings, event, language)
     state = flow.VoiceState.from_query(query, _languages(settings))
     with session_scope() as session:
         contact = _start_call(session, settings, event)
@@ -150,18 +149,28 @@ def answer_join_call(settings: Settings, event: CallEvent, meeting_id: int) -> s
         return _run(session, settings, event, contact, flow.start_join(state, facts))
 
 
-def crisis_answer(settings: Settings, event: CallEvent, language: str) -> str:
-    """Dial the line for the danger at once; the case is recorded beside it, retried if need be."""
+# The crisis dial waits this long at most for its support case to be recorded (so the case
+# is there when the dial ends and the fallback looks for a responder); a slower database
+# records it later, from the spool if need be.
+CRISIS_CASE_WAIT_SECONDS = 2.0
+
+
+def crisis_dial(settings: Settings, event: CallEvent, language: str) -> tuple[str, Record]:
+    """The dial for the danger heard, and the recording of its support case."""
     danger = event.heard.danger if event.heard.crisis else Danger.SUICIDE
     country = country_of(event.caller) or settings.default_country
+    log(logger, "voice_crisis", call_sid=event.call_sid, danger=danger.value)
     answer = twiml.crisis_dial(settings, language, danger=danger, country=country)
     # Looked up when run, so the recording can be replaced (slowed down) in tests.
-    record_in_background(
-        lambda: _record_crisis_call(settings, event, danger),
-        event="crisis_case",
-        call_sid=event.call_sid,
+    return answer, lambda: _record_crisis_call(settings, event, danger)
+
+
+def crisis_answer(settings: Settings, event: CallEvent, language: str) -> str:
+    """Dial the crisis line; the support case is recorded only if the database can, in time."""
+    answer, record = crisis_dial(settings, event, language)
+    record_within_budget(
+        record, event="crisis_case", budget=CRISIS_CASE_WAIT_SECONDS, call_sid=event.call_sid
     )
-    log(logger, "voice_crisis", call_sid=event.call_sid, danger=danger.value)
     return answer
 
 

@@ -104,9 +104,11 @@ def redis(engine: Engine, redis_url: str) -> Iterator[Redis]:
 
 @pytest.fixture()
 def database(engine: Engine, redis: Redis) -> Iterator[Engine]:
-    """A clean database (and Redis) for one test."""
+    """A clean database (and Redis) for one test, with no recordings left to retry."""
+    bounded.SPOOL.clear()
     yield engine
     bounded.settle()  # work the lanes still run after answering must not outlive the test
+    bounded.SPOOL.clear()
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())

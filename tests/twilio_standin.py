@@ -43,10 +43,11 @@ class TwilioStandIn:
 
     mode: str = "ok"
     hang_seconds: float = 30.0
-    # mode "flaky": answer 429 or 500 to `flaky_rate` of requests until `flaky_until`
-    # (time.monotonic()), then "ok". Seeded, so a run is repeatable.
+    # mode "flaky": answer 429 or 500 to `flaky_rate` of requests for `flaky_seconds` from the
+    # first request in that mode, then "ok". Seeded, so a run is repeatable.
     flaky_rate: float = 0.3
-    flaky_until: float = 0.0
+    flaky_seconds: float = 0.0
+    _flaky_from: float | None = None
     _rng: random.Random = field(default_factory=lambda: random.Random(20261201))
     script: deque[str] = field(default_factory=deque)
     requests: list[Request] = field(default_factory=list)
@@ -77,6 +78,7 @@ class TwilioStandIn:
         self.mode = mode
         self.script = deque(script)
         self.requests = []
+        self._flaky_from = None
 
     def sent(self, kind: str = "Messages") -> list[Request]:
         """Requests of a kind that were accepted (answered 201)."""
@@ -100,7 +102,10 @@ class TwilioStandIn:
         fields = dict(parse_qsl(body.decode()))
         answer = self.script.popleft() if self.script else self.mode
         if answer == "flaky":
-            trouble = time.monotonic() < self.flaky_until and self._rng.random() < self.flaky_rate
+            now = time.monotonic()
+            self._flaky_from = now if self._flaky_from is None else self._flaky_from
+            in_window = now - self._flaky_from < self.flaky_seconds
+            trouble = in_window and self._rng.random() < self.flaky_rate
             answer = self._rng.choice(("429", "500")) if trouble else "ok"
         self.requests.append(Request(time.monotonic(), path, fields, answer))
         if method != "POST" or not path.endswith(".json"):

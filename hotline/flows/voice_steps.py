@@ -84,7 +84,8 @@ class VoiceState:
 
 
 def _int(value: str | None) -> int | None:
-    return as_int(value, max_digits=11)
+    # Ids go to INTEGER columns (32-bit on PostgreSQL): nine digits always fit.
+    return as_int(value, max_digits=9)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Ids in URLs: ASCII digits that fit the tables' integer keys, so a huge id is a 404, not a 500."""
+"""Ids in URLs: ASCII digits that fit the id columns, so a 20-digit id is a 404, not a 500."""
 
 from __future__ import annotations
 
@@ -6,18 +6,15 @@ from starlette.convertors import Convertor, register_url_convertor
 
 # The name routes write in a path: "/cases/{case_id:id}".
 ID = "id"
-# Primary keys are INTEGER: 32 bits on PostgreSQL.
-MAX_ID = 2**31 - 1
-# No row has id 0 (keys start at 1), so an id too large for the column finds nothing.
-NO_ROW = 0
+# Ids are PostgreSQL INTEGER (32-bit): nine digits always fit, ten may not.
+MAX_ID = 10**9 - 1
 
 
 class IdConvertor(Convertor[int]):
-    regex = "[0-9]{1,18}"
+    regex = "[0-9]{1,9}"
 
     def convert(self, value: str) -> int:
-        number = int(value)
-        return number if number <= MAX_ID else NO_ROW
+        return int(value)
 
     def to_string(self, value: int) -> str:
         if not 0 <= value <= MAX_ID:

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hotline import voice
-from hotline.bounded import within_deadline
+from hotline.bounded import record_within_budget_async, within_deadline
 from hotline.web.ids import ID
 from hotline.web.twilio_auth import twilio_form
 
@@ -59,10 +59,20 @@ async def menu_step(request: Request) -> Response:
         return event
     query = dict(request.query_params)
     # Key 9 or a spoken "help" is answered here, in the event loop, ahead of every thread.
-    crisis = voice.crisis_first(request.app.state.settings, event, query)
-    if crisis is not None:
-        return Response(crisis, media_type=TWIML)
+    language = voice.crisis_language(request.app.state.settings, event, query)
+    if language is not None:
+        return Response(await _crisis(request, event, language), media_type=TWIML)
     return await _in_time(request, event, voice.answer_step, query)
+
+
+async def _crisis(request: Request, event: voice.CallEvent, language: str) -> str:
+    """The crisis dial, once its case is recorded or after a short wait (no lane thread)."""
+    answer, record = voice.crisis_dial(request.app.state.settings, event, language)
+    wait = voice.CRISIS_CASE_WAIT_SECONDS
+    await record_within_budget_async(
+        record, event="crisis_case", budget=wait, call_sid=event.call_sid
+    )
+    return answer
 
 
 async def crisis_fallback(request: Request) -> Response:

@@ -54,7 +54,7 @@ def _drill(use_settings: UseSettings, standin: TwilioStandIn) -> None:
             for c in contacts
         ]
     standin.reset("flaky")
-    standin.flaky_until = time.monotonic() + TROUBLE_SECONDS
+    standin.flaky_seconds = TROUBLE_SECONDS
     stop = time.monotonic() + 30
     while True:  # as workers would: every job again and again, early duplicates included
         with session_scope() as session:
