@@ -8,6 +8,8 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 from redis import Redis
@@ -148,6 +150,15 @@ Try it from another terminal (in this folder):
 """
 
 
+def _banner_when_listening(web: object, port: int) -> None:
+    deadline = time.monotonic() + 300
+    while not getattr(web, "started", False):
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.1)
+    print(_banner(port), flush=True)
+
+
 def exit_on_sigterm(signum: int, _frame: object) -> None:
     # uvicorn hands SIGTERM back after its own shutdown; leaving through SystemExit lets the
     # `finally` below stop the worker, the scheduler and the embedded Redis.
@@ -179,9 +190,11 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
     try:
         _prepare()
         children += [_spawn("worker"), _spawn("scheduler")]
-        print(_banner(port), flush=True)
         config = server.config(create_app(), host=host, port=port, log_level="warning")
-        uvicorn.Server(config).run()
+        web = uvicorn.Server(config)
+        # The banner's commands must work as soon as they are shown: print it once web listens.
+        threading.Thread(target=_banner_when_listening, args=(web, port), daemon=True).start()
+        web.run()
     finally:
         _stop(children)
         redis_server.shutdown()
