@@ -86,7 +86,9 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _crisis_check(_args: argparse.Namespace) -> int:
-    from hotline.flows.crisis import assess
+    from hotline.crisis_detector import assess, check_crisis_config
+
+    check_crisis_config()
 
     for line in sys.stdin:
         text = line.rstrip("\n")
@@ -209,6 +211,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except SettingsError as exc:
         print(f"hotline: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        from hotline.crisis_resources import CrisisResourcesError
+
+        if not isinstance(exc, CrisisResourcesError):
+            raise
+        print(f"hotline: {exc}", file=sys.stderr)  # a crisis file the line cannot run with
         return 2
     except OperationalError as exc:
         print(

@@ -287,6 +287,8 @@ class SupportCase(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
     kind: Mapped[str] = mapped_column(String(12), default="crisis")  # "crisis" or "talk"
     level: Mapped[str] = mapped_column(String(12), default="crisis")
+    # A crisis case's kind of danger ("suicide", "medical", "violence", "others"); None for talk.
+    danger: Mapped[str | None] = mapped_column(String(12), default=None)
     source: Mapped[str] = mapped_column(String(8), default="sms")
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     tier: Mapped[int] = mapped_column(Integer, default=0)

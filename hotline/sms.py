@@ -22,10 +22,13 @@ from hotline.catalogs import catalog
 from hotline.contacts import get_contact_by_phone, get_or_create_contact, opt_in, opt_out
 from hotline.conversations import load_conversation, save_conversation
 from hotline.coordinator_sms import handle_coordinator_sms
+from hotline.crisis_cases import record_danger
+from hotline.crisis_detector import assess
 from hotline.crisis_resources import crisis_resources
 from hotline.db import session_scope
 from hotline.flows import sms as flow
-from hotline.flows.crisis import Level, assess
+from hotline.flows.crisis import Level
+from hotline.flows.crisis_cues import Danger
 from hotline.flows.crisis_reply import crisis_reply
 from hotline.flows.keywords import Command, Kind, looks_spanish, parse
 from hotline.flows.limits import Verdict
@@ -89,7 +92,9 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
     """Answer one inbound text with TwiML: the crisis reply first, else the member flow."""
     assessment = assess(message.body)
     if assessment.crisis:
-        crisis = crisis_answer(settings, message, level=assessment.level.value)
+        crisis = crisis_answer(
+            settings, message, level=assessment.level.value, danger=assessment.danger
+        )
         recorded = record_within_budget(
             crisis.record, event="crisis_record", message_sid=message.message_sid
         )
@@ -148,31 +153,72 @@ class CrisisAnswer:
 
     fallback: str
     record: Callable[[], str]
+    danger: Danger = Danger.SUICIDE
 
 
-def crisis_answer(settings: Settings, message: InboundSms, *, level: str) -> CrisisAnswer:
-    """Build the crisis reply from memory first, so it goes out even with the DB and Redis down."""
+def crisis_answer(
+    settings: Settings, message: InboundSms, *, level: str, danger: Danger | None = None
+) -> CrisisAnswer:
+    """Build the crisis reply from memory first, so it goes out even with the DB and Redis down.
+
+    The help fits the danger the text shows (read again from the text when not given).
+    """
     metrics.count_reply("crisis")
+    danger = danger or assess(message.body).danger
     language = "es" if looks_spanish(message.body) else settings.default_language
     country = country_of(message.sender) or settings.default_country
-    fallback = render_reply(_crisis_text(language, country, escalated=False))
+    fallback = render_reply(_crisis_text(danger, language, country, escalated=False))
     # Looked up when run, so the recording can be replaced (slowed down) in tests.
     return CrisisAnswer(
-        fallback, lambda: _record_crisis(settings, message, level=level, language=language)
+        fallback,
+        lambda: _record_crisis(settings, message, level=level, danger=danger, language=language),
+        danger,
     )
 
 
-def _crisis_text(language: str, country: str, *, escalated: bool) -> str:
-    """The resource for the number's country and language; the catalog's if that file fails."""
+@dataclass(frozen=True)
+class CrisisReply:
+    """The crisis reply to one text, built from memory alone."""
+
+    twiml: str
+    danger: Danger
+    level: Level
+
+
+def crisis_reply_for(
+    body: str, *, language: str, country: str, escalated: bool = False
+) -> CrisisReply | None:
+    """Return the crisis TwiML and kind of danger for a text, or None when it is not a crisis.
+
+    Pure and in memory: no database, no queue, nothing that can block. It promises a volunteer
+    only when `escalated` (a case was really opened).
+    """
+    assessment = assess(body)
+    if not assessment.crisis:
+        return None
+    text = _crisis_text(assessment.danger, language, country, escalated=escalated)
+    return CrisisReply(render_reply(text), assessment.danger, assessment.level)
+
+
+def _crisis_text(danger: Danger, language: str, country: str, *, escalated: bool) -> str:
+    """The help for the danger, the number's country and language; the catalog's if that fails."""
     try:
-        resources = crisis_resources()
+        return crisis_reply(
+            danger=danger,
+            language=language,
+            country=country,
+            oncall=escalated,
+            texts=catalog(language),
+            numbers=crisis_resources(),
+        )
     except Exception as exc:
         log(logger, "crisis_resources_failed", logging.ERROR, error=type(exc).__name__)
         return flow.crisis_reply(catalog(language), escalated=escalated)
-    return crisis_reply(language=language, country=country, oncall=escalated, resources=resources)
 
 
-def _record_crisis(settings: Settings, message: InboundSms, *, level: str, language: str) -> str:
+def _record_crisis(
+    settings: Settings, message: InboundSms, *, level: str, danger: Danger, language: str
+) -> str:
     with session_scope() as session:
         stored = _stored_reply(session, message.message_sid)
         if stored is not None:
@@ -191,7 +237,8 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
         case = open_support_case(
             session=session, contact_id=contact.id, kind="crisis", level=level, source="sms"
         )
-        twiml = render_reply(_crisis_with_callback(session, contact))
+        record_danger(case, danger)
+        twiml = render_reply(_crisis_with_callback(session, contact, danger))
         _record(session, message, contact.id, twiml, crisis_level=level)
         # A crisis text in a warm-line conversation still reaches the volunteer, marked.
         relay.forward_crisis(
@@ -204,17 +251,18 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
             contact_id=contact.id,
             case_id=case.id,
             crisis_level=level,
+            danger=danger.value,
         )
     return twiml
 
 
-def _crisis_with_callback(session: Session, contact: Contact) -> str:
-    """The crisis reply, promising a call back only when someone can be paged."""
+def _crisis_with_callback(session: Session, contact: Contact, danger: Danger) -> str:
+    """The help for the danger, promising a call back only when someone can be paged."""
     reach = oncall.coverage(session=session, now=clock.now(), exclude_contact_id=contact.id)
     if reach is oncall.Coverage.NONE:
-        text = _crisis_text(contact.language, contact.country, escalated=False)
+        text = _crisis_text(danger, contact.language, contact.country, escalated=False)
         return text + catalog(contact.language).t("sms.nobody.crisis")
-    return _crisis_text(contact.language, contact.country, escalated=True)
+    return _crisis_text(danger, contact.language, contact.country, escalated=True)
 
 
 # Limits -------------------------------------------------------------------------------------

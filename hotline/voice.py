@@ -20,14 +20,15 @@ from hotline.bounded import record_in_background
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import get_or_create_contact
+from hotline.crisis_detector import assess
 from hotline.db import session_scope
 from hotline.flows import voice as flow
-from hotline.flows.crisis import assess
+from hotline.flows.crisis_cues import Danger
 from hotline.flows.digits import ascii_digits
 from hotline.flows.schedule import spoken_label
 from hotline.logs import log
 from hotline.models import Contact
-from hotline.phones import PhoneError, normalise, vault_for
+from hotline.phones import PhoneError, country_of, normalise, vault_for
 from hotline.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -62,18 +63,23 @@ class CallEvent:
         except PhoneError as exc:
             raise BadCall("the caller is not a phone number") from exc
         speech = str(form.get("SpeechResult") or "")[:MAX_SPEECH_CHARS]
-        heard = flow.Heard(
-            digits=ascii_digits(str(form.get("Digits") or "")[:20]),
-            speech=speech,
-            crisis=_is_crisis(speech),
-        )
+        digits = ascii_digits(str(form.get("Digits") or "")[:20])
+        heard = flow.Heard(digits, speech, *screen_words(speech))
         dial_status = str(form.get("DialCallStatus") or "")
         return cls(sid, caller, us, direction, heard, dial_status)
 
 
-def _is_crisis(speech: str) -> bool:
-    """Ask the crisis assessor about what was said (the catalogs' help words are checked too)."""
-    return bool(speech.strip()) and assess(speech).crisis
+def screen_words(words: str) -> tuple[bool, Danger]:
+    """Ask the crisis assessor about what a caller said: (a crisis?, the kind of danger).
+
+    Every spoken answer at every menu passes here (the catalogs' help words are checked too),
+    and so should a voicemail's transcription once the line takes voicemail: a transcription
+    webhook calls this and, on a crisis, opens a case as `_record_crisis_call` does.
+    """
+    if not words.strip():
+        return False, Danger.SUICIDE
+    verdict = assess(words)
+    return verdict.crisis, verdict.danger
 
 
 # Answers, one per route.
@@ -145,13 +151,17 @@ def answer_join_call(settings: Settings, event: CallEvent, meeting_id: int) -> s
 
 
 def crisis_answer(settings: Settings, event: CallEvent, language: str) -> str:
-    """Dial the crisis line at once; the support case is recorded beside it, retried if need be."""
-    answer = twiml.crisis_dial(settings, language)
+    """Dial the line for the danger at once; the case is recorded beside it, retried if need be."""
+    danger = event.heard.danger if event.heard.crisis else Danger.SUICIDE
+    country = country_of(event.caller) or settings.default_country
+    answer = twiml.crisis_dial(settings, language, danger=danger, country=country)
     # Looked up when run, so the recording can be replaced (slowed down) in tests.
     record_in_background(
-        lambda: _record_crisis_call(settings, event), event="crisis_case", call_sid=event.call_sid
+        lambda: _record_crisis_call(settings, event, danger),
+        event="crisis_case",
+        call_sid=event.call_sid,
     )
-    log(logger, "voice_crisis", call_sid=event.call_sid)
+    log(logger, "voice_crisis", call_sid=event.call_sid, danger=danger.value)
     return answer
 
 
@@ -170,10 +180,10 @@ def record_call_late(settings: Settings, event: CallEvent) -> None:
         _start_call(session, settings, event)
 
 
-def _record_crisis_call(settings: Settings, event: CallEvent) -> None:
+def _record_crisis_call(settings: Settings, event: CallEvent, danger: Danger) -> None:
     with session_scope() as session:
         contact = _start_call(session, settings, event)
-        meetings.open_crisis_case(session=session, contact_id=contact.id)
+        meetings.open_crisis_case(session=session, contact_id=contact.id, danger=danger)
 
 
 def answer_crisis_fallback(settings: Settings, event: CallEvent, query: Mapping[str, str]) -> str:

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from hotline import clock, finder, oncall, rooms
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
+from hotline.crisis_cases import record_danger
 from hotline.flows import voice as flow
+from hotline.flows.crisis_cues import Danger
 from hotline.flows.keywords import tokenize
 from hotline.flows.schedule import spoken_label
 from hotline.logs import log
@@ -211,10 +213,11 @@ def text_results(
     )
 
 
-def open_crisis_case(*, session: Session, contact_id: int) -> None:
+def open_crisis_case(*, session: Session, contact_id: int, danger: Danger) -> None:
     case = open_support_case(
         session=session, contact_id=contact_id, kind="crisis", level="crisis", source="voice"
     )
+    record_danger(case, danger)
     log(logger, "crisis_case_opened", case_id=case.id, source="voice")
 
 

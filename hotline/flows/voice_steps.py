@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from hotline.flows.catalog import Catalog
+from hotline.flows.crisis_cues import Danger
 from hotline.flows.digits import as_int, is_number
 
 LANGUAGE = "language"
@@ -93,6 +94,7 @@ class Heard:
     digits: str = ""
     speech: str = ""
     crisis: bool = False
+    danger: Danger = Danger.SUICIDE  # what the words showed, when `crisis`
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 
 from hotline import bounded, catalogs, metrics, voice
+from hotline.crisis_detector import check_crisis_config
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
 from hotline.sms import render_reply
@@ -52,6 +53,7 @@ def _safe_answer(settings: Settings) -> Callable[[str, BaseException], Response]
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI app for the given (or process-wide) settings."""
     settings = settings or get_settings()
+    check_crisis_config()  # a broken crisis file stops the line here, not at a crisis
     bounded.size_lanes(sqlite=settings.database_url.startswith("sqlite"))
     routes = [
         Route("/healthz", health.healthz),

@@ -66,6 +66,47 @@ def test_keywords(body: str, kind: Kind, code: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("MY REMINDERS", Kind.MY),
+        ("my reminders please", Kind.MY),
+        ("My list", Kind.MY),
+        ("INFO 4821 thanks", Kind.INFO),
+        ("call me", Kind.CALL),
+        ("hi there", Kind.MENU),
+        ("help me", Kind.HELP),
+        ("más resultados", Kind.MORE),
+        ("es", Kind.LANGUAGE),
+    ],
+)
+def test_a_keyword_with_its_argument_is_a_command(body: str, kind: Kind) -> None:
+    assert parse(body).kind is kind
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "my husband has a knife and says he will kill me when he gets home",
+        "My boyfriend is threatening me",
+        "mis papas me pegan",
+        "es que ya no puedo mas",
+        "help me he is hurting me",
+        "more and more i feel like giving up",
+        "call the police please he is here",
+        "list of reasons i should stay alive is getting short",
+        "talk about a bad day",
+        "hola mi esposo tiene un cuchillo",
+        "leave me alone everyone",
+        "info on how much it takes to overdose",
+        "remind me why i should live",
+        "find out who i can talk to my dad hits me and my mom",
+    ],
+)
+def test_a_sentence_starting_with_a_keyword_is_not_a_command(body: str) -> None:
+    assert parse(body).kind is Kind.UNKNOWN
+
+
+@pytest.mark.parametrize(
     ("body", "zip_code", "words", "state", "tail"),
     [
         ("FIND 94110", "94110", (), None, ()),
@@ -119,7 +160,16 @@ def test_opt_in_words(body: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", ["I can't stop crying", "sotp", "end it all tonight", "quit my job today", "yes but"]
+    "body",
+    [
+        "I can't stop crying",
+        "sotp",
+        "end it all tonight",
+        "quit my job today",
+        "yes but",
+        "stop hitting me",
+        "stop he is hurting me",
+    ],
 )
 def test_opt_out_is_never_guessed(body: str) -> None:
     assert parse(body).kind not in (Kind.STOP, Kind.START)
