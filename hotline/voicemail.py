@@ -21,10 +21,11 @@ from hotline import audit, clock, volunteers
 from hotline import warm_twiml as twiml
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
+from hotline.crisis_cases import record_danger
+from hotline.crisis_detector import assess
 from hotline.db import session_scope
 from hotline.flows import voice as voice_flow
 from hotline.flows.catalog import Catalog
-from hotline.flows.crisis import assess
 from hotline.logs import log
 from hotline.models import Contact, Coordinator, Priority, Voicemail, WarmCall
 from hotline.outbox import queue_call, queue_sms
@@ -94,6 +95,7 @@ def answer_transcribed(recording_sid: str, text: str) -> None:
             level=verdict.level.value,
             source="voice",
         )
+        record_danger(case, verdict.danger)
         voicemail.crisis, voicemail.case_id = True, case.id
         log(logger, "voicemail_assessed", voicemail_id=voicemail.id, crisis=True, case_id=case.id)
 

@@ -22,6 +22,7 @@ from hotline.catalogs import catalog
 from hotline.contacts import get_contact_by_phone
 from hotline.db import session_scope
 from hotline.flows import warmline as flow
+from hotline.flows.crisis_cues import Danger
 from hotline.logs import log
 from hotline.models import Contact, Coordinator, OutboxMessage, OutboxStatus, Priority, WarmCall
 from hotline.outbox import aware, enqueue_ids, insert_new, queue_call, sms_values
@@ -189,7 +190,7 @@ def _crisis(settings: Settings, contact_id: int, call_sid: str, language: str) -
 
     def _record() -> None:
         with session_scope() as session:
-            open_crisis_case(session=session, contact_id=contact_id)
+            open_crisis_case(session=session, contact_id=contact_id, danger=Danger.SUICIDE)
 
     record_within_budget(_record, event="crisis_case", call_sid=call_sid)
     return answer

@@ -1,7 +1,7 @@
 """warm line: volunteer profiles, the voice queue, voicemails, text relay, caring consents
 
 Revision ID: 0007_warm
-Revises: 0002_staff
+Revises: 0003_crisis
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_warm"
-down_revision = "0002_staff"
+down_revision = "0003_crisis"  # re-chained after main's 0003_crisis (was "0002_staff")
 branch_labels = None
 depends_on = None
 
