@@ -21,6 +21,7 @@ from hotline import audit, clock, volunteers
 from hotline import warm_twiml as twiml
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
+from hotline.crisis_cases import record_danger
 from hotline.crisis_detector import assess
 from hotline.db import session_scope
 from hotline.flows import voice as voice_flow
@@ -94,6 +95,7 @@ def answer_transcribed(recording_sid: str, text: str) -> None:
             level=verdict.level.value,
             source="voice",
         )
+        record_danger(case, verdict.danger)
         voicemail.crisis, voicemail.case_id = True, case.id
         log(logger, "voicemail_assessed", voicemail_id=voicemail.id, crisis=True, case_id=case.id)
 

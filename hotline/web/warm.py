@@ -43,8 +43,14 @@ async def _answer(
     return Response(twiml, media_type=TWIML)
 
 
+# The warm line's tables have 32-bit ids: a larger one names no row (and must not reach
+# PostgreSQL, which refuses it).
+_MAX_ROW_ID = 2**31 - 1
+
+
 def _id(request: Request) -> int:
-    return int(request.path_params["id"])
+    value = int(request.path_params["id"])
+    return value if value <= _MAX_ROW_ID else 0
 
 
 def _field(form: FormData, name: str, limit: int = 64) -> str:

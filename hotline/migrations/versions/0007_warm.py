@@ -1,7 +1,7 @@
 """warm line: volunteer profiles, the voice queue, voicemails, text relay, caring consents
 
 Revision ID: 0007_warm
-Revises: 0002_staff
+Revises: 0003_crisis
 """
 
 from __future__ import annotations
