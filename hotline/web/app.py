@@ -15,7 +15,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline import catalogs
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
-from hotline.web import admin, bridge, conference, health, sms, status, voice
+from hotline.web import admin, bridge, conference, health, meeting_feed, sms, status, voice
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
         Route("/metrics", health.metrics),
+        Route("/meetings.json", meeting_feed.meetings_json),
         Route("/twilio/sms", sms.inbound_sms, methods=["POST"]),
         Route("/twilio/voice", voice.inbound_call, methods=["POST"]),
         # Staff call legs first: a Mount matches on its prefix alone.
