@@ -269,3 +269,17 @@ class AuditEvent(Base):
     subject_type: Mapped[str] = mapped_column(String(30))
     subject_id: Mapped[int | None] = mapped_column(Integer, default=None)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# The coordinator dashboard -------------------------------------------------------------------
+
+
+class CaseNote(Base):
+    """A private note by staff on a support case: their own words, never the member's."""
+
+    __tablename__ = "case_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("support_cases.id"), index=True)
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey("coordinators.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)

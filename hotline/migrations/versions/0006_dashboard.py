@@ -1,0 +1,35 @@
+"""dashboard: private case notes
+
+Revision ID: 0006_dashboard
+Revises: 0001
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006_dashboard"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "case_notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("coordinator_id", sa.Integer(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["case_id"], ["support_cases.id"]),
+        sa.ForeignKeyConstraint(["coordinator_id"], ["coordinators.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_case_notes_case_id", "case_notes", ["case_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_case_notes_case_id", table_name="case_notes")
+    op.drop_table("case_notes")
