@@ -283,3 +283,17 @@ class CaseNote(Base):
     coordinator_id: Mapped[int] = mapped_column(ForeignKey("coordinators.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+
+
+class RoomParticipant(Base):
+    """One call leg in a live room, known by an anonymous label ("#3"), never by its number."""
+
+    __tablename__ = "room_participants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"), index=True)
+    call_sid: Mapped[str] = mapped_column(String(64))
+    label: Mapped[int] = mapped_column(Integer)
+    muted: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    left_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    __table_args__ = (UniqueConstraint("room_id", "call_sid"),)

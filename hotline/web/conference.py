@@ -21,6 +21,8 @@ def _apply(form: FormData) -> None:
             event=str(form.get("StatusCallbackEvent") or ""),
             sequence=int(sequence) if sequence.isdigit() and len(sequence) < 10 else 0,
             conference_sid=str(form.get("ConferenceSid") or "")[:40],
+            call_sid=str(form.get("CallSid") or "")[:64],
+            muted=str(form.get("Muted") or "").lower() == "true" if "Muted" in form else None,
         )
 
 

@@ -1,4 +1,4 @@
-"""dashboard: private case notes
+"""dashboard: private case notes, participants of live rooms
 
 Revision ID: 0006_dashboard
 Revises: 0001
@@ -28,8 +28,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_case_notes_case_id", "case_notes", ["case_id"])
+    op.create_table(
+        "room_participants",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("room_id", sa.Integer(), nullable=False),
+        sa.Column("call_sid", sa.String(length=64), nullable=False),
+        sa.Column("label", sa.Integer(), nullable=False),
+        sa.Column("muted", sa.Boolean(), nullable=False),
+        sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("left_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["room_id"], ["rooms.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("room_id", "call_sid"),
+    )
+    op.create_index("ix_room_participants_room_id", "room_participants", ["room_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_room_participants_room_id", table_name="room_participants")
+    op.drop_table("room_participants")
     op.drop_index("ix_case_notes_case_id", table_name="case_notes")
     op.drop_table("case_notes")
