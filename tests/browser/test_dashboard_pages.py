@@ -1,0 +1,130 @@
+"""Each dashboard page in Debian's Chromium against uvicorn: cases refresh in place, ACK and the
+trail, live controls through Prism; screenshots at phone and laptop widths for CI to keep."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import Engine
+
+from hotline import rooms
+from hotline.db import session_scope
+from hotline.models import SupportCase
+from hotline.settings import Settings, get_settings
+from tests.browser.test_dashboard import CHROMIUM, CHROMIUM_ARGS
+from tests.jobs.conftest import prism_url  # noqa: F401 - the session fixture
+from tests.twilio import new_sid
+from tests.web.test_admin import MEMBER_PHONE, STAFF_PHONE, add_staff, open_case, texted_code
+from tests.web.test_voice_caller import make_meeting
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+WIDTHS = {"phone": {"width": 412, "height": 915}, "laptop": {"width": 1366, "height": 768}}
+
+
+@pytest.fixture()
+def settings(database: Engine, prism_url: str) -> Settings:  # noqa: F811
+    """The app under test talks to Prism for conference controls."""
+    return dataclasses.replace(get_settings(), transport="twilio", twilio_api_url=prism_url)
+
+
+@pytest.fixture()
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (CI installs it)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def signed_in_page(browser: Browser, live_url: str) -> Page:
+    page = browser.new_page(viewport=WIDTHS["phone"])
+    page.goto(f"{live_url}/admin/cases")
+    expect(page).to_have_url(f"{live_url}/admin/sign-in")
+    page.get_by_label("Phone number").fill("555 010 0001")
+    page.get_by_role("button", name="Text me a code").click()
+    page.get_by_label("6-digit code").fill(texted_code())
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{live_url}/admin/")
+    return page
+
+
+def shoot(page: Page, name: str) -> None:
+    """Save the page at phone and laptop widths, and check nothing private is on it."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width, viewport in WIDTHS.items():
+        page.set_viewport_size(viewport)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        assert (SCREENSHOTS / f"{name}-{width}.png").stat().st_size > 0
+    text = page.inner_text("body")
+    assert MEMBER_PHONE not in text and MEMBER_PHONE[2:] not in text and STAFF_PHONE not in text
+    page.set_viewport_size(WIDTHS["phone"])
+
+
+@pytest.mark.browser
+def test_cases_appear_without_a_reload_and_ack_shows_the_trail(
+    live_url: str, settings: Settings, browser: Browser
+) -> None:
+    add_staff(settings)
+    first = open_case(settings)
+    page = signed_in_page(browser, live_url)
+    page.get_by_role("link", name="Cases").click()
+    expect(page.locator(f"#case-{first}")).to_contain_text("nobody yet")
+
+    second = open_case(settings, number="+15557654321", level="imminent")
+    # No reload: the list fetches its rows again every few seconds.
+    expect(page.locator(f"#case-{second}")).to_contain_text("imminent", timeout=15_000)
+    shoot(page, "cases")
+
+    page.get_by_role("button", name=f"ACK case {second}").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Case {second} is yours.")
+    expect(page.locator("#trail")).to_contain_text("Dana Coordinator — acknowledged")
+    page.get_by_label("Add a note").fill("Called back; checking in tomorrow.")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_role("status")).to_contain_text("Note saved.")
+    expect(page.locator("#trail")).to_contain_text("added a note")
+    shoot(page, "case")
+
+    page.get_by_role("link", name="Español").click()
+    expect(page.locator("h1")).to_contain_text(f"Caso #{second}")
+    with session_scope() as session:
+        case = session.get(SupportCase, second)
+        assert case is not None and case.status == "acked"
+
+
+@pytest.mark.browser
+def test_mute_a_participant_through_prism(
+    live_url: str, settings: Settings, browser: Browser
+) -> None:
+    add_staff(settings)
+    meeting_id = make_meeting()
+    name = rooms.ROOM_PREFIX + "b" * 32
+    conference = new_sid("CF")
+    with session_scope() as session:
+        rooms.open_room(session=session, meeting_id=meeting_id, name=name)
+        events = [("conference-start", "")]
+        events += [("participant-join", new_sid("CA")), ("participant-join", new_sid("CA"))]
+        for sequence, (event, call_sid) in enumerate(events, start=1):
+            rooms.apply_conference_event(
+                session=session,
+                name=name,
+                event=event,
+                sequence=sequence,
+                conference_sid=conference,
+                call_sid=call_sid,
+                muted=False,
+            )
+    page = signed_in_page(browser, live_url)
+    page.get_by_role("link", name="Live meetings").click()
+    expect(page.locator("main")).to_contain_text("2 on the line")
+
+    page.get_by_role("button", name="Mute participant #1").click()
+    expect(page.get_by_role("status")).to_contain_text("Muted 1.")
+    expect(page.get_by_role("button", name="Unmute participant #1")).to_be_visible()
+    shoot(page, "live")
+    page.get_by_role("link", name="Overview").click()
+    shoot(page, "overview")
