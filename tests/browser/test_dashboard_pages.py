@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 from sqlalchemy import Engine
 
 from hotline import rooms
@@ -22,7 +22,10 @@ from tests.web.test_admin import MEMBER_PHONE, STAFF_PHONE, add_staff, open_case
 from tests.web.test_voice_caller import make_meeting
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-WIDTHS = {"phone": {"width": 412, "height": 915}, "laptop": {"width": 1366, "height": 768}}
+WIDTHS: dict[str, ViewportSize] = {
+    "phone": {"width": 412, "height": 915},
+    "laptop": {"width": 1366, "height": 768},
+}
 
 
 @pytest.fixture()
