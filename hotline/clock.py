@@ -1,9 +1,9 @@
 """The line's one clock: every "now" in Hotline comes from here, so a test can set it.
 
-`HOTLINE_CLOCK_OFFSET_SECONDS` shifts a process's clock (tests shift the whole run, worker
-subprocesses included, to a chosen hour of a chosen day). Deadlines measured with
-`time.monotonic()` keep the real clock; absolute times handed to RQ or Redis, which read the
-real clock, go through `real()` first.
+`now()` is `datetime.now` shifted by `HOTLINE_CLOCK_OFFSET_SECONDS`, so a test run can move
+the whole line, the workers and CLI processes it starts included, to a chosen hour of a
+chosen day (see tests/clock.py). Deadlines measured with `time.monotonic()` keep the real clock;
+absolute times handed to RQ or Redis, which read the real clock, go through `real()` first.
 """
 
 from __future__ import annotations
@@ -33,23 +33,17 @@ def offset() -> dt.timedelta:
     return _offset
 
 
+def real(at: dt.datetime) -> dt.datetime:
+    """Translate a line time into the machine's real clock, for RQ's and Redis's schedulers."""
+    return at - offset()
+
+
 def shift_to(at: dt.datetime) -> dt.timedelta:
     """Shift this process's clock, and its future children's, so that now() reads `at`."""
     global _offset
     if at.tzinfo is None:
         raise ValueError("shift_to needs a timezone-aware time")
-    _offset = at - dt.datetime.now(dt.UTC)
+    # Whole seconds, as RQ's scheduler keeps its times.
+    _offset = dt.timedelta(seconds=round((at - dt.datetime.now(dt.UTC)).total_seconds()))
     os.environ[OFFSET_ENV] = repr(_offset.total_seconds())
     return _offset
-
-
-def reset() -> None:
-    """Return this process, and its future children, to the real clock."""
-    global _offset
-    _offset = dt.timedelta(0)
-    os.environ.pop(OFFSET_ENV, None)
-
-
-def real(at: dt.datetime) -> dt.datetime:
-    """Translate a line time into the real clock, for RQ's and Redis's schedulers."""
-    return at - offset()

@@ -17,10 +17,11 @@ from redis import Redis
 from sqlalchemy import Engine, text
 from starlette.testclient import TestClient
 
-from hotline import db, queues
+from hotline import clock, db, queues
 from hotline import settings as settings_module
 from hotline.models import Base
 from hotline.settings import Settings, get_settings
+from tests.clock import run_clock
 from tests.twilio import TwilioPoster
 
 _TMP = Path(tempfile.mkdtemp(prefix="hotline-tests-"))
@@ -54,6 +55,9 @@ os.environ.update(
     }
 )
 os.environ.pop("HOTLINE_DEMO", None)
+# HOTLINE_TEST_CLOCK moves the whole run (workers and CLI processes included) to another hour.
+if (_run_at := run_clock()) is not None:
+    clock.shift_to(_run_at)
 
 
 def _clear_caches() -> None:

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from redis import Redis
 from sqlalchemy import Engine, select
 
@@ -29,6 +28,7 @@ from hotline.models import (
 )
 from hotline.phones import vault_for
 from hotline.settings import Settings
+from tests.clock import travel
 
 NOW = dt.datetime(2025, 3, 3, 20, 0, tzinfo=dt.UTC)  # Monday, noon in California
 _numbers = iter(range(1000))
@@ -36,7 +36,7 @@ _numbers = iter(range(1000))
 
 @pytest.fixture(autouse=True)
 def clock() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
+    with travel(NOW, tick=False):
         yield
 
 

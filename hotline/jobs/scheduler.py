@@ -42,4 +42,4 @@ def run_scheduler(*, once: bool = False) -> None:
         run_tick(clock.now())
         if once:
             return
-        time.sleep(60 - time.time() % 60 + 0.05)
+        time.sleep(60 - clock.now().timestamp() % 60 + 0.05)

@@ -10,11 +10,14 @@ from sqlalchemy.orm import Session
 from hotline.models import Contact, Group, Meeting, Subscription
 from hotline.phones import vault_for
 from hotline.settings import Settings
+from tests.clock import daytime_zone
 
 _numbers = iter(range(1000, 10**6))
 
 
 def make_contact(session: Session, settings: Settings, **fields: Any) -> Contact:
+    """A contact in a zone where it is now daytime, unless the test names another zone."""
+    fields.setdefault("time_zone", daytime_zone())
     number = f"+1415555{next(_numbers) % 10000:04d}"
     vault = vault_for(settings.secret_key)
     contact = Contact(

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select
 
-from hotline import clock
 from hotline.models import Contact, Group, Meeting, OutboxMessage, Subscription
 from hotline.phones import vault_for
+from tests.clock import daytime_zone
 
 ROOT = Path(__file__).resolve().parents[2]
 FINAL = ("sent", "delivered", "undelivered", "failed", "abandoned", "skipped")
@@ -66,13 +66,6 @@ def seed_members(engine: Engine, secret_key: str, count: int, code: str = "4821"
             [{"contact_id": first + i, "meeting_id": meeting_id} for i in range(count)],
         )
     return int(meeting_id)
-
-
-def daytime_zone() -> str:
-    """A fixed-offset zone where it is now early afternoon, so quiet hours never interfere."""
-    hours = (13 - clock.now().hour + 12) % 24 - 12
-    # Etc/GMT signs are inverted: Etc/GMT-5 is UTC+5.
-    return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
 
 
 def worker_env(database_url: str, redis_url: str, api_url: str, rate: float) -> dict[str, str]:

@@ -16,6 +16,7 @@ from rq.job import Job
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import Engine, select
 
+from hotline import clock
 from hotline.cases import open_support_case
 from hotline.coordinator_sms import handle_coordinator_sms
 from hotline.db import session_scope
@@ -23,6 +24,7 @@ from hotline.jobs.escalation import escalate_case, sweep_due_escalations
 from hotline.models import AuditEvent, Contact, Coordinator, OutboxMessage, SupportCase
 from hotline.phones import vault_for
 from hotline.settings import Settings
+from tests.clock import travel
 
 START = dt.datetime(2025, 3, 4, 2, 0, tzinfo=dt.UTC)  # 6pm the evening before in California
 MEMBER = "+15557770001"
@@ -37,8 +39,8 @@ STAFF = {  # name: (number, tier, oncall, role)
 
 
 @pytest.fixture()
-def clock() -> Iterator[time_machine.Traveller]:
-    with time_machine.travel(START, tick=False) as traveller:
+def frozen() -> Iterator[time_machine.Traveller]:
+    with travel(START, tick=False) as traveller:
         yield traveller
 
 
@@ -103,12 +105,12 @@ def ack(settings: Settings, contact_id: int, case_id: int) -> str | None:
             settings=settings,
             contact_id=contact_id,
             body=f"ack {case_id}",
-            now=dt.datetime.now(dt.UTC),
+            now=clock.now(),
         )
 
 
 def test_opening_a_case_enqueues_the_first_step_on_the_urgent_queue(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings, redis: Redis
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings, redis: Redis
 ) -> None:
     case_id = open_case(settings)
     job = Job.fetch(f"escalate-{case_id}-0", connection=redis)
@@ -122,25 +124,27 @@ def test_opening_a_case_enqueues_the_first_step_on_the_urgent_queue(
 
 
 def test_no_ack_climbs_the_ladder_then_repeats_the_last_tier(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings, redis: Redis
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings, redis: Redis
 ) -> None:
     case_id = open_case(settings)
     escalate_case(case_id, 0)
     assert paged(staff) == {"Ana": 1, "Ben": 1}
     scheduled = ScheduledJobRegistry(queue=Queue("urgent", connection=redis))  # type: ignore[no-untyped-call]
     assert f"escalate-{case_id}-1" in scheduled.get_job_ids()
-    assert scheduled.get_scheduled_time(f"escalate-{case_id}-1") == START + dt.timedelta(minutes=3)
+    # RQ's scheduler reads the machine's clock, so the job is due at the real instant.
+    due = clock.real(START + dt.timedelta(minutes=3))
+    assert scheduled.get_scheduled_time(f"escalate-{case_id}-1") == due
 
-    clock.shift(dt.timedelta(minutes=3))
+    frozen.shift(dt.timedelta(minutes=3))
     escalate_case(case_id, 1)
     assert paged(staff) == {"Ana": 1, "Ben": 1, "Cy": 1}
 
-    clock.shift(dt.timedelta(minutes=3))
+    frozen.shift(dt.timedelta(minutes=3))
     escalate_case(case_id, 2)
     assert paged(staff) == {"Ana": 1, "Ben": 1, "Cy": 1, "Dee": 1}
 
     for repeat in (2, 3):  # past the top rung it keeps paging the fallback, every wait
-        clock.shift(dt.timedelta(minutes=5))
+        frozen.shift(dt.timedelta(minutes=5))
         escalate_case(case_id, repeat + 1)
         assert paged(staff)["Dee"] == repeat
     assert paged(staff).get("Eve") is None  # off call
@@ -155,14 +159,14 @@ def test_no_ack_climbs_the_ladder_then_repeats_the_last_tier(
 
 
 def test_ack_stops_the_chain(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings
 ) -> None:
     case_id = open_case(settings)
     escalate_case(case_id, 0)
     reply = ack(settings, staff["Ben"], case_id)
     assert reply is not None
     assert reply.startswith(f"Case {case_id} is yours.")
-    clock.shift(dt.timedelta(minutes=3))
+    frozen.shift(dt.timedelta(minutes=3))
     escalate_case(case_id, 1)  # the delayed step still fires: it must exit without paging
     escalate_case(case_id, 2)
     assert paged(staff) == {"Ana": 1, "Ben": 1}
@@ -174,12 +178,12 @@ def test_ack_stops_the_chain(
 
 
 def test_a_job_run_twice_pages_once(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings
 ) -> None:
     case_id = open_case(settings)
     escalate_case(case_id, 0)
     escalate_case(case_id, 0)
-    clock.shift(dt.timedelta(minutes=3))
+    frozen.shift(dt.timedelta(minutes=3))
     escalate_case(case_id, 1)
     escalate_case(case_id, 1)
     escalate_case(case_id, 0)  # a stale, superseded step
@@ -188,7 +192,7 @@ def test_a_job_run_twice_pages_once(
 
 
 def test_alerts_carry_the_case_number_and_level_only(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings
 ) -> None:
     case_id = open_case(settings, level="imminent")
     escalate_case(case_id, 0)
@@ -211,7 +215,7 @@ def test_alerts_carry_the_case_number_and_level_only(
 
 
 def test_crisis_level_texts_without_calling(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings
 ) -> None:
     case_id = open_case(settings, level="crisis")
     escalate_case(case_id, 0)
@@ -219,7 +223,7 @@ def test_crisis_level_texts_without_calling(
 
 
 def test_a_talk_request_asks_for_a_call_back(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings
 ) -> None:
     case_id = open_case(settings, level="talk", kind="talk")
     escalate_case(case_id, 0)
@@ -231,7 +235,7 @@ def test_a_talk_request_asks_for_a_call_back(
 
 
 def test_a_second_crisis_text_joins_the_open_case(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings
 ) -> None:
     case_id = open_case(settings)
     with session_scope() as session:
@@ -250,7 +254,7 @@ def test_a_second_crisis_text_joins_the_open_case(
 
 
 def test_nobody_on_call_pages_every_coordinator(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings
 ) -> None:
     with session_scope() as session:
         for coordinator in session.scalars(select(Coordinator)):
@@ -259,13 +263,13 @@ def test_nobody_on_call_pages_every_coordinator(
     escalate_case(case_id, 0)
     assert paged(staff) == {"Dee": 1, "Eve": 1}  # coordinators, not responders
     assert actions(case_id) == ["case_opened", "no_oncall", "escalated"]
-    clock.shift(dt.timedelta(minutes=3))
+    frozen.shift(dt.timedelta(minutes=3))
     escalate_case(case_id, 1)
     assert paged(staff) == {"Dee": 2, "Eve": 2}
 
 
 def test_nobody_at_all_is_an_error_in_the_logs_and_keeps_trying(
-    clock: time_machine.Traveller,
+    frozen: time_machine.Traveller,
     database: Engine,
     settings: Settings,
     caplog: pytest.LogCaptureFixture,
@@ -279,7 +283,7 @@ def test_nobody_at_all_is_an_error_in_the_logs_and_keeps_trying(
 
 
 def test_the_sweep_recovers_a_lost_step(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings, redis: Redis
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings, redis: Redis
 ) -> None:
     case_id = open_case(settings)
     redis.flushdb()  # the first step's job is lost
@@ -290,7 +294,7 @@ def test_the_sweep_recovers_a_lost_step(
 
     redis.flushdb()  # the delayed second step is lost too
     assert sweep_due_escalations(START + dt.timedelta(minutes=2)) == 0
-    clock.shift(dt.timedelta(minutes=3))
+    frozen.shift(dt.timedelta(minutes=3))
     assert sweep_due_escalations(START + dt.timedelta(minutes=3)) == 1
     assert sweep_due_escalations(START + dt.timedelta(minutes=3)) == 1  # queued once, not twice
     assert Queue("urgent", connection=redis).job_ids.count(f"escalate-{case_id}-1") == 1
@@ -299,7 +303,7 @@ def test_the_sweep_recovers_a_lost_step(
 
 
 def test_the_sweep_leaves_taken_cases_alone(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings
 ) -> None:
     case_id = open_case(settings)
     escalate_case(case_id, 0)
@@ -308,7 +312,7 @@ def test_the_sweep_leaves_taken_cases_alone(
 
 
 def test_a_worker_runs_the_first_step_from_the_queue(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings, redis: Redis
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings, redis: Redis
 ) -> None:
     case_id = open_case(settings, level="imminent")
     queue = Queue("urgent", connection=redis)
@@ -320,7 +324,7 @@ def test_a_worker_runs_the_first_step_from_the_queue(
 
 
 def test_twin_jobs_racing_page_once(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings
 ) -> None:
     case_id = open_case(settings)
     errors: list[BaseException] = []
@@ -342,7 +346,7 @@ def test_twin_jobs_racing_page_once(
 
 
 def test_the_scheduler_tick_sweeps_lost_escalations(
-    clock: time_machine.Traveller, staff: dict[str, int], settings: Settings, redis: Redis
+    frozen: time_machine.Traveller, staff: dict[str, int], settings: Settings, redis: Redis
 ) -> None:
     from hotline.jobs.scheduler import run_tick
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import time_machine
 from redis import Redis
 from sqlalchemy import select, update
 
@@ -14,6 +13,7 @@ from hotline.jobs.sender import sid_note_key
 from hotline.models import InboundMessage, OutboxMessage
 from hotline.outbox import queue_sms
 from hotline.queues import get_queue
+from tests.clock import travel
 from tests.jobs.conftest import UseSettings
 from tests.jobs.factories import make_contact
 
@@ -22,7 +22,7 @@ NOW = dt.datetime(2025, 3, 4, 17, 0, tzinfo=dt.UTC)
 
 def _rows(use_settings: UseSettings, count: int, **values: object) -> list[int]:
     settings = use_settings(stuck_after_seconds=60)
-    earlier = time_machine.travel(NOW - dt.timedelta(minutes=10), tick=False)
+    earlier = travel(NOW - dt.timedelta(minutes=10), tick=False)
     with earlier, session_scope() as session:
         contact = make_contact(session, settings)
         ids = [
@@ -76,7 +76,7 @@ def test_fresh_claims_and_recent_rows_are_left_alone(
 def test_retention_purges_old_bodies_but_not_unsent_ones(use_settings: UseSettings) -> None:
     use_settings(body_retention_days=30)
     old = NOW - dt.timedelta(days=31)
-    with time_machine.travel(old, tick=False), session_scope() as session:
+    with travel(old, tick=False), session_scope() as session:
         contact = make_contact(session, use_settings())
         sent = queue_sms(session=session, contact_id=contact.id, body="old", purpose="t")
         unsent = queue_sms(session=session, contact_id=contact.id, body="waiting", purpose="t")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-import time_machine
 from sqlalchemy import select
 
 from hotline import clock
@@ -14,6 +13,7 @@ from hotline.jobs import reminders
 from hotline.jobs.scheduler import run_scheduler
 from hotline.models import Group, MeetingCancellation, OutboxMessage, Subscription
 from hotline.settings import Settings
+from tests.clock import travel
 from tests.jobs.factories import make_contact, make_meeting, subscribe
 
 UTC = dt.UTC
@@ -43,7 +43,7 @@ def test_day_and_hour_reminders_across_spring_forward(settings: Settings) -> Non
         (dt.datetime(2025, 3, 9, 16, 0, tzinfo=UTC), 1),
         (dt.datetime(2025, 3, 9, 16, 30, tzinfo=UTC), 0),
     ]:
-        with time_machine.travel(when, tick=False):
+        with travel(when, tick=False):
             assert reminders.tick(when) == created, when
     assert _keys() == [
         f"reminder:{sub}:20250302T1800Z:1440",
@@ -118,7 +118,7 @@ def test_two_concurrent_ticks_create_each_reminder_once(settings: Settings) -> N
 
 def test_run_scheduler_once_ticks_reminders(settings: Settings) -> None:
     _setup(settings)
-    with time_machine.travel(dt.datetime(2025, 3, 9, 16, 0, 5, tzinfo=UTC), tick=False):
+    with travel(dt.datetime(2025, 3, 9, 16, 0, 5, tzinfo=UTC), tick=False):
         run_scheduler(once=True)
     assert len(_keys()) == 1
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import time_machine
 from redis import Redis
 
 from hotline import clock
@@ -14,6 +13,7 @@ from hotline.models import Contact, OutboxMessage, Priority
 from hotline.outbox import job_id_for, queue_call, queue_sms
 from hotline.queues import get_queue
 from hotline.settings import Settings
+from tests.clock import travel
 from tests.jobs.conftest import UseSettings
 from tests.jobs.factories import make_contact
 from tests.twilio_standin import TwilioStandIn
@@ -56,7 +56,7 @@ def _standin(use_settings: UseSettings, standin: TwilioStandIn, **overrides: obj
     return use_settings(**values)
 
 
-@time_machine.travel(DAYTIME, tick=True)
+@travel(DAYTIME, tick=True)
 def test_text_and_call_are_accepted_by_twilios_spec(
     prism_url: str, use_settings: UseSettings
 ) -> None:
@@ -76,7 +76,7 @@ def test_text_and_call_are_accepted_by_twilios_spec(
     assert call.twilio_sid is not None and call.twilio_sid.startswith("CA")
 
 
-@time_machine.travel(DAYTIME, tick=True)
+@travel(DAYTIME, tick=True)
 def test_messaging_service_sender_is_accepted_by_twilios_spec(
     prism_url: str, use_settings: UseSettings
 ) -> None:
@@ -88,7 +88,7 @@ def test_messaging_service_sender_is_accepted_by_twilios_spec(
     assert _row(text_id).status == "sent"
 
 
-@time_machine.travel(DAYTIME, tick=True)
+@travel(DAYTIME, tick=True)
 def test_sends_once_with_sid_and_status_callback(
     use_settings: UseSettings, standin: TwilioStandIn
 ) -> None:
@@ -107,7 +107,7 @@ def test_sends_once_with_sid_and_status_callback(
     assert request.fields["To"].startswith("+1415555")
 
 
-@time_machine.travel(DAYTIME, tick=True)
+@travel(DAYTIME, tick=True)
 def test_429_backs_off_reschedules_and_slows_the_limiter(
     use_settings: UseSettings, standin: TwilioStandIn, redis: Redis
 ) -> None:
@@ -126,7 +126,7 @@ def test_429_backs_off_reschedules_and_slows_the_limiter(
     # An early duplicate of the job does nothing; the retry, when due, sends.
     send_outbox(outbox_id)
     assert len(standin.requests) == 1
-    with time_machine.travel(row.next_attempt_at.replace(tzinfo=dt.UTC) + dt.timedelta(seconds=1)):
+    with travel(row.next_attempt_at.replace(tzinfo=dt.UTC) + dt.timedelta(seconds=1)):
         send_outbox(outbox_id)
     assert _row(outbox_id).status == "sent"
     assert len(standin.requests) == 2
@@ -141,7 +141,7 @@ def test_backoff_grows_and_is_capped(use_settings: UseSettings) -> None:
     assert 15.0 <= backoff_seconds(10, settings) <= 30.0
 
 
-@time_machine.travel(DAYTIME, tick=True)
+@travel(DAYTIME, tick=True)
 def test_5xx_is_retried_then_abandoned_after_max_attempts(
     use_settings: UseSettings, standin: TwilioStandIn
 ) -> None:
@@ -153,14 +153,14 @@ def test_5xx_is_retried_then_abandoned_after_max_attempts(
         row = _row(outbox_id)
         if row.next_attempt_at is not None:
             due = row.next_attempt_at.replace(tzinfo=dt.UTC)
-            time_machine.travel(due + dt.timedelta(seconds=1)).start()
+            travel(due + dt.timedelta(seconds=1)).start()
     row = _row(outbox_id)
     assert (row.status, row.attempts) == ("abandoned", 3)
     assert row.error_reason is not None and "gave up after 3" in row.error_reason
     assert len(standin.requests) == 3
 
 
-@time_machine.travel(DAYTIME, tick=True)
+@travel(DAYTIME, tick=True)
 def test_hung_request_times_out_and_is_retried(
     use_settings: UseSettings, standin: TwilioStandIn
 ) -> None:
@@ -175,7 +175,7 @@ def test_hung_request_times_out_and_is_retried(
     assert (row.status, row.attempts, row.error_reason) == ("queued", 1, "twilio timeout")
 
 
-@time_machine.travel(DAYTIME, tick=True)
+@travel(DAYTIME, tick=True)
 def test_21610_opts_the_contact_out_and_fails_the_row(
     use_settings: UseSettings, standin: TwilioStandIn
 ) -> None:
@@ -194,7 +194,7 @@ def test_21610_opts_the_contact_out_and_fails_the_row(
     assert len(standin.requests) == 1
 
 
-@time_machine.travel(DAYTIME, tick=True)
+@travel(DAYTIME, tick=True)
 def test_invalid_number_and_other_4xx_fail_without_retry(
     use_settings: UseSettings, standin: TwilioStandIn
 ) -> None:
@@ -215,7 +215,7 @@ def test_quiet_hours_defer_to_morning_in_the_contacts_zone(
 ) -> None:
     settings = _standin(use_settings, standin)
     # 06:30 UTC on 4 March is 22:30 in Los Angeles: quiet until 08:00 local (16:00 UTC).
-    with time_machine.travel(dt.datetime(2025, 3, 4, 6, 30, tzinfo=dt.UTC), tick=False):
+    with travel(dt.datetime(2025, 3, 4, 6, 30, tzinfo=dt.UTC), tick=False):
         with session_scope() as session:
             contact = make_contact(session, settings, time_zone="America/Los_Angeles")
             night = queue_sms(session=session, contact_id=contact.id, body="hi", purpose="t").id
@@ -240,7 +240,7 @@ def test_quiet_hours_defer_to_morning_in_the_contacts_zone(
     assert [r.fields["Body"] for r in standin.requests] == ["Crisis alert"]
 
 
-@time_machine.travel(DAYTIME, tick=True)
+@travel(DAYTIME, tick=True)
 def test_the_shared_limiter_paces_bulk_below_the_rate(
     use_settings: UseSettings, standin: TwilioStandIn
 ) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from redis import Redis
 
 from hotline.db import session_scope
@@ -17,6 +16,7 @@ from hotline.outbox import SEND_BATCH_JOB, queue_sms
 from hotline.queues import get_queue
 from hotline.settings import Settings
 from hotline.transport import Retryable, Text, send_texts
+from tests.clock import travel
 from tests.jobs.conftest import UseSettings
 from tests.jobs.factories import make_contact, make_meeting, subscribe
 from tests.twilio_standin import TwilioStandIn
@@ -53,7 +53,7 @@ def _rows(ids: list[int]) -> list[OutboxMessage]:
     return [row for row in rows if row is not None]
 
 
-@time_machine.travel(DAYTIME, tick=True)
+@travel(DAYTIME, tick=True)
 def test_a_chunk_stops_at_a_retryable_error_and_holds_the_rest(
     use_settings: UseSettings, standin: TwilioStandIn, redis: Redis
 ) -> None:
@@ -72,7 +72,7 @@ def test_a_chunk_stops_at_a_retryable_error_and_holds_the_rest(
     assert redis.get(sid_note_key(rows[2].id)) is None
 
 
-@time_machine.travel(DAYTIME, tick=True)
+@travel(DAYTIME, tick=True)
 def test_a_chunk_maps_each_refusal_to_its_row(
     use_settings: UseSettings, standin: TwilioStandIn
 ) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from hotline import rooms
 from hotline.db import session_scope
 from hotline.models import Room
+from tests.clock import travel
 from tests.twilio import TwilioPoster, new_sid
 from tests.web.test_voice_caller import MONDAY_EVENING, Caller, make_meeting
 
@@ -18,7 +18,7 @@ from tests.web.test_voice_caller import MONDAY_EVENING, Caller, make_meeting
 @pytest.fixture()
 def room_name(twilio: TwilioPoster) -> Iterator[str]:
     make_meeting()
-    with time_machine.travel(MONDAY_EVENING, tick=False):
+    with travel(MONDAY_EVENING, tick=False):
         caller = Caller(twilio)
         caller.start()
         for digits in ("1", "1", "4821#"):

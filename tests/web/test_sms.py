@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 from redis import Redis
 from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
@@ -28,6 +27,7 @@ from hotline.models import (
     SupportCase,
 )
 from hotline.settings import Settings
+from tests.clock import travel
 from tests.twilio import TwilioPoster, sms_texts
 
 MEMBER = "+15551230000"
@@ -59,7 +59,7 @@ def meetings(database: Engine) -> None:
 
 @pytest.fixture()
 def frozen() -> Iterator[None]:
-    with time_machine.travel(THURSDAY_BEFORE_DST, tick=False):
+    with travel(THURSDAY_BEFORE_DST, tick=False):
         yield
 
 
@@ -319,10 +319,10 @@ def test_call_queues_an_urgent_join_call(twilio: TwilioPoster) -> None:
 @pytest.mark.usefixtures("meetings")
 def test_a_repeated_call_request_rings_once(twilio: TwilioPoster) -> None:
     start = dt.datetime(2026, 3, 2, 18, 0, tzinfo=dt.UTC)
-    with time_machine.travel(start, tick=False):
+    with travel(start, tick=False):
         assert one(twilio, "CALL 3030").startswith("Calling you now")
         assert one(twilio, "call 3030").startswith("Calling you now")
-    with time_machine.travel(start + dt.timedelta(minutes=6), tick=False):
+    with travel(start + dt.timedelta(minutes=6), tick=False):
         one(twilio, "CALL 3030")  # after the cooldown, a new request rings again
     with session_scope() as session:
         assert len(session.scalars(select(OutboxMessage)).all()) == 2

@@ -6,18 +6,18 @@ from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from hotline.db import session_scope
 from hotline.models import Call, Room, SupportCase
+from tests.clock import travel
 from tests.twilio import TwilioPoster
 from tests.web.test_voice_caller import MEMBER, MONDAY_EVENING, Caller, make_meeting
 
 
 @pytest.fixture()
 def monday_evening() -> Iterator[None]:
-    with time_machine.travel(MONDAY_EVENING, tick=False):
+    with travel(MONDAY_EVENING, tick=False):
         yield
 
 
@@ -237,7 +237,7 @@ def test_a_closed_meeting_says_when_it_starts_and_offers_a_reminder_call(
     twilio: TwilioPoster,
 ) -> None:
     make_meeting(weekday=2)  # Wednesdays
-    with time_machine.travel(MONDAY_EVENING, tick=False):
+    with travel(MONDAY_EVENING, tick=False):
         caller = join(twilio)
         assert "not open yet" in caller.says()
         assert "Wednesday at 7 PM" in caller.says()
@@ -256,9 +256,9 @@ def test_the_room_opens_fifteen_minutes_early_not_sooner(twilio: TwilioPoster) -
 
     make_meeting()
     start = MONDAY_EVENING - dt.timedelta(minutes=5)  # 19:00 local
-    with time_machine.travel(start - dt.timedelta(minutes=16), tick=False):
+    with travel(start - dt.timedelta(minutes=16), tick=False):
         assert "not open yet" in join(twilio).says()
-    with time_machine.travel(start - dt.timedelta(minutes=14), tick=False):
+    with travel(start - dt.timedelta(minutes=14), tick=False):
         assert join(twilio).conference().text
 
 

@@ -7,18 +7,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from hotline.db import session_scope
 from hotline.models import OutboxMessage
+from tests.clock import travel
 from tests.twilio import TwilioPoster
 from tests.web.test_voice_caller import MEMBER, MOBILE, MONDAY_EVENING, Caller, make_meeting
 
 
 @pytest.fixture()
 def monday_evening() -> Iterator[None]:
-    with time_machine.travel(MONDAY_EVENING, tick=False):
+    with travel(MONDAY_EVENING, tick=False):
         yield
 
 

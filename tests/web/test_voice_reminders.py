@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import time_machine
 from sqlalchemy import select
 
 from hotline.contacts import get_or_create_contact
@@ -13,6 +12,7 @@ from hotline.models import Subscription
 from hotline.phones import vault_for
 from hotline.settings import Settings
 from hotline.subscriptions import end_subscription, subscribe
+from tests.clock import travel
 from tests.twilio import TwilioPoster
 from tests.web.test_voice_caller import MEMBER, MOBILE, MONDAY_EVENING, Caller, make_meeting
 
@@ -128,7 +128,7 @@ def test_a_reminder_call_says_the_meeting_starts_in_one_hour(
     twilio: TwilioPoster, settings: Settings
 ) -> None:
     subscription_id = subscribe_by_voice(settings, make_meeting())
-    with time_machine.travel(HOUR_BEFORE + dt.timedelta(minutes=5), tick=False):
+    with travel(HOUR_BEFORE + dt.timedelta(minutes=5), tick=False):
         caller = reminder_call(twilio, subscription_id)
     assert "Your meeting Evening Circle starts in one hour." in caller.says()
     assert "To join now, press 1. To stop these calls, press 2." in caller.says()
@@ -136,7 +136,7 @@ def test_a_reminder_call_says_the_meeting_starts_in_one_hour(
 
 def test_one_on_a_reminder_call_joins_the_room(twilio: TwilioPoster, settings: Settings) -> None:
     subscription_id = subscribe_by_voice(settings, make_meeting())
-    with time_machine.travel(MONDAY_EVENING - dt.timedelta(minutes=10), tick=False):
+    with travel(MONDAY_EVENING - dt.timedelta(minutes=10), tick=False):
         caller = reminder_call(twilio, subscription_id)
         assert "starts in 5 minutes" in caller.says()
         caller.press("1")
@@ -146,7 +146,7 @@ def test_one_on_a_reminder_call_joins_the_room(twilio: TwilioPoster, settings: S
 def test_two_on_a_reminder_call_stops_these_calls(twilio: TwilioPoster, settings: Settings) -> None:
     meeting_id = make_meeting()
     subscription_id = subscribe_by_voice(settings, meeting_id)
-    with time_machine.travel(HOUR_BEFORE, tick=False):
+    with travel(HOUR_BEFORE, tick=False):
         caller = reminder_call(twilio, subscription_id)
         caller.press("2")
     assert "no more reminder calls about Evening Circle" in caller.says()
@@ -178,7 +178,7 @@ def test_nine_on_a_reminder_call_reaches_the_crisis_line(
 
 def test_call_4821_by_text_puts_the_answered_call_in_the_meeting(twilio: TwilioPoster) -> None:
     meeting_id = make_meeting(member_pin="2468")
-    with time_machine.travel(MONDAY_EVENING, tick=False):
+    with travel(MONDAY_EVENING, tick=False):
         caller = Caller(twilio, MOBILE, outbound=True)
         caller.post(f"/twilio/voice/outbound/join/{meeting_id}")
         assert "PIN" in caller.says()

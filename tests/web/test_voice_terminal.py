@@ -7,9 +7,9 @@ from unittest import mock
 
 import httpx
 import pytest
-import time_machine
 
 from hotline import voice_terminal
+from tests.clock import travel
 from tests.twilio import TwilioPoster
 from tests.web.test_voice_caller import MONDAY_EVENING, make_meeting
 
@@ -34,7 +34,7 @@ def test_the_walker_prints_prompts_and_stops_at_the_room(
     wired: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     make_meeting()
-    with time_machine.travel(MONDAY_EVENING, tick=False):
+    with travel(MONDAY_EVENING, tick=False):
         assert walk(["1", "1", "4821#"]) == 0
     out = capsys.readouterr().out
     assert "For English, press 1." in out
