@@ -297,3 +297,20 @@ class RoomParticipant(Base):
     joined_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     left_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     __table_args__ = (UniqueConstraint("room_id", "call_sid"),)
+
+
+class FindOutcome(Base):
+    """One new search (FIND by text, or by voice): where, and whether a group was near.
+
+    Tied to no contact: the area (first 3 digits of a ZIP) and a yes/no are all it keeps, so
+    a service committee can see unmet demand without seeing who asked.
+    """
+
+    __tablename__ = "find_outcomes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=clock.now, index=True)
+    channel: Mapped[str] = mapped_column(String(8))  # "sms" or "voice"
+    zip3: Mapped[str | None] = mapped_column(String(3), default=None)
+    # A meeting in person or online within the find radius (phone meetings serve everyone).
+    local_found: Mapped[bool] = mapped_column(Boolean)
+    results: Mapped[int] = mapped_column(Integer, default=0)

@@ -23,6 +23,7 @@ from hotline.conversations import load_conversation, save_conversation
 from hotline.coordinator_sms import handle_coordinator_sms
 from hotline.crisis_resources import crisis_resources
 from hotline.db import session_scope
+from hotline.find_outcomes import record_find
 from hotline.flows import sms as flow
 from hotline.flows.crisis import Level, assess
 from hotline.flows.crisis_reply import crisis_reply
@@ -269,7 +270,7 @@ def _look_up(
     """Fetch what the command needs to be answered, and nothing else."""
     now = clock.now()
     if command.kind is Kind.FIND:
-        return flow.Lookup(find=_search(session, settings, _find_query(command), now))
+        return flow.Lookup(find=_search(session, settings, _find_query(command), now, new=True))
     if command.kind is Kind.MORE:
         return flow.Lookup(find=_search(session, settings, conversation.find, now))
     if command.kind is Kind.MY:
@@ -331,6 +332,8 @@ def _search(
     settings: Settings,
     query: flow.FindCursor | flow.FindResults | None,
     now: dt.datetime,
+    *,
+    new: bool = False,
 ) -> flow.FindResults:
     if query is None:
         return flow.FindResults(None, problem="no_search")
@@ -346,6 +349,8 @@ def _search(
         radius_miles=settings.find_radius_miles,
         now=now,
     )
+    if new and origin is not None:
+        record_find(session=session, channel="sms", label=query.place or "", found=found)
     views = tuple(_view(session, f.meeting, now, f.distance_miles, f.next_start) for f in found)
     return flow.FindResults(query, views)
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from hotline import clock, finder, rooms
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
+from hotline.find_outcomes import record_find
 from hotline.flows import voice as flow
 from hotline.flows.keywords import tokenize
 from hotline.flows.schedule import spoken_label
@@ -73,7 +74,10 @@ class Look:
         groups near it hears none. A city named in several states is the one with a group nearest.
         """
         if zip_code:
-            found = self._nearest(finder.place_for_zip(zip_code))
+            place = finder.place_for_zip(zip_code)
+            found = self._nearest(place)
+            if place is not None:
+                record_find(session=self.session, channel="voice", label=zip_code, found=found)
         else:
             places = finder.places_for_city_name(tuple(tokenize(city)))
             found = min(map(self._nearest, places), key=_closest, default=[])

@@ -247,11 +247,12 @@ async def _case_action(request: Request, action: Callable[..., str]) -> Response
 def mount(settings: Settings) -> Mount:
     """Return the /admin mount with its own session cookie, scoped to /admin."""
     # Imported here: the pages build on this module's sessions and forms.
-    from hotline.web import admin_cases, admin_live, admin_pages
+    from hotline.web import admin_cases, admin_live, admin_pages, admin_reports
 
     routes = [
         *admin_cases.routes,
         *admin_live.routes,
+        *admin_reports.routes,
         Route("/language/{lang}", admin_pages.choose_language),
         Route("/", overview),
         Route("/sign-in", sign_in_page),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
@@ -55,6 +55,7 @@ class Staff:
         return HTTPException(status_code=404, detail=self.words.t("dash.not_found"))
 
 
+T = TypeVar("T")
 Loader = Callable[[Staff], dict[str, Any]]
 # An action returns where to go next and the note to show there.
 Action = Callable[[Staff, dict[str, str]], tuple[str, str | None]]
@@ -124,6 +125,15 @@ async def fragment(request: Request, template: str, load: Loader) -> Response:
     except _SignedOut:
         return Response(status_code=401)
     return admin._render(request, template, **context)
+
+
+async def run_as_staff(request: Request, run: Callable[[Staff], T]) -> T | None:
+    """Run as the signed-in staff member (for answers that are not pages); None if signed out."""
+    try:
+        result: T = await run_in_threadpool(_with_staff, request, run)
+    except _SignedOut:
+        return None
+    return result
 
 
 async def act(request: Request, run: Action) -> Response:

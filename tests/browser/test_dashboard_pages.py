@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from hotline import rooms
 from hotline.db import session_scope
-from hotline.models import SupportCase
+from hotline.models import FindOutcome, SupportCase
 from hotline.settings import Settings, get_settings
 from tests.browser.test_dashboard import CHROMIUM, CHROMIUM_ARGS
 from tests.jobs.conftest import prism_url  # noqa: F401 - the session fixture
@@ -131,3 +131,31 @@ def test_mute_a_participant_through_prism(
     shoot(page, "live")
     page.get_by_role("link", name="Overview").click()
     shoot(page, "overview")
+
+
+@pytest.mark.browser
+def test_open_the_report_and_download_its_csv(
+    live_url: str, settings: Settings, browser: Browser, tmp_path: Path
+) -> None:
+    add_staff(settings)
+    make_meeting()
+    with session_scope() as session:
+        session.add_all(
+            FindOutcome(channel="sms", zip3=zip3, local_found=found, results=3)
+            for zip3, found in (("100", False), ("100", False), ("606", False), ("941", True))
+        )
+    page = signed_in_page(browser, live_url)
+    page.get_by_role("link", name="Reports").click()
+    expect(page.locator("#summary")).to_contain_text("Finds with no group near")
+    expect(page.locator("#report-areas")).to_contain_text("100")
+    shoot(page, "reports")
+
+    with page.expect_download() as download:
+        page.locator('a[href^="/admin/reports/areas.csv"]').click()
+    saved = tmp_path / "areas.csv"
+    download.value.save_as(saved)
+    assert saved.read_text().splitlines()[:3] == [
+        "zip3,finds,finds_no_group",
+        "100,2,2",
+        "606,1,1",
+    ]

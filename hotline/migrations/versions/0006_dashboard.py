@@ -1,4 +1,4 @@
-"""dashboard: private case notes, participants of live rooms
+"""dashboard: private case notes, participants of live rooms, find outcomes
 
 Revision ID: 0006_dashboard
 Revises: 0001
@@ -42,9 +42,22 @@ def upgrade() -> None:
         sa.UniqueConstraint("room_id", "call_sid"),
     )
     op.create_index("ix_room_participants_room_id", "room_participants", ["room_id"])
+    op.create_table(
+        "find_outcomes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("channel", sa.String(length=8), nullable=False),
+        sa.Column("zip3", sa.String(length=3), nullable=True),
+        sa.Column("local_found", sa.Boolean(), nullable=False),
+        sa.Column("results", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_find_outcomes_at", "find_outcomes", ["at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_find_outcomes_at", table_name="find_outcomes")
+    op.drop_table("find_outcomes")
     op.drop_index("ix_room_participants_room_id", table_name="room_participants")
     op.drop_table("room_participants")
     op.drop_index("ix_case_notes_case_id", table_name="case_notes")
