@@ -182,6 +182,10 @@ class Broadcast(Base):
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     segments: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    # The Spanish version, for members whose language is Spanish (None: everyone gets `body`).
+    body_es: Mapped[str | None] = mapped_column(Text, default=None)
+    # When a scheduled broadcast starts; the scheduler's tick starts it once this has passed.
+    send_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class OutboxMessage(Base):

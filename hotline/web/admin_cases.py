@@ -15,7 +15,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hotline import audit
 from hotline.cases import ACTIVE, CaseStatus, level_word
 from hotline.models import AuditEvent, CaseNote, Coordinator, SupportCase
 from hotline.web.admin_access import can_handle_cases, runs_meetings
@@ -201,15 +200,7 @@ def _add_note(staff: Staff, case_id: int, fields: dict[str, str]) -> tuple[str, 
     note = CaseNote(case_id=case_id, coordinator_id=staff.me.id, body=body)
     staff.session.add(note)
     staff.session.flush()
-    audit.record(
-        session=staff.session,
-        actor=f"coordinator:{staff.me.id}",
-        action="case_note_added",
-        subject_type="case",
-        subject_id=case_id,
-        note_id=note.id,
-        via="dashboard",
-    )
+    staff.audit("case_note_added", "case", case_id, note_id=note.id)
     return back, staff.words.t("dash.note_added")
 
 

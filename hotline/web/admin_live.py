@@ -17,7 +17,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hotline import audit
 from hotline.logs import log
 from hotline.models import Meeting, Room, RoomParticipant
 from hotline.participants import minutes_in, participants_in
@@ -117,15 +116,7 @@ def _control(
             return "/admin/live", words.t("dash.live_refused", label=person.label)
         if action != "remove":
             person.muted = action == "mute"
-        audit.record(
-            session=staff.session,
-            actor=f"coordinator:{staff.me.id}",
-            action=audited,
-            subject_type="room",
-            subject_id=room.id,
-            participant=person.label,
-            via="dashboard",
-        )
+        staff.audit(audited, "room", room.id, participant=person.label)
         done += 1
     return "/admin/live", words.t(f"dash.live_done_{action}", count=done)
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from hotline.cases import ACTIVE, CaseStatus, close_case, level_word, take_case
 from hotline.catalogs import catalog
 from hotline.jobs.broadcast import broadcast_progress
-from hotline.models import Broadcast, Coordinator, Meeting, Room, SupportCase
+from hotline.models import Broadcast, Coordinator, Meeting, OutboxMessage, Room, SupportCase
 from hotline.outbox import aware
 from hotline.rooms import live_head_count
 
@@ -55,6 +55,7 @@ class BroadcastRow:
     sent: int
     delivered: int
     failed: int
+    held: int = 0  # queued until quiet hours end in the member's time zone
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def get_overview(*, session: Session, me: Coordinator, now: dt.datetime) -> Over
     return Overview(
         cases=_active_cases(session=session, me=me, now=now),
         meetings=_live_meetings(session=session),
-        broadcasts=_recent_broadcasts(session=session, now=now),
+        broadcasts=recent_broadcasts(session=session, now=now),
     )
 
 
@@ -157,10 +158,15 @@ def _live_meetings(*, session: Session) -> list[LiveMeeting]:
     ]
 
 
-def _recent_broadcasts(*, session: Session, now: dt.datetime) -> list[BroadcastRow]:
-    statement = select(Broadcast).order_by(Broadcast.id.desc()).limit(RECENT_BROADCASTS)
+def recent_broadcasts(
+    *, session: Session, now: dt.datetime, where: ColumnElement[bool] | None = None
+) -> list[BroadcastRow]:
+    """The newest broadcasts (those `where` picks) with their progress."""
+    statement = select(Broadcast).where(where if where is not None else true())
     rows = []
-    for broadcast in session.scalars(statement):
+    for broadcast in session.scalars(
+        statement.order_by(Broadcast.id.desc()).limit(RECENT_BROADCASTS)
+    ):
         meeting = session.get(Meeting, broadcast.meeting_id) if broadcast.meeting_id else None
         progress = broadcast_progress(session=session, broadcast_id=broadcast.id)
         rows.append(
@@ -174,6 +180,16 @@ def _recent_broadcasts(*, session: Session, now: dt.datetime) -> list[BroadcastR
                 sent=progress.get("sent", 0),
                 delivered=progress.get("delivered", 0),
                 failed=sum(progress.get(status, 0) for status in _FAILED),
+                held=_held(session, broadcast.id, now),
             )
         )
     return rows
+
+
+def _held(session: Session, broadcast_id: int, now: dt.datetime) -> int:
+    statement = select(func.count()).where(
+        OutboxMessage.broadcast_id == broadcast_id,
+        OutboxMessage.status == "queued",
+        OutboxMessage.next_attempt_at > now,
+    )
+    return int(session.scalar(statement) or 0)

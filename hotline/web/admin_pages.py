@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hotline import clock
+from hotline import audit, clock
 from hotline.catalogs import catalog
 from hotline.db import session_scope
 from hotline.flows.catalog import Catalog
@@ -50,6 +50,18 @@ class Staff:
 
     def forbid(self) -> HTTPException:
         return HTTPException(status_code=403, detail=self.words.t("dash.forbidden"))
+
+    def audit(self, action: str, subject_type: str, subject_id: int, **detail: object) -> None:
+        """Record what this staff member did from the dashboard in the audit trail."""
+        audit.record(
+            session=self.session,
+            actor=f"coordinator:{self.me.id}",
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            via="dashboard",
+            **detail,
+        )
 
     def missing(self) -> HTTPException:
         return HTTPException(status_code=404, detail=self.words.t("dash.not_found"))

@@ -1,4 +1,4 @@
-"""dashboard: private case notes, participants of live rooms, find outcomes
+"""dashboard: case notes, room participants, find outcomes, Spanish and scheduled broadcasts
 
 Revision ID: 0006_dashboard
 Revises: 0001
@@ -53,9 +53,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_find_outcomes_at", "find_outcomes", ["at"])
+    op.add_column("broadcasts", sa.Column("body_es", sa.Text(), nullable=True))
+    op.add_column("broadcasts", sa.Column("send_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("broadcasts", "send_at")
+    op.drop_column("broadcasts", "body_es")
     op.drop_index("ix_find_outcomes_at", table_name="find_outcomes")
     op.drop_table("find_outcomes")
     op.drop_index("ix_room_participants_room_id", table_name="room_participants")
