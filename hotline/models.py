@@ -101,6 +101,8 @@ class Meeting(Base):
     # A Twilio number dedicated to this meeting: calls to it skip the menu.
     direct_number: Mapped[str | None] = mapped_column(String(20), unique=True, default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Callers the room admits at once; None means the line's [voice] max_participants.
+    max_participants: Mapped[int | None] = mapped_column(Integer, default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(default=clock.now, onupdate=clock.now)
     group: Mapped[Group] = relationship(back_populates="meetings")
     __table_args__ = (Index("ix_meetings_geo", "latitude", "longitude"),)

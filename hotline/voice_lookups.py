@@ -258,6 +258,7 @@ def room_for(
         "muted": meeting.group.mute_on_entry,
         "beep": meeting.group.beep,
         "host_starts": bool(meeting.host_pin),
+        "max_participants": meeting.max_participants,
     }
 
 

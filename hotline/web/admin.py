@@ -247,10 +247,18 @@ async def _case_action(request: Request, action: Callable[..., str]) -> Response
 def mount(settings: Settings) -> Mount:
     """Return the /admin mount with its own session cookie, scoped to /admin."""
     # Imported here: the pages build on this module's sessions and forms.
-    from hotline.web import admin_broadcasts, admin_cases, admin_live, admin_pages, admin_reports
+    from hotline.web import (
+        admin_broadcasts,
+        admin_cases,
+        admin_live,
+        admin_meetings,
+        admin_pages,
+        admin_reports,
+    )
 
     routes = [
         *admin_cases.routes,
+        *admin_meetings.routes,
         *admin_broadcasts.routes,
         *admin_live.routes,
         *admin_reports.routes,

@@ -67,10 +67,19 @@ class Staff:
         return HTTPException(status_code=404, detail=self.words.t("dash.not_found"))
 
 
+@dataclass(frozen=True)
+class Render:
+    """An action's answer when the form must come back (refused input), instead of a redirect."""
+
+    template: str
+    context: dict[str, Any]
+    status_code: int = 400
+
+
 T = TypeVar("T")
 Loader = Callable[[Staff], dict[str, Any]]
-# An action returns where to go next and the note to show there.
-Action = Callable[[Staff, dict[str, str]], tuple[str, str | None]]
+# An action returns where to go next and the note to show there, or a page to show again.
+Action = Callable[[Staff, dict[str, str]], "tuple[str, str | None] | Render"]
 
 
 class _SignedOut(Exception):
@@ -151,10 +160,20 @@ async def run_as_staff(request: Request, run: Callable[[Staff], T]) -> T | None:
 async def act(request: Request, run: Action) -> Response:
     """Check the form's CSRF token, run the action as the signed-in staff, then redirect."""
     fields = await admin._checked_form(request)
+
+    def answer(staff: Staff) -> tuple[str, str | None] | Render:
+        result = run(staff, fields)
+        if isinstance(result, Render):
+            return Render(result.template, {**_frame(staff), **result.context}, result.status_code)
+        return result
+
     try:
-        where, note = await run_in_threadpool(_with_staff, request, lambda s: run(s, fields))
+        result = await run_in_threadpool(_with_staff, request, answer)
     except _SignedOut:
         return admin._go("/admin/sign-in", request=request)
+    if isinstance(result, Render):
+        return admin._render(request, result.template, result.status_code, **result.context)
+    where, note = result
     return admin._go(where, note, request=request)
 
 

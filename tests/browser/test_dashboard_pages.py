@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 from sqlalchemy import Engine, update
@@ -17,9 +18,10 @@ from hotline.db import session_scope
 from hotline.jobs.worker import run_worker
 from hotline.models import FindOutcome, OutboxMessage, SupportCase
 from hotline.settings import Settings, get_settings
+from hotline.web.twilio_auth import sign
 from tests.browser.test_dashboard import CHROMIUM, CHROMIUM_ARGS
 from tests.jobs.conftest import prism_url  # noqa: F401 - the session fixture
-from tests.twilio import new_sid
+from tests.twilio import LINE_NUMBER, new_sid
 from tests.web.test_admin import MEMBER_PHONE, STAFF_PHONE, add_staff, open_case, texted_code
 from tests.web.test_admin_broadcasts import SPANISH, members
 from tests.web.test_voice_caller import make_meeting
@@ -202,3 +204,43 @@ def test_compose_a_broadcast_and_watch_it_reach_sent_through_prism(
     # No reload: the progress table fetches itself again every 2 seconds.
     expect(page.locator("#progress td.sent")).to_have_text("1", timeout=15_000)
     shoot(page, "broadcast")
+
+
+@pytest.mark.browser
+def test_create_a_meeting_and_find_it_by_text(
+    live_url: str, settings: Settings, browser: Browser
+) -> None:
+    add_staff(settings)
+    make_meeting()  # the group
+    page = signed_in_page(browser, live_url)
+    page.get_by_role("link", name="Meetings", exact=True).click()
+    page.get_by_role("link", name="New meeting").click()
+    page.get_by_label("Group", exact=True).select_option(label="Bay Peer Support")
+    page.get_by_label("Meeting", exact=True).fill("Mission Evening Peer Circle")
+    page.get_by_label("Day", exact=True).select_option(label="Wednesday")
+    page.get_by_label("Starts at").fill("18:30")
+    page.get_by_label("Format", exact=True).select_option(label="in person")
+    page.get_by_label("Address", exact=True).fill("362 Capp St")
+    page.get_by_label("ZIP", exact=True).fill("94110")
+    page.get_by_label("Protect with a member PIN").check()
+    shoot(page, "meeting-new")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("Write them down now")
+    shoot(page, "meeting")
+    page.get_by_role("link", name="← Meetings").click()
+    expect(page.locator("#meeting-list")).to_contain_text("Mission Evening Peer Circle")
+    shoot(page, "meetings")
+
+    fields = {
+        "MessageSid": new_sid("SM"),
+        "AccountSid": settings.twilio_account_sid,
+        "From": "+15553334444",
+        "To": LINE_NUMBER,
+        "Body": "FIND 94110",
+    }
+    line = dataclasses.replace(settings, public_url=live_url)
+    signature = sign(line, f"{live_url}/twilio/sms", fields)
+    reply = httpx.post(
+        f"{live_url}/twilio/sms", data=fields, headers={"X-Twilio-Signature": signature}
+    )
+    assert reply.status_code == 200 and "Mission Evening Peer Circle" in reply.text

@@ -1,4 +1,4 @@
-"""dashboard: case notes, room participants, find outcomes, Spanish and scheduled broadcasts
+"""dashboard: case notes, room participants, find outcomes, broadcast extras, meeting caps
 
 Revision ID: 0006_dashboard
 Revises: 0001
@@ -55,9 +55,11 @@ def upgrade() -> None:
     op.create_index("ix_find_outcomes_at", "find_outcomes", ["at"])
     op.add_column("broadcasts", sa.Column("body_es", sa.Text(), nullable=True))
     op.add_column("broadcasts", sa.Column("send_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("meetings", sa.Column("max_participants", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("meetings", "max_participants")
     op.drop_column("broadcasts", "send_at")
     op.drop_column("broadcasts", "body_es")
     op.drop_index("ix_find_outcomes_at", table_name="find_outcomes")
