@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from redis import Redis
@@ -148,12 +149,13 @@ def test_5xx_is_retried_then_abandoned_after_max_attempts(
     settings = _standin(use_settings, standin, max_attempts=3)
     standin.reset("500")
     outbox_id = _queue_text(settings)
-    for _ in range(3):
-        send_outbox(outbox_id)
-        row = _row(outbox_id)
-        if row.next_attempt_at is not None:
-            due = row.next_attempt_at.replace(tzinfo=dt.UTC)
-            travel(due + dt.timedelta(seconds=1)).start()
+    with contextlib.ExitStack() as later:
+        for _ in range(3):
+            send_outbox(outbox_id)
+            row = _row(outbox_id)
+            if row.next_attempt_at is not None:
+                due = row.next_attempt_at.replace(tzinfo=dt.UTC)
+                later.enter_context(travel(due + dt.timedelta(seconds=1)))
     row = _row(outbox_id)
     assert (row.status, row.attempts) == ("abandoned", 3)
     assert row.error_reason is not None and "gave up after 3" in row.error_reason
