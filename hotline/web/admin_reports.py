@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,7 +105,10 @@ def _group(staff: Staff, query: dict[str, str]) -> int | None:
     return chosen
 
 
-def _tables(staff: Staff, query: dict[str, str]) -> tuple[Period, int | None, dict[str, Table]]:
+def _tables(
+    staff: Staff, query: dict[str, str], names: tuple[str, ...] = TABLES
+) -> tuple[Period, int | None, dict[str, Table]]:
+    """Build the named tables (all of them for the page, one for its CSV)."""
     if not runs_meetings(staff.me):
         raise staff.forbid()
     period, group_id = _period(staff, query), _group(staff, query)
@@ -112,17 +116,14 @@ def _tables(staff: Staff, query: dict[str, str]) -> tuple[Period, int | None, di
     if group_id is not None:
         scope = scope & (Meeting.group_id == group_id)
     session = staff.session
-    return (
-        period,
-        group_id,
-        {
-            "activity": reports.activity(session=session, period=period),
-            "areas": reports.unmet_demand(session=session, period=period),
-            "meetings": reports.meetings(session=session, period=period, scope=scope),
-            "cases": reports.cases(session=session, period=period),
-            "timings": reports.timings(session=session, period=period),
-        },
-    )
+    builders: dict[str, Callable[[], Table]] = {
+        "activity": lambda: reports.activity(session=session, period=period),
+        "areas": lambda: reports.unmet_demand(session=session, period=period),
+        "meetings": lambda: reports.meetings(session=session, period=period, scope=scope),
+        "cases": lambda: reports.cases(session=session, period=period),
+        "timings": lambda: reports.timings(session=session, period=period),
+    }
+    return period, group_id, {name: builders[name]() for name in names}
 
 
 def _summary(staff: Staff, period: Period, tables: dict[str, Table]) -> list[tuple[str, object]]:
@@ -190,7 +191,7 @@ async def report_csv(request: Request) -> Response:
         return Response(status_code=404)
 
     def build(staff: Staff) -> tuple[Period, Table]:
-        period, _, tables = _tables(staff, query)
+        period, _, tables = _tables(staff, query, (name,))
         return period, tables[name]
 
     found = await run_as_staff(request, build)
