@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, case, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from hotline.models import (
@@ -55,9 +55,6 @@ class Period:
     def days(self) -> list[dt.date]:
         return [self.first + dt.timedelta(days=n) for n in range((self.last - self.first).days + 1)]
 
-    def day_of(self, at: dt.datetime) -> dt.date:
-        return _aware(at).astimezone(self.zone).date()
-
 
 @dataclass
 class Table:
@@ -78,39 +75,55 @@ def _between(column: InstrumentedAttribute[Any], period: Period) -> ColumnElemen
 
 def activity(*, session: Session, period: Period) -> Table:
     """Texts and calls in, finds and finds with no group near, per day."""
-    counts: dict[str, Counter[dt.date]] = defaultdict(Counter)
-    queries = {
-        "texts_in": select(InboundMessage.received_at).where(
-            _between(InboundMessage.received_at, period)
-        ),
-        "calls_in": select(Call.started_at).where(
-            Call.direction == "inbound", _between(Call.started_at, period)
-        ),
-        "finds": select(FindOutcome.at).where(_between(FindOutcome.at, period)),
-        "finds_no_group": select(FindOutcome.at).where(
-            FindOutcome.local_found.is_(False), _between(FindOutcome.at, period)
-        ),
+    series: dict[str, tuple[InstrumentedAttribute[Any], list[ColumnElement[bool]]]] = {
+        "texts_in": (InboundMessage.received_at, []),
+        "calls_in": (Call.started_at, [Call.direction == "inbound"]),
+        "finds": (FindOutcome.at, []),
+        "finds_no_group": (FindOutcome.at, [FindOutcome.local_found.is_(False)]),
     }
-    for key, statement in queries.items():
-        counts[key].update(period.day_of(at) for at in session.scalars(statement))
-    table = Table("activity", ["day", *queries])
-    for day in period.days():
-        table.rows.append([day.isoformat(), *(counts[key][day] for key in queries)])
+    counts = {
+        key: _count_by_day(session, column, period, where)
+        for key, (column, where) in series.items()
+    }
+    table = Table("activity", ["day", *series])
+    for index, day in enumerate(period.days()):
+        table.rows.append([day.isoformat(), *(counts[key].get(index, 0) for key in series)])
     return table
+
+
+def _count_by_day(
+    session: Session,
+    column: InstrumentedAttribute[Any],
+    period: Period,
+    where: list[ColumnElement[bool]],
+) -> dict[int, int]:
+    """Count rows per local day in the database (one CASE over the day boundaries), not here."""
+    days = period.days()
+    ends = [
+        dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), period.zone).astimezone(dt.UTC)
+        for day in days
+    ]
+    bucket = case(*((column < end, index) for index, end in enumerate(ends)), else_=-1)
+    statement = (
+        select(bucket, func.count()).where(_between(column, period), *where).group_by(bucket)
+    )
+    return {int(index): int(count) for index, count in session.execute(statement)}
 
 
 def unmet_demand(*, session: Session, period: Period) -> Table:
     """Finds per ZIP area (first 3 digits), and how many found no group within the radius."""
-    statement = select(FindOutcome.zip3, FindOutcome.local_found).where(
-        _between(FindOutcome.at, period), FindOutcome.zip3.is_not(None)
+    statement = (
+        select(FindOutcome.zip3, FindOutcome.local_found, func.count())
+        .where(_between(FindOutcome.at, period), FindOutcome.zip3.is_not(None))
+        .group_by(FindOutcome.zip3, FindOutcome.local_found)
     )
     finds: Counter[str] = Counter()
     unmet: Counter[str] = Counter()
-    for zip3, local_found in session.execute(statement):
+    for zip3, local_found, count in session.execute(statement):
         if zip3 is None:
             continue
-        finds[zip3] += 1
-        unmet[zip3] += 0 if local_found else 1
+        finds[zip3] += int(count)
+        unmet[zip3] += 0 if local_found else int(count)
     table = Table("areas", ["zip3", "finds", "finds_no_group"])
     for zip3 in sorted(finds, key=lambda area: (-unmet[area], -finds[area], area)):
         table.rows.append([zip3, finds[zip3], unmet[zip3]])

@@ -158,6 +158,10 @@ def _report(staff: Staff, query: dict[str, str]) -> dict[str, Any]:
         "can_pick_group": is_admin(staff.me) or staff.me.group_id is None,
         "summary": _summary(staff, period, tables),
         "tables": [tables[name] for name in TABLES],
+        "column_labels": {
+            name: [staff.words.t(f"dash.report_col.{column}") for column in table.columns]
+            for name, table in tables.items()
+        },
         "query": f"from={period.first.isoformat()}&to={period.last.isoformat()}"
         + (f"&group={group_id}" if group_id is not None else ""),
         "activity_chart": bar_chart(
