@@ -18,18 +18,16 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from hotline.logs import configure
+    from hotline.web import server
     from hotline.web.app import create_app
 
     settings = get_settings()
     settings.require_secrets()
     configure(args.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        proxy_headers=True,
-    )
+    app = create_app(settings)
+    server.warm_up()
+    config = server.config(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.Server(config).run()
     return 0
 
 

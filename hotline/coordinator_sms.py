@@ -67,9 +67,12 @@ def handle_coordinator_sms(
     *, session: Session, settings: Settings, contact_id: int, body: str, now: dt.datetime
 ) -> str | None:
     """Answer a staff command from a coordinator's or responder's number; None if not one."""
+    # Parsed first: most texts are not staff commands, and then need no staff lookup.
+    command = parse_command(body)
+    if command is None:
+        return None
     me = session.scalars(select(Coordinator).where(Coordinator.contact_id == contact_id)).first()
-    command = parse_command(body) if me is not None else None
-    if me is None or command is None:
+    if me is None:
         return None
     contact = session.get(Contact, contact_id)
     words = catalog(contact.language if contact is not None else settings.default_language)

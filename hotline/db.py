@@ -4,45 +4,114 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from hotline.bounded import LANE_DB_TIMEOUT_SECONDS, db_timeout
 from hotline.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Workers and the scheduler may wait this long for SQLite's write lock; webhooks much less.
+BUSY_TIMEOUT_SECONDS = 30.0
 
 
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL and a busy timeout so workers and web can share it."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+            # Enough for both webhook lanes and the spool (hotline/bounded.py), with room over.
+            pool_size=24,
+            max_overflow=8,
+            pool_timeout=LANE_DB_TIMEOUT_SECONDS,
+        )
+        turn = _turn_for(engine.url.database or ":memory:")
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", functools.partial(_sqlite_begin_immediate, turn))
+        for end in ("commit", "rollback"):
+            event.listen(engine, end, functools.partial(_end_turn, turn))
         return engine
     # A bounded connect: an unreachable server must fail fast, not hold a webhook for minutes.
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 5}
+    # The webhook lanes and the spool (hotline/bounded.py) hold at most 13 of these 30.
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=LANE_DB_TIMEOUT_SECONDS,
+        connect_args={"connect_timeout": 5},
     )
+    event.listen(engine, "begin", _postgres_statement_timeout)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL still survives any crash of the process; only a power cut or an OS
+    # crash can lose the last commits. FULL's fsync on every commit capped webhooks at the
+    # disk's flush rate (tens a second on a busy shared disk). PostgreSQL is the production store.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
     cursor.close()
     # Let SQLAlchemy, not the driver, issue BEGIN (see _sqlite_begin_immediate).
     dbapi_conn.isolation_level = None  # type: ignore[attr-defined]
 
 
-def _sqlite_begin_immediate(conn: Connection) -> None:
+def _sqlite_begin_immediate(turn: threading.Lock, conn: Connection) -> None:
     # Web, worker and scheduler processes share one SQLite file. A deferred transaction that
     # reads and then writes fails with "database is locked" when another process wrote in
     # between; taking the write lock at BEGIN makes writers queue behind busy_timeout instead.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Within a process, threads take turns on a Python lock first: SQLite's own busy handler
+    # polls with sleeps of up to 100 ms, which left the lock idle while 16 threads slept.
+    limit = db_timeout() or BUSY_TIMEOUT_SECONDS
+    if not turn.acquire(timeout=limit):
+        raise DatabaseBusy(f"no turn on the database within {limit:g} s")
+    conn.info["turn"] = True
+    try:
+        _sqlite_busy_timeout(conn)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _end_turn(turn, conn)
+        raise
+
+
+def _end_turn(turn: threading.Lock, conn: Connection) -> None:
+    if conn.info.pop("turn", False):
+        turn.release()
+
+
+class DatabaseBusy(TimeoutError):
+    """Another thread of this process held the SQLite database for longer than we may wait."""
+
+
+_TURNS: dict[str, threading.Lock] = {}
+
+
+def _turn_for(path: str) -> threading.Lock:
+    return _TURNS.setdefault(path, threading.Lock())
+
+
+def _sqlite_busy_timeout(conn: Connection) -> None:
+    # A webhook lane's thread gives up on the lock well inside the webhook deadline, so a
+    # locked file holds each lane thread for seconds, not half a minute.
+    wanted = int((db_timeout() or BUSY_TIMEOUT_SECONDS) * 1000)
+    if conn.info.get("busy_ms", int(BUSY_TIMEOUT_SECONDS * 1000)) != wanted:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={wanted}")
+        conn.info["busy_ms"] = wanted
+
+
+def _postgres_statement_timeout(conn: Connection) -> None:
+    # The same for PostgreSQL: a lane's statement (or lock wait) ends inside the deadline.
+    limit = db_timeout()
+    if limit is not None:
+        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(limit * 1000)}")
 
 
 @functools.cache

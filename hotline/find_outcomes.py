@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from hotline.finder import NearbyMeeting
+from hotline.flows.digits import is_number
 from hotline.models import FindOutcome
 
 
@@ -14,7 +15,7 @@ def record_find(
     *, session: Session, channel: str, label: str, found: Sequence[NearbyMeeting]
 ) -> None:
     """Keep one row per new search: its ZIP area (when it was a ZIP), whether a group was near."""
-    zip3 = label[:3] if len(label) == 5 and label.isdigit() else None
+    zip3 = label[:3] if len(label) == 5 and is_number(label) else None
     session.add(
         FindOutcome(
             channel=channel,

@@ -12,10 +12,23 @@ from typing import Any
 _PHONE = re.compile(r"\+?\d[\d\-\s().]{8,}\d")
 
 
+# Control characters (newlines above all) would let a value start a forged log line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NEEDS_QUOTES = re.compile(r'[\s="\\\x00-\x1f\x7f-\x9f\u2028\u2029]')
+
+
 def _scrub(value: object) -> str:
-    text = str(value)
-    text = _PHONE.sub("[phone]", text)
-    return f'"{text}"' if " " in text else text
+    """Return one value as a single token: phones masked, control characters escaped, quoted."""
+    text = _PHONE.sub("[phone]", str(value))
+    if text and not _NEEDS_QUOTES.search(text):
+        return text
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _CONTROL.sub(_escape, text) + '"'
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def log(logger: logging.Logger, event: str, level: int = logging.INFO, **fields: Any) -> None:

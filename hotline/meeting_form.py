@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from hotline.feeds import slugify
 from hotline.finder import place_for_zip
+from hotline.flows.digits import as_int, is_number
 from hotline.importer import _new_code as derive_code
 from hotline.models import Group, Meeting, MeetingFormat
 from hotline.phones import PhoneError, normalise
@@ -121,7 +122,8 @@ class MeetingForm:
 
 
 def _whole(value: str, low: int, high: int) -> int | None:
-    return int(value) if value.isdigit() and low <= int(value) <= high else None
+    number = as_int(value, max_digits=6)
+    return number if number is not None and low <= number <= high else None
 
 
 def _zone(name: str) -> str | None:
@@ -135,7 +137,7 @@ def _zone(name: str) -> str | None:
 def check_code(*, session: Session, code: str, meeting_id: int | None) -> str | None:
     """Return the error key when the code cannot be this meeting's, else None."""
     # Never 5 digits: a 5-digit text is read as a ZIP; never one digit: keys 1-9 are menus.
-    if not code.isdigit() or not 3 <= len(code) <= 12 or len(code) == 5 or code[0] == "0":
+    if not is_number(code) or not 3 <= len(code) <= 12 or len(code) == 5 or code[0] == "0":
         return "bad_code"
     holder = session.scalars(select(Meeting.id).where(Meeting.code == code)).first()
     return "code_taken" if holder is not None and holder != meeting_id else None

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, case, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from hotline.flows.digits import is_number
 from hotline.models import (
     AuditEvent,
     Call,
@@ -178,7 +179,7 @@ def _reminders_by_meeting(session: Session, period: Period) -> tuple[Counter[int
         OutboxMessage.purpose == "reminder", _between(OutboxMessage.created_at, period)
     )
     rows = [(key.split(":")[1], status) for key, status in session.execute(statement) if key]
-    subscription_ids = {int(sub) for sub, _ in rows if sub.isdigit()}
+    subscription_ids = {int(sub) for sub, _ in rows if is_number(sub)}
     meeting_of = {
         subscription_id: meeting_id
         for subscription_id, meeting_id in session.execute(
@@ -190,7 +191,7 @@ def _reminders_by_meeting(session: Session, period: Period) -> tuple[Counter[int
     sent: Counter[int] = Counter()
     delivered: Counter[int] = Counter()
     for sub, status in rows:
-        meeting_id = meeting_of.get(int(sub)) if sub.isdigit() else None
+        meeting_id = meeting_of.get(int(sub)) if is_number(sub) else None
         if meeting_id is None:
             continue
         sent[meeting_id] += status in SENT

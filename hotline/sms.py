@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import phonenumbers
@@ -87,7 +88,16 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
     """Answer one inbound text with TwiML: the crisis reply first, else the member flow."""
     assessment = assess(message.body)
     if assessment.crisis:
-        return _answer_crisis(settings, message, level=assessment.level.value)
+        crisis = crisis_answer(settings, message, level=assessment.level.value)
+        recorded = record_within_budget(
+            crisis.record, event="crisis_record", message_sid=message.message_sid
+        )
+        return recorded or crisis.fallback
+    return answer_member(settings, message, assessment.level)
+
+
+def answer_member(settings: Settings, message: InboundSms, level: Level) -> str:
+    """Answer a text that is not a crisis: record it once, then the staff or member flow."""
     with session_scope() as session:
         stored = _stored_reply(session, message.message_sid)
         if stored is not None:
@@ -97,28 +107,53 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
         if staff_reply is not None:
             twiml = render_reply(staff_reply)
         else:
-            concern = assessment.level is Level.CONCERN
+            concern = level is Level.CONCERN
             replies = _member_replies(session, settings, message, contact, new=new, concern=concern)
             twiml = render_reply(*replies)
-        _record(session, message, contact.id, twiml, crisis_level=assessment.level.value)
+        _record(session, message, contact.id, twiml, crisis_level=level.value)
         log(logger, "sms_received", message_sid=message.message_sid, contact_id=contact.id)
     return twiml
+
+
+def busy_reply(settings: Settings, message: InboundSms) -> str:
+    """The answer when the line could not answer in time: try again soon, and the crisis line."""
+    language = "es" if looks_spanish(message.body) else settings.default_language
+    return render_reply(catalog(language).t("sms.busy"))
+
+
+def record_late(settings: Settings, message: InboundSms, level: Level) -> None:
+    """Record a text the line did not answer in time, so it is never lost; STOP still counts."""
+    if parse(message.body, opt_out_type=message.opt_out_type).kind in (Kind.STOP, Kind.START):
+        answer_member(settings, message, level)
+        return
+    with session_scope() as session:
+        if _stored_reply(session, message.message_sid) is not None:
+            return
+        contact, _ = _contact(session, settings, message.sender)
+        _record(session, message, contact.id, busy_reply(settings, message), level.value)
+        log(logger, "sms_recorded_late", message_sid=message.message_sid, contact_id=contact.id)
 
 
 # Crisis -------------------------------------------------------------------------------------
 
 
-def _answer_crisis(settings: Settings, message: InboundSms, *, level: str) -> str:
+@dataclass(frozen=True)
+class CrisisAnswer:
+    """The crisis reply built from memory, and the recording that may improve on it."""
+
+    fallback: str
+    record: Callable[[], str]
+
+
+def crisis_answer(settings: Settings, message: InboundSms, *, level: str) -> CrisisAnswer:
     """Build the crisis reply from memory first, so it goes out even with the DB and Redis down."""
     language = "es" if looks_spanish(message.body) else settings.default_language
     country = country_of(message.sender) or settings.default_country
     fallback = render_reply(_crisis_text(language, country, escalated=False))
-    recorded = record_within_budget(
-        lambda: _record_crisis(settings, message, level=level, language=language),
-        event="crisis_record",
-        message_sid=message.message_sid,
+    # Looked up when run, so the recording can be replaced (slowed down) in tests.
+    return CrisisAnswer(
+        fallback, lambda: _record_crisis(settings, message, level=level, language=language)
     )
-    return recorded or fallback
 
 
 def _crisis_text(language: str, country: str, *, escalated: bool) -> str:
@@ -158,8 +193,8 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
 
 def _stored_reply(session: Session, message_sid: str) -> str | None:
     """Return the reply already given to this MessageSid (Twilio retries), if any."""
-    stored = session.scalars(
-        select(InboundMessage).where(InboundMessage.message_sid == message_sid)
+    stored = session.execute(
+        select(InboundMessage.reply_twiml).where(InboundMessage.message_sid == message_sid)
     ).first()
     if stored is None:
         return None

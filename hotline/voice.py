@@ -14,12 +14,13 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline import clock, subscriptions
 from hotline import voice_lookups as meetings
 from hotline import voice_twiml as twiml
-from hotline.bounded import record_within_budget
+from hotline.bounded import record_in_background
 from hotline.catalogs import catalog
 from hotline.contacts import get_or_create_contact
 from hotline.db import session_scope
 from hotline.flows import voice as flow
 from hotline.flows.crisis import assess
+from hotline.flows.digits import ascii_digits
 from hotline.logs import log
 from hotline.models import Contact
 from hotline.phones import PhoneError, normalise, vault_for
@@ -58,7 +59,9 @@ class CallEvent:
             raise BadCall("the caller is not a phone number") from exc
         speech = str(form.get("SpeechResult") or "")[:MAX_SPEECH_CHARS]
         heard = flow.Heard(
-            digits=str(form.get("Digits") or "")[:20], speech=speech, crisis=_is_crisis(speech)
+            digits=ascii_digits(str(form.get("Digits") or "")[:20]),
+            speech=speech,
+            crisis=_is_crisis(speech),
         )
         dial_status = str(form.get("DialCallStatus") or "")
         return cls(sid, caller, us, direction, heard, dial_status)
@@ -85,15 +88,24 @@ def answer_inbound(settings: Settings, event: CallEvent) -> str:
         return _run(session, settings, event, contact, flow.greet(state, facts))
 
 
-def answer_step(settings: Settings, event: CallEvent, query: Mapping[str, str]) -> str:
-    """A menu's Gather posted back: crisis first (no database needed), then the flow."""
+def crisis_first(settings: Settings, event: CallEvent, query: Mapping[str, str]) -> str | None:
+    """The crisis dial when a menu's caller pressed 9 or asked for help; no database needed."""
     state = flow.VoiceState.from_query(query, _languages(settings))
     quick = flow.Facts(catalog=catalog(state.language), languages=_languages(settings))
     if flow.wants_crisis(state, event.heard, quick):
         return crisis_answer(settings, event, state.language)
+    return None
+
+
+def answer_step(settings: Settings, event: CallEvent, query: Mapping[str, str]) -> str:
+    """A menu's Gather posted back: crisis first (no database needed), then the flow."""
+    crisis = crisis_first(settings, event, query)
+    if crisis is not None:
+        return crisis
+    state = flow.VoiceState.from_query(query, _languages(settings))
     with session_scope() as session:
         contact = _start_call(session, settings, event)
-        lookup = flow.lookup_for(state, event.heard, quick.catalog)
+        lookup = flow.lookup_for(state, event.heard, catalog(state.language))
         facts = _facts(session, settings, state, contact, event, lookup=lookup)
         step = flow.handle(state, event.heard, facts)
         log(logger, "voice_step", call_sid=event.call_sid, menu=state.menu, then=_name(step))
@@ -129,13 +141,29 @@ def answer_join_call(settings: Settings, event: CallEvent, meeting_id: int) -> s
 
 
 def crisis_answer(settings: Settings, event: CallEvent, language: str) -> str:
-    """Dial the crisis line at once; the support case is recorded only if the database can."""
+    """Dial the crisis line at once; the support case is recorded beside it, retried if need be."""
     answer = twiml.crisis_dial(settings, language)
-    record_within_budget(
+    # Looked up when run, so the recording can be replaced (slowed down) in tests.
+    record_in_background(
         lambda: _record_crisis_call(settings, event), event="crisis_case", call_sid=event.call_sid
     )
     log(logger, "voice_crisis", call_sid=event.call_sid)
     return answer
+
+
+def busy_answer(settings: Settings, query: Mapping[str, str] | None = None) -> str:
+    """The answer when the line could not answer in time: a menu where 9 still reaches help."""
+    if not query:  # a new call: we do not know the caller's language yet
+        return twiml.busy_menu(settings, _languages(settings))
+    return twiml.busy_menu(
+        settings, (flow.VoiceState.from_query(query, _languages(settings)).language,)
+    )
+
+
+def record_call_late(settings: Settings, event: CallEvent) -> None:
+    """Record a call the line did not answer in time, so it is never lost."""
+    with session_scope() as session:
+        _start_call(session, settings, event)
 
 
 def _record_crisis_call(settings: Settings, event: CallEvent) -> None:

@@ -100,6 +100,17 @@ def responder_dial(settings: Settings, language: str, number: str, caller_id: st
     return str(response)
 
 
+def busy_menu(settings: Settings, languages: tuple[str, ...]) -> str:
+    """The main menu's Gather, saying (in each language) that 9 still reaches crisis help."""
+    response = VoiceResponse()
+    state = flow.VoiceState(menu=flow.MAIN, language=languages[0])
+    said = tuple(flow.line("busy", language) for language in languages)
+    gather(response, settings, flow.Step(said, flow.Ask(state)))
+    say(response, flow.line("crisis_again"), languages[0])
+    response.hangup()
+    return str(response)
+
+
 def goodbye(language: str, key: str = "crisis_again") -> str:
     response = VoiceResponse()
     say(response, flow.line(key), language)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import socket
@@ -132,20 +133,31 @@ def twilio(client: TestClient, settings: Settings) -> TwilioPoster:
 @pytest.fixture()
 def live_url(settings: Settings) -> Iterator[str]:
     """Serve the real app with uvicorn on a loopback port, in a thread of this process."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     from hotline.web.app import create_app
 
     app = create_app(dataclasses.replace(settings, public_url=url))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    with serving(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")):
+        yield url
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(config: uvicorn.Config) -> Iterator[None]:
+    """Run uvicorn with this config in a thread until the block ends."""
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield url
+    yield
     server.should_exit = True
     thread.join(timeout=10)

@@ -31,21 +31,7 @@ class TwilioPoster:
         return response
 
     def sms(self, sender: str, body: str, *, sid: str | None = None) -> httpx.Response:
-        params = {
-            "MessageSid": sid or new_sid("SM"),
-            "AccountSid": self.settings.twilio_account_sid,
-            "From": sender,
-            "To": LINE_NUMBER,
-            "Body": body,
-            "NumMedia": "0",
-            "NumSegments": "1",
-            "SmsStatus": "received",
-            "FromCountry": "US",
-            "ToCountry": "US",
-            "ApiVersion": "2010-04-01",
-        }
-        params["SmsSid"] = params["SmsMessageSid"] = params["MessageSid"]
-        return self.post("/twilio/sms", params)
+        return self.post("/twilio/sms", sms_fields(self.settings, sender, body, sid=sid))
 
     def call_fields(self, sender: str, call_sid: str, **extra: str) -> dict[str, str]:
         fields = {
@@ -62,6 +48,27 @@ class TwilioPoster:
         }
         fields.update(extra)
         return fields
+
+
+def sms_fields(
+    settings: Settings, sender: str, body: str, *, sid: str | None = None
+) -> dict[str, str]:
+    """The fields of an inbound text, as Twilio posts them."""
+    params = {
+        "MessageSid": sid or new_sid("SM"),
+        "AccountSid": settings.twilio_account_sid,
+        "From": sender,
+        "To": LINE_NUMBER,
+        "Body": body,
+        "NumMedia": "0",
+        "NumSegments": "1",
+        "SmsStatus": "received",
+        "FromCountry": "US",
+        "ToCountry": "US",
+        "ApiVersion": "2010-04-01",
+    }
+    params["SmsSid"] = params["SmsMessageSid"] = params["MessageSid"]
+    return params
 
 
 def sms_texts(response: httpx.Response) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import threading
 import time
 import uuid
@@ -42,6 +43,11 @@ class TwilioStandIn:
 
     mode: str = "ok"
     hang_seconds: float = 30.0
+    # mode "flaky": answer 429 or 500 to `flaky_rate` of requests until `flaky_until`
+    # (time.monotonic()), then "ok". Seeded, so a run is repeatable.
+    flaky_rate: float = 0.3
+    flaky_until: float = 0.0
+    _rng: random.Random = field(default_factory=lambda: random.Random(20261201))
     script: deque[str] = field(default_factory=deque)
     requests: list[Request] = field(default_factory=list)
     port: int = 0
@@ -93,6 +99,9 @@ class TwilioStandIn:
         """Return status, JSON body and whether to hang before answering."""
         fields = dict(parse_qsl(body.decode()))
         answer = self.script.popleft() if self.script else self.mode
+        if answer == "flaky":
+            trouble = time.monotonic() < self.flaky_until and self._rng.random() < self.flaky_rate
+            answer = self._rng.choice(("429", "500")) if trouble else "ok"
         self.requests.append(Request(time.monotonic(), path, fields, answer))
         if method != "POST" or not path.endswith(".json"):
             return 404, b'{"code": 20404, "message": "not found", "status": 404}', False

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from hotline.flows.digits import ascii_digits
+
 
 class Kind(enum.StrEnum):
     HELP = "help"
@@ -114,8 +116,8 @@ _STATES = frozenset(
         "tn", "tx", "ut", "vt", "va", "wa", "wv", "wi", "wy", "pr", "vi", "gu",
     }
 )  # fmt: skip
-_ZIP = re.compile(r"^\d{5}$")
-_CODE = re.compile(r"^\d{3,12}$")
+_ZIP = re.compile(r"^[0-9]{5}$")
+_CODE = re.compile(r"^[0-9]{3,12}$")
 
 
 def parse(body: str, *, opt_out_type: str | None = None) -> Command:
@@ -138,10 +140,11 @@ def parse(body: str, *, opt_out_type: str | None = None) -> Command:
 
 def tokenize(body: str) -> list[str]:
     """Lowercase, drop accents and punctuation, and split letters from digits ("info#4821")."""
-    text = fold_accents(body).lower()
+    # ASCII digits only past this point: "٩٤١١٠" is 94110, and nothing native sees "٩".
+    text = ascii_digits(fold_accents(body)).lower()
     text = re.sub(r"\b(\d{5})-\d{4}\b", r"\1", text)  # ZIP+4
     text = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text)
-    return re.findall(r"[a-z]+|\d+", text)
+    return re.findall(r"[a-z]+|[0-9]+", text)
 
 
 def fold_accents(text: str) -> str:

@@ -14,6 +14,7 @@ import hmac
 from dataclasses import replace
 
 from hotline.flows.catalog import Catalog
+from hotline.flows.digits import is_number
 from hotline.flows.voice_speech import digits_in, key_for_speech, language_for_speech
 from hotline.flows.voice_steps import (
     CLOSED,
@@ -261,7 +262,7 @@ def _retry(state: VoiceState, key: str, facts: Facts, *why: Said) -> Step:
 
 
 def _language(state: VoiceState, key: str, facts: Facts) -> Step:
-    index = int(key) - 1 if key.isdigit() and len(key) == 1 else -1
+    index = int(key) - 1 if is_number(key) and len(key) == 1 else -1
     if 0 <= index < len(facts.languages):
         chosen = facts.languages[index]
         main = VoiceState(menu=MAIN, language=chosen)
@@ -280,7 +281,7 @@ def _main_menu(state: VoiceState, key: str, facts: Facts) -> Step:
 
 
 def _join_code(state: VoiceState, key: str, facts: Facts) -> Step:
-    if len(key) > 1 and key.isdigit():
+    if len(key) > 1 and is_number(key):
         if facts.meeting is None:
             return _retry(state, "?", facts, line("code_unknown", code=spell(key)))
         return _join(state, facts, facts.meeting)
@@ -345,7 +346,7 @@ def _find_zip(state: VoiceState, key: str, facts: Facts) -> Step:
         ids = tuple(meeting.id for meeting in facts.results)
         found = VoiceState(menu=FIND_RESULTS, language=state.language, results=ids)
         return ask(found, facts)
-    if (len(key) == 5 and key.isdigit()) or key == "?":
+    if (len(key) == 5 and is_number(key)) or key == "?":
         return _retry(state, key, facts, line("find_none"))
     return _retry(state, key, facts)
 
@@ -369,7 +370,7 @@ def _find_results(state: VoiceState, key: str, facts: Facts) -> Step:
 
 
 def _remind_code(state: VoiceState, key: str, facts: Facts) -> Step:
-    if len(key) > 1 and key.isdigit():
+    if len(key) > 1 and is_number(key):
         if facts.meeting is None:
             return _retry(state, "?", facts, line("code_unknown", code=spell(key)))
         chosen = VoiceState(

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from hotline.flows.catalog import Catalog
+from hotline.flows.digits import ascii_digits, is_number
 
 KEYS = "0123456789*"
 # Checked first, in this order, at every menu: crisis help wins over everything.
@@ -56,8 +57,8 @@ def digits_in(speech: str, catalog: Catalog) -> str:
     """Return the digits in spoken words: "four 8 two one" -> "4821"."""
     names = phrases(_words(catalog, "digits"))
     found = []
-    for token in normalise(speech).split():
-        if token.isdigit():
+    for token in ascii_digits(normalise(speech)).split():
+        if is_number(token):
             found.append(token)
         elif token in names:
             found.append(str(names.index(token)))

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from hotline.flows.catalog import Catalog
+from hotline.flows.digits import as_int, is_number
 
 LANGUAGE = "language"
 MAIN = "main"
@@ -66,7 +67,7 @@ class VoiceState:
         """Parse a step's query string; anything odd falls back to the main menu's defaults."""
         menu = query.get("m", MAIN)
         language = query.get("l", "")
-        results = tuple(_int(i) or 0 for i in query.get("r", "").split("-") if i.isdigit())
+        results = tuple(_int(i) or 0 for i in query.get("r", "").split("-") if is_number(i))
         return cls(
             menu=menu if menu in MENUS else MAIN,
             attempt=min(_int(query.get("a")) or 0, PIN_TRIES),
@@ -79,7 +80,7 @@ class VoiceState:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return as_int(value, max_digits=11)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from hotline.web.admin_overview import (
     close_from_dashboard,
     get_overview,
 )
+from hotline.web.ids import ID
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -269,8 +270,8 @@ def mount(settings: Settings) -> Mount:
         Route("/code", code_page),
         Route("/code", enter_code, methods=["POST"]),
         Route("/sign-out", sign_out, methods=["POST"]),
-        Route("/cases/{case_id:int}/ack", ack, methods=["POST"]),
-        Route("/cases/{case_id:int}/done", done, methods=["POST"]),
+        Route(f"/cases/{{case_id:{ID}}}/ack", ack, methods=["POST"]),
+        Route(f"/cases/{{case_id:{ID}}}/done", done, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="admin-static"),
     ]
     session = Middleware(

@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from hotline.coordinator_sms import cancel_next_occurrence
 from hotline.flows.coordinator import occurrence_label
+from hotline.flows.digits import as_int
 from hotline.flows.segments import count_segments, first_ucs2_character, gsm7_alphabet
 from hotline.jobs.broadcast import (
     body_for,
@@ -39,6 +40,7 @@ from hotline.web.admin_access import (
 )
 from hotline.web.admin_overview import recent_broadcasts
 from hotline.web.admin_pages import Staff, act, form_int, fragment, page
+from hotline.web.ids import ID
 
 BODY_MAX = 1600
 
@@ -202,7 +204,7 @@ def _detail(staff: Staff, broadcast_id: int) -> dict[str, Any]:
 
 def _parse_target(staff: Staff, value: str) -> tuple[int | None, int | None]:
     kind, _, number = value.partition(":")
-    target_id = int(number) if number.isdigit() and len(number) < 9 else None
+    target_id = as_int(number, max_digits=8)
     if target_id is None or kind not in ("m", "g"):
         return None, None
     if kind == "m":
@@ -352,8 +354,8 @@ routes = [
     Route("/broadcasts", preview, methods=["POST"]),
     Route("/broadcasts/rows", broadcasts_rows),
     Route("/broadcasts/cancel-meeting", cancel_meeting, methods=["POST"]),
-    Route("/broadcasts/{broadcast_id:int}", broadcast_page),
-    Route("/broadcasts/{broadcast_id:int}/progress", broadcast_progress),
-    Route("/broadcasts/{broadcast_id:int}/confirm", confirm, methods=["POST"]),
-    Route("/broadcasts/{broadcast_id:int}/cancel", cancel, methods=["POST"]),
+    Route(f"/broadcasts/{{broadcast_id:{ID}}}", broadcast_page),
+    Route(f"/broadcasts/{{broadcast_id:{ID}}}/progress", broadcast_progress),
+    Route(f"/broadcasts/{{broadcast_id:{ID}}}/confirm", confirm, methods=["POST"]),
+    Route(f"/broadcasts/{{broadcast_id:{ID}}}/cancel", cancel, methods=["POST"]),
 ]

@@ -16,9 +16,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hotline.cases import ACTIVE, CaseStatus, level_word
+from hotline.flows.digits import is_number
 from hotline.models import AuditEvent, CaseNote, Coordinator, SupportCase
 from hotline.web.admin_access import can_handle_cases, runs_meetings
 from hotline.web.admin_pages import Staff, act, fragment, page
+from hotline.web.ids import ID
 
 RECENT_DAYS = 7
 RECENT_LIMIT = 50
@@ -120,7 +122,7 @@ def _lists(staff: Staff) -> dict[str, Any]:
 def _trail_text(staff: Staff, event: AuditEvent, names: dict[int, str]) -> str:
     detail = event.detail or {}
     words = staff.words
-    paged = [names.get(int(i), "?") for i in detail.get("coordinator_ids", []) if str(i).isdigit()]
+    paged = [names.get(int(i), "?") for i in detail.get("coordinator_ids", []) if is_number(str(i))]
     values = {
         "tier": detail.get("tier", ""),
         "step": detail.get("step", ""),
@@ -138,7 +140,7 @@ def _trail_text(staff: Staff, event: AuditEvent, names: dict[int, str]) -> str:
 
 def _who(staff: Staff, actor: str, names: dict[int, str]) -> str:
     kind, _, number = actor.partition(":")
-    if kind == "coordinator" and number.isdigit():
+    if kind == "coordinator" and is_number(number):
         return names.get(int(number), "?")
     return staff.words.t("dash.actor.member" if kind == "contact" else "dash.actor.system")
 
@@ -147,9 +149,11 @@ def _staff_ids(events: list[AuditEvent], notes: list[CaseNote]) -> list[int]:
     ids = [note.coordinator_id for note in notes]
     for event in events:
         kind, _, number = event.actor.partition(":")
-        if kind == "coordinator" and number.isdigit():
+        if kind == "coordinator" and is_number(number):
             ids.append(int(number))
-        ids += [int(i) for i in (event.detail or {}).get("coordinator_ids", []) if str(i).isdigit()]
+        ids += [
+            int(i) for i in (event.detail or {}).get("coordinator_ids", []) if is_number(str(i))
+        ]
     return ids
 
 
@@ -225,6 +229,6 @@ async def add_note(request: Request) -> Response:
 routes = [
     Route("/cases", cases_page),
     Route("/cases/rows", cases_rows),
-    Route("/cases/{case_id:int}", case_page),
-    Route("/cases/{case_id:int}/notes", add_note, methods=["POST"]),
+    Route(f"/cases/{{case_id:{ID}}}", case_page),
+    Route(f"/cases/{{case_id:{ID}}}/notes", add_note, methods=["POST"]),
 ]

@@ -23,6 +23,7 @@ from hotline.participants import minutes_in, participants_in
 from hotline.transport import ConferenceControl, TransportError, get_conference_control
 from hotline.web.admin_access import can_manage_meeting, my_meetings, runs_meetings
 from hotline.web.admin_pages import Staff, act, fragment, page
+from hotline.web.ids import ID
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +158,10 @@ async def mute_all(request: Request) -> Response:
 routes = [
     Route("/live", live_page),
     Route("/live/rooms", live_rooms),
-    Route("/live/{room_id:int}/mute-all", mute_all, methods=["POST"]),
-    Route("/live/{room_id:int}/participants/{pid:int}/{action}", control_one, methods=["POST"]),
+    Route(f"/live/{{room_id:{ID}}}/mute-all", mute_all, methods=["POST"]),
+    Route(
+        f"/live/{{room_id:{ID}}}/participants/{{pid:{ID}}}/{{action}}",
+        control_one,
+        methods=["POST"],
+    ),
 ]

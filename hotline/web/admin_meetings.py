@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hotline.feeds import slugify
+from hotline.flows.digits import as_int
 from hotline.meeting_form import FORMATS, MeetingForm, rotate_pins, save_meeting
 from hotline.models import (
     Broadcast,
@@ -33,6 +34,7 @@ from hotline.web.admin_access import (
     runs_meetings,
 )
 from hotline.web.admin_pages import Render, Staff, act, page
+from hotline.web.ids import ID
 
 US_ZONES = (
     "America/New_York",
@@ -136,7 +138,7 @@ def _group_for(staff: Staff, form: MeetingForm) -> Group | None:
         group = Group(slug=slug, name=form.new_group[:300], description="")
         staff.session.add(group)
         return group
-    group_id = int(form.group_id) if form.group_id.isdigit() and len(form.group_id) < 9 else None
+    group_id = as_int(form.group_id, max_digits=8)
     if group_id is None:
         return None
     if not can_manage_group(me=staff.me, group_id=group_id):
@@ -282,11 +284,11 @@ routes = [
     Route("/meetings", meetings_page),
     Route("/meetings", create_meeting, methods=["POST"]),
     Route("/meetings/new", new_meeting_page),
-    Route("/meetings/{meeting_id:int}", meeting_page),
-    Route("/meetings/{meeting_id:int}", update_meeting, methods=["POST"]),
-    Route("/meetings/{meeting_id:int}/pause", pause, methods=["POST"]),
-    Route("/meetings/{meeting_id:int}/resume", resume, methods=["POST"]),
-    Route("/meetings/{meeting_id:int}/pins", new_pins, methods=["POST"]),
-    Route("/meetings/{meeting_id:int}/no-pins", no_pins, methods=["POST"]),
-    Route("/meetings/{meeting_id:int}/delete", delete, methods=["POST"]),
+    Route(f"/meetings/{{meeting_id:{ID}}}", meeting_page),
+    Route(f"/meetings/{{meeting_id:{ID}}}", update_meeting, methods=["POST"]),
+    Route(f"/meetings/{{meeting_id:{ID}}}/pause", pause, methods=["POST"]),
+    Route(f"/meetings/{{meeting_id:{ID}}}/resume", resume, methods=["POST"]),
+    Route(f"/meetings/{{meeting_id:{ID}}}/pins", new_pins, methods=["POST"]),
+    Route(f"/meetings/{{meeting_id:{ID}}}/no-pins", no_pins, methods=["POST"]),
+    Route(f"/meetings/{{meeting_id:{ID}}}/delete", delete, methods=["POST"]),
 ]

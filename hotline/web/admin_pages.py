@@ -22,6 +22,7 @@ from hotline import audit, clock
 from hotline.catalogs import catalog
 from hotline.db import session_scope
 from hotline.flows.catalog import Catalog
+from hotline.flows.digits import as_int
 from hotline.models import Contact, Coordinator
 from hotline.settings import Settings
 from hotline.web import admin
@@ -194,4 +195,5 @@ def _is_dashboard_path(path: str) -> bool:
 def form_int(fields: dict[str, str], key: str, default: int | None = None) -> int | None:
     """Read a small whole number from a form; None (or the default) when it is not one."""
     value = fields.get(key, "").strip()
-    return int(value) if value.isdigit() and len(value) < 9 else default
+    found = as_int(value, max_digits=8)
+    return default if found is None else found

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hotline import reports
+from hotline.flows.digits import as_int
 from hotline.models import Group, Meeting
 from hotline.reports import Period, Table
 from hotline.web.admin_access import can_manage_group, is_admin, my_meetings, runs_meetings
@@ -97,7 +98,7 @@ def _date(value: str | None) -> dt.date | None:
 def _group(staff: Staff, query: dict[str, str]) -> int | None:
     """The group asked for, when this staff member may see it; a coordinator's own otherwise."""
     raw = query.get("group", "")
-    chosen = int(raw) if raw.isdigit() and len(raw) < 9 else None
+    chosen = as_int(raw, max_digits=8)
     if chosen is None:
         return staff.me.group_id if not is_admin(staff.me) else None
     if not can_manage_group(me=staff.me, group_id=chosen):

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
-from twilio.twiml.messaging_response import MessagingResponse
-from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import catalogs
+from hotline import bounded, catalogs, voice
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
-from hotline.web import admin, bridge, conference, health, meeting_feed, sms, status, voice
+from hotline.sms import render_reply
+from hotline.web import admin, bridge, conference, health, meeting_feed, sms, status
+from hotline.web import voice as voice_routes
+from hotline.web.guard import BodyLimit, SafeAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -26,38 +29,46 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    """Never leave a person in silence or show a stack trace: answer safely, log the type."""
+    """Only reached when the safe-answer layer itself failed."""
     log(logger, "unhandled_error", logging.ERROR, path=request.url.path, error=type(exc).__name__)
-    text = catalogs.catalog("en").t("sms.sorry")
-    if request.url.path.startswith("/twilio/sms"):
-        reply = MessagingResponse()
-        reply.message(text)
-        return Response(str(reply), media_type="application/xml")
-    if request.url.path.startswith("/twilio/voice"):
-        call = VoiceResponse()
-        call.say(text)
-        return Response(str(call), media_type="application/xml")
-    return PlainTextResponse("internal error", status_code=500)
+    return _safe_answer(request.app.state.settings)(request.url.path, exc)
+
+
+def _safe_answer(settings: Settings) -> Callable[[str, BaseException], Response]:
+    def answer(path: str, _exc: BaseException) -> Response:
+        """Never leave a person in silence or show a stack trace: the crisis line, always."""
+        if path.startswith("/twilio/sms"):
+            twiml = render_reply(catalogs.catalog(settings.default_language).t("sms.sorry"))
+            return Response(twiml, media_type="application/xml")
+        if path.startswith("/twilio/voice"):
+            return Response(voice.busy_answer(settings), media_type="application/xml")
+        if path.startswith("/twilio"):
+            return Response(status_code=204)
+        return PlainTextResponse("internal error", status_code=500)
+
+    return answer
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI app for the given (or process-wide) settings."""
     settings = settings or get_settings()
+    bounded.size_lanes(sqlite=settings.database_url.startswith("sqlite"))
     routes = [
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
         Route("/metrics", health.metrics),
         Route("/meetings.json", meeting_feed.meetings_json),
         Route("/twilio/sms", sms.inbound_sms, methods=["POST"]),
-        Route("/twilio/voice", voice.inbound_call, methods=["POST"]),
+        Route("/twilio/voice", voice_routes.inbound_call, methods=["POST"]),
         # Staff call legs first: a Mount matches on its prefix alone.
-        Mount("/twilio/voice", routes=[*bridge.routes, *voice.steps]),
+        Mount("/twilio/voice", routes=[*bridge.routes, *voice_routes.steps]),
         Route("/twilio/status/conference", conference.conference_status, methods=["POST"]),
         Mount("/twilio/status", routes=status.routes),
         admin.mount(settings),
     ]
     app = Starlette(
         routes=routes,
+        middleware=[Middleware(SafeAnswer, answer=_safe_answer(settings)), Middleware(BodyLimit)],
         exception_handlers={HTTPException: _http_error, Exception: _unexpected},
     )
     app.state.settings = settings

@@ -7,17 +7,19 @@ caller ID, so neither side sees the other's number.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import audit
+from hotline.bounded import within_deadline
 from hotline.cases import CaseStatus, level_word
 from hotline.catalogs import catalog
 from hotline.db import session_scope
@@ -26,6 +28,8 @@ from hotline.logs import log
 from hotline.models import Contact, Coordinator, SupportCase
 from hotline.phones import PhoneError, normalise, vault_for
 from hotline.settings import Settings
+from hotline.voice import busy_answer
+from hotline.web.ids import ID
 from hotline.web.twilio_auth import twilio_form
 
 logger = logging.getLogger(__name__)
@@ -35,7 +39,7 @@ DIAL_TIMEOUT_SECONDS = 30
 
 async def bridge_call(request: Request) -> Response:
     form = await twilio_form(request)
-    twiml = await run_in_threadpool(
+    twiml = functools.partial(
         bridge_twiml,
         settings=request.app.state.settings,
         case_id=request.path_params["case_id"],
@@ -43,18 +47,27 @@ async def bridge_call(request: Request) -> Response:
         line_number=str(form.get("From") or ""),
         call_sid=str(form.get("CallSid") or ""),
     )
-    return Response(twiml, media_type=TWIML)
+    return await _in_time(request, twiml)
 
 
 async def alert_call(request: Request) -> Response:
     form = await twilio_form(request)
-    twiml = await run_in_threadpool(
+    twiml = functools.partial(
         alert_twiml,
         settings=request.app.state.settings,
         case_id=request.path_params["case_id"],
         answered_by=str(form.get("To") or ""),
     )
-    return Response(twiml, media_type=TWIML)
+    return await _in_time(request, twiml)
+
+
+async def _in_time(request: Request, twiml: Callable[[], str]) -> Response:
+    """A staff leg's TwiML within the deadline, or the menu where 9 reaches the crisis line."""
+    settings = request.app.state.settings
+    answer = await within_deadline(
+        twiml, fallback=lambda: busy_answer(settings), late=None, event="staff_leg"
+    )
+    return Response(answer, media_type=TWIML)
 
 
 def bridge_twiml(
@@ -142,6 +155,6 @@ def _voice(words: Catalog) -> str:
 
 # Mounted under /twilio/voice.
 routes = [
-    Route("/outbound/bridge/{case_id:int}", bridge_call, methods=["POST"]),
-    Route("/outbound/alert/{case_id:int}", alert_call, methods=["POST"]),
+    Route(f"/outbound/bridge/{{case_id:{ID}}}", bridge_call, methods=["POST"]),
+    Route(f"/outbound/alert/{{case_id:{ID}}}", alert_call, methods=["POST"]),
 ]

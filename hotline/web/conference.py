@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
 from hotline import rooms
+from hotline.bounded import within_deadline
 from hotline.db import session_scope
+from hotline.flows.digits import as_int
 from hotline.web.twilio_auth import twilio_form
 
 
@@ -19,7 +20,7 @@ def _apply(form: FormData) -> None:
             session=session,
             name=str(form.get("FriendlyName") or ""),
             event=str(form.get("StatusCallbackEvent") or ""),
-            sequence=int(sequence) if sequence.isdigit() and len(sequence) < 10 else 0,
+            sequence=as_int(sequence, max_digits=9) or 0,
             conference_sid=str(form.get("ConferenceSid") or "")[:40],
             call_sid=str(form.get("CallSid") or "")[:64],
             muted=str(form.get("Muted") or "").lower() == "true" if "Muted" in form else None,
@@ -30,5 +31,6 @@ async def conference_status(request: Request) -> Response:
     form = await twilio_form(request)
     if not str(form.get("FriendlyName") or "").startswith(rooms.ROOM_PREFIX):
         return Response(status_code=204)
-    await run_in_threadpool(_apply, form)
+    apply = lambda: _apply(form)  # noqa: E731
+    await within_deadline(apply, fallback=lambda: None, late=apply, event="conference_status")
     return Response(status_code=204)

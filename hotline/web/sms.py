@@ -1,12 +1,14 @@
-"""POST /twilio/sms."""
+"""POST /twilio/sms: the crisis answer first, in the event loop; the rest within the deadline."""
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hotline.sms import BadWebhook, InboundSms, handle_sms
+from hotline import sms
+from hotline.bounded import record_within_budget_async, within_deadline
+from hotline.flows.crisis import assess
+from hotline.settings import Settings
 from hotline.web.twilio_auth import twilio_form
 
 TWIML = "application/xml"
@@ -16,8 +18,26 @@ async def inbound_sms(request: Request) -> Response:
     form = await twilio_form(request)
     settings = request.app.state.settings
     try:
-        message = InboundSms.from_form(form, settings.default_region)
-    except BadWebhook as exc:
+        message = sms.InboundSms.from_form(form, settings.default_region)
+    except sms.BadWebhook as exc:
         return Response(str(exc), status_code=400, media_type="text/plain")
-    twiml = await run_in_threadpool(handle_sms, settings, message)
-    return Response(twiml, media_type=TWIML)
+    return Response(await _answer(settings, message), media_type=TWIML)
+
+
+async def _answer(settings: Settings, message: sms.InboundSms) -> str:
+    """The crisis reply never waits for a thread; everything else waits at most the deadline."""
+    sid = message.message_sid
+    assessment = assess(message.body)  # pure and quick: well under a millisecond
+    if assessment.crisis:
+        crisis = sms.crisis_answer(settings, message, level=assessment.level.value)
+        recorded = await record_within_budget_async(
+            crisis.record, event="crisis_record", message_sid=sid
+        )
+        return recorded or crisis.fallback
+    return await within_deadline(
+        lambda: sms.answer_member(settings, message, assessment.level),
+        fallback=lambda: sms.busy_reply(settings, message),
+        late=lambda: sms.record_late(settings, message, assessment.level),
+        event="sms",
+        message_sid=sid,
+    )

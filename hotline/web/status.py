@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from hotline import clock
+from hotline.bounded import within_deadline
 from hotline.calls import record_call_status
 from hotline.db import session_scope
 from hotline.outbox import record_status
@@ -17,13 +17,21 @@ from hotline.web.twilio_auth import twilio_form
 async def message_status(request: Request) -> Response:
     form = await twilio_form(request)
     fields = (form.get("MessageSid"), form.get("MessageStatus"), form.get("ErrorCode"))
-    return await run_in_threadpool(_record, "sms", *fields)
+    return await _in_time("sms", *fields)
 
 
 async def call_status(request: Request) -> Response:
     form = await twilio_form(request)
     fields = (form.get("CallSid"), form.get("CallStatus"), form.get("ErrorCode"))
-    return await run_in_threadpool(_record, "call", *fields)
+    return await _in_time("call", *fields)
+
+
+async def _in_time(kind: str, sid: object, status: object, error_code: object) -> Response:
+    """Record within the deadline; a slow or failed record is retried from the spool."""
+    record = lambda: _record(kind, sid, status, error_code)  # noqa: E731
+    return await within_deadline(
+        record, fallback=lambda: Response(status_code=204), late=record, event="status"
+    )
 
 
 def _record(kind: str, sid: object, status: object, error_code: object) -> Response:

@@ -1,30 +1,51 @@
-"""POST /twilio/voice and the menu steps under it: verify, parse, run, answer TwiML."""
+"""POST /twilio/voice and the menu steps under it: verify, parse, run, answer TwiML in time."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from hotline import voice
+from hotline.bounded import within_deadline
+from hotline.web.ids import ID
 from hotline.web.twilio_auth import twilio_form
 
 TWIML = "application/xml"
 
 
-async def _answer(request: Request, answer: Callable[..., str], *args: Any) -> Response:
-    """Verify the webhook, read the call, and answer with what `answer` renders."""
+async def _event(request: Request) -> voice.CallEvent | Response:
+    """Verify the webhook and read the call, or the 400 that says what is missing."""
     form = await twilio_form(request)
-    settings = request.app.state.settings
     try:
-        event = voice.CallEvent.from_form(form, settings.default_region)
+        return voice.CallEvent.from_form(form, request.app.state.settings.default_region)
     except voice.BadCall as exc:
         return Response(str(exc), status_code=400, media_type="text/plain")
-    twiml = await run_in_threadpool(answer, settings, event, *args)
+
+
+async def _answer(request: Request, answer: Callable[..., str], *args: Any) -> Response:
+    event = await _event(request)
+    if isinstance(event, Response):
+        return event
+    return await _in_time(request, event, answer, *args)
+
+
+async def _in_time(
+    request: Request, event: voice.CallEvent, answer: Callable[..., str], *args: Any
+) -> Response:
+    """Answer with what `answer` renders, or, past the deadline, a menu where 9 still works."""
+    settings = request.app.state.settings
+    query = dict(request.query_params)
+    twiml = await within_deadline(
+        lambda: answer(settings, event, *args),
+        fallback=lambda: voice.busy_answer(settings, query),
+        late=lambda: voice.record_call_late(settings, event),
+        event="voice",
+        call_sid=event.call_sid,
+    )
     return Response(twiml, media_type=TWIML)
 
 
@@ -33,7 +54,15 @@ async def inbound_call(request: Request) -> Response:
 
 
 async def menu_step(request: Request) -> Response:
-    return await _answer(request, voice.answer_step, dict(request.query_params))
+    event = await _event(request)
+    if isinstance(event, Response):
+        return event
+    query = dict(request.query_params)
+    # Key 9 or a spoken "help" is answered here, in the event loop, ahead of every thread.
+    crisis = voice.crisis_first(request.app.state.settings, event, query)
+    if crisis is not None:
+        return Response(crisis, media_type=TWIML)
+    return await _in_time(request, event, voice.answer_step, query)
 
 
 async def crisis_fallback(request: Request) -> Response:
@@ -52,6 +81,6 @@ async def join_call(request: Request) -> Response:
 steps: list[Route] = [
     Route("/step", menu_step, methods=["POST"]),
     Route("/crisis-fallback", crisis_fallback, methods=["POST"]),
-    Route("/outbound/reminder/{id:int}", reminder_call, methods=["POST"]),
-    Route("/outbound/join/{id:int}", join_call, methods=["POST"]),
+    Route(f"/outbound/reminder/{{id:{ID}}}", reminder_call, methods=["POST"]),
+    Route(f"/outbound/join/{{id:{ID}}}", join_call, methods=["POST"]),
 ]

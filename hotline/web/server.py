@@ -1,0 +1,91 @@
+"""How `hotline serve` runs the app: uvicorn with read and keep-alive timeouts, warmed up."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from typing import Any
+
+import h11
+import uvicorn
+from starlette.types import ASGIApp
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+# A client must send a whole request (headers and body) this soon after connecting or after
+# its previous answer; a slow one no longer holds a connection open for as long as it likes.
+REQUEST_READ_TIMEOUT_SECONDS = 10.0
+KEEP_ALIVE_SECONDS = 5
+MAX_HEADER_BYTES = 16 * 1024
+MAX_CONNECTIONS = 1000
+
+
+class TimedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol, closing connections that are slow to send their request."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._read_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is h11.DONE:
+            self._disarm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._read_timer = self.loop.call_later(REQUEST_READ_TIMEOUT_SECONDS, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._read_timer is not None:
+            self._read_timer.cancel()
+            self._read_timer = None
+
+    def _too_slow(self) -> None:
+        self._read_timer = None
+        if self.conn.their_state is not h11.DONE and not self.transport.is_closing():
+            self.transport.close()
+
+
+def config(app: ASGIApp, *, host: str, port: int, **extra: Any) -> uvicorn.Config:
+    """uvicorn's settings for the line (the benchmarks use the same for their ceiling)."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=TimedH11Protocol,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        limit_concurrency=MAX_CONNECTIONS,
+        backlog=2048,
+        **extra,
+    )
+
+
+def warm_up() -> None:
+    """Load what the first requests would (catalogs, the crisis model, ZIP data), then freeze.
+
+    Everything loaded at start-up lives as long as the process; `gc.freeze()` keeps the
+    collector from walking it again and again (full collections paused requests ~200 ms).
+    """
+    from hotline import catalogs, finder
+    from hotline.flows.crisis import assess
+
+    for language in ("en", "es"):
+        catalogs.catalog(language)
+    assess("hello")
+    finder.place_for_zip("94110")
+    gc.collect()
+    gc.freeze()
