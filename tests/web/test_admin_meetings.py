@@ -210,3 +210,22 @@ def test_search_and_the_page_in_spanish(admin: TestClient, settings: Settings) -
 
     assert "Grief Support" in found and "Evening Circle" not in found
     assert "Nueva reunión" in spanish and "sala de la línea" in spanish
+
+
+def test_odd_digits_and_huge_ids_are_refused_not_500(admin: TestClient, settings: Settings) -> None:
+    meeting_id = make_meeting()
+    add_staff(settings)
+    page = sign_in(admin)
+    form = {"csrf": csrf_of(page), **MISSION, "group_id": "²", "weekday": "٣", "code": "４８２２"}
+
+    odd = admin.post("/admin/meetings", data=form)
+    huge = admin.get("/admin/meetings/99999999999999999999")
+    target = admin.post(
+        "/admin/broadcasts", data={"csrf": csrf_of(page), "target": "m:²", "body": "hi"}
+    )
+    report = admin.get("/admin/reports?group=²&from=2026-02-30")
+
+    assert odd.status_code == 400 and "Choose the group" in odd.text
+    assert huge.status_code == 404
+    assert target.status_code == 200 and "Choose a meeting or a group." in target.text
+    assert report.status_code == 200 and meeting_id
