@@ -44,10 +44,11 @@ from collections import Counter  # noqa: E402
 
 from sqlalchemy import insert, text  # noqa: E402
 
+from bench.common import reset_database  # noqa: E402
 from hotline import db, queues  # noqa: E402
 from hotline.db import session_scope  # noqa: E402
 from hotline.jobs.broadcast import confirm_broadcast, prepare_broadcast  # noqa: E402
-from hotline.models import Base, OutboxMessage, Priority  # noqa: E402
+from hotline.models import OutboxMessage, Priority  # noqa: E402
 from hotline.outbox import SEND_JOB, sms_values  # noqa: E402
 from hotline.queues import get_queue  # noqa: E402
 from hotline.settings import get_settings  # noqa: E402
@@ -63,18 +64,6 @@ def _redis_url() -> tuple[str, object]:
         return url, None
     server = queues.embedded_redis(_TMP / "redis" / "bench.rdb")
     return queues.embedded_url(server), server
-
-
-def _reset_database() -> None:
-    engine = db.get_engine()
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    db.upgrade(engine)
-    with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
 
 
 def _cpu_seconds(processes: list[subprocess.Popen[bytes]]) -> float:
@@ -166,7 +155,7 @@ def main() -> int:
     args = parser.parse_args()
     redis_url, _server = _redis_url()
     os.environ["HOTLINE_REDIS_URL"] = redis_url
-    _reset_database()
+    reset_database()
     queues.get_redis().flushdb()
     standin = TwilioStandIn().start()
     env = pipeline.worker_env(DATABASE_URL, redis_url, standin.url, RATE)

@@ -51,6 +51,7 @@ from hotline.models import (  # noqa: E402
     SupportCase,
 )
 from hotline.phones import vault_for  # noqa: E402
+from hotline.sealed import open_text  # noqa: E402
 from hotline.settings import get_settings  # noqa: E402
 
 ROUNDS = 15
@@ -170,9 +171,13 @@ def sign_in(client: TestClient) -> None:
 
     client.post("/admin/sign-in", data={"phone": STAFF, "csrf": csrf("/admin/sign-in")})
     with session_scope() as session:
-        body = session.scalars(
-            select(OutboxMessage.body).where(OutboxMessage.purpose == "login")
+        row_id = session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.purpose == "login")
         ).one()
+    # The row holds a stand-in; the real text waits sealed in Redis for the sender.
+    body = open_text(
+        redis=queues.get_redis(), secret_key=get_settings().secret_key, outbox_id=row_id
+    )
     code = re.search(r"\d{6}", body or "")
     assert code is not None
     client.post("/admin/code", data={"code": code.group(0), "csrf": csrf("/admin/code")})

@@ -1,7 +1,10 @@
-"""One-time sign-in codes for the coordinator dashboard: texted, kept hashed in Redis, five tries.
+"""Dashboard sign-in: one-time codes (texted, kept hashed in Redis, five tries) and sessions.
 
 A number that is not staff's gets the same answer and the same Redis record (one no code can
-match), so neither the page nor the try counter tells anyone who is a coordinator.
+match), so neither the page nor the try counter tells anyone who is a coordinator. The code's
+text never rests in the database (see hotline/sealed.py). A signed-in browser holds only a
+random session token; the session itself is a Redis record that sign-out and staff removal
+delete, so a copied cookie stops working at once.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline import audit
+from hotline import audit, limits, sealed
 from hotline.catalogs import catalog
 from hotline.contacts import get_contact_by_phone
+from hotline.flows.limits import SignIn
 from hotline.logs import log
 from hotline.models import Contact, Coordinator, Priority
 from hotline.outbox import queue_sms
@@ -30,8 +34,7 @@ from hotline.settings import Settings
 logger = logging.getLogger(__name__)
 CODE_TTL_SECONDS = 600
 MAX_TRIES = 5
-# Codes one number may ask for per window: a new code resets the tries, so this caps guessing.
-MAX_CODES_PER_WINDOW = 3
+SESSION_SECONDS = 8 * 3600
 
 
 class CodeResult(enum.StrEnum):
@@ -52,15 +55,20 @@ def pending_key(*, settings: Settings, e164: str) -> str:
 
 
 def request_code(
-    *, session: Session, settings: Settings, redis: Redis, pending: str, e164: str
-) -> None:
-    """Text a fresh code to the number when it is staff's; record a pending sign-in either way."""
-    sent = redis.incr(_sent_key(pending))
-    if sent == 1:
-        redis.expire(_sent_key(pending), CODE_TTL_SECONDS)
-    if sent > MAX_CODES_PER_WINDOW:
-        log(logger, "admin_code_throttled")
-        return
+    *, session: Session, settings: Settings, redis: Redis, pending: str, e164: str, address: str
+) -> SignIn:
+    """Text a fresh code to the number when it is staff's; record a pending sign-in either way.
+
+    Codes per number and requests per network address are limited (a new code resets the
+    tries, so the per-number limit caps guessing); over the number's limit nothing is sent but
+    the page answers as usual.
+    """
+    verdict = limits.screen_code_request(
+        redis=redis, settings=settings, address=address, pending=pending
+    )
+    if verdict is not SignIn.ALLOW:
+        log(logger, "admin_code_throttled", limit=verdict.value)
+        return verdict
     staff = _staff_by_phone(session=session, settings=settings, e164=e164)
     code = f"{secrets.randbelow(1_000_000):06d}"
     key = _code_key(pending)
@@ -78,9 +86,10 @@ def request_code(
         pipe.execute()
     if staff is None:
         log(logger, "admin_code_unknown_number")
-        return
-    _text_code(session=session, staff=staff, code=code)
+        return verdict
+    _text_code(session=session, settings=settings, redis=redis, staff=staff, code=code)
     log(logger, "admin_code_sent", coordinator_id=staff.id)
+    return verdict
 
 
 def check_code(*, settings: Settings, redis: Redis, pending: str, code: str) -> CodeCheck:
@@ -98,7 +107,8 @@ def check_code(*, settings: Settings, redis: Redis, pending: str, code: str) -> 
         return CodeCheck(CodeResult.TOO_MANY)
     expected = _digest(settings, pending, code)
     if record["digest"] and hmac.compare_digest(record["digest"], expected):
-        redis.delete(key, _sent_key(pending))
+        redis.delete(key)
+        limits.forget_code_requests(redis=redis, pending=pending)
         return CodeCheck(CodeResult.OK, int(record["coordinator"]))
     log(logger, "admin_code_wrong", tries=tries)
     return CodeCheck(CodeResult.TOO_MANY if tries >= MAX_TRIES else CodeResult.WRONG)
@@ -125,17 +135,79 @@ def _staff_by_phone(*, session: Session, settings: Settings, e164: str) -> Coord
     return session.scalars(statement).first()
 
 
-def _text_code(*, session: Session, staff: Coordinator, code: str) -> None:
+def _text_code(
+    *, session: Session, settings: Settings, redis: Redis, staff: Coordinator, code: str
+) -> None:
     contact = session.get(Contact, staff.contact_id)
     words = catalog(contact.language if contact is not None else "en")
-    queue_sms(
+    text = words.t("admin.login_code", code=code)
+    row = queue_sms(
         session=session,
         contact_id=staff.contact_id,
-        body=words.t("admin.login_code", code=code),
+        body=sealed.stand_in(text),  # the code itself never rests in the database
         purpose="login",
         priority=Priority.URGENT,
         ignore_quiet_hours=True,  # a person is waiting at the sign-in page
     )
+    sealed.seal(
+        redis=redis,
+        secret_key=settings.secret_key,
+        outbox_id=row.id,
+        text=text,
+        ttl_seconds=CODE_TTL_SECONDS,
+    )
+
+
+# Sessions -----------------------------------------------------------------------------------
+
+
+def start_session(*, redis: Redis, coordinator_id: int) -> str:
+    """Record a signed-in session in Redis; return the token the browser keeps."""
+    token = secrets.token_urlsafe(32)
+    digest = _session_digest(token)
+    with redis.pipeline() as pipe:
+        pipe.set(_session_key(digest), coordinator_id, ex=SESSION_SECONDS)
+        pipe.sadd(_sessions_of(coordinator_id), digest)
+        pipe.expire(_sessions_of(coordinator_id), SESSION_SECONDS)
+        pipe.execute()
+    return token
+
+
+def session_staff(*, redis: Redis, token: str) -> int | None:
+    """Return whose session a token is, or None when it ended, expired or never was."""
+    value = redis.get(_session_key(_session_digest(token)))
+    return int(value) if value is not None else None
+
+
+def end_session(*, redis: Redis, token: str) -> None:
+    """Sign out: the session record goes, so the cookie (or any copy of it) is worthless."""
+    digest = _session_digest(token)
+    staff_id = redis.get(_session_key(digest))
+    redis.delete(_session_key(digest))
+    if staff_id is not None:
+        redis.srem(_sessions_of(int(staff_id)), digest)
+
+
+def revoke_sessions(*, redis: Redis, coordinator_id: int) -> int:
+    """End every session of a staff member (removed, or their phone lost); return how many."""
+    digests = [d.decode() for d in cast(set[bytes], redis.smembers(_sessions_of(coordinator_id)))]
+    ended = int(redis.delete(*[_session_key(d) for d in digests])) if digests else 0
+    redis.delete(_sessions_of(coordinator_id))
+    log(logger, "admin_sessions_revoked", coordinator_id=coordinator_id, sessions=ended)
+    return ended
+
+
+def _session_digest(token: str) -> str:
+    # Only a hash of the token is kept, so reading Redis does not hand out live sessions.
+    return hashlib.sha256(f"admin-session:{token}".encode()).hexdigest()
+
+
+def _session_key(digest: str) -> str:
+    return f"admin:session:{digest}"
+
+
+def _sessions_of(coordinator_id: int) -> str:
+    return f"admin:sessions-of:{coordinator_id}"
 
 
 def _digest(settings: Settings, pending: str, code: str) -> str:
@@ -145,7 +217,3 @@ def _digest(settings: Settings, pending: str, code: str) -> str:
 
 def _code_key(pending: str) -> str:
     return f"admin:code:{pending}"
-
-
-def _sent_key(pending: str) -> str:
-    return f"admin:code-sent:{pending}"

@@ -111,6 +111,43 @@ def _broadcast(args: argparse.Namespace) -> int:
     return int(broadcast_from_cli(args.code, args.text, yes=args.yes))
 
 
+def _block(args: argparse.Namespace) -> int:
+    from hotline.blocklist import BlockError, add_block, list_blocks, remove_block
+    from hotline.db import session_scope
+    from hotline.phones import vault_for
+
+    settings = get_settings()
+    vault, region = vault_for(settings.secret_key), settings.default_region
+    try:
+        with session_scope() as session:
+            if args.action == "list":
+                for block in list_blocks(session=session):
+                    print(f"{block.id:>5}  {block.kind:<7} {block.label}  {block.note}".rstrip())
+                return 0
+            if not args.value:
+                print("hotline block: give a number, a prefix (--prefix) or an id", file=sys.stderr)
+                return 2
+            if args.action == "add":
+                block = add_block(
+                    session=session,
+                    vault=vault,
+                    value=args.value,
+                    prefix=args.prefix,
+                    note=args.note,
+                    region=region,
+                )
+                print(f"blocked {block.kind} {block.label} (id {block.id})")
+                return 0
+            removed = remove_block(
+                session=session, vault=vault, value=args.value, prefix=args.prefix, region=region
+            )
+    except BlockError as exc:
+        print(f"hotline block: {exc}", file=sys.stderr)
+        return 2
+    print("block lifted" if removed else "no such block")
+    return 0 if removed else 1
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hotline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -145,6 +182,11 @@ def _parser() -> argparse.ArgumentParser:
     bc.add_argument("code")
     bc.add_argument("text")
     bc.add_argument("--yes", action="store_true", help="send without asking")
+    block = add("block", _block, "numbers and prefixes the line records but does not answer")
+    block.add_argument("action", choices=["add", "list", "remove"])
+    block.add_argument("value", nargs="?", help="a phone number, a prefix like +1900, or an id")
+    block.add_argument("--prefix", action="store_true", help="the value is a prefix")
+    block.add_argument("--note", default="", help="why (no names or numbers)")
     return parser
 
 

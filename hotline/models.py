@@ -156,7 +156,9 @@ class Subscription(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     # "sms" for reminder texts, "voice" for reminder calls.
     channel: Mapped[str] = mapped_column(String(8), default="sms")
-    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    # When this run of reminders began (reset when an ended subscription restarts): the
+    # reminder tick gives subscriptions started since its last run their nearest reminder.
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now, index=True)
     ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     __table_args__ = (UniqueConstraint("contact_id", "meeting_id"),)
 
@@ -170,6 +172,9 @@ class InboundMessage(Base):
     # The TwiML we answered with, so a retried webhook gets the same answer.
     reply_twiml: Mapped[str | None] = mapped_column(Text, default=None)
     crisis_level: Mapped[str] = mapped_column(String(12), default="none")
+    # Why the line did not answer as usual: "blocked", "slowed" (the one slow-down reply) or
+    # "throttled" (silence); None for a text answered normally.
+    limited: Mapped[str | None] = mapped_column(String(12), default=None)
     received_at: Mapped[dt.datetime] = mapped_column(default=clock.now, index=True)
 
 
@@ -320,3 +325,19 @@ class FindOutcome(Base):
     # A meeting in person or online within the find radius (phone meetings serve everyone).
     local_found: Mapped[bool] = mapped_column(Boolean)
     results: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BlockedNumber(Base):
+    """A number or prefix the line records but does not answer (crisis texts excepted).
+
+    A full number is kept only as its keyed hash (the contacts' phone_hash); a prefix such as
+    +1900 names no one and is kept as typed, so it can be listed.
+    """
+
+    __tablename__ = "blocked_numbers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "number" or "prefix"
+    value: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    __table_args__ = (UniqueConstraint("kind", "value"),)

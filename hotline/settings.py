@@ -57,6 +57,13 @@ class Settings:
     crisis_number_es: str = "+18886289454"
     join_window_minutes: int = 15
     max_participants: int = 40
+    # [limits]: texts per number per minute before the one slow-down reply and silence; how
+    # long that silence lasts; dashboard code requests per network address and per number.
+    sms_per_minute: int = 20
+    sms_quiet_minutes: int = 10
+    sign_in_per_address: int = 10
+    sign_in_codes_per_number: int = 3
+    sign_in_window_minutes: int = 15
     extra: dict[str, Any] = field(default_factory=dict)
 
     def require_secrets(self) -> None:
@@ -98,6 +105,10 @@ def _from_toml(data: dict[str, Any]) -> dict[str, Any]:
         "join_window_minutes": int(voice.get("join_window_minutes", 15)),
         "max_participants": int(voice.get("max_participants", 40)),
     }
+    limits = data.get("limits", {})
+    for key in _LIMIT_KEYS:
+        if key in limits:
+            values[key] = int(limits[key])
     for key in (
         "segments_per_second",
         "urgent_headroom",
@@ -112,6 +123,14 @@ def _from_toml(data: dict[str, Any]) -> dict[str, Any]:
             values[key] = int(snd[key])
     return values
 
+
+_LIMIT_KEYS = (
+    "sms_per_minute",
+    "sms_quiet_minutes",
+    "sign_in_per_address",
+    "sign_in_codes_per_number",
+    "sign_in_window_minutes",
+)
 
 _ENV = {
     "HOTLINE_DATABASE_URL": "database_url",

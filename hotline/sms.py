@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
-from hotline import clock, finder, subscriptions
+from hotline import clock, finder, limits, subscriptions
 from hotline.bounded import record_within_budget
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
@@ -29,6 +29,7 @@ from hotline.flows import sms as flow
 from hotline.flows.crisis import Level, assess
 from hotline.flows.crisis_reply import crisis_reply
 from hotline.flows.keywords import Command, Kind, looks_spanish, parse
+from hotline.flows.limits import Verdict
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import (
@@ -98,6 +99,9 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
 
 def answer_member(settings: Settings, message: InboundSms, level: Level) -> str:
     """Answer a text that is not a crisis: record it once, then the staff or member flow."""
+    held = _held_reply(settings, message)
+    if held is not None:
+        return held
     with session_scope() as session:
         stored = _stored_reply(session, message.message_sid)
         if stored is not None:
@@ -188,6 +192,45 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
     return twiml
 
 
+# Limits -------------------------------------------------------------------------------------
+
+
+def _held_reply(settings: Settings, message: InboundSms) -> str | None:
+    """Record a text from a blocked or flooding number and answer it once or not at all.
+
+    None lets the text through to the member flow. Runs after the crisis check, so a crisis text
+    is never held back.
+    """
+    command = parse(message.body, opt_out_type=message.opt_out_type)
+    phone_hash = vault_for(settings.secret_key).index(message.sender)
+    with session_scope() as session:
+        verdict = limits.screen_inbound(
+            session=session,
+            redis=get_redis(),
+            settings=settings,
+            e164=message.sender,
+            phone_hash=phone_hash,
+            opt_keyword=command.kind in (Kind.STOP, Kind.START),
+        )
+        if verdict is Verdict.ANSWER:
+            return None
+        stored = _stored_reply(session, message.message_sid)
+        if stored is not None:
+            return stored
+        contact, _ = _contact(session, settings, message.sender)
+        slow_down = catalog(contact.language).t("limits.slow_down")
+        twiml = render_reply(slow_down if verdict is Verdict.SLOW_DOWN else "")
+        _record(session, message, contact.id, twiml, limited=verdict.value)
+        log(
+            logger,
+            "sms_limited",
+            message_sid=message.message_sid,
+            contact_id=contact.id,
+            limit=verdict.value,
+        )
+    return twiml
+
+
 # Recording ----------------------------------------------------------------------------------
 
 
@@ -214,7 +257,12 @@ def _contact(
 
 
 def _record(
-    session: Session, message: InboundSms, contact_id: int, twiml: str, crisis_level: str = "none"
+    session: Session,
+    message: InboundSms,
+    contact_id: int,
+    twiml: str,
+    crisis_level: str = "none",
+    limited: str | None = None,
 ) -> None:
     inbound = InboundMessage(
         message_sid=message.message_sid,
@@ -222,6 +270,7 @@ def _record(
         body=message.body,
         reply_twiml=twiml,
         crisis_level=crisis_level,
+        limited=limited,
     )
     try:
         with session.begin_nested():

@@ -43,6 +43,8 @@ def subscribe(
         except IntegrityError:
             # A retried or parallel request created it first: one row per pair, so update that.
             row = session.scalars(statement).one()
+    if row.ended_at is not None:
+        row.created_at = clock.now()  # a new run of reminders: the tick treats it as new
     row.channel, row.ended_at = channel, None
     log(logger, "subscribed", contact_id=contact_id, meeting_id=meeting_id, channel=channel)
     return row

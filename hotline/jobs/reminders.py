@@ -1,26 +1,70 @@
-"""Due reminders: one outbox row per subscription × occurrence × lead time, whoever ticks."""
+"""Due reminders: one outbox row per subscription × occurrence × lead time, whoever ticks.
+
+A tick starts from the meetings, not the subscriptions. A reminder is due when its boundary
+(an occurrence minus a lead time) is crossed, so each tick finds the boundaries crossed since
+the last tick and writes a row for every live subscriber of those meetings; subscriptions
+started since the last tick get their nearest reminder (someone who subscribes 30 minutes
+before a meeting gets the one-hour reminder, not the day-before one as well). A minute with
+nothing crossed reads the meetings and writes nothing.
+
+The last tick's time is kept in Redis. A missed minute or a restart is caught up, as far
+back as CATCH_UP; a lost Redis means one catch-up. The rows' unique dedupe keys and
+INSERT … ON CONFLICT DO NOTHING make a repeated window, or two schedulers, harmless.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline import catalogs
+from hotline import catalogs, outbox
 from hotline import settings as settings_module
 from hotline.db import session_scope
 from hotline.flows.schedule import local_label, next_occurrences
 from hotline.flows.segments import count_segments
 from hotline.logs import log
 from hotline.models import Contact, Group, Meeting, MeetingCancellation, Priority, Subscription
-from hotline.outbox import call_values, enqueue_ids, insert_new, sms_values
+from hotline.outbox import call_values, insert_new, sms_values
+from hotline.queues import enqueue_after_commit, get_redis
 
 logger = logging.getLogger(__name__)
+WATERMARK_KEY = "hotline:reminders:last-tick"
+# How far back a tick looks when the last tick is unknown or long ago (a reminder whose meeting
+# has already started is never sent).
+CATCH_UP = dt.timedelta(hours=24)
+# Subscriptions that committed while the previous tick was reading are looked at again.
+OVERLAP = dt.timedelta(minutes=2)
+BATCH_SIZE = 200
+# Ids per IN (...) list: SQLite allows 32,766 parameters a statement.
+_IN_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class WeeklyTime:
+    """One weekly time of a meeting: a weekday and a wall-clock start in a time zone."""
+
+    weekday: int
+    start: dt.time
+    time_zone: str
+
+
+# Where a meeting's weekly times come from: these columns, read by weekly_times(). Both change
+# together if meetings gain several times a week.
+_TIME_COLUMNS = (Meeting.weekday, Meeting.start_time, Meeting.time_zone)
+
+
+def weekly_times(row: Any) -> Iterator[WeeklyTime]:
+    """Yield a meeting's weekly times from a row carrying _TIME_COLUMNS (or a Meeting)."""
+    yield WeeklyTime(row.weekday, row.start_time, row.time_zone)
 
 
 @dataclass(frozen=True)
@@ -40,62 +84,48 @@ class Due:
 
 def tick(now: dt.datetime) -> int:
     """Create the reminders due at `now` (safe twice, or in two processes); return the count."""
+    since = _last_tick(now)
     with session_scope() as session:
-        due = find_due(session=session, now=now, default_leads=_default_leads())
-        rows = [_row_values(item) for item in due]
-        ids = insert_new(session=session, rows=rows)
-        enqueue_ids(session, ids, Priority.DEFAULT.value)
+        due = find_due(session=session, since=since, now=now, default_leads=_default_leads())
+        ids = insert_new(session=session, rows=[_row_values(item) for item in due])
+        _enqueue(session, ids)
+    _advance(now)
     if ids:
         log(logger, "reminders_created", count=len(ids))
     return len(ids)
 
 
-def find_due(*, session: Session, now: dt.datetime, default_leads: tuple[int, ...]) -> list[Due]:
-    """Return, per live subscription, the shortest lead time now inside for its next occurrence.
-
-    Only the shortest is taken, so someone who subscribes 30 minutes before a meeting gets the
-    one-hour reminder and not the day-before one as well.
-    """
-    statement = (
-        select(Subscription, Contact.language, Meeting, Group.reminder_lead_minutes)
-        .join(Contact, Contact.id == Subscription.contact_id)
-        .join(Meeting, Meeting.id == Subscription.meeting_id)
-        .join(Group, Group.id == Meeting.group_id)
-        .where(
-            Subscription.ended_at.is_(None),
-            Contact.opted_out_at.is_(None),
-            Contact.invalid_at.is_(None),
-            Meeting.active.is_(True),
+def find_due(
+    *, session: Session, since: dt.datetime, now: dt.datetime, default_leads: tuple[int, ...]
+) -> list[Due]:
+    """Return the reminders whose boundary fell in (since, now], and new subscribers' nearest."""
+    cancelled = _cancellations(session, now)
+    crossed = _crossed(session, since, now, default_leads, cancelled)
+    crossed_ids = sorted({meeting_id for meeting_id, _ in crossed})
+    members = [
+        row
+        for start in range(0, len(crossed_ids), _IN_CHUNK)
+        for row in _members(
+            session, Subscription.meeting_id.in_(crossed_ids[start : start + _IN_CHUNK])
         )
-    )
-    rows = session.execute(statement).all()
-    cancelled = _cancellations(session, {meeting.id for _, _, meeting, _ in rows}, now)
-    starts: dict[int, dt.datetime] = {}
-    due: list[Due] = []
-    for sub, language, meeting, group_leads in rows:
-        if meeting.id not in starts:
-            (starts[meeting.id],) = next_occurrences(
-                weekday=meeting.weekday,
-                start=meeting.start_time,
-                time_zone=meeting.time_zone,
-                after=now,
-                cancelled=cancelled[meeting.id],
-            )
-        until = starts[meeting.id] - now
-        inside = [lead for lead in (group_leads or default_leads) if until <= _minutes(lead)]
-        if inside:
-            due.append(
-                Due(
-                    sub.id,
-                    sub.contact_id,
-                    sub.channel,
-                    language,
-                    meeting,
-                    starts[meeting.id],
-                    min(inside),
-                )
-            )
-    return due
+    ]
+    fresh = _members(session, Subscription.created_at.between(since - OVERLAP, now))
+    meetings = _meetings(session, {row.meeting_id for row in [*members, *fresh]})
+    by_meeting: defaultdict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
+    for (meeting_id, occurrence), lead in crossed.items():
+        by_meeting[meeting_id].append((occurrence, lead))
+    due: dict[str, Due] = {}
+    for row in members:
+        for occurrence, lead in by_meeting[row.meeting_id]:
+            item = _due(row, meetings[row.meeting_id], occurrence, lead)
+            due[item.dedupe_key] = item
+    for row in fresh:
+        meeting = meetings[row.meeting_id]
+        nearest = _nearest(meeting, row.leads or default_leads, now, cancelled[meeting.id])
+        if nearest is not None:
+            item = _due(row, meeting, *nearest)
+            due.setdefault(item.dedupe_key, item)
+    return list(due.values())
 
 
 def reminder_text(*, language: str, meeting: Meeting, occurrence: dt.datetime) -> str:
@@ -109,6 +139,114 @@ def reminder_text(*, language: str, meeting: Meeting, occurrence: dt.datetime) -
         if count_segments(text).segments <= 1:
             break
     return text
+
+
+# Boundaries ---------------------------------------------------------------------------------
+
+
+def _crossed(
+    session: Session,
+    since: dt.datetime,
+    now: dt.datetime,
+    default_leads: tuple[int, ...],
+    cancelled: defaultdict[int, set[dt.date]],
+) -> dict[tuple[int, dt.datetime], int]:
+    """Map (meeting, occurrence) to the shortest lead whose boundary fell in (since, now]."""
+    statement = (
+        select(Meeting.id, Group.reminder_lead_minutes, *_TIME_COLUMNS)
+        .join(Group, Group.id == Meeting.group_id)
+        .where(Meeting.active.is_(True))
+    )
+    starts: dict[tuple[WeeklyTime, dt.datetime], dt.datetime] = {}
+    crossed: dict[tuple[int, dt.datetime], int] = {}
+    for row in session.execute(statement):
+        for time in weekly_times(row):
+            for lead in row.reminder_lead_minutes or default_leads:
+                after = since + dt.timedelta(minutes=lead)
+                # Many meetings share a weekly time: each start is worked out once a tick.
+                key = (time, after)
+                if key not in starts:
+                    starts[key] = _next_start(time, after)
+                occurrence = starts[key]
+                if not now < occurrence <= now + dt.timedelta(minutes=lead):
+                    continue  # boundary not crossed yet, or the meeting has begun
+                if _local_date(occurrence, time) in cancelled[row.id]:
+                    continue
+                previous = crossed.get((row.id, occurrence))
+                crossed[(row.id, occurrence)] = lead if previous is None else min(previous, lead)
+    return crossed
+
+
+def _nearest(
+    meeting: Meeting, leads: Iterable[int], now: dt.datetime, cancelled: set[dt.date]
+) -> tuple[dt.datetime, int] | None:
+    """The next occurrence and the shortest lead time already inside it, if any."""
+    occurrence = min(
+        next_occurrences(
+            weekday=time.weekday,
+            start=time.start,
+            time_zone=time.time_zone,
+            after=now,
+            cancelled=cancelled,
+        )[0]
+        for time in weekly_times(meeting)
+    )
+    inside = [lead for lead in leads if occurrence - now <= dt.timedelta(minutes=lead)]
+    return (occurrence, min(inside)) if inside else None
+
+
+def _next_start(time: WeeklyTime, after: dt.datetime) -> dt.datetime:
+    (start,) = next_occurrences(
+        weekday=time.weekday, start=time.start, time_zone=time.time_zone, after=after
+    )
+    return start
+
+
+def _local_date(when: dt.datetime, time: WeeklyTime) -> dt.date:
+    return when.astimezone(ZoneInfo(time.time_zone)).date()
+
+
+# Rows ---------------------------------------------------------------------------------------
+
+
+def _members(session: Session, which: Any) -> list[Any]:
+    """Live subscriptions (contact reachable, meeting active) matching `which`."""
+    statement = (
+        select(
+            Subscription.id,
+            Subscription.contact_id,
+            Subscription.channel,
+            Subscription.meeting_id,
+            Contact.language,
+            Group.reminder_lead_minutes.label("leads"),
+        )
+        .join(Contact, Contact.id == Subscription.contact_id)
+        .join(Meeting, Meeting.id == Subscription.meeting_id)
+        .join(Group, Group.id == Meeting.group_id)
+        .where(
+            which,
+            Subscription.ended_at.is_(None),
+            Contact.opted_out_at.is_(None),
+            Contact.invalid_at.is_(None),
+            Meeting.active.is_(True),
+        )
+    )
+    return list(session.execute(statement))
+
+
+def _meetings(session: Session, ids: set[int]) -> dict[int, Meeting]:
+    ordered = sorted(ids)
+    found: dict[int, Meeting] = {}
+    for start in range(0, len(ordered), _IN_CHUNK):
+        chunk = ordered[start : start + _IN_CHUNK]
+        found.update(
+            (m.id, m) for m in session.scalars(select(Meeting).where(Meeting.id.in_(chunk)))
+        )
+    return found
+
+
+def _due(row: Any, meeting: Meeting, occurrence: dt.datetime, lead: int) -> Due:
+    return Due(row.id, row.contact_id, row.channel, row.language, meeting, occurrence, lead)
 
 
 def _row_values(item: Due) -> dict[str, Any]:
@@ -130,22 +268,61 @@ def _row_values(item: Due) -> dict[str, Any]:
     )
 
 
-def _cancellations(
-    session: Session, meeting_ids: set[int], now: dt.datetime
-) -> defaultdict[int, set[dt.date]]:
-    found: defaultdict[int, set[dt.date]] = defaultdict(set)
-    if meeting_ids:
-        statement = select(MeetingCancellation.meeting_id, MeetingCancellation.occurs_on).where(
-            MeetingCancellation.meeting_id.in_(meeting_ids),
-            MeetingCancellation.occurs_on >= (now - dt.timedelta(days=2)).date(),
+def _enqueue(session: Session, ids: list[int]) -> None:
+    """Send new rows in batches after commit (a job per row would cost more than the tick)."""
+    from hotline.jobs.sender import batch_timeout
+
+    settings = settings_module.get_settings()
+    for start in range(0, len(ids), BATCH_SIZE):
+        batch = ids[start : start + BATCH_SIZE]
+        enqueue_after_commit(
+            session,
+            outbox.SEND_BATCH_JOB,
+            batch,
+            job_id=f"reminders-{batch[0]}",
+            queue=Priority.DEFAULT.value,
+            timeout=batch_timeout(len(batch), settings),
         )
-        for meeting_id, occurs_on in session.execute(statement):
-            found[meeting_id].add(occurs_on)
+
+
+def _cancellations(session: Session, now: dt.datetime) -> defaultdict[int, set[dt.date]]:
+    found: defaultdict[int, set[dt.date]] = defaultdict(set)
+    statement = select(MeetingCancellation.meeting_id, MeetingCancellation.occurs_on).where(
+        MeetingCancellation.occurs_on >= (now - dt.timedelta(days=2)).date()
+    )
+    for meeting_id, occurs_on in session.execute(statement):
+        found[meeting_id].add(occurs_on)
     return found
 
 
-def _minutes(lead: int) -> dt.timedelta:
-    return dt.timedelta(minutes=lead)
+# The last tick ------------------------------------------------------------------------------
+
+# Move the mark forward only: a slow scheduler finishing late never winds it back.
+_ADVANCE = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
+"""
+
+
+def _last_tick(now: dt.datetime) -> dt.datetime:
+    """When the last tick ran, at most CATCH_UP ago; CATCH_UP ago when unknown."""
+    earliest = now - CATCH_UP
+    try:
+        raw = get_redis().get(WATERMARK_KEY)
+    except RedisError as exc:
+        log(logger, "reminders_mark_unavailable", logging.WARNING, error=type(exc).__name__)
+        return earliest
+    if raw is None:
+        return earliest
+    return max(earliest, dt.datetime.fromtimestamp(float(raw), dt.UTC))
+
+
+def _advance(now: dt.datetime) -> None:
+    try:
+        get_redis().eval(_ADVANCE, 1, WATERMARK_KEY, repr(now.timestamp()))
+    except RedisError as exc:
+        log(logger, "reminders_mark_unavailable", logging.WARNING, error=type(exc).__name__)
 
 
 def _default_leads() -> tuple[int, ...]:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from hotline import clock, outbox
+from hotline import clock, outbox, sealed
 from hotline import settings as settings_module
 from hotline.contacts import opt_out
 from hotline.db import session_scope
@@ -162,6 +162,10 @@ class _Sender:
             ).all()
             zones = {row.id: self.zone_for(session, row, contact) for row, contact in rows}
             session.expunge_all()
+        # Sign-in codes are written into the (detached, never saved) rows only now.
+        sealed.unseal(
+            (row for row, _ in rows), redis=get_redis(), secret_key=self.settings.secret_key
+        )
         deferred: list[OutboxMessage] = []
         if self.pace_together([row for row, _ in rows]):
             self.send_together(rows, zones, deferred)

@@ -23,10 +23,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hotline import admin_auth, clock
+from hotline import admin_auth, clock, limits
 from hotline.admin_auth import CodeResult
 from hotline.catalogs import catalog
 from hotline.db import session_scope
+from hotline.flows.limits import SignIn
 from hotline.logs import log
 from hotline.models import Coordinator
 from hotline.phones import PhoneError, normalise
@@ -41,7 +42,6 @@ from hotline.web.ids import ID
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
-SESSION_MAX_AGE = 8 * 3600
 LANGUAGES = ("en", "es")
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -125,8 +125,26 @@ def _go(path: str, note: str | None = None, *, request: Request) -> Response:
 
 
 def _signed_in(request: Request, session: Session) -> Coordinator | None:
-    staff_id = request.session.get("coordinator_id")
-    return session.get(Coordinator, staff_id) if isinstance(staff_id, int) else None
+    """The staff member whose live server-side session this browser holds, if any."""
+    token = request.session.get("sid")
+    if not isinstance(token, str):
+        return None
+    try:
+        staff_id = admin_auth.session_staff(redis=get_redis(), token=token)
+    except RedisError as exc:
+        log(logger, "admin_session_unavailable", logging.WARNING, error=type(exc).__name__)
+        return None
+    return session.get(Coordinator, staff_id) if staff_id is not None else None
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+def _too_many(request: Request, page: str) -> Response:
+    minutes = _settings(request).sign_in_window_minutes
+    error = catalog("en").t("limits.sign_in_too_many", minutes=minutes)
+    return _render(request, page, 429, error=error)
 
 
 def _settings(request: Request) -> Settings:
@@ -150,18 +168,25 @@ async def sign_in(request: Request) -> Response:
         return _render(request, "sign_in.html", 400, error=words.t("admin.bad_phone"))
     pending = admin_auth.pending_key(settings=settings, e164=e164)
     try:
-        await run_in_threadpool(_request_code, settings, pending, e164)
+        verdict = await run_in_threadpool(_request_code, settings, pending, e164, _address(request))
     except RedisError:
         return _render(request, "sign_in.html", 503, error=words.t("admin.unavailable"))
+    if verdict is SignIn.TOO_MANY_HERE:
+        return _too_many(request, "sign_in.html")
     request.session.clear()
     request.session["pending"] = pending
     return _go("/admin/code", words.t("admin.code_sent"), request=request)
 
 
-def _request_code(settings: Settings, pending: str, e164: str) -> None:
+def _request_code(settings: Settings, pending: str, e164: str, address: str) -> SignIn:
     with session_scope() as session:
-        admin_auth.request_code(
-            session=session, settings=settings, redis=get_redis(), pending=pending, e164=e164
+        return admin_auth.request_code(
+            session=session,
+            settings=settings,
+            redis=get_redis(),
+            pending=pending,
+            e164=e164,
+            address=address,
         )
 
 
@@ -179,26 +204,54 @@ async def enter_code(request: Request) -> Response:
     code = "".join(ch for ch in fields.get("code", "")[:20] if ch.isdigit())
     settings, words = _settings(request), catalog("en")
     try:
-        check = await run_in_threadpool(
-            admin_auth.check_code, settings=settings, redis=get_redis(), pending=pending, code=code
-        )
+        check = await run_in_threadpool(_check_code, settings, pending, code, _address(request))
     except RedisError:
         return _render(request, "code.html", 503, error=words.t("admin.unavailable"))
-    if check.result is not CodeResult.OK or check.coordinator_id is None:
-        return _render(request, "code.html", 400, error=words.t(f"admin.{check.result.value}"))
-    await run_in_threadpool(_audit, check.coordinator_id, "admin_signed_in")
+    if check is None:
+        return _too_many(request, "code.html")
+    result, token = check
+    if token is None:
+        return _render(request, "code.html", 400, error=words.t(f"admin.{result.value}"))
     request.session.clear()  # a fresh session (and CSRF token) once signed in
-    request.session["coordinator_id"] = check.coordinator_id
+    request.session["sid"] = token
     return _go("/admin/", request=request)
+
+
+def _check_code(
+    settings: Settings, pending: str, code: str, address: str
+) -> tuple[CodeResult, str | None] | None:
+    """Spend a try on a code and, when right, start a session; None when this address has
+    tried too many codes."""
+    redis = get_redis()
+    if limits.screen_code_try(redis=redis, settings=settings, address=address) is not SignIn.ALLOW:
+        log(logger, "admin_code_try_throttled")
+        return None
+    check = admin_auth.check_code(settings=settings, redis=redis, pending=pending, code=code)
+    if check.result is not CodeResult.OK or check.coordinator_id is None:
+        return check.result, None
+    token = admin_auth.start_session(redis=redis, coordinator_id=check.coordinator_id)
+    _audit(check.coordinator_id, "admin_signed_in")
+    return check.result, token
 
 
 async def sign_out(request: Request) -> Response:
     await _checked_form(request)
-    staff_id = request.session.get("coordinator_id")
-    if isinstance(staff_id, int):
-        await run_in_threadpool(_audit, staff_id, "admin_signed_out")
+    token = request.session.get("sid")
+    if isinstance(token, str):
+        try:
+            await run_in_threadpool(_end_session, token)
+        except RedisError as exc:
+            log(logger, "admin_sign_out_unrecorded", logging.WARNING, error=type(exc).__name__)
     request.session.clear()
     return _go("/admin/sign-in", catalog("en").t("admin.signed_out"), request=request)
+
+
+def _end_session(token: str) -> None:
+    redis = get_redis()
+    staff_id = admin_auth.session_staff(redis=redis, token=token)
+    admin_auth.end_session(redis=redis, token=token)
+    if staff_id is not None:
+        _audit(staff_id, "admin_signed_out")
 
 
 def _audit(coordinator_id: int, action: str) -> None:
@@ -278,7 +331,7 @@ def mount(settings: Settings) -> Mount:
         SessionMiddleware,
         secret_key=settings.secret_key,
         session_cookie="hotline_admin",
-        max_age=SESSION_MAX_AGE,
+        max_age=admin_auth.SESSION_SECONDS,
         path="/admin",
         same_site="lax",
         https_only=settings.public_url.startswith("https://"),

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, text
 
 from hotline.models import Contact, Group, Meeting, OutboxMessage, Subscription
 from hotline.phones import vault_for
@@ -65,6 +65,14 @@ def seed_members(engine: Engine, secret_key: str, count: int, code: str = "4821"
             insert(Subscription),
             [{"contact_id": first + i, "meeting_id": meeting_id} for i in range(count)],
         )
+        if engine.dialect.name == "postgresql":
+            # The ids above were given, not drawn: move the sequence past them, so contacts made
+            # later (a member texting in) do not collide with them.
+            conn.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('contacts', 'id'), max(id)) FROM contacts"
+                )
+            )
     return int(meeting_id)
 
 

@@ -25,7 +25,8 @@ from hotline.models import (
     SupportCase,
 )
 from hotline.queues import get_redis
-from hotline.settings import Settings
+from hotline.sealed import open_text
+from hotline.settings import Settings, get_settings
 from tests.people import add_contact
 
 STAFF_PHONE = "+15550100001"
@@ -61,8 +62,10 @@ def login_rows() -> list[OutboxMessage]:
 
 
 def texted_code() -> str:
-    """Read the newest sign-in code from the outbox row, the way the staff phone would."""
-    body = login_rows()[-1].body or ""
+    """Read the newest sign-in code as the sender would text it (the row holds a stand-in)."""
+    settings = get_settings()
+    row_id = login_rows()[-1].id
+    body = open_text(redis=get_redis(), secret_key=settings.secret_key, outbox_id=row_id) or ""
     found = re.search(r"\b(\d{6})\b", body)
     assert found is not None, "no code in the login text"
     return found.group(1)

@@ -1,7 +1,7 @@
 """dashboard: case notes, room participants, find outcomes, broadcast extras, meeting caps
 
 Revision ID: 0006_dashboard
-Revises: 0001
+Revises: 0005_limits
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_dashboard"
-down_revision = "0001"
+down_revision = "0005_limits"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,117 @@
+"""The line's limit counters, in Redis so every web process shares them; the rules are in
+hotline/flows/limits.py.
+
+Fixed windows: a counter starts with its first hit and expires a window later. When Redis is
+down the counters read as "not counted" and the texts are answered: a person is never
+silenced because Redis is (limits fail open; each time is logged).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.orm import Session
+
+from hotline.blocklist import is_blocked
+from hotline.flows.limits import (
+    InboundFacts,
+    InboundRules,
+    SignIn,
+    SignInRules,
+    Verdict,
+    code_request_verdict,
+    code_try_verdict,
+    counts_toward_limit,
+    inbound_verdict,
+)
+from hotline.logs import log
+from hotline.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Count one text; once over the limit, take the quiet period's one warning if it is still free.
+# Returns {count, 1 if a warning had already gone out}.
+_INBOUND = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1])) end
+local warned = 0
+if count > tonumber(ARGV[2]) then
+  if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[3])) then warned = 1 end
+end
+return {count, warned}
+"""
+
+_HIT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1])) end
+return count
+"""
+
+
+def hit(redis: Redis, key: str, window_seconds: int) -> int:
+    """Count one event in a fixed window; return the count so far, this one included."""
+    return int(redis.eval(_HIT, 1, key, window_seconds))
+
+
+def screen_inbound(
+    *,
+    session: Session,
+    redis: Redis,
+    settings: Settings,
+    e164: str,
+    phone_hash: str,
+    opt_keyword: bool,
+) -> Verdict:
+    """Decide whether an ordinary (non-crisis) text is answered, given the blocklist and pace."""
+    blocked = is_blocked(session=session, phone_hash=phone_hash, e164=e164)
+    facts = InboundFacts(blocked=blocked)
+    if not blocked and counts_toward_limit(opt_keyword=opt_keyword):
+        facts = _count_text(redis, settings, phone_hash)
+    return inbound_verdict(facts, InboundRules(per_minute=settings.sms_per_minute))
+
+
+def _count_text(redis: Redis, settings: Settings, phone_hash: str) -> InboundFacts:
+    keys = [f"hotline:limit:sms:{phone_hash[:32]}", f"hotline:limit:sms-warned:{phone_hash[:32]}"]
+    try:
+        count, warned = redis.eval(
+            _INBOUND, 2, *keys, 60, settings.sms_per_minute, settings.sms_quiet_minutes * 60
+        )
+    except RedisError as exc:
+        log(logger, "limits_unavailable", logging.WARNING, limit="sms", error=type(exc).__name__)
+        return InboundFacts()
+    return InboundFacts(recent=int(count), warned=bool(warned))
+
+
+def sign_in_rules(settings: Settings) -> SignInRules:
+    return SignInRules(settings.sign_in_per_address, settings.sign_in_codes_per_number)
+
+
+def screen_code_request(*, redis: Redis, settings: Settings, address: str, pending: str) -> SignIn:
+    """Count a dashboard code request from an address for a number (its opaque pending key).
+
+    Sign-in needs Redis anyway (codes live there), so a RedisError goes to the caller.
+    """
+    window = settings.sign_in_window_minutes * 60
+    here = hit(redis, f"hotline:limit:sign-in:{_address_tag(address)}", window)
+    number = hit(redis, f"hotline:limit:codes:{pending[:32]}", window)
+    return code_request_verdict(from_address=here, for_number=number, rules=sign_in_rules(settings))
+
+
+def forget_code_requests(*, redis: Redis, pending: str) -> None:
+    """A number that signed in starts its code count afresh."""
+    redis.delete(f"hotline:limit:codes:{pending[:32]}")
+
+
+def screen_code_try(*, redis: Redis, settings: Settings, address: str) -> SignIn:
+    """Count one code entered from an address."""
+    window = settings.sign_in_window_minutes * 60
+    tries = hit(redis, f"hotline:limit:code-tries:{_address_tag(address)}", window)
+    return code_try_verdict(from_address=tries, rules=sign_in_rules(settings))
+
+
+def _address_tag(address: str) -> str:
+    # Hashed, so Redis key listings hold no addresses.
+    return hashlib.sha256(f"hotline-address:{address}".encode()).hexdigest()[:24]
