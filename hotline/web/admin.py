@@ -306,6 +306,7 @@ def mount(settings: Settings) -> Mount:
         admin_cases,
         admin_live,
         admin_meetings,
+        admin_oncall,
         admin_pages,
         admin_reports,
     )
@@ -313,6 +314,7 @@ def mount(settings: Settings) -> Mount:
     routes = [
         *admin_cases.routes,
         *admin_meetings.routes,
+        *admin_oncall.routes,
         *admin_broadcasts.routes,
         *admin_live.routes,
         *admin_reports.routes,

@@ -144,6 +144,9 @@ def test_mute_a_participant_through_prism(
     shoot(page, "live")
     page.get_by_role("link", name="Overview").click()
     shoot(page, "overview")
+    page.get_by_role("link", name="On call").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nobody is on call")
+    shoot(page, "oncall")
 
 
 @pytest.mark.browser
