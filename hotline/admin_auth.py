@@ -131,7 +131,9 @@ def _staff_by_phone(*, session: Session, settings: Settings, e164: str) -> Coord
     contact = get_contact_by_phone(session=session, vault=vault_for(settings.secret_key), e164=e164)
     if contact is None:
         return None
-    statement = select(Coordinator).where(Coordinator.contact_id == contact.id)
+    statement = select(Coordinator).where(
+        Coordinator.contact_id == contact.id, Coordinator.removed_at.is_(None)
+    )
     return session.scalars(statement).first()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
@@ -17,7 +18,9 @@ Command = Callable[[argparse.Namespace], int]
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from hotline.demo import exit_on_sigterm
     from hotline.logs import configure
+    from hotline.queues import close_embedded_redis
     from hotline.web import server
     from hotline.web.app import create_app
 
@@ -27,7 +30,11 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app(settings)
     server.warm_up()
     config = server.config(app, host=args.host, port=args.port, log_level="warning")
-    uvicorn.Server(config).run()
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        close_embedded_redis()  # the embedded Redis this process started, if nobody else uses it
     return 0
 
 
@@ -187,6 +194,9 @@ def _parser() -> argparse.ArgumentParser:
     block.add_argument("value", nargs="?", help="a phone number, a prefix like +1900, or an id")
     block.add_argument("--prefix", action="store_true", help="the value is a prefix")
     block.add_argument("--note", default="", help="why (no names or numbers)")
+    from hotline.staff_cli import register as register_staff
+
+    register_staff(add)
     return parser
 
 

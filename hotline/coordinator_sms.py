@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from redis.exceptions import RedisError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline import audit
+from hotline import audit, oncall
 from hotline.cases import CaseStatus, close_case, take_case
 from hotline.catalogs import catalog
 from hotline.flows.catalog import Catalog
@@ -32,6 +32,7 @@ from hotline.flows.coordinator import (
     parse_command,
 )
 from hotline.flows.schedule import next_occurrences
+from hotline.jobs.sender import held_by_quiet_hours, resume_label
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import (
@@ -46,6 +47,7 @@ from hotline.models import (
 from hotline.outbox import queue_call, queue_sms
 from hotline.queues import get_redis
 from hotline.settings import Settings
+from hotline.staff import Role, can_close_others_cases, can_manage_meeting
 
 logger = logging.getLogger(__name__)
 CONFIRM_TTL_SECONDS = 600
@@ -71,7 +73,11 @@ def handle_coordinator_sms(
     command = parse_command(body)
     if command is None:
         return None
-    me = session.scalars(select(Coordinator).where(Coordinator.contact_id == contact_id)).first()
+    me = session.scalars(
+        select(Coordinator).where(
+            Coordinator.contact_id == contact_id, Coordinator.removed_at.is_(None)
+        )
+    ).first()
     if me is None:
         return None
     contact = session.get(Contact, contact_id)
@@ -126,7 +132,7 @@ def _done(staff: _Staff, case_id: int) -> str:
     if case is None or case.status == CaseStatus.CLOSED.value:
         return _holder_reply(staff, case, case_id) or ""
     held_by_another = case.acked_by_id not in (None, staff.me.id)
-    if held_by_another and staff.me.role != "coordinator":
+    if held_by_another and not can_close_others_cases(staff.me):
         return staff.words.t("cases.not_yours", case_id=case_id, name=_name(staff, case))
     close_case(session=staff.session, case=case, coordinator_id=staff.me.id, now=staff.now)
     return staff.words.t("cases.done", case_id=case_id)
@@ -162,13 +168,11 @@ def _is_meeting_code(staff: _Staff, number: int) -> bool:
 
 
 def _set_oncall(staff: _Staff, on: bool) -> str:
-    staff.me.oncall = on
-    _audit(staff, "oncall_on" if on else "oncall_off", "coordinator", staff.me.id)
+    oncall.set_oncall(session=staff.session, staff=staff.me, on=on, now=staff.now)
+    log(logger, "oncall_on" if on else "oncall_off", coordinator_id=staff.me.id)
     if on:
         return staff.words.t("cases.oncall_on", tier=staff.me.tier)
-    others = staff.session.scalar(
-        select(func.count()).select_from(Coordinator).where(Coordinator.oncall.is_(True))
-    )
+    others = oncall.on_call(session=staff.session, now=staff.now)
     return staff.words.t("cases.oncall_off" if others else "cases.oncall_off_nobody")
 
 
@@ -191,12 +195,12 @@ def _audit(
 
 def _my_meeting(staff: _Staff, code: str) -> Meeting | str:
     """Return the meeting this coordinator may act on, or the reply explaining why not."""
-    if staff.me.role != "coordinator":
+    if staff.me.role not in (Role.COORDINATOR, Role.ADMIN):
         return staff.words.t("cases.coordinators_only")
     meeting = get_meeting_by_code(session=staff.session, code=code)
     if meeting is None:
         return staff.words.t("cases.no_meeting", code=code)
-    if staff.me.group_id is not None and meeting.group_id != staff.me.group_id:
+    if not can_manage_meeting(staff.me, meeting):
         return staff.words.t("cases.not_your_meeting", code=code)
     return meeting
 
@@ -281,29 +285,44 @@ def _confirm(staff: _Staff) -> str | None:
     confirm_broadcast(session=staff.session, broadcast_id=broadcast.id)
     _audit(staff, "broadcast_confirmed", "broadcast", broadcast.id, meeting_id=meeting_id)
     count = broadcast.recipients or pending["count"]
-    return staff.words.t("cases.broadcast_sending", count=count, code=pending["code"])
+    reply = staff.words.t("cases.broadcast_sending", count=count, code=pending["code"])
+    meeting = staff.session.get(Meeting, meeting_id)
+    assert meeting is not None
+    return reply + _quiet_note(staff, meeting, _members(staff.session, meeting_id))
+
+
+def _quiet_note(staff: _Staff, meeting: Meeting, members: Sequence[Contact]) -> str:
+    """Say when texts quiet hours hold will go out (" 12 will be texted from 8:00am …")."""
+    window = staff.settings.quiet_hours
+    zones = [member.time_zone or meeting.time_zone for member in members]
+    held, _ = held_by_quiet_hours(staff.now, zones, window)
+    if not held:
+        return ""
+    resume = resume_label(window, staff.words.language)
+    return staff.words.t("cases.quiet_note", held=held, resume=resume)
 
 
 def _cancel(staff: _Staff, code: str) -> str:
     meeting = _my_meeting(staff, code)
     if isinstance(meeting, str):
         return meeting
-    start, told = cancel_next_occurrence(
+    start, members = cancel_next_occurrence(
         session=staff.session, meeting=meeting, coordinator_id=staff.me.id, now=staff.now
     )
     date = occurrence_label(start, meeting.time_zone, staff.words.language)
-    if told is None:
+    if members is None:
         return staff.words.t("cases.already_cancelled", code=code, date=date)
     log(logger, "meeting_cancelled", coordinator_id=staff.me.id, subject_id=meeting.id)
-    return staff.words.t("cases.cancelled", code=code, date=date, count=told)
+    reply = staff.words.t("cases.cancelled", code=code, date=date, count=len(members))
+    return reply + _quiet_note(staff, meeting, members)
 
 
 def cancel_next_occurrence(
     *, session: Session, meeting: Meeting, coordinator_id: int, now: dt.datetime, via: str = "sms"
-) -> tuple[dt.datetime, int | None]:
+) -> tuple[dt.datetime, Sequence[Contact] | None]:
     """Cancel the meeting's very next occurrence and text its members the automatic notice.
 
-    Return its start and how many members were told; None told when it was already cancelled.
+    Return its start and the members told; None when it was already cancelled.
     """
     cancelled = set(
         session.scalars(
@@ -331,7 +350,7 @@ def cancel_next_occurrence(
         told=len(members),
         **({"via": via} if via != "sms" else {}),
     )
-    return start, len(members)
+    return start, members
 
 
 def _next_start(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +27,7 @@ def _start_redis() -> Redis:
     from hotline.queues import embedded_redis
 
     # The returned object owns the server: it stops when this object is collected.
-    return embedded_redis(VAR / "redis" / "demo.rdb")
+    return embedded_redis()  # the one every `hotline` command reaches
 
 
 def _seed_staff() -> None:
@@ -62,23 +65,75 @@ def _prepare() -> None:
 
 
 def _spawn(command: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "hotline.cli", command])
+    # Each child leads its own process group, so stopping it takes its RQ scheduler along; on
+    # Linux it also dies with the demo however the demo dies.
+    return subprocess.Popen(
+        [sys.executable, "-m", "hotline.cli", command],
+        start_new_session=True,
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    )
+
+
+def _die_with_parent() -> None:
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+
+
+def hotline_command() -> str:
+    """The `hotline` command as another terminal can type it, venv active or not."""
+    script = Path(sys.executable).parent / "hotline"
+    if not script.exists():
+        return f"{sys.executable} -m hotline.cli"
+    with contextlib.suppress(ValueError):
+        return str(script.relative_to(Path.cwd()))
+    return str(script)
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
 
 
 def _banner(port: int) -> str:
     url = "" if port == 8000 else f" --url http://localhost:{port}"
+    hotline = hotline_command()
     return f"""
 Hotline demo is running on http://127.0.0.1:{port}  (Ctrl-C stops it)
 Outbound texts and calls are printed here instead of being sent.
 
-Try it from another terminal:
-  hotline sms +15551230000 "FIND 94110"{url}
-  hotline sms +15551230000 "INFO 4821"{url}
-  hotline sms +15551230000 "REMIND 4821"{url}
-  hotline sms +15550100002 "ACK 1"{url}     (the demo's on-call responder)
-  hotline call +15551230000{url}
+Try it from another terminal (in this folder):
+  {hotline} sms +15551230000 "FIND 94110"{url}
+  {hotline} sms +15551230000 "INFO 4821"{url}
+  {hotline} sms +15551230000 "REMIND 4821"{url}
+  {hotline} sms +15550100002 "ACK 1"{url}     (the demo's on-call responder)
+  {hotline} call +15551230000{url}
+  {hotline} broadcast 4821 "Room 12 tonight"
   curl http://127.0.0.1:{port}/healthz
 """
+
+
+def exit_on_sigterm(signum: int, _frame: object) -> None:
+    # uvicorn hands SIGTERM back after its own shutdown; leaving through SystemExit lets the
+    # `finally` below stop the worker, the scheduler and the embedded Redis.
+    raise SystemExit(128 + signum)
 
 
 def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
@@ -88,6 +143,9 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
     from hotline.logs import configure
     from hotline.web.app import create_app
 
+    if port_in_use(host, port):
+        print(f"hotline demo: port {port} is in use (another demo?); try --port {port + 1}")
+        return 2
     VAR.mkdir(exist_ok=True)
     os.environ["HOTLINE_DEMO"] = "1"
     os.environ.setdefault("HOTLINE_PUBLIC_URL", f"http://localhost:{port}")
@@ -97,15 +155,14 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
     os.environ["HOTLINE_REDIS_URL"] = embedded_url(redis_server)
     settings_module.get_settings.cache_clear()
     configure("WARNING")
-    _prepare()
-    children = [_spawn("worker"), _spawn("scheduler")]
-    print(_banner(port), flush=True)
+    children: list[subprocess.Popen[bytes]] = []
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
     try:
+        _prepare()
+        children += [_spawn("worker"), _spawn("scheduler")]
+        print(_banner(port), flush=True)
         uvicorn.run(create_app(), host=host, port=port, log_level="warning")
     finally:
-        for child in children:
-            child.terminate()
-        for child in children:
-            child.wait(timeout=10)
+        _stop(children)
         redis_server.shutdown()
     return 0

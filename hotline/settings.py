@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 CONFIG_DIR = Path(
     os.environ.get("HOTLINE_CONFIG_DIR", Path(__file__).resolve().parent.parent / "config")
@@ -16,6 +18,10 @@ DEMO_ACCOUNT_SID = "AC" + "0" * 32
 DEMO_AUTH_TOKEN = "demo-auth-token-not-a-secret"  # noqa: S105 - public demo value
 DEMO_SECRET_KEY = "demo-secret-key-not-for-production"  # noqa: S105 - public demo value
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", DEMO_AUTH_TOKEN, DEMO_SECRET_KEY}
+
+
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_LOCAL_HOSTS = {"localhost", "0.0.0.0", "::1", "::", ""}  # noqa: S104 - names, not a bind
 
 
 class SettingsError(Exception):
@@ -77,6 +83,32 @@ class Settings:
                 "HOTLINE_SECRET_KEY is not set (or shorter than 16 characters): "
                 'generate one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
             )
+        self._require_line()
+
+    def _require_line(self) -> None:
+        """Refuse settings a real line cannot work with: no sender, a URL Twilio cannot reach."""
+        if not (self.from_number or self.messaging_service_sid):
+            raise SettingsError(
+                "No sender: set HOTLINE_FROM_NUMBER (the line's Twilio number, +1…) or "
+                "HOTLINE_MESSAGING_SERVICE_SID (MG…)."
+            )
+        if self.from_number and not _E164.match(self.from_number):
+            raise SettingsError("HOTLINE_FROM_NUMBER must be E.164, like +14155550123.")
+        host = (urlsplit(self.public_url).hostname or "").lower()
+        if host in _LOCAL_HOSTS or host.endswith(".localhost") or host.startswith("127."):
+            raise SettingsError(
+                f"HOTLINE_PUBLIC_URL is {self.public_url}, which Twilio cannot reach: set it to "
+                "the public https:// address in front of this line."
+            )
+        for name, number in (
+            ("crisis_number", self.crisis_number),
+            ("crisis_number_es", self.crisis_number_es),
+        ):
+            if not _E164.match(number):
+                raise SettingsError(
+                    f"[crisis] {name} in config/hotline.toml must be E.164, like +18002738255, "
+                    f"not {number!r}."
+                )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

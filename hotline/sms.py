@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
-from hotline import clock, finder, limits, subscriptions
+from hotline import clock, finder, limits, metrics, oncall, subscriptions
 from hotline.bounded import record_within_budget
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
@@ -30,6 +30,7 @@ from hotline.flows.crisis import Level, assess
 from hotline.flows.crisis_reply import crisis_reply
 from hotline.flows.keywords import Command, Kind, looks_spanish, parse
 from hotline.flows.limits import Verdict
+from hotline.flows.schedule import local_label
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import (
@@ -109,6 +110,7 @@ def answer_member(settings: Settings, message: InboundSms, level: Level) -> str:
         contact, new = _contact(session, settings, message.sender)
         staff_reply = None if new else _staff_reply(session, settings, contact, message.body)
         if staff_reply is not None:
+            metrics.count_reply("staff")
             twiml = render_reply(staff_reply)
         else:
             concern = level is Level.CONCERN
@@ -151,6 +153,7 @@ class CrisisAnswer:
 
 def crisis_answer(settings: Settings, message: InboundSms, *, level: str) -> CrisisAnswer:
     """Build the crisis reply from memory first, so it goes out even with the DB and Redis down."""
+    metrics.count_reply("crisis")
     language = "es" if looks_spanish(message.body) else settings.default_language
     country = country_of(message.sender) or settings.default_country
     fallback = render_reply(_crisis_text(language, country, escalated=False))
@@ -179,7 +182,7 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
         case = open_support_case(
             session=session, contact_id=contact.id, kind="crisis", level=level, source="sms"
         )
-        twiml = render_reply(_crisis_text(contact.language, contact.country, escalated=True))
+        twiml = render_reply(_crisis_with_callback(session, contact))
         _record(session, message, contact.id, twiml, crisis_level=level)
         log(
             logger,
@@ -190,6 +193,15 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
             crisis_level=level,
         )
     return twiml
+
+
+def _crisis_with_callback(session: Session, contact: Contact) -> str:
+    """The crisis reply, promising a call back only when someone can be paged."""
+    reach = oncall.coverage(session=session, now=clock.now(), exclude_contact_id=contact.id)
+    if reach is oncall.Coverage.NONE:
+        text = _crisis_text(contact.language, contact.country, escalated=False)
+        return text + catalog(contact.language).t("sms.nobody.crisis")
+    return _crisis_text(contact.language, contact.country, escalated=True)
 
 
 # Limits -------------------------------------------------------------------------------------
@@ -318,6 +330,7 @@ def _decide(
     concern: bool = False,
 ) -> flow.Decision:
     command = parse(message.body, opt_out_type=message.opt_out_type)
+    metrics.count_reply("concern" if concern else command.kind.value)
     facts = flow.ContactFacts(contact.language, contact.opted_out_at is not None, new=new)
     conversation = load_conversation(redis=redis, phone_hash=contact.phone_hash)
     lookup = flow.Lookup()
@@ -362,7 +375,7 @@ def _look_up(
         views = tuple(_view(session, meeting, now) for meeting in meetings)
         return flow.Lookup(subscriptions=views)
     if command.kind is Kind.TALK:
-        return flow.Lookup(talk_open=_talk_open(session, contact.id))
+        return _talk_lookup(session, settings, contact, now)
     if command.code is not None:
         return _meeting_lookup(session, command.code, contact.id, line_number, now)
     return flow.Lookup()
@@ -475,6 +488,19 @@ def _readable(e164: str) -> str:
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
 
 
+def _talk_lookup(
+    session: Session, settings: Settings, contact: Contact, now: dt.datetime
+) -> flow.Lookup:
+    talk_open = _talk_open(session, contact.id)
+    reach = oncall.coverage(session=session, now=now, exclude_contact_id=contact.id)
+    if reach is not oncall.Coverage.NONE:
+        return flow.Lookup(talk_open=talk_open)
+    upcoming = oncall.next_shift(session=session, now=now)
+    zone = contact.time_zone or str(settings.extra.get("time_zone", "America/New_York"))
+    label = local_label(upcoming, zone, contact.language) if upcoming else ""
+    return flow.Lookup(talk_open=talk_open, nobody_on_call=True, next_shift=label)
+
+
 def _talk_open(session: Session, contact_id: int) -> bool:
     statement = select(SupportCase.id).where(
         SupportCase.contact_id == contact_id,
@@ -547,5 +573,6 @@ def _queue_join_call(session: Session, contact_id: int, meeting_id: int) -> None
         call_path=path,
         purpose="join",
         priority=Priority.URGENT,
+        ignore_quiet_hours=True,  # the member asked for this call just now
     )
     log(logger, "sms_join_call_queued", contact_id=contact_id, outbox_id=row.id)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline import clock, finder, rooms
+from hotline import clock, finder, oncall, rooms
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.find_outcomes import record_find
@@ -26,7 +26,6 @@ from hotline.meetings import get_meeting_by_code, get_meeting_by_direct_number
 from hotline.models import (
     Call,
     Contact,
-    Coordinator,
     Meeting,
     Subscription,
 )
@@ -210,7 +209,10 @@ def text_results(
         for m in look.by_ids(meeting_ids)
     ]
     body = words.t("voice.find_text", items="; ".join(items))
-    queue_sms(session=session, contact_id=contact_id, body=body, purpose="find")
+    # The caller asked for these just now: quiet hours hold reminders and broadcasts, not this.
+    queue_sms(
+        session=session, contact_id=contact_id, body=body, purpose="find", ignore_quiet_hours=True
+    )
 
 
 def open_crisis_case(*, session: Session, contact_id: int) -> None:
@@ -222,16 +224,11 @@ def open_crisis_case(*, session: Session, contact_id: int) -> None:
 
 def oncall_responder_number(*, session: Session, settings: Settings) -> str | None:
     """The number of the on-call responder paged first (lowest tier), decrypted for dialling."""
-    statement = (
-        select(Contact.phone_encrypted)
-        .join(Coordinator, Coordinator.contact_id == Contact.id)
-        .where(Coordinator.role == "responder", Coordinator.oncall.is_(True))
-        .where(Contact.invalid_at.is_(None))
-        .order_by(Coordinator.tier, Coordinator.id)
-        .limit(1)
-    )
-    token = session.scalars(statement).first()
-    return vault_for(settings.secret_key).decrypt(token) if token else None
+    for staff in oncall.on_call(session=session, now=clock.now()):
+        contact = session.get(Contact, staff.contact_id)
+        if staff.role == "responder" and contact is not None and contact.invalid_at is None:
+            return vault_for(settings.secret_key).decrypt(contact.phone_encrypted)
+    return None
 
 
 def room_for(

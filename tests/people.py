@@ -13,3 +13,14 @@ def add_contact(settings: Settings, number: str) -> int:
     with session_scope() as session:
         vault = vault_for(settings.secret_key)
         return get_or_create_contact(session=session, vault=vault, e164=number).id
+
+
+def add_staff(
+    settings: Settings, number: str, role: str, *, name: str = "Staff", tier: int = 1
+) -> int:
+    """Add a staff member the way `hotline staff add` does; return their staff id."""
+    from hotline import roster
+
+    with session_scope() as session:
+        change = roster.StaffChange(name=name, phone=number, role=role, tier=tier)
+        return roster.add_staff(session=session, settings=settings, change=change, actor="test").id

@@ -72,3 +72,19 @@ def test_sms_signed_for_another_url_is_refused(live_url: str) -> None:
     result = hotline("sms", "+15551230000", "HELP", "--url", other)
     assert result.returncode == 1
     assert "answered 403" in result.stdout
+
+
+def test_worker_without_a_sender_explains_in_one_line() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "HOTLINE_FROM_NUMBER"}
+    result = hotline("worker", env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith("hotline: No sender: set HOTLINE_FROM_NUMBER")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_serve_on_localhost_outside_the_demo_is_refused() -> None:
+    env = dict(os.environ) | {"HOTLINE_PUBLIC_URL": "http://localhost:8000"}
+    result = hotline("serve", env=env)
+    assert result.returncode == 2
+    assert "HOTLINE_PUBLIC_URL is http://localhost:8000, which Twilio cannot reach" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.coordinator_sms import handle_coordinator_sms
 from hotline.db import session_scope
+from hotline.flows.segments import count_segments
 from hotline.models import (
     AuditEvent,
     Contact,
@@ -227,7 +228,7 @@ def test_oncall_on_and_off(database: Engine, settings: Settings) -> None:
     assert text(settings, ben, "oncall on") is not None
     assert text(settings, ben, "on call off") == "You are off call. Reply ONCALL ON to return."
     assert text(settings, ana, "ONCALL OFF") == (
-        "You are off call. Nobody is on call now, so alerts go to every coordinator."
+        "You are off call. Nobody is on call now, so alerts go to every admin."
     )
     with session_scope() as session:
         assert not any(session.scalars(select(Coordinator.oncall)))
@@ -389,3 +390,30 @@ def test_yes_confirms_a_real_broadcast(settings: Settings, meeting: int, redis: 
         assert (row.meeting_id, row.body, row.status) == (meeting, "Room B tonight", "confirmed")
         assert reply == f"Sending to the members of #4821 ({row.recipients})."
     assert "broadcast_confirmed" in audit_actions()
+
+
+# Quiet hours ----------------------------------------------------------------------------------
+
+NIGHT = dt.datetime(2025, 3, 4, 6, 0, tzinfo=dt.UTC)  # Monday 10pm in California
+
+
+def test_confirmations_say_when_quiet_hours_let_texts_go(
+    settings: Settings, meeting: int, redis: Redis
+) -> None:
+    lee = add_staff(settings, "Lee", role="coordinator")
+    with travel(NIGHT, tick=False):
+        text(settings, lee, "BROADCAST 4821 Room B tonight")
+        with session_scope() as session:
+            reply = handle_coordinator_sms(
+                session=session, settings=settings, contact_id=lee, body="YES", now=NIGHT
+            )
+            cancel = handle_coordinator_sms(
+                session=session, settings=settings, contact_id=lee, body="CANCEL 4821", now=NIGHT
+            )
+    assert reply == (
+        "Sending to the members of #4821 (3). Quiet hours: 3 will be texted from 8:00am their time."
+    )
+    assert cancel is not None and cancel.endswith(
+        "Members told: 3. Quiet hours: 3 will be texted from 8:00am their time."
+    )
+    assert count_segments(cancel).segments == 1

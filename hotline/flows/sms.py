@@ -91,6 +91,9 @@ class Lookup:
     subscriptions: tuple[MeetingView, ...] = ()
     talk_open: bool = False
     line_number: str = ""
+    # Nobody on call and no admin to fall back on; `next_shift` labels when someone is.
+    nobody_on_call: bool = False
+    next_shift: str = ""
 
 
 @dataclass(frozen=True)
@@ -240,11 +243,20 @@ def _answer(
         return _call(command, lookup, texts)
     if kind is Kind.TALK:
         effects: tuple[Effect, ...] = () if lookup.talk_open else (OpenTalkCase(),)
-        return Decision((texts.t("sms.talk.queued"),), effects)
+        return Decision((_talk_reply(lookup, texts),), effects)
     if kind is Kind.LANGUAGE and command.language in rules.languages:
         chosen = all_texts(command.language)
         return Decision((chosen.t("sms.language.set"),), (SetLanguage(command.language),))
     return Decision((texts.t("sms.menu"),))
+
+
+def _talk_reply(lookup: Lookup, texts: Catalog) -> str:
+    """Promise a call back only when someone can be paged; else say when someone will be."""
+    if not lookup.nobody_on_call:
+        return texts.t("sms.talk.queued")
+    if lookup.next_shift:
+        return texts.t("sms.nobody.talk_until", when=lookup.next_shift)
+    return texts.t("sms.nobody.talk")
 
 
 # Find ---------------------------------------------------------------------------------------
@@ -391,8 +403,18 @@ def _call(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
     meeting = lookup.meeting
     if meeting is None:
         return _unknown(command, texts)
-    text = texts.t("sms.call.queued", code=meeting.code, name=shorten(meeting.name, _NAME_CHARS))
+    name = shorten(meeting.name, _NAME_CHARS)
+    if not _joinable_by_phone(meeting):
+        return Decision((texts.t("sms.call.not_by_phone", code=meeting.code, name=name),))
+    text = texts.t("sms.call.queued", code=meeting.code, name=name)
     return Decision((text,), (QueueJoinCall(meeting.id),))
+
+
+def _joinable_by_phone(meeting: MeetingView) -> bool:
+    """A call can put the member in: the line's own bridge, or an external one it can dial."""
+    if meeting.format == "phone_bridge":
+        return True
+    return meeting.format == "external_bridge" and meeting.dial_in is not None
 
 
 def lead_phrase(minutes: Sequence[int], texts: Catalog) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
@@ -14,11 +15,23 @@ from hotline import outbox
 from hotline import settings as settings_module
 from hotline.db import session_scope
 from hotline.flows.segments import count_segments
-from hotline.jobs.sender import batch_timeout
+from hotline.jobs.sender import QUIET_HOURS, batch_timeout
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
-from hotline.models import Broadcast, Contact, Meeting, OutboxMessage, Priority, Subscription
+from hotline.models import (
+    Broadcast,
+    Contact,
+    Meeting,
+    OutboxMessage,
+    OutboxStatus,
+    Priority,
+    Subscription,
+)
+from hotline.outbox import aware
 from hotline.queues import enqueue_after_commit
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 logger = logging.getLogger(__name__)
 FAN_OUT_JOB = "hotline.jobs.broadcast.fan_out"
@@ -214,6 +227,25 @@ def broadcast_progress(*, session: Session, broadcast_id: int) -> dict[str, int]
     return {status: int(count) for status, count in session.execute(statement)}
 
 
+def held_for_quiet_hours(*, session: Session, broadcast_id: int) -> tuple[int, dt.datetime | None]:
+    """Count the broadcast's rows quiet hours hold, and when the last of them goes out."""
+    held, until = session.execute(
+        select(func.count(), func.max(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.broadcast_id == broadcast_id,
+            OutboxMessage.status == OutboxStatus.QUEUED.value,
+            OutboxMessage.error_reason == QUIET_HOURS,
+        )
+    ).one()
+    return int(held), aware(until) if until is not None else None
+
+
+def held_note(held: int, until: dt.datetime | None) -> str:
+    """ "3 held for quiet hours until 2025-03-05 16:00 UTC", or "" when none are held."""
+    if not held or until is None:
+        return ""
+    return f"{held} held for quiet hours until {until:%Y-%m-%d %H:%M} UTC"
+
+
 def broadcast_from_cli(code: str, text: str, *, yes: bool = False) -> int:
     """`hotline broadcast CODE TEXT`: confirm, fan out, and show progress until done."""
     from rich.console import Console
@@ -243,19 +275,25 @@ def broadcast_from_cli(code: str, text: str, *, yes: bool = False) -> int:
     return _show_progress(console, broadcast_id, total)
 
 
-def _show_progress(console: object, broadcast_id: int, total: int) -> int:
+def _show_progress(console: Console, broadcast_id: int, total: int) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=console) as bar:  # type: ignore[arg-type]
+    with Progress(*columns, console=console) as bar:
         task = bar.add_task(f"broadcast {broadcast_id}", total=total)
         while True:
             with session_scope() as session:
                 counts = broadcast_progress(session=session, broadcast_id=broadcast_id)
+                held = held_for_quiet_hours(session=session, broadcast_id=broadcast_id)
             done = sum(counts.get(status, 0) for status in FINAL)
             detail = " ".join(f"{k}={v}" for k, v in sorted(counts.items()))
-            bar.update(task, completed=done, description=f"broadcast {broadcast_id} {detail}")
+            note = held_note(*held)
+            description = f"broadcast {broadcast_id} {detail}" + (f" ({note})" if note else "")
+            bar.update(task, completed=done, description=description)
             if done >= sum(counts.values()):
+                return 0
+            if note and done + held[0] >= sum(counts.values()):
+                console.print(f"The rest go out when quiet hours end: {note}.")
                 return 0
             time.sleep(0.5)
 

@@ -12,7 +12,7 @@ from rq.job import Job, JobStatus
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from hotline import audit, clock
+from hotline import audit, clock, oncall
 from hotline.cases import ESCALATE_JOB, CaseStatus, level_word
 from hotline.catalogs import catalog
 from hotline.db import session_scope
@@ -61,9 +61,11 @@ def run_escalation_step(
         return None
     case = session.get(SupportCase, case_id, populate_existing=True)
     assert case is not None  # the claim just updated it
-    recipients, wait = _pick_recipients(session=session, settings=settings, case=case)
+    recipients, wait = _pick_recipients(session=session, settings=settings, case=case, now=now)
     for coordinator in recipients:
         _page(session=session, case=case, coordinator=coordinator, step=version + 1)
+    if recipients and case.first_paged_at is None:
+        case.first_paged_at = now
     case.next_escalation_at = now + wait
     audit.record(
         session=session,
@@ -118,19 +120,16 @@ def _log_skip(*, session: Session, case_id: int, version: int) -> None:
 
 
 def _pick_recipients(
-    *, session: Session, settings: Settings, case: SupportCase
+    *, session: Session, settings: Settings, case: SupportCase, now: dt.datetime
 ) -> tuple[Sequence[Coordinator], dt.timedelta]:
-    oncall = _staff(session=session, case=case, oncall=True)
-    rung = next_rung(
-        tiers=[c.tier for c in oncall], paged=case.tier, waits=settings.tier_wait_minutes
-    )
+    on = oncall.on_call(session=session, now=now, exclude_contact_id=case.contact_id)
+    rung = next_rung(tiers=[c.tier for c in on], paged=case.tier, waits=settings.tier_wait_minutes)
     if rung is not None:
         case.tier = rung.tier
-        return [c for c in oncall if c.tier == rung.tier], rung.wait
-    # Nobody on call: every coordinator hears of it, every wait, until someone answers.
-    everyone = [
-        c for c in _staff(session=session, case=case, oncall=None) if c.role == "coordinator"
-    ]
+        return [c for c in on if c.tier == rung.tier], rung.wait
+    # Nobody on call: every admin hears of it, every wait, until someone answers (or comes on
+    # shift, and is paged at the next step).
+    everyone = oncall.fallback(session=session, exclude_contact_id=case.contact_id)
     audit.record(
         session=session,
         actor="system",
@@ -142,13 +141,6 @@ def _pick_recipients(
     if not everyone:
         log(logger, "escalation_no_recipients", logging.ERROR, case_id=case.id)
     return everyone, wait_for(position=0, waits=settings.tier_wait_minutes)
-
-
-def _staff(*, session: Session, case: SupportCase, oncall: bool | None) -> Sequence[Coordinator]:
-    statement = select(Coordinator).where(Coordinator.contact_id != case.contact_id)
-    if oncall is not None:
-        statement = statement.where(Coordinator.oncall.is_(oncall))
-    return session.scalars(statement.order_by(Coordinator.tier, Coordinator.id)).all()
 
 
 def _page(*, session: Session, case: SupportCase, coordinator: Coordinator, step: int) -> None:

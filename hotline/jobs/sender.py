@@ -10,10 +10,11 @@ import datetime as dt
 import logging
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from rq import get_current_job
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -33,7 +34,15 @@ from hotline.models import (
 )
 from hotline.pacing import Pacer
 from hotline.phones import PhoneError, vault_for
-from hotline.queues import QUEUE_ORDER, enqueue_after_commit, get_queue, get_redis
+from hotline.queues import (
+    QUEUE_ORDER,
+    PendingJob,
+    enqueue_after_commit,
+    enqueue_now,
+    get_queue,
+    get_redis,
+    is_live,
+)
 from hotline.settings import Settings
 from hotline.transport import (
     InvalidNumber,
@@ -51,10 +60,15 @@ DEFAULT_TIME_ZONE = "America/New_York"
 # A successful send's SID is noted in Redis at once, so a worker killed before its commit
 # leaves a trace the reconciler uses instead of sending the row again.
 SID_NOTE_SECONDS = 86400
+# error_reason of a row that waits for quiet hours to end (cleared when it is sent).
+QUIET_HOURS = "quiet_hours"
 # Bulk rows are claimed a few seconds' worth at a time, so rows are never held "sending" long
 # and a worker returns to the urgent queue between chunks.
 CHUNK_SECONDS = 5.0
 MAX_CHUNK = 50
+# RQ's scheduler keeps whole seconds, so a retry job can start up to a second before its row is
+# due; a row due within this many seconds is waited for, a later one is scheduled again.
+EARLY_WAIT_SECONDS = 5.0
 
 
 def sid_note_key(outbox_id: int) -> str:
@@ -108,6 +122,22 @@ def quiet_until(now: dt.datetime, time_zone: str, window: tuple[str, str]) -> dt
     return dt.datetime.combine(end_date, end).replace(tzinfo=zone).astimezone(dt.UTC)
 
 
+def held_by_quiet_hours(
+    now: dt.datetime, zones: Iterable[str], window: tuple[str, str]
+) -> tuple[int, dt.datetime | None]:
+    """Count the recipients (by zone) quiet hours hold now, and when the last is released."""
+    ends = [end for end in (quiet_until(now, zone, window) for zone in zones) if end is not None]
+    return len(ends), max(ends, default=None)
+
+
+def resume_label(window: tuple[str, str], language: str) -> str:
+    """Say when quiet hours end, in the reader's way: "8:00am", "8:00"."""
+    end = dt.time.fromisoformat(window[1])
+    if language == "es":
+        return f"{end.hour}:{end.minute:02d}"
+    return f"{end.hour % 12 or 12}:{end.minute:02d}{'am' if end.hour < 12 else 'pm'}"
+
+
 def backoff_seconds(attempts: int, settings: Settings) -> float:
     """Return an exponential delay with jitter, capped: ~base, 2·base, 4·base … per attempt."""
     ceiling = min(settings.backoff_cap_seconds, settings.backoff_base_seconds * 2 ** (attempts - 1))
@@ -149,8 +179,7 @@ class _Sender:
         No transaction stays open while texts go out: on SQLite a transaction holds the write
         lock, and on any database a long one holds back everyone else.
         """
-        with session_scope() as session:
-            claimed = claim(session=session, ids=ids, now=clock.now())
+        claimed = self.claim_due(ids)
         if not claimed:
             return None
         with session_scope() as session:
@@ -179,6 +208,24 @@ class _Sender:
             troubled = self.deliver(row, contact, zones[row.id], deferred)
         _record(rows, deferred)
         return rows[0][0].priority if rows else None
+
+    def claim_due(self, ids: Sequence[int]) -> list[int]:
+        """Claim the chunk's due rows; one a moment from due is waited for, never left behind."""
+        with session_scope() as session:
+            now = clock.now()
+            claimed = claim(session=session, ids=ids, now=now)
+            early = _early_rows(session, [i for i in ids if i not in set(claimed)], now)
+        soon = [row for row in early if _wait(row, now) <= EARLY_WAIT_SECONDS]
+        for row in early:
+            log(logger, "outbox_early", outbox_id=row.id, wait=round(_wait(row, now), 3))
+            if row not in soon:
+                _schedule_again(row)
+        if not soon:
+            return claimed
+        time.sleep(max(_wait(row, now) for row in soon))
+        with session_scope() as session:
+            later = claim(session=session, ids=[row.id for row in soon], now=clock.now())
+        return sorted(claimed + later)
 
     def send_together(
         self,
@@ -252,6 +299,8 @@ class _Sender:
         if not row.ignore_quiet_hours:
             resume = quiet_until(now, zone, self.settings.quiet_hours)
             if resume is not None:
+                log(logger, "outbox_deferred", outbox_id=row.id, reason="quiet_hours")
+                row.error_reason = QUIET_HOURS
                 self.defer(deferred, row, resume)
                 return False
         return True
@@ -292,6 +341,14 @@ class _Sender:
     def hold(self, deferred: list[OutboxMessage], row: OutboxMessage) -> None:
         """Twilio is failing or slow: hold a row instead of hitting it again now."""
         wait = dt.timedelta(seconds=backoff_seconds(1, self.settings))
+        log(
+            logger,
+            "outbox_held",
+            logging.WARNING,
+            outbox_id=row.id,
+            reason="twilio_trouble",
+            delay=wait.seconds,
+        )
         self.defer(deferred, row, clock.now() + wait)
 
     def pace_together(self, rows: list[OutboxMessage]) -> bool:
@@ -329,7 +386,15 @@ class _Sender:
             return _finish(row, OutboxStatus.ABANDONED, f"gave up after {row.attempts}: {reason}")
         delay = backoff_seconds(row.attempts, self.settings)
         row.error_reason = reason[:200]
-        log(logger, "outbox_retry", outbox_id=row.id, attempt=row.attempts, delay=round(delay, 1))
+        log(
+            logger,
+            "outbox_retry",
+            logging.WARNING,
+            outbox_id=row.id,
+            attempt=row.attempts,
+            delay=round(delay, 1),
+            reason=reason,
+        )
         self.defer(deferred, row, clock.now() + dt.timedelta(seconds=delay))
 
     def defer(self, deferred: list[OutboxMessage], row: OutboxMessage, when: dt.datetime) -> None:
@@ -397,6 +462,38 @@ def _record(rows: Sequence[tuple[OutboxMessage, Contact]], deferred: list[Outbox
                 )
         for row in deferred:
             outbox.enqueue_row(session, row)
+
+
+def _early_rows(session: Session, ids: Sequence[int], now: dt.datetime) -> list[OutboxMessage]:
+    """Rows among ids still queued but not yet due (their job started ahead of time)."""
+    if not ids:
+        return []
+    rows = session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status == OutboxStatus.QUEUED.value,
+            OutboxMessage.next_attempt_at > now,
+        )
+    ).all()
+    session.expunge_all()
+    return list(rows)
+
+
+def _wait(row: OutboxMessage, now: dt.datetime) -> float:
+    assert row.next_attempt_at is not None
+    return max(0.0, (outbox.aware(row.next_attempt_at) - now).total_seconds())
+
+
+def _schedule_again(row: OutboxMessage) -> None:
+    """Schedule a not-yet-due row's send for its due time, unless another job already waits."""
+    job = outbox.send_job_for(row)
+    current = get_current_job()
+    if (current is None or current.id != job.job_id) and is_live([job.job_id])[0]:
+        return
+    again = PendingJob(
+        job.func, job.args, f"{job.job_id}-again-{time.time_ns()}", job.queue, job.at
+    )
+    enqueue_now(again)
 
 
 def _refusal(row: OutboxMessage, contact: Contact) -> tuple[OutboxStatus, str] | None:

@@ -134,7 +134,8 @@ def _signed_in(request: Request, session: Session) -> Coordinator | None:
     except RedisError as exc:
         log(logger, "admin_session_unavailable", logging.WARNING, error=type(exc).__name__)
         return None
-    return session.get(Coordinator, staff_id) if staff_id is not None else None
+    staff = session.get(Coordinator, staff_id) if staff_id is not None else None
+    return staff if staff is not None and staff.removed_at is None else None
 
 
 def _address(request: Request) -> str:
@@ -264,11 +265,15 @@ def _audit(coordinator_id: int, action: str) -> None:
 
 async def overview(request: Request) -> Response:
     from hotline.web.admin_pages import page
+    from hotline.web.admin_staff import nobody_on_call
 
     return await page(
         request,
         "overview.html",
-        lambda staff: {"overview": get_overview(session=staff.session, me=staff.me, now=staff.now)},
+        lambda staff: {
+            "overview": get_overview(session=staff.session, me=staff.me, now=staff.now),
+            "nobody_on_call": nobody_on_call(session=staff.session, now=staff.now),
+        },
     )
 
 
@@ -309,6 +314,7 @@ def mount(settings: Settings) -> Mount:
         admin_oncall,
         admin_pages,
         admin_reports,
+        admin_staff,
     )
 
     routes = [
@@ -327,6 +333,7 @@ def mount(settings: Settings) -> Mount:
         Route("/sign-out", sign_out, methods=["POST"]),
         Route(f"/cases/{{case_id:{ID}}}/ack", ack, methods=["POST"]),
         Route(f"/cases/{{case_id:{ID}}}/done", done, methods=["POST"]),
+        *admin_staff.routes,
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="admin-static"),
     ]
     session = Middleware(

@@ -98,11 +98,9 @@ def _targets(staff: Staff) -> list[Target]:
 
 def _mine(staff: Staff) -> ColumnElement[bool]:
     """The broadcasts this staff member may see: those to meetings and groups they run."""
-    if is_admin(staff.me) or staff.me.group_id is None:
-        return Broadcast.id.is_not(None)
     return or_(
         Broadcast.meeting_id.in_(select(Meeting.id).where(my_meetings(staff.me))),
-        Broadcast.group_id == staff.me.group_id,
+        Broadcast.group_id.in_(select(Meeting.group_id).where(my_meetings(staff.me))),
     )
 
 
@@ -294,7 +292,7 @@ def _cancel_meeting(staff: Staff, fields: dict[str, str]) -> tuple[str, str | No
     meeting = staff.session.get(Meeting, meeting_id)
     if meeting is None or not meeting.active:
         raise staff.missing()
-    start, told = cancel_next_occurrence(
+    start, members = cancel_next_occurrence(
         session=staff.session,
         meeting=meeting,
         coordinator_id=staff.me.id,
@@ -302,12 +300,12 @@ def _cancel_meeting(staff: Staff, fields: dict[str, str]) -> tuple[str, str | No
         via="dashboard",
     )
     date = occurrence_label(start, meeting.time_zone, words.language)
-    if told is None:
+    if members is None:
         return "/admin/broadcasts", words.t(
             "dash.bc_already_cancelled", code=meeting.code, date=date
         )
     return "/admin/broadcasts", words.t(
-        "dash.bc_meeting_cancelled", code=meeting.code, date=date, count=told
+        "dash.bc_meeting_cancelled", code=meeting.code, date=date, count=len(members)
     )
 
 

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from hotline.cases import ACTIVE, CaseStatus, level_word
 from hotline.flows.digits import is_number
 from hotline.models import AuditEvent, CaseNote, Coordinator, SupportCase
-from hotline.web.admin_access import can_handle_cases, runs_meetings
+from hotline.web.admin_access import can_close_others_cases, can_handle_cases
 from hotline.web.admin_pages import Staff, act, fragment, page
 from hotline.web.ids import ID
 
@@ -73,7 +73,7 @@ def _aware(at: dt.datetime) -> dt.datetime:
 
 
 def _may_close(me: Coordinator, case: SupportCase) -> bool:
-    return case.acked_by_id in (None, me.id) or runs_meetings(me)
+    return case.acked_by_id in (None, me.id) or can_close_others_cases(me)
 
 
 def _row(staff: Staff, case: SupportCase, names: dict[int, str]) -> CaseRow:

@@ -29,7 +29,7 @@ from hotline.models import (
 from hotline.web.admin_access import (
     can_manage_group,
     can_manage_meeting,
-    is_admin,
+    may_add_groups,
     my_meetings,
     runs_meetings,
 )
@@ -91,7 +91,7 @@ def _my_groups(staff: Staff) -> list[Group]:
 
 
 def _may_add_groups(staff: Staff) -> bool:
-    return is_admin(staff.me) or (runs_meetings(staff.me) and staff.me.group_id is None)
+    return may_add_groups(staff.me)
 
 
 def _form_page(staff: Staff, form: MeetingForm, meeting: Meeting | None) -> dict[str, Any]:

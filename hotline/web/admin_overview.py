@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from hotline.cases import ACTIVE, CaseStatus, close_case, level_word, take_case
 from hotline.catalogs import catalog
-from hotline.jobs.broadcast import broadcast_progress
-from hotline.models import Broadcast, Coordinator, Meeting, OutboxMessage, Room, SupportCase
+from hotline.jobs.broadcast import broadcast_progress, held_for_quiet_hours
+from hotline.models import Broadcast, Coordinator, Meeting, Room, SupportCase
 from hotline.outbox import aware
 from hotline.rooms import live_head_count
 
@@ -55,7 +55,8 @@ class BroadcastRow:
     sent: int
     delivered: int
     failed: int
-    held: int = 0  # queued until quiet hours end in the member's time zone
+    held: int = 0  # rows quiet hours hold in the members' time zones
+    held_until: dt.datetime | None = None  # when the last of them goes out
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ def recent_broadcasts(
     ):
         meeting = session.get(Meeting, broadcast.meeting_id) if broadcast.meeting_id else None
         progress = broadcast_progress(session=session, broadcast_id=broadcast.id)
+        held, until = held_for_quiet_hours(session=session, broadcast_id=broadcast.id)
         rows.append(
             BroadcastRow(
                 id=broadcast.id,
@@ -180,16 +182,8 @@ def recent_broadcasts(
                 sent=progress.get("sent", 0),
                 delivered=progress.get("delivered", 0),
                 failed=sum(progress.get(status, 0) for status in _FAILED),
-                held=_held(session, broadcast.id, now),
+                held=held,
+                held_until=until,
             )
         )
     return rows
-
-
-def _held(session: Session, broadcast_id: int, now: dt.datetime) -> int:
-    statement = select(func.count()).where(
-        OutboxMessage.broadcast_id == broadcast_id,
-        OutboxMessage.status == "queued",
-        OutboxMessage.next_attempt_at > now,
-    )
-    return int(session.scalar(statement) or 0)

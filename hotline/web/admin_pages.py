@@ -26,7 +26,7 @@ from hotline.flows.digits import as_int
 from hotline.models import Contact, Coordinator
 from hotline.settings import Settings
 from hotline.web import admin
-from hotline.web.admin_access import can_handle_cases, is_admin, runs_meetings
+from hotline.web.admin_access import can_handle_cases, can_manage_staff, is_admin, runs_meetings
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,7 @@ def _frame(staff: Staff) -> dict[str, Any]:
             "cases": can_handle_cases(me),
             "meetings": runs_meetings(me),
             "admin": is_admin(me),
+            "staff": can_manage_staff(me),
         },
     }
 

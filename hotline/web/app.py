@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 
-from hotline import bounded, catalogs, voice
+from hotline import bounded, catalogs, metrics, voice
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
 from hotline.sms import render_reply
@@ -66,9 +66,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/twilio/status", routes=status.routes),
         admin.mount(settings),
     ]
+    metrics.register()
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SafeAnswer, answer=_safe_answer(settings)), Middleware(BodyLimit)],
+        # Outermost first: webhooks are counted as answered, safe answers included.
+        middleware=[
+            Middleware(metrics.WebhookMetrics),
+            Middleware(SafeAnswer, answer=_safe_answer(settings)),
+            Middleware(BodyLimit),
+        ],
         exception_handlers={HTTPException: _http_error, Exception: _unexpected},
     )
     app.state.settings = settings

@@ -114,6 +114,8 @@ def test_staff_texts_fit_one_segment(language: str) -> None:
         "count": 12345,
         "date": "mar 28/10 19:00",
         "next": "mar 4/11 19:00",
+        "held": 12345,
+        "resume": "12:00pm",
     }
     for key in [k for k in words.strings if k.startswith("cases.") and ".levels." not in k]:
         if key in {"cases.alert_voice", "cases.member_cancelled"} or key.startswith("cases.bridge"):

@@ -418,8 +418,13 @@ def test_info_cuts_a_long_note_to_two_segments() -> None:
 
 
 def test_call_and_talk_effects() -> None:
-    call = decide(parse("CALL 3030"), lookup=flow.Lookup(meeting=meeting("3030")))
+    bridge = meeting("3030", format="phone_bridge")
+    call = decide(parse("CALL 3030"), lookup=flow.Lookup(meeting=bridge))
     assert call.effects == (flow.QueueJoinCall(3030),)
+    external = meeting("6060", format="external_bridge", dial_in="(415) 555-0100")
+    assert decide(parse("CALL 6060"), lookup=flow.Lookup(meeting=external)).effects == (
+        flow.QueueJoinCall(6060),
+    )
     assert decide(parse("TALK")).effects == (flow.OpenTalkCase(),)
     assert decide(parse("TALK"), lookup=flow.Lookup(talk_open=True)).effects == ()
 
@@ -480,3 +485,18 @@ def test_flows_stay_pure(module: str) -> None:
     source = inspect.getsource(importlib.import_module(module))
     for name in ("sqlalchemy", "redis", "rq", "twilio", "starlette", "httpx"):
         assert f"import {name}" not in source and f"from {name}" not in source
+
+
+@pytest.mark.parametrize("format_", ["in_person", "online"])
+@pytest.mark.parametrize("contact", [EN, ES])
+def test_call_for_a_meeting_not_on_a_phone_bridge_says_so_and_offers_info(
+    format_: str, contact: flow.ContactFacts
+) -> None:
+    decision = decide(
+        parse("CALL 9420"), contact, lookup=flow.Lookup(meeting=meeting("9420", format=format_))
+    )
+    assert decision.effects == ()
+    (reply,) = decision.replies
+    assert "INFO 9420" in reply and "#9420" in reply
+    assert "now" not in reply.lower().split("9420")[0]  # never "Calling you now"
+    assert count_segments(reply).segments == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,13 +30,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def prism_url() -> Iterator[str]:
+def _start_prism(*extra: str) -> tuple[subprocess.Popen[str], str]:
     """Start Prism mocking Twilio's REST API from Twilio's own OpenAPI spec."""
     if not PRISM.exists() or not SPEC.exists():
         pytest.fail("Prism or the Twilio spec is not installed: run scripts/bootstrap (npm ci)")
     port = free_port()
-    command = [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), str(SPEC)]
+    command = [str(PRISM), "mock", *extra, "-h", "127.0.0.1", "-p", str(port), str(SPEC)]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT
     )
@@ -49,9 +49,30 @@ def prism_url() -> Iterator[str]:
             pytest.fail("Prism did not start within 60 s")
     else:
         pytest.fail(f"Prism exited with {process.wait()}")
-    yield f"http://127.0.0.1:{port}"
+    # Keep reading its log, so a full pipe never stalls it.
+    threading.Thread(target=process.stdout.read, daemon=True).start()
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
     process.terminate()
     process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def prism_url() -> Iterator[str]:
+    """Prism answering with the spec's examples (the same SID every time)."""
+    process, url = _start_prism()
+    yield url
+    _stop(process)
+
+
+@pytest.fixture(scope="session")
+def prism_dynamic_url() -> Iterator[str]:
+    """Prism answering with values generated from the spec's schemas: a new SID each send."""
+    process, url = _start_prism("--dynamic")
+    yield url
+    _stop(process)
 
 
 @pytest.fixture(scope="session")

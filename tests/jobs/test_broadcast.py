@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from hotline.jobs.broadcast import broadcast_progress, confirm_broadcast, fan_ou
 from hotline.jobs.worker import run_worker
 from hotline.models import Broadcast, OutboxMessage, Subscription
 from hotline.settings import Settings
+from tests.clock import daytime_zone, travel
 from tests.jobs.factories import make_contact, make_meeting, subscribe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +30,8 @@ def _members(settings: Settings) -> tuple[int, list[int]]:
         meeting = make_meeting(session, code="4821")
         reachable = []
         for _ in range(5):
-            contact = make_contact(session, settings)
+            # Contacts carry a zone where it is daytime now, so quiet hours never hold them.
+            contact = make_contact(session, settings, time_zone=daytime_zone())
             subscribe(session, contact, meeting)
             reachable.append(contact.id)
         for fields in ({"opted_out_at": clock.now()}, {"invalid_at": clock.now()}, {}):
@@ -115,3 +118,36 @@ def test_broadcast_command_to_an_unknown_meeting_says_so(database: Engine) -> No
     )  # fmt: skip
     assert result.returncode == 1
     assert "No meeting #9999" in result.stdout
+
+
+def test_a_broadcast_at_night_is_shown_held_for_quiet_hours(
+    database: Engine, redis: Redis, settings: Settings
+) -> None:
+    from hotline.jobs.broadcast import held_for_quiet_hours, held_note
+    from hotline.models import Coordinator
+    from hotline.web.admin_overview import get_overview
+
+    night = dt.datetime(2025, 3, 4, 6, 0, tzinfo=dt.UTC)  # 10pm in Los Angeles
+    with travel(night, tick=False):
+        with session_scope() as session:
+            meeting = make_meeting(session, code="4821")
+            for _ in range(3):
+                subscribe(
+                    session,
+                    make_contact(session, settings, time_zone="America/Los_Angeles"),
+                    meeting,
+                )
+            broadcast = prepare_broadcast(
+                session=session, coordinator_id=None, meeting_id=meeting.id, body="Moved to 7pm"
+            )
+            confirm_broadcast(session=session, broadcast_id=broadcast.id)
+            broadcast_id = broadcast.id
+        fan_out(broadcast_id)
+        run_worker(burst=True)
+        with session_scope() as session:
+            held, until = held_for_quiet_hours(session=session, broadcast_id=broadcast_id)
+            me = Coordinator(contact_id=0, display_name="A", role="admin")
+            row = get_overview(session=session, me=me, now=night).broadcasts[0]
+    assert (held, until) == (3, dt.datetime(2025, 3, 4, 16, 0, tzinfo=dt.UTC))  # 8am there
+    assert held_note(held, until) == "3 held for quiet hours until 2025-03-04 16:00 UTC"
+    assert (row.held, row.held_until) == (held, until) and row.queued == 3

@@ -216,7 +216,7 @@ def test_quiet_hours_still_hold_reminders(settings: Settings) -> None:
     with session_scope() as session:
         rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
         assert [(r.status, r.error_reason) for r in rows] == [
-            ("queued", None),
+            ("queued", "quiet_hours"),  # held, and says why (the dashboard shows it)
             ("skipped", "quiet_hours_until_meeting"),
         ]
         resume = rows[0].next_attempt_at

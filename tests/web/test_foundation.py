@@ -10,6 +10,7 @@ from hotline.db import session_scope
 from hotline.models import Contact, InboundMessage
 from hotline.phones import vault_for
 from hotline.settings import Settings
+from tests.people import add_staff
 from tests.twilio import TwilioPoster, new_sid, sms_texts
 
 MEMBER = "+15551230000"
@@ -90,11 +91,30 @@ def test_phone_numbers_are_not_stored_in_plain_text(
     assert {vault.decrypt(row[1]) for row in rows} == {MEMBER, "+15551230001"}
 
 
-def test_healthz_and_readyz(client: TestClient) -> None:
+def test_healthz_and_readyz(client: TestClient, settings: Settings) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
+    add_staff(settings, "+15558880001", "responder")
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"ready": True, "database": "ok", "redis": "ok"}
+    assert ready.json() == {
+        "ready": True,
+        "degraded": False,
+        "database": "ok",
+        "redis": "ok",
+        "oncall": "ok",
+    }
+
+
+def test_readyz_names_oncall_none_as_degraded_and_strict_refuses(
+    client: TestClient, settings: Settings
+) -> None:
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["oncall"] == "none" and ready.json()["degraded"] is True
+    assert client.get("/readyz?strict=1").status_code == 503
+    add_staff(settings, "+15558880002", "admin")  # not on call, but the fallback
+    assert client.get("/readyz").json()["oncall"] == "fallback"
+    assert client.get("/readyz?strict=1").status_code == 200
 
 
 def test_metrics_are_prometheus_text(client: TestClient) -> None:

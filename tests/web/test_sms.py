@@ -28,6 +28,7 @@ from hotline.models import (
 )
 from hotline.settings import Settings
 from tests.clock import travel
+from tests.people import add_staff
 from tests.twilio import TwilioPoster, sms_texts
 
 MEMBER = "+15551230000"
@@ -314,6 +315,19 @@ def test_call_queues_an_urgent_join_call(twilio: TwilioPoster) -> None:
         meeting = session.scalars(select(Meeting).where(Meeting.code == "3030")).one()
         assert (row.kind, row.purpose, row.priority) == ("call", "join", "urgent")
         assert row.call_path == f"outbound/join/{meeting.id}"
+        # The member asked for it now: quiet hours hold reminders and broadcasts, not this.
+        assert row.ignore_quiet_hours
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+def test_call_for_an_in_person_meeting_says_no_call_is_coming(twilio: TwilioPoster) -> None:
+    with session_scope() as session:
+        meeting = session.scalars(select(Meeting).where(Meeting.code == "3030")).one()
+        meeting.format = "in_person"
+    reply = one(twilio, "CALL 3030")
+    assert "cannot be joined by phone" in reply and "INFO 3030" in reply
+    with session_scope() as session:
+        assert session.scalars(select(OutboxMessage)).all() == []
 
 
 @pytest.mark.usefixtures("meetings")
@@ -329,7 +343,8 @@ def test_a_repeated_call_request_rings_once(twilio: TwilioPoster) -> None:
 
 
 @pytest.mark.usefixtures("database")
-def test_talk_opens_one_talk_case(twilio: TwilioPoster) -> None:
+def test_talk_opens_one_talk_case(twilio: TwilioPoster, settings: Settings) -> None:
+    add_staff(settings, "+15558880001", "responder")
     assert "peer volunteer will call you back" in one(twilio, "TALK")
     assert "peer volunteer will call you back" in one(twilio, "talk please")
     assert "voluntario" in one(twilio, "hablar", "+15551230009")
@@ -346,7 +361,10 @@ def test_talk_opens_one_talk_case(twilio: TwilioPoster) -> None:
 
 
 @pytest.mark.usefixtures("database")
-def test_crisis_text_gets_the_crisis_reply_and_a_case(twilio: TwilioPoster) -> None:
+def test_crisis_text_gets_the_crisis_reply_and_a_case(
+    twilio: TwilioPoster, settings: Settings
+) -> None:
+    add_staff(settings, "+15558880001", "responder")
     reply = one(twilio, "find 94110 i want to kill myself")
     assert "988" in reply and "peer volunteer will reach out" in reply
     with session_scope() as session:
