@@ -55,7 +55,7 @@ class Lane:
         self._executor = concurrent.futures.ThreadPoolExecutor(
             threads, thread_name_prefix=name, initializer=self._init_thread
         )
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._admitted = 0
         self._seconds_each = 0.0  # moving average of how long one piece of work takes
 
@@ -65,6 +65,11 @@ class Lane:
 
     def admitted(self) -> int:
         return self._admitted
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no work is admitted; False if some is still running after `timeout`."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self._admitted == 0, timeout)
 
     def try_submit(
         self, work: Callable[[], T], budget: float = float("inf")
@@ -94,6 +99,7 @@ class Lane:
             self._admitted -= 1
             # One thread's share of the wait: `threads` pieces run side by side.
             self._seconds_each += (seconds / self.threads - self._seconds_each) * 0.1
+            self._lock.notify_all()
 
 
 # Webhooks that talk to the database; sized well under the PostgreSQL pool (10 + 20), so the
@@ -118,6 +124,12 @@ def size_lanes(*, sqlite: bool) -> None:
 
 # Crisis records never wait behind ordinary webhooks.
 CRISIS = Lane("crisis-record", threads=4, backlog=200)
+
+
+def settle(timeout: float = 15.0) -> bool:
+    """Wait for the work the lanes still run after answering (tests read its rows after it)."""
+    deadline = time.monotonic() + timeout
+    return all(lane.wait_idle(max(0.0, deadline - time.monotonic())) for lane in (WEBHOOKS, CRISIS))
 
 
 @dataclass(order=True)

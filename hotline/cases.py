@@ -10,13 +10,14 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from hotline import audit, clock
+from hotline import audit, caring, clock
 from hotline.catalogs import catalog
 from hotline.flows.coordinator import is_higher_level
 from hotline.logs import log
 from hotline.models import Contact, Coordinator, Priority, SupportCase
 from hotline.outbox import queue_sms
 from hotline.queues import enqueue_after_commit
+from hotline.settings import get_settings
 
 logger = logging.getLogger(__name__)
 ESCALATE_JOB = "hotline.jobs.escalation.escalate_case"
@@ -123,6 +124,9 @@ def take_case(*, session: Session, case_id: int, coordinator_id: int, now: dt.da
             subject_id=case_id,
         )
         log(logger, "case_acked", case_id=case_id, coordinator_id=coordinator_id)
+        case = session.get(SupportCase, case_id)
+        if case is not None:
+            caring.ask(session=session, case=case, now=now)
     return taken
 
 
@@ -144,6 +148,7 @@ def close_case(
         subject_id=case.id,
     )
     log(logger, "case_closed", case_id=case.id, coordinator_id=coordinator_id)
+    caring.schedule(session=session, settings=get_settings(), case=case, now=now)
 
 
 def flag_stop_during_open_case(*, session: Session, contact_id: int) -> bool:

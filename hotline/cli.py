@@ -71,22 +71,69 @@ def _import(args: argparse.Namespace) -> int:
     from hotline.importer import import_feed
 
     numbers = [n for n in (get_settings().from_number,) if n]
+    if not (args.source or args.bmlt):
+        print("hotline import: give a feed file or URL, or --bmlt URL", file=sys.stderr)
+        return 2
     try:
-        report = import_feed(args.source, hotline_numbers=numbers, progress=True)
+        report = import_feed(
+            args.bmlt or args.source,
+            hotline_numbers=numbers,
+            progress=True,
+            default_time_zone=args.timezone,
+            kind="bmlt" if args.bmlt else "meeting_guide",
+        )
     except FeedError as exc:
         print(f"hotline import: {exc}", file=sys.stderr)
         return 1
     print(
         f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
-        f"skipped {len(report.skipped)}"
+        f"skipped {len(report.skipped)}, not listed {len(report.inactive)}, "
+        f"retired {len(report.retired)}"
     )
     for slug, reason in report.skipped:
         print(f"  skipped {slug}: {reason}")
+    for slug, reason in report.inactive:
+        print(f"  not listed {slug}: {reason}")
     return 0
 
 
+def _feeds(args: argparse.Namespace) -> int:
+    from hotline.db import session_scope
+    from hotline.feeds import FeedError
+    from hotline.jobs import feeds
+
+    if args.action == "list":
+        with session_scope() as session:
+            for feed in feeds.list_feeds(session=session):
+                checked = f"{feed.checked_at:%Y-%m-%d %H:%M}Z" if feed.checked_at else "never"
+                state = f"FAILING: {feed.last_error}" if feed.last_error else "ok"
+                print(f"{feed.url}  checked {checked}  {state}")
+        return 0
+    if args.url is None:
+        print(f"hotline feeds {args.action}: give the feed's URL", file=sys.stderr)
+        return 2
+    if args.action == "remove":
+        with session_scope() as session:
+            removed = feeds.remove_feed(session=session, url=args.url)
+        print("removed; its meetings stay as last read" if removed else "no such registered feed")
+        return 0 if removed else 1
+    try:
+        with session_scope() as session:
+            kind = "bmlt" if args.bmlt else "meeting_guide"
+            feed = feeds.add_feed(session=session, url=args.url, kind=kind, time_zone=args.timezone)
+            feed_id = feed.id
+    except FeedError as exc:
+        print(f"hotline feeds add: {exc}", file=sys.stderr)
+        return 1
+    result = feeds.refresh_feed(feed_id)
+    print(f"registered; first read: {result.outcome} {result.error or ''}".rstrip())
+    return 1 if result.outcome == "failed" else 0
+
+
 def _crisis_check(_args: argparse.Namespace) -> int:
-    from hotline.flows.crisis import assess
+    from hotline.crisis_detector import assess, check_crisis_config
+
+    check_crisis_config()
 
     for line in sys.stdin:
         text = line.rstrip("\n")
@@ -175,7 +222,17 @@ def _parser() -> argparse.ArgumentParser:
         "--once", action="store_true"
     )
     add("db", _db, "database migrations").add_argument("action", choices=["upgrade"])
-    add("import", _import, "load a Meeting Guide JSON feed").add_argument("source")
+    imp = add("import", _import, "load a Meeting Guide JSON feed")
+    imp.add_argument("source", nargs="?", help="a Meeting Guide JSON file or URL")
+    imp.add_argument("--bmlt", metavar="URL", help="a BMLT root server (or its search URL)")
+    feeds = add("feeds", _feeds, "feeds the scheduler re-reads on its own (add, list, remove)")
+    feeds.add_argument("action", choices=["add", "list", "remove"])
+    feeds.add_argument("url", nargs="?")
+    feeds.add_argument("--bmlt", action="store_true", help="the URL is a BMLT root server")
+    for cmd in (imp, feeds):
+        cmd.add_argument(
+            "--timezone", help="time zone for rows that give none and cannot be placed"
+        )
     add("crisis-check", _crisis_check, "read lines on stdin, print one JSON verdict a line")
     sms = add("sms", _sms, "send a signed test SMS to a running line and print the reply")
     sms.add_argument("sender")
@@ -197,6 +254,9 @@ def _parser() -> argparse.ArgumentParser:
     from hotline.staff_cli import register as register_staff
 
     register_staff(add)
+    from hotline.warm_cli import register as register_warm
+
+    register_warm(add)
     return parser
 
 
@@ -206,6 +266,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except SettingsError as exc:
         print(f"hotline: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        from hotline.crisis_resources import CrisisResourcesError
+
+        if not isinstance(exc, CrisisResourcesError):
+            raise
+        print(f"hotline: {exc}", file=sys.stderr)  # a crisis file the line cannot run with
         return 2
     except OperationalError as exc:
         print(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from hotline import clock
 from hotline.models import Contact
 from hotline.phones import PhoneVault, country_of
+from hotline.places import zone_for_number
 
 
 def get_contact_by_phone(*, session: Session, vault: PhoneVault, e164: str) -> Contact | None:
@@ -27,6 +28,7 @@ def get_or_create_contact(
         phone_encrypted=vault.encrypt(e164),
         language=language,
         country=country_of(e164) or "US",
+        time_zone=zone_for_number(e164),
     )
     try:
         with session.begin_nested():

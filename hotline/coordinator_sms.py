@@ -31,7 +31,7 @@ from hotline.flows.coordinator import (
     occurrence_label,
     parse_command,
 )
-from hotline.flows.schedule import next_occurrences
+from hotline.flows.schedule import next_starts, weekly_times
 from hotline.jobs.sender import held_by_quiet_hours, resume_label
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
@@ -356,9 +356,8 @@ def cancel_next_occurrence(
 def _next_start(
     meeting: Meeting, after: dt.datetime, cancelled: set[dt.date] | None = None
 ) -> dt.datetime:
-    (start,) = next_occurrences(
-        weekday=meeting.weekday,
-        start=meeting.start_time,
+    (start,) = next_starts(
+        times=weekly_times(meeting),
         time_zone=meeting.time_zone,
         after=after,
         cancelled=cancelled or set(),

@@ -15,6 +15,7 @@ from hotline.bounded import LANE_DB_TIMEOUT_SECONDS, db_timeout
 from hotline.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_READ_ONLY = "hotline_read_only"
 # Workers and the scheduler may wait this long for SQLite's write lock; webhooks much less.
 BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -68,6 +69,11 @@ def _sqlite_begin_immediate(turn: threading.Lock, conn: Connection) -> None:
     # Web, worker and scheduler processes share one SQLite file. A deferred transaction that
     # reads and then writes fails with "database is locked" when another process wrote in
     # between; taking the write lock at BEGIN makes writers queue behind busy_timeout instead.
+    # A read-only session (read_scope) never writes: it takes neither a turn nor the write lock,
+    # and in WAL mode reads a snapshot while others write (a webhook holding its turn included).
+    if conn.get_execution_options().get(_READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+        return
     # Within a process, threads take turns on a Python lock first: SQLite's own busy handler
     # polls with sleeps of up to 100 ms, which left the lock idle while 16 threads slept.
     limit = db_timeout() or BUSY_TIMEOUT_SECONDS
@@ -136,6 +142,22 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        session.close()
+
+
+@functools.cache
+def _read_only(engine: Engine) -> Engine:
+    return engine.execution_options(**{_READ_ONLY: True})
+
+
+@contextlib.contextmanager
+def read_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """Open a session for reads only: on SQLite it holds no write lock (see above)."""
+    session = _factory(_read_only(engine or get_engine()))()
+    try:
+        yield session
+    finally:
+        # close, not rollback: what was read stays readable (detached, not expired).
         session.close()
 
 

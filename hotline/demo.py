@@ -20,7 +20,9 @@ DEMO_STAFF = (
     # (number, name, role, tier): fictional 555-01xx numbers.
     ("+15550100001", "Demo Coordinator", "coordinator", 2),
     ("+15550100002", "Demo Responder", "responder", 1),
+    ("+15550100003", "Demo Volunteer", "volunteer", 1),
 )
+DEMO_VOLUNTEER = "+15550100003"
 
 
 def _start_redis() -> Redis:
@@ -53,6 +55,19 @@ def _seed_staff() -> None:
                 )
 
 
+def _seed_volunteer() -> None:
+    """The demo's volunteer takes warm-line calls and texts at any hour (AVAILABLE, no shifts)."""
+    from sqlalchemy import select
+
+    from hotline.db import session_scope
+    from hotline.models import Coordinator, VolunteerProfile
+
+    with session_scope() as session:
+        for staff in session.scalars(select(Coordinator).where(Coordinator.role == "volunteer")):
+            if session.get(VolunteerProfile, staff.id) is None:
+                session.add(VolunteerProfile(staff_id=staff.id, languages="en,es", available=True))
+
+
 def _prepare() -> None:
     from hotline.db import upgrade
     from hotline.importer import import_feed
@@ -62,6 +77,7 @@ def _prepare() -> None:
     report = import_feed(str(CONFIG_DIR / "sample_feed.json"), hotline_numbers=numbers)
     print(f"sample groups: {report.created} new, {report.unchanged + report.updated} already there")
     _seed_staff()
+    _seed_volunteer()
 
 
 def _spawn(command: str) -> subprocess.Popen[bytes]:
@@ -124,7 +140,9 @@ Try it from another terminal (in this folder):
   {hotline} sms +15551230000 "INFO 4821"{url}
   {hotline} sms +15551230000 "REMIND 4821"{url}
   {hotline} sms +15550100002 "ACK 1"{url}     (the demo's on-call responder)
-  {hotline} call +15551230000{url}
+  {hotline} call +15551230000{url}   (press 2 to talk with a peer: the volunteer's call prints here)
+  {hotline} sms +15551230000 "TALK"{url}
+  {hotline} sms +15550100003 "TAKE 1"{url}    (the demo's volunteer; then text either side)
   {hotline} broadcast 4821 "Room 12 tonight"
   curl http://127.0.0.1:{port}/healthz
 """

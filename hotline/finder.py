@@ -1,4 +1,10 @@
-"""Find meetings near a place: ZIP and city centroids offline, great-circle distance, paging."""
+"""Find meetings: ones a person can go to near a place, then phone meetings, soonest first.
+
+Answered from indexes, not a scan: in-person meetings through a bounding box on indexed
+columns, widened ring by ring only until a page is full; phone meetings from the in-memory
+list in hotline.phone_index. Next starts are worked out only for the meetings on the page,
+and only those few are loaded as ORM objects.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +12,41 @@ import datetime as dt
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-import zipcodes
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
-from hotline.flows.schedule import next_occurrences, occurrence_in_progress
-from hotline.models import Meeting, MeetingCancellation, MeetingFormat
+from hotline import phone_index
+from hotline.flows.schedule import next_starts, open_occurrence, weekly_times
+from hotline.meeting_types import Topic, topic_of
+from hotline.models import Group, Meeting, MeetingCancellation
+from hotline.phone_index import PHONE_FORMATS
+from hotline.places import (  # the finder's callers place what a member typed through here
+    Place,
+    names_a_city,
+    place_for_city,
+    place_for_zip,
+    places_for_city_name,
+)
 
 EARTH_RADIUS_MILES = 3958.8
-PHONE_FORMATS = (MeetingFormat.PHONE_BRIDGE.value, MeetingFormat.EXTERNAL_BRIDGE.value)
-LOCAL_FORMATS = (MeetingFormat.IN_PERSON.value, MeetingFormat.ONLINE.value)
-
-
-@dataclass(frozen=True)
-class Place:
-    label: str  # what the member typed, tidied: "94110", "Oakland, CA"
-    latitude: float
-    longitude: float
-    time_zone: str | None
+_FIRST_RING_MILES = 3.0
+_RING_GROWTH = 3.0
+__all__ = [
+    "PHONE_FORMATS",
+    "NearbyMeeting",
+    "Place",
+    "find_nearest_meetings",
+    "names_a_city",
+    "next_start",
+    "occurrence_open",
+    "place_for_city",
+    "place_for_zip",
+    "places_for_city_name",
+]
 
 
 @dataclass(frozen=True)
@@ -34,65 +54,6 @@ class NearbyMeeting:
     meeting: Meeting
     distance_miles: float | None  # None for a phone meeting: it serves everyone
     next_start: dt.datetime
-
-
-def place_for_zip(zip_code: str) -> Place | None:
-    """Return the centroid of a US ZIP code, or None for one that does not exist."""
-    try:
-        found = zipcodes.matching(zip_code)  # type: ignore[no-untyped-call]
-    except (TypeError, ValueError):
-        return None
-    if not found:
-        return None
-    entry = found[0]
-    return Place(zip_code, float(entry["lat"]), float(entry["long"]), entry.get("timezone"))
-
-
-def place_for_city(words: tuple[str, ...], state: str | None) -> tuple[Place | None, str]:
-    """Find the longest trailing run of words naming a city; return it and the words before.
-
-    "anxiety san francisco" + CA -> (San Francisco, "anxiety"). Without a state, a city name
-    found in exactly one state is used.
-    """
-    for start in range(len(words)):
-        city = " ".join(words[start:]).upper()
-        states = _cities().get(city, {})
-        chosen = state if state is not None else (next(iter(states)) if len(states) == 1 else None)
-        if chosen in states:
-            latitude, longitude, zone = states[chosen]
-            label = f"{city.title()}, {chosen}"
-            return Place(label, latitude, longitude, zone), " ".join(words[:start])
-    return None, " ".join(words)
-
-
-def places_for_city_name(words: tuple[str, ...]) -> list[Place]:
-    """Return the city the words name in each state that has one ("Oakland": sixteen)."""
-    city = " ".join(words).upper()
-    return [
-        Place(f"{city.title()}, {state}", latitude, longitude, zone)
-        for state, (latitude, longitude, zone) in sorted(_cities().get(city, {}).items())
-    ]
-
-
-def names_a_city(words: tuple[str, ...]) -> bool:
-    """True when the trailing words name a city somewhere (a state is needed to pick one)."""
-    return any(" ".join(words[start:]).upper() in _cities() for start in range(len(words)))
-
-
-@functools.cache
-def _cities() -> dict[str, dict[str, tuple[float, float, str | None]]]:
-    """City name -> state -> (mean latitude, mean longitude, time zone) of its ZIP codes."""
-    points: dict[tuple[str, str], list[tuple[float, float, str | None]]] = defaultdict(list)
-    for entry in zipcodes.list_all():  # type: ignore[no-untyped-call]
-        if entry.get("lat") and entry.get("long"):
-            key = (entry["city"].upper(), entry["state"])
-            points[key].append((float(entry["lat"]), float(entry["long"]), entry.get("timezone")))
-    cities: dict[str, dict[str, tuple[float, float, str | None]]] = defaultdict(dict)
-    for (city, state), found in points.items():
-        latitude = sum(p[0] for p in found) / len(found)
-        longitude = sum(p[1] for p in found) / len(found)
-        cities[city][state] = (latitude, longitude, found[0][2])
-    return dict(cities)
 
 
 def great_circle_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -115,34 +76,50 @@ def find_nearest_meetings(
     now: dt.datetime,
     include_running: bool = False,
 ) -> list[NearbyMeeting]:
-    """Return active meetings near origin (nearest first), then phone meetings (soonest first).
+    """Return meetings a person can go to near origin (nearest first), then phone meetings
+    (soonest first); each meeting once, however many days it meets.
 
-    Without an origin only phone meetings are returned. A topic keeps meetings whose name,
-    group name, group description, types or notes mention it. With include_running, a meeting
-    under way counts from the start of the occurrence still running (a caller can join it).
+    Without an origin only phone meetings are returned. A topic's type words ("women",
+    "espanol": see config/meeting_types.toml) keep meetings of those spec types; its other
+    words keep meetings whose name, group name, group description, types or notes hold them.
+    With include_running, a meeting under way counts from the start of the occurrence still
+    running (a caller can join it).
+    Next starts are worked out only for the meetings on the page.
     """
-    local = _local(session, origin, radius_miles) if origin is not None else []
-    phone = _active(session).where(Meeting.format.in_(PHONE_FORMATS))
-    candidates = [
-        (meeting, distance)
-        for meeting, distance in [*local, *((m, None) for m in session.scalars(phone))]
-        if topic is None or _mentions(meeting, topic)
-    ]
-    cancelled = _cancellations(session, [meeting.id for meeting, _ in candidates], now)
-    found: list[NearbyMeeting] = []
-    for meeting, distance in candidates:
-        # A running occurrence started after now - duration; the next one starts after now.
-        after = now - dt.timedelta(minutes=meeting.duration_minutes) if include_running else now
-        start = _next_start(meeting, cancelled.get(meeting.id, ()), after)
-        found.append(NearbyMeeting(meeting, distance, start))
-    found.sort(key=_order)
-    return found[offset : offset + limit]
+    want = offset + limit
+    wanted = topic_of(topic)
+    local = _local(session, origin, radius_miles, want, wanted) if origin is not None else []
+    cancelled = _cancellations(session, None, now)
+    page = _local_page(session, local, want, cancelled, now, include_running)
+    if len(page) < want:  # the page reaches the phone meetings: `local` holds every local one
+        phone = phone_index.soonest(
+            session=session,
+            now=now,
+            count=want - len(page),
+            skip={meeting_id for meeting_id, _, _ in local},
+            topic=wanted,
+            cancelled=cancelled,
+            include_running=include_running,
+        )
+        meetings = _meetings(session, [candidate.id for candidate, _ in phone])
+        page += [
+            NearbyMeeting(meetings[candidate.id], None, start)
+            for candidate, start in phone
+            if candidate.id in meetings
+        ]
+    return page[offset:want]
 
 
 def next_start(*, session: Session, meeting: Meeting, now: dt.datetime) -> dt.datetime:
     """Return a meeting's next start (UTC) after now, skipping cancelled dates."""
     cancelled = _cancellations(session, [meeting.id], now)
-    return _next_start(meeting, cancelled.get(meeting.id, ()), now)
+    (start,) = next_starts(
+        times=weekly_times(meeting),
+        time_zone=meeting.time_zone,
+        after=now,
+        cancelled=cancelled.get(meeting.id, ()),
+    )
+    return start
 
 
 def occurrence_open(
@@ -150,9 +127,8 @@ def occurrence_open(
 ) -> dt.datetime | None:
     """Return the start of the occurrence open now (it opens early_minutes before), or None."""
     cancelled = _cancellations(session, [meeting.id], now)
-    return occurrence_in_progress(
-        weekday=meeting.weekday,
-        start=meeting.start_time,
+    return open_occurrence(
+        times=weekly_times(meeting),
         duration_minutes=meeting.duration_minutes,
         time_zone=meeting.time_zone,
         at=now,
@@ -161,66 +137,120 @@ def occurrence_open(
     )
 
 
-def _order(found: NearbyMeeting) -> tuple[int, float, dt.datetime, str]:
-    if found.distance_miles is None:
-        return (1, 0.0, found.next_start, found.meeting.code)
-    return (0, round(found.distance_miles, 3), found.next_start, found.meeting.code)
-
-
-def _active(session: Session) -> Select[Meeting]:
-    return select(Meeting).where(Meeting.active.is_(True)).options(selectinload(Meeting.group))
-
-
 def _local(
-    session: Session, origin: tuple[float, float], radius_miles: float
-) -> list[tuple[Meeting, float | None]]:
+    session: Session,
+    origin: tuple[float, float],
+    radius_miles: float,
+    want: int,
+    topic: Topic,
+) -> list[tuple[int, str, float]]:
+    """Return (id, code, miles) of in-person meetings in the radius, nearest first: at least
+    `want` of them, or all.
+
+    The search starts with a small box and widens it, so a dense city reads a few rows, not
+    every meeting within 50 miles. Matches inside a ring's radius are a true prefix of the
+    full nearest-first list, so a ring that already holds `want` of them is enough.
+    """
+    ring = min(_FIRST_RING_MILES, radius_miles)
+    while True:
+        found = [item for item in _in_box(session, origin, ring, topic) if item[2] <= ring]
+        if len(found) >= want or ring >= radius_miles:
+            found.sort(key=lambda item: (item[2], item[1]))
+            return found
+        ring = min(ring * _RING_GROWTH, radius_miles)
+
+
+@functools.cache
+def _box_statement(with_text: bool) -> Any:
+    # Built once with bound parameters: only the numbers change from one search to the next.
+    columns = [Meeting.id, Meeting.code, Meeting.latitude, Meeting.longitude]
+    statement: Any = select(*columns)
+    if with_text:
+        text = (Meeting.name, Meeting.notes, Meeting.types, Group.name, Group.description)
+        statement = select(*columns, *text).join(Group, Group.id == Meeting.group_id)
+    # A bounding box lets the index on (active, in_person, latitude, longitude) do the work.
+    return statement.where(
+        Meeting.active.is_(True),
+        Meeting.in_person.is_(True),
+        Meeting.latitude.between(bindparam("south"), bindparam("north")),
+        Meeting.longitude.between(bindparam("west"), bindparam("east")),
+    )
+
+
+def _in_box(
+    session: Session, origin: tuple[float, float], radius_miles: float, topic: Topic
+) -> Iterator[tuple[int, str, float]]:
     latitude, longitude = origin
-    # A bounding box lets the index on (latitude, longitude) discard most rows first.
     dlat = radius_miles / 69.0
     dlon = radius_miles / max(1.0, 69.0 * math.cos(math.radians(latitude)))
-    statement = _active(session).where(
-        Meeting.format.in_(LOCAL_FORMATS),
-        Meeting.latitude.between(latitude - dlat, latitude + dlat),
-        Meeting.longitude.between(longitude - dlon, longitude + dlon),
-    )
-    found: list[tuple[Meeting, float | None]] = []
-    for meeting in session.scalars(statement):
-        assert meeting.latitude is not None and meeting.longitude is not None
-        distance = great_circle_miles(origin, (meeting.latitude, meeting.longitude))
-        if distance <= radius_miles:
-            found.append((meeting, distance))
-    return found
+    box = {
+        "south": latitude - dlat,
+        "north": latitude + dlat,
+        "west": longitude - dlon,
+        "east": longitude + dlon,
+    }
+    for row in session.execute(_box_statement(bool(topic)), box):
+        if topic:
+            name, notes, types, group, about = row[4:]
+            text = phone_index.meeting_text(name, group, about, notes, types)
+            if not topic.matches(frozenset(types or ()), text):
+                continue
+        yield row[0], row[1], great_circle_miles(origin, (row[2], row[3]))
 
 
-def _mentions(meeting: Meeting, topic: str) -> bool:
-    words = topic.lower().split()
-    haystack = " ".join(
-        [meeting.name, meeting.group.name, meeting.group.description, meeting.notes, *meeting.types]
-    ).lower()
-    return all(word in haystack for word in words)
+def _local_page(
+    session: Session,
+    local: list[tuple[int, str, float]],
+    want: int,
+    cancelled: dict[int, set[dt.date]],
+    now: dt.datetime,
+    include_running: bool,
+) -> list[NearbyMeeting]:
+    """Order the first `want` local meetings (and any tied with the last) by distance, start."""
+    if not local:
+        return []
+    cut = min(want, len(local))
+    last = round(local[cut - 1][2], 3)
+    while cut < len(local) and round(local[cut][2], 3) == last:
+        cut += 1
+    meetings = _meetings(session, [meeting_id for meeting_id, _, _ in local[:cut]])
+    timed = []
+    for meeting_id, code, distance in local[:cut]:
+        meeting = meetings.get(meeting_id)
+        if meeting is None:
+            continue
+        after = now - dt.timedelta(minutes=meeting.duration_minutes) if include_running else now
+        (start,) = next_starts(
+            times=weekly_times(meeting),
+            time_zone=meeting.time_zone,
+            after=after,
+            cancelled=cancelled.get(meeting_id, ()),
+        )
+        timed.append((round(distance, 3), start, code, NearbyMeeting(meeting, distance, start)))
+    timed.sort(key=lambda item: item[:3])
+    return [found for *_, found in timed[:want]]
+
+
+def _meetings(session: Session, ids: list[int]) -> dict[int, Meeting]:
+    """Load the few meetings shown, with their groups, in one query."""
+    if not ids:
+        return {}
+    statement = select(Meeting).where(Meeting.id.in_(ids)).options(joinedload(Meeting.group))
+    return {meeting.id: meeting for meeting in session.scalars(statement).unique()}
 
 
 def _cancellations(
-    session: Session, meeting_ids: list[int], now: dt.datetime
+    session: Session, meeting_ids: list[int] | None, now: dt.datetime
 ) -> dict[int, set[dt.date]]:
-    if not meeting_ids:
-        return {}
-    statement = select(MeetingCancellation).where(
-        MeetingCancellation.meeting_id.in_(meeting_ids),
-        MeetingCancellation.occurs_on >= (now - dt.timedelta(days=1)).date(),
+    """Upcoming cancelled dates per meeting: of the given meetings, or of all (a short list)."""
+    statement = select(MeetingCancellation.meeting_id, MeetingCancellation.occurs_on).where(
+        MeetingCancellation.occurs_on >= (now - dt.timedelta(days=1)).date()
     )
+    if meeting_ids is not None:
+        if not meeting_ids:
+            return {}
+        statement = statement.where(MeetingCancellation.meeting_id.in_(meeting_ids))
     cancelled: dict[int, set[dt.date]] = defaultdict(set)
-    for row in session.scalars(statement):
-        cancelled[row.meeting_id].add(row.occurs_on)
+    for meeting_id, occurs_on in session.execute(statement):
+        cancelled[meeting_id].add(occurs_on)
     return cancelled
-
-
-def _next_start(meeting: Meeting, cancelled: Collection[dt.date], now: dt.datetime) -> dt.datetime:
-    (start,) = next_occurrences(
-        weekday=meeting.weekday,
-        start=meeting.start_time,
-        time_zone=meeting.time_zone,
-        after=now,
-        cancelled=cancelled,
-    )
-    return start

@@ -1,4 +1,8 @@
-"""Load a Meeting Guide JSON feed into groups and meetings, updating by slug."""
+"""Load a Meeting Guide JSON feed into groups and meetings, updating by slug.
+
+A meeting the feed no longer lists is retired (kept for history, no longer listed); codes
+stay with their slugs across re-imports, retired meetings' codes included.
+"""
 
 from __future__ import annotations
 
@@ -16,45 +20,63 @@ from rich.progress import track
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline import metrics
+from hotline import bmlt, clock, metrics
 from hotline.db import session_scope
-from hotline.feeds import FeedError, FeedMeeting, parse_row, row_label
+from hotline.feeds import FeedError, FeedMeeting, known_zone, parse_row, row_label
 from hotline.logs import log
-from hotline.models import Group, Meeting
+from hotline.models import Feed, Group, Meeting
 from hotline.phones import PhoneError, normalise
 
 logger = logging.getLogger(__name__)
 
 FETCH_TIMEOUT_SECONDS = 30.0
+MEETING_GUIDE, BMLT = "meeting_guide", "bmlt"  # Feed.kind
 SessionFactory = Callable[[], contextlib.AbstractContextManager[Session]]
 
 
 @dataclass
 class ImportReport:
-    """What an import did, counted in meetings (one per row and day); groups follow silently."""
+    """What an import did, counted in meetings (one per row); groups follow silently."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     # (slug, or "#<index>" for a row without one; why it was left out)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # Stored but not listed: (slug, why nobody can attend it now)
+    inactive: list[tuple[str, str]] = field(default_factory=list)
+    # Meetings of this feed it no longer lists, now retired (their ids)
+    retired: list[int] = field(default_factory=list)
 
 
-def load_feed(source: str) -> list[dict[str, Any]]:
-    """Read a feed from a file path or an http(s) URL; raise FeedError when it is not a feed."""
+def load_feed(source: str, kind: str = MEETING_GUIDE) -> list[Any]:
+    """Read a feed from a file path or an http(s) URL; raise FeedError when it is not a feed.
+
+    `kind` "bmlt" reads a BMLT server's GetSearchResults (a root server URL will do).
+    """
     try:
         if source.startswith(("http://", "https://")):
-            response = httpx.get(source, timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True)
+            url = bmlt.search_url(source) if kind == BMLT else source
+            response = httpx.get(url, timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True)
             response.raise_for_status()
-            data = response.json()
+            content = response.content
         else:
-            data = json.loads(Path(source).read_text(encoding="utf-8-sig"))
+            content = Path(source).read_bytes()
     except httpx.HTTPError as exc:
         raise FeedError(f"could not fetch the feed: {exc}") from exc
     except OSError as exc:
         raise FeedError(f"could not read the feed: {exc.strerror or exc}") from exc
+    return rows_from_json(content, kind)
+
+
+def rows_from_json(content: bytes, kind: str = MEETING_GUIDE) -> list[Any]:
+    """Decode a feed's bytes into Meeting Guide rows; raise FeedError when it is not a feed."""
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
     except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError
         raise FeedError(f"the feed is not valid JSON: {exc}") from exc
+    if kind == BMLT:
+        return [bmlt.meeting_guide_row(meeting) for meeting in bmlt.meetings_of(data)]
     if not isinstance(data, list):
         raise FeedError("a Meeting Guide feed is a JSON array of meetings")
     return data
@@ -66,14 +88,47 @@ def import_feed(
     session_factory: SessionFactory = session_scope,
     hotline_numbers: Collection[str | None] = (),
     progress: bool = False,
+    default_time_zone: str | None = None,
+    kind: str = MEETING_GUIDE,
 ) -> ImportReport:
-    """Create or update a meeting per feed row and day, and report what was left out and why."""
-    rows = load_feed(source)
+    """Create or update a meeting per feed row, retire the ones it dropped, report the rest."""
+    rows = load_feed(source, kind)
+    return import_rows(
+        rows,
+        source=source,
+        session_factory=session_factory,
+        hotline_numbers=hotline_numbers,
+        progress=progress,
+        default_time_zone=default_time_zone,
+    )
+
+
+def import_rows(
+    rows: list[Any],
+    *,
+    source: str,
+    session_factory: SessionFactory = session_scope,
+    hotline_numbers: Collection[str | None] = (),
+    progress: bool = False,
+    default_time_zone: str | None = None,
+    require_meetings: bool = False,
+) -> ImportReport:
+    """Store rows already read from the feed at `source` (a URL or a path).
+
+    With require_meetings, a feed with no usable meeting is refused (FeedError) rather than
+    retiring everything the feed listed before.
+    """
+    if default_time_zone is not None and not known_zone(default_time_zone):
+        raise FeedError(f"unknown time zone {default_time_zone!r}")
     log(logger, "feed_loaded", rows=len(rows))
     report = ImportReport()
-    meetings = _parse_rows(rows, _line_numbers(hotline_numbers), report)
+    meetings = _parse_rows(rows, _line_numbers(hotline_numbers), report, default_time_zone)
+    if require_meetings and not meetings:
+        raise FeedError(f"no usable meeting in {len(rows)} rows; the last good data is kept")
     with session_factory() as session:
-        _store(session, meetings, report, progress=progress)
+        feed = feed_for(session=session, url=source)
+        _store(session, feed, meetings, report, progress=progress)
+        _retire_missing(session, feed, {meeting.slug for meeting in meetings}, report)
     log(
         logger,
         "feed_imported",
@@ -81,6 +136,8 @@ def import_feed(
         updated=report.updated,
         unchanged=report.unchanged,
         skipped=len(report.skipped),
+        inactive=len(report.inactive),
+        retired=len(report.retired),
     )
     metrics.count_import(
         created=report.created,
@@ -89,6 +146,16 @@ def import_feed(
         skipped=len(report.skipped),
     )
     return report
+
+
+def feed_for(*, session: Session, url: str) -> Feed:
+    """Return the feed row for a source, adding it (not registered) on first import."""
+    feed = session.scalars(select(Feed).where(Feed.url == url)).first()
+    if feed is None:
+        feed = Feed(url=url)
+        session.add(feed)
+        session.flush()
+    return feed
 
 
 def _line_numbers(numbers: Collection[str | None]) -> frozenset[str]:
@@ -100,27 +167,39 @@ def _line_numbers(numbers: Collection[str | None]) -> frozenset[str]:
 
 
 def _parse_rows(
-    rows: list[dict[str, Any]], hotline_numbers: frozenset[str], report: ImportReport
+    rows: list[Any],
+    hotline_numbers: frozenset[str],
+    report: ImportReport,
+    default_time_zone: str | None,
 ) -> list[FeedMeeting]:
     meetings: dict[str, FeedMeeting] = {}
     for index, row in enumerate(rows):
         try:
-            parsed = parse_row(row, hotline_numbers=hotline_numbers)
+            meeting = parse_row(
+                row, hotline_numbers=hotline_numbers, default_time_zone=default_time_zone
+            )
         except FeedError as exc:
             report.skipped.append((row_label(row, index), str(exc)))
             continue
-        for meeting in parsed:
-            if meeting.slug in meetings:
-                report.skipped.append((meeting.slug, "duplicate slug in the feed"))
-            else:
-                meetings[meeting.slug] = meeting
+        if meeting.slug in meetings:
+            report.skipped.append((meeting.slug, "duplicate slug in the feed"))
+            continue
+        meetings[meeting.slug] = meeting
+        if meeting.inactive_reason is not None:
+            report.inactive.append((meeting.slug, meeting.inactive_reason))
     return list(meetings.values())
 
 
 def _store(
-    session: Session, meetings: list[FeedMeeting], report: ImportReport, *, progress: bool
+    session: Session,
+    feed: Feed,
+    meetings: list[FeedMeeting],
+    report: ImportReport,
+    *,
+    progress: bool,
 ) -> None:
     existing = {meeting.slug: meeting for meeting in session.scalars(select(Meeting))}
+    _adopt_per_day_meetings(meetings, existing)
     groups = _Groups(session)
     codes = _assign_codes(meetings, existing, report)
     steps: Iterable[FeedMeeting] = (
@@ -133,21 +212,64 @@ def _store(
         group = groups.for_meeting(feed_meeting)
         meeting = existing.get(feed_meeting.slug)
         if meeting is None:
-            session.add(_new_meeting(feed_meeting, code, group))
+            session.add(_new_meeting(feed_meeting, code, group, feed))
             report.created += 1
-        elif _update_meeting(meeting, feed_meeting, code, group):
+        elif _update_meeting(meeting, feed_meeting, code, group, feed):
             report.updated += 1
         else:
             report.unchanged += 1
 
 
-def _new_meeting(feed_meeting: FeedMeeting, code: str, group: Group) -> Meeting:
-    return Meeting(slug=feed_meeting.slug, code=code, group=group, **feed_meeting.meeting_columns())
+def _adopt_per_day_meetings(meetings: list[FeedMeeting], existing: dict[str, Meeting]) -> None:
+    """Let a meeting on several days keep the code its first day had as a per-day meeting.
+
+    Imports before one-meeting-one-code stored "<slug>-d<day>" per day; the first found takes
+    the plain slug (and so its code and subscribers), the others are retired as dropped.
+    """
+    for feed_meeting in meetings:
+        if feed_meeting.slug in existing:
+            continue
+        for day in feed_meeting.feed_days:
+            old = existing.get(f"{feed_meeting.slug}-d{day}")
+            if old is not None:
+                del existing[old.slug]
+                old.slug = feed_meeting.slug
+                existing[old.slug] = old
+                break
 
 
-def _update_meeting(meeting: Meeting, feed_meeting: FeedMeeting, code: str, group: Group) -> bool:
+def _retire_missing(session: Session, feed: Feed, seen: set[str], report: ImportReport) -> None:
+    from hotline.retirement import retire_meetings
+
+    statement = select(Meeting).where(
+        Meeting.feed_id == feed.id, Meeting.retired_at.is_(None), Meeting.slug.not_in(seen)
+    )
+    dropped = list(session.scalars(statement))
+    retire_meetings(session=session, meetings=dropped, now=clock.now())
+    report.retired.extend(meeting.id for meeting in dropped)
+
+
+def _new_meeting(feed_meeting: FeedMeeting, code: str, group: Group, feed: Feed) -> Meeting:
+    return Meeting(
+        slug=feed_meeting.slug,
+        code=code,
+        group=group,
+        feed_id=feed.id,
+        **feed_meeting.meeting_columns(),
+    )
+
+
+def _update_meeting(
+    meeting: Meeting, feed_meeting: FeedMeeting, code: str, group: Group, feed: Feed
+) -> bool:
     """Assign only what differs, so an unchanged meeting keeps its updated_at."""
-    wanted = {**feed_meeting.meeting_columns(), "code": code}
+    # A retired meeting back in the feed is listed again.
+    wanted = {
+        **feed_meeting.meeting_columns(),
+        "code": code,
+        "feed_id": feed.id,
+        "retired_at": None,
+    }
     changes = {key: value for key, value in wanted.items() if getattr(meeting, key) != value}
     for key, value in changes.items():
         setattr(meeting, key, value)

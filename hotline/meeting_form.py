@@ -199,6 +199,7 @@ def _columns(session: Session, form: MeetingForm, meeting_id: int | None) -> dic
                 postal_code=form.postal_code[:20],
                 latitude=place.latitude,
                 longitude=place.longitude,
+                in_person=True,  # a coordinator's address is a place to go (the finder's index)
             )
             zone = zone or (place.time_zone if not form.time_zone else None)
     elif form.format == MeetingFormat.EXTERNAL_BRIDGE.value:
@@ -242,11 +243,21 @@ def save_meeting(
     changed: list[str] = []
     if meeting is None:
         code = form.code or _fresh_code(session, form.name)
-        meeting = Meeting(group=group, slug=_slug(session, form.name, code), code=code, **columns)
+        meeting = Meeting(
+            group=group,
+            slug=_slug(session, form.name, code),
+            code=code,
+            more_weekdays=[],  # the form sets one weekly time; feeds may bring more days
+            **columns,
+        )
         session.add(meeting)
         changed = ["created"]
     else:
         columns["code"] = form.code or meeting.code
+        # Its other days stay (one meeting, one code); the form's weekday is no longer "more".
+        columns["more_weekdays"] = [
+            d for d in meeting.more_weekdays or [] if d != columns["weekday"]
+        ]
         if meeting.group_id != group.id:
             meeting.group, changed = group, ["group"]
         for key, value in columns.items():

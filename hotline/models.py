@@ -80,6 +80,9 @@ class Meeting(Base):
     name: Mapped[str] = mapped_column(String(300))
     # Python weekday: Monday is 0, Sunday is 6 (the Meeting Guide feed uses Sunday = 0).
     weekday: Mapped[int] = mapped_column(Integer)
+    # Further weekdays the same meeting meets at start_time (one code for all its days);
+    # read them through hotline.flows.schedule.weekly_times, never alone.
+    more_weekdays: Mapped[list[int]] = mapped_column(JSON, default=list)
     start_time: Mapped[dt.time] = mapped_column(Time)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
     time_zone: Mapped[str] = mapped_column(String(64))
@@ -105,7 +108,38 @@ class Meeting(Base):
     max_participants: Mapped[int | None] = mapped_column(Integer, default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(default=clock.now, onupdate=clock.now)
     group: Mapped[Group] = relationship(back_populates="meetings")
-    __table_args__ = (Index("ix_meetings_geo", "latitude", "longitude"),)
+    # Where it meets ("St Andrews Church") and how to get in online or by phone (passcodes).
+    location: Mapped[str] = mapped_column(String(300), default="")
+    conference_notes: Mapped[str] = mapped_column(Text, default="")
+    # True when a person can go to the address: not temporarily closed, not approximate.
+    in_person: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The feed it came from; set when a re-read no longer lists it (kept for history).
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id"), index=True, default=None)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    __table_args__ = (
+        Index("ix_meetings_geo", "latitude", "longitude"),
+        Index("ix_meetings_listed", "active", "in_person", "latitude", "longitude"),
+        # The finder's phone index checks max(updated_at) per request: an index makes it O(1).
+        Index("ix_meetings_updated_at", "updated_at"),
+    )
+
+
+class Feed(Base):
+    """A meeting feed (Meeting Guide JSON or a BMLT server) and how its last read went."""
+
+    __tablename__ = "feeds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(1000), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="meeting_guide")  # or "bmlt"
+    # Registered feeds (`hotline feeds add`) are re-read by the scheduler; one-off imports not.
+    registered: Mapped[bool] = mapped_column(Boolean, default=False)
+    default_time_zone: Mapped[str | None] = mapped_column(String(64), default=None)
+    etag: Mapped[str | None] = mapped_column(String(200), default=None)
+    last_modified: Mapped[str | None] = mapped_column(String(100), default=None)
+    checked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    loaded_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(String(300), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
 
 
 class MeetingCancellation(Base):
@@ -293,6 +327,8 @@ class SupportCase(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
     kind: Mapped[str] = mapped_column(String(12), default="crisis")  # "crisis" or "talk"
     level: Mapped[str] = mapped_column(String(12), default="crisis")
+    # A crisis case's kind of danger ("suicide", "medical", "violence", "others"); None for talk.
+    danger: Mapped[str | None] = mapped_column(String(12), default=None)
     source: Mapped[str] = mapped_column(String(8), default="sms")
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     tier: Mapped[int] = mapped_column(Integer, default=0)
@@ -362,6 +398,86 @@ class FindOutcome(Base):
     # A meeting in person or online within the find radius (phone meetings serve everyone).
     local_found: Mapped[bool] = mapped_column(Boolean)
     results: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# The warm line (a caller or texter talking to a peer volunteer now) ----------------------------
+
+
+class VolunteerProfile(Base):
+    """A warm-line volunteer's languages, tags and AVAILABLE/AWAY; a responder's opt-in."""
+
+    __tablename__ = "volunteer_profiles"
+    staff_id: Mapped[int] = mapped_column(ForeignKey("coordinators.id"), primary_key=True)
+    languages: Mapped[str] = mapped_column(String(40), default="en")  # "en,es"
+    tags: Mapped[str] = mapped_column(String(200), default="")  # "veterans,youth"
+    # A responder who takes warm-line calls too (volunteers always do).
+    opted_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    # AVAILABLE / AWAY / HELPING: holds until `available_until` (None: until changed).
+    available: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    available_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class WarmCall(Base):
+    """A caller in the warm line's queue, from pressing 2 to bridged, voicemail or hang-up."""
+
+    __tablename__ = "warm_calls"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    status: Mapped[str] = mapped_column(String(12), default="waiting", index=True)
+    rung: Mapped[list[int]] = mapped_column(JSON, default=list)
+    last_ring_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("coordinators.id"), default=None)
+    entered_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class Voicemail(Base):
+    """A message left on the warm line. The recording stays at Twilio until retention ends."""
+
+    __tablename__ = "voicemails"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    warm_call_id: Mapped[int | None] = mapped_column(ForeignKey("warm_calls.id"), default=None)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    recording_sid: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    # The transcription is read by the crisis detector and never stored.
+    crisis: Mapped[bool] = mapped_column(Boolean, default=False)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("support_cases.id"), default=None)
+    called_by_id: Mapped[int | None] = mapped_column(ForeignKey("coordinators.id"), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now, index=True)
+    called_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class RelayConversation(Base):
+    """A member and a volunteer texting through the line's number (TALK, then TAKE 23)."""
+
+    __tablename__ = "relay_conversations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("coordinators.id"), default=None)
+    # "waiting" (for a TAKE), "active", "closed".
+    status: Mapped[str] = mapped_column(String(10), default="waiting", index=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    taken_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_activity_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # "member", "volunteer", "idle", "unanswered", "opted_out".
+    closed_by: Mapped[str | None] = mapped_column(String(12), default=None)
+    texts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaringConsent(Base):
+    """A member's YES to caring texts, asked while their crisis case was open."""
+
+    __tablename__ = "caring_consents"
+    case_id: Mapped[int] = mapped_column(ForeignKey("support_cases.id"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    asked_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    agreed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    scheduled_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class BlockedNumber(Base):

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from hotline.flows.schedule import weekly_times
 from hotline.models import Meeting, MeetingFormat
 
 # Meeting Guide counts days from Sunday = 0; Python's weekday() from Monday = 0.
@@ -39,17 +40,24 @@ def meeting_guide_feed(*, session: Session, line_number: str | None) -> list[dic
     return rows
 
 
+def _days(meeting: Meeting) -> int | list[int]:
+    """The spec's day, or its list of days for a meeting on several (one row, one code)."""
+    days = [_FEED_DAY[weekday] for weekday, _start in weekly_times(meeting)]
+    return days[0] if len(days) == 1 else days
+
+
 def meeting_guide_row(meeting: Meeting, *, line_number: str | None) -> dict[str, Any]:
     """Describe one meeting as a Meeting Guide row (only the fields that have a value)."""
     row: dict[str, Any] = {
         "name": meeting.name,
         "slug": meeting.slug,
-        "day": _FEED_DAY[meeting.weekday],
+        "day": _days(meeting),
         "time": meeting.start_time.strftime("%H:%M"),
         "end_time": _end_time(meeting.start_time, meeting.duration_minutes),
         "timezone": meeting.time_zone,
         "types": list(meeting.types or []),
         "notes": meeting.notes,
+        "location": meeting.location,
         "group": meeting.group.name,
         "group_notes": meeting.group.description,
         "updated": meeting.updated_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
@@ -83,8 +91,13 @@ def _conference(meeting: Meeting, line_number: str | None) -> dict[str, Any]:
         return {
             "conference_phone": f"{line_number},,{meeting.code}#",
             "conference_url": meeting.conference_url,
+            "conference_phone_notes": meeting.conference_notes,
         }
     phone = meeting.conference_phone
     if phone and meeting.conference_digits:
         phone += meeting.conference_digits
-    return {"conference_phone": phone, "conference_url": meeting.conference_url}
+    return {
+        "conference_phone": phone,
+        "conference_url": meeting.conference_url,
+        "conference_phone_notes": meeting.conference_notes,
+    }

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from hotline.flows.warmline import RING_STRATEGIES, WarmRules
+
 CONFIG_DIR = Path(
     os.environ.get("HOTLINE_CONFIG_DIR", Path(__file__).resolve().parent.parent / "config")
 )
@@ -63,6 +65,9 @@ class Settings:
     crisis_number_es: str = "+18886289454"
     join_window_minutes: int = 15
     max_participants: int = 40
+    warm: WarmRules = field(default_factory=WarmRules)
+    # How often `hotline scheduler` re-reads each registered feed (`hotline feeds add`).
+    feed_refresh_hours: float = 24.0
     # [limits]: texts per number per minute before the one slow-down reply and silence; how
     # long that silence lasts; dashboard code requests per network address and per number.
     sms_per_minute: int = 20
@@ -136,6 +141,7 @@ def _from_toml(data: dict[str, Any]) -> dict[str, Any]:
         "crisis_number_es": crisis.get("crisis_number_es", "+18886289454"),
         "join_window_minutes": int(voice.get("join_window_minutes", 15)),
         "max_participants": int(voice.get("max_participants", 40)),
+        "feed_refresh_hours": float(data.get("feeds", {}).get("refresh_hours", 24)),
     }
     limits = data.get("limits", {})
     for key in _LIMIT_KEYS:
@@ -153,7 +159,37 @@ def _from_toml(data: dict[str, Any]) -> dict[str, Any]:
     for key in ("max_attempts", "stuck_after_seconds"):
         if key in snd:
             values[key] = int(snd[key])
+    values["warm"] = _warm_rules(data.get("warm", {}))
     return values
+
+
+def _warm_rules(warm: dict[str, Any]) -> WarmRules:
+    """Read [warm]; a ring strategy the line does not know is refused at start-up."""
+    defaults = WarmRules()
+    strategy = str(warm.get("ring_strategy", defaults.ring_strategy))
+    if strategy not in RING_STRATEGIES:
+        raise SettingsError(f"[warm] ring_strategy must be one of {', '.join(RING_STRATEGIES)}")
+    numbers = {
+        key: int(warm[key])
+        for key in (
+            "ring_seconds",
+            "wait_minutes",
+            "hold_seconds",
+            "voicemail_seconds",
+            "recording_days",
+            "relay_idle_minutes",
+            "relay_wait_minutes",
+            "surge_waiting",
+            "surge_help_minutes",
+        )
+        if key in warm
+    }
+    return WarmRules(
+        ring_strategy=strategy,
+        hold_audio_url=str(warm.get("hold_audio_url", "")),
+        caring_hours=tuple(int(h) for h in warm.get("caring_hours", defaults.caring_hours)),
+        **numbers,
+    )
 
 
 _LIMIT_KEYS = (

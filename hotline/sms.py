@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -15,18 +16,21 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
-from hotline import clock, finder, limits, metrics, oncall, subscriptions
+from hotline import caring, clock, finder, limits, metrics, oncall, relay, subscriptions
 from hotline.bounded import record_within_budget
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import get_contact_by_phone, get_or_create_contact, opt_in, opt_out
 from hotline.conversations import load_conversation, save_conversation
 from hotline.coordinator_sms import handle_coordinator_sms
+from hotline.crisis_cases import record_danger
+from hotline.crisis_detector import assess
 from hotline.crisis_resources import crisis_resources
-from hotline.db import session_scope
+from hotline.db import read_scope, session_scope
 from hotline.find_outcomes import record_find
 from hotline.flows import sms as flow
-from hotline.flows.crisis import Level, assess
+from hotline.flows.crisis import Level
+from hotline.flows.crisis_cues import Danger
 from hotline.flows.crisis_reply import crisis_reply
 from hotline.flows.keywords import Command, Kind, looks_spanish, parse
 from hotline.flows.limits import Verdict
@@ -43,6 +47,7 @@ from hotline.models import (
 )
 from hotline.outbox import queue_call
 from hotline.phones import PhoneError, country_of, normalise, vault_for
+from hotline.places import CANADIAN_POSTAL_CODE
 from hotline.queues import get_redis
 from hotline.settings import Settings
 
@@ -90,7 +95,9 @@ def handle_sms(settings: Settings, message: InboundSms) -> str:
     """Answer one inbound text with TwiML: the crisis reply first, else the member flow."""
     assessment = assess(message.body)
     if assessment.crisis:
-        crisis = crisis_answer(settings, message, level=assessment.level.value)
+        crisis = crisis_answer(
+            settings, message, level=assessment.level.value, danger=assessment.danger
+        )
         recorded = record_within_budget(
             crisis.record, event="crisis_record", message_sid=message.message_sid
         )
@@ -149,41 +156,97 @@ class CrisisAnswer:
 
     fallback: str
     record: Callable[[], str]
+    danger: Danger = Danger.SUICIDE
 
 
-def crisis_answer(settings: Settings, message: InboundSms, *, level: str) -> CrisisAnswer:
-    """Build the crisis reply from memory first, so it goes out even with the DB and Redis down."""
+def crisis_answer(
+    settings: Settings, message: InboundSms, *, level: str, danger: Danger | None = None
+) -> CrisisAnswer:
+    """Build the crisis reply from memory first, so it goes out even with the DB and Redis down.
+
+    The help fits the danger the text shows (read again from the text when not given).
+    """
     metrics.count_reply("crisis")
+    danger = danger or assess(message.body).danger
     language = "es" if looks_spanish(message.body) else settings.default_language
     country = country_of(message.sender) or settings.default_country
-    fallback = render_reply(_crisis_text(language, country, escalated=False))
+    fallback = render_reply(_crisis_text(danger, language, country, escalated=False))
     # Looked up when run, so the recording can be replaced (slowed down) in tests.
     return CrisisAnswer(
-        fallback, lambda: _record_crisis(settings, message, level=level, language=language)
+        fallback,
+        lambda: _record_crisis(settings, message, level=level, danger=danger, language=language),
+        danger,
     )
 
 
-def _crisis_text(language: str, country: str, *, escalated: bool) -> str:
-    """The resource for the number's country and language; the catalog's if that file fails."""
+@dataclass(frozen=True)
+class CrisisReply:
+    """The crisis reply to one text, built from memory alone."""
+
+    twiml: str
+    danger: Danger
+    level: Level
+
+
+def crisis_reply_for(
+    body: str, *, language: str, country: str, escalated: bool = False
+) -> CrisisReply | None:
+    """Return the crisis TwiML and kind of danger for a text, or None when it is not a crisis.
+
+    Pure and in memory: no database, no queue, nothing that can block. It promises a volunteer
+    only when `escalated` (a case was really opened).
+    """
+    assessment = assess(body)
+    if not assessment.crisis:
+        return None
+    text = _crisis_text(assessment.danger, language, country, escalated=escalated)
+    return CrisisReply(render_reply(text), assessment.danger, assessment.level)
+
+
+def _crisis_text(danger: Danger, language: str, country: str, *, escalated: bool) -> str:
+    """The help for the danger, the number's country and language; the catalog's if that fails."""
     try:
-        resources = crisis_resources()
+        return crisis_reply(
+            danger=danger,
+            language=language,
+            country=country,
+            oncall=escalated,
+            texts=catalog(language),
+            numbers=crisis_resources(),
+        )
     except Exception as exc:
         log(logger, "crisis_resources_failed", logging.ERROR, error=type(exc).__name__)
         return flow.crisis_reply(catalog(language), escalated=escalated)
-    return crisis_reply(language=language, country=country, oncall=escalated, resources=resources)
 
 
-def _record_crisis(settings: Settings, message: InboundSms, *, level: str, language: str) -> str:
+def _record_crisis(
+    settings: Settings, message: InboundSms, *, level: str, danger: Danger, language: str
+) -> str:
     with session_scope() as session:
         stored = _stored_reply(session, message.message_sid)
         if stored is not None:
             return stored
         contact, _ = _contact(session, settings, message.sender, language=language)
+        relayed = relay.staff_reply_for(
+            session=session, settings=settings, contact_id=contact.id, body=message.body
+        )
+        if relayed is not None:
+            # A volunteer's TAKE 8 (the detector hears "take 8 pills") or their words to a
+            # member ("are you thinking of killing yourself?") are warm-line work, not a
+            # crisis of theirs.
+            twiml = render_reply(relayed)
+            _record(session, message, contact.id, twiml, crisis_level=level)
+            return twiml
         case = open_support_case(
             session=session, contact_id=contact.id, kind="crisis", level=level, source="sms"
         )
-        twiml = render_reply(_crisis_with_callback(session, contact))
+        record_danger(case, danger)
+        twiml = render_reply(_crisis_with_callback(session, contact, danger))
         _record(session, message, contact.id, twiml, crisis_level=level)
+        # A crisis text in a warm-line conversation still reaches the volunteer, marked.
+        relay.forward_crisis(
+            session=session, contact_id=contact.id, body=message.body, now=clock.now()
+        )
         log(
             logger,
             "sms_crisis",
@@ -191,17 +254,18 @@ def _record_crisis(settings: Settings, message: InboundSms, *, level: str, langu
             contact_id=contact.id,
             case_id=case.id,
             crisis_level=level,
+            danger=danger.value,
         )
     return twiml
 
 
-def _crisis_with_callback(session: Session, contact: Contact) -> str:
-    """The crisis reply, promising a call back only when someone can be paged."""
+def _crisis_with_callback(session: Session, contact: Contact, danger: Danger) -> str:
+    """The help for the danger, promising a call back only when someone can be paged."""
     reach = oncall.coverage(session=session, now=clock.now(), exclude_contact_id=contact.id)
     if reach is oncall.Coverage.NONE:
-        text = _crisis_text(contact.language, contact.country, escalated=False)
+        text = _crisis_text(danger, contact.language, contact.country, escalated=False)
         return text + catalog(contact.language).t("sms.nobody.crisis")
-    return _crisis_text(contact.language, contact.country, escalated=True)
+    return _crisis_text(danger, contact.language, contact.country, escalated=True)
 
 
 # Limits -------------------------------------------------------------------------------------
@@ -298,9 +362,18 @@ def _staff_reply(session: Session, settings: Settings, contact: Contact, body: s
     """Answer a staff command (ACK 12, ONCALL ON ...); None hands the text to the member flow."""
     if contact.opted_out_at is not None:
         return None
-    return handle_coordinator_sms(
-        session=session, settings=settings, contact_id=contact.id, body=body, now=clock.now()
+    now = clock.now()
+    warm = relay.staff_command_for(
+        session=session, settings=settings, contact_id=contact.id, body=body, now=now
     )
+    if warm is not None:
+        return warm
+    reply = handle_coordinator_sms(
+        session=session, settings=settings, contact_id=contact.id, body=body, now=now
+    )
+    if reply is not None:
+        return reply
+    return relay.staff_text_for(session=session, contact_id=contact.id, body=body, now=now)
 
 
 def _member_replies(
@@ -312,11 +385,27 @@ def _member_replies(
     new: bool,
     concern: bool = False,
 ) -> tuple[str, ...]:
+    warm = _warm_reply(session, settings, contact, message.body)
+    if warm is not None:
+        return (warm,)
     redis = get_redis()
     decision = _decide(session, redis, settings, message, contact, new=new, concern=concern)
     for effect in decision.effects:
         _apply(effect, session=session, redis=redis, settings=settings, contact=contact)
     return decision.replies
+
+
+def _warm_reply(session: Session, settings: Settings, contact: Contact, body: str) -> str | None:
+    """The warm line's part: a text conversation, TALK to a volunteer, a caring-text YES."""
+    if contact.opted_out_at is not None:
+        return None
+    now = clock.now()
+    reply = relay.member_reply(
+        session=session, settings=settings, contact=contact, body=body, now=now
+    )
+    if reply is not None:
+        return reply
+    return caring.member_yes(session=session, contact=contact, body=body, now=now)
 
 
 def _decide(
@@ -367,7 +456,13 @@ def _look_up(
     """Fetch what the command needs to be answered, and nothing else."""
     now = clock.now()
     if command.kind is Kind.FIND:
-        return flow.Lookup(find=_search(session, settings, _find_query(command), now, new=True))
+        query = _find_query(command)
+        if command.words in _NOW and command.zip_code is None:
+            # FIND NOW / BUSCAR AHORA: the phone meetings starting soonest, in the member's time.
+            query = flow.FindCursor(None, None, None, contact.time_zone, topic=None)
+        if isinstance(query, flow.FindCursor) and query.time_zone:
+            contact.time_zone = query.time_zone  # the member's zone: their last search's
+        return flow.Lookup(find=_search(session, settings, query, now, new=True))
     if command.kind is Kind.MORE:
         return flow.Lookup(find=_search(session, settings, conversation.find, now))
     if command.kind is Kind.MY:
@@ -377,7 +472,9 @@ def _look_up(
     if command.kind is Kind.TALK:
         return _talk_lookup(session, settings, contact, now)
     if command.code is not None:
-        return _meeting_lookup(session, command.code, contact.id, line_number, now)
+        found = _meeting_lookup(session, command.code, contact.id, line_number, now)
+        viewer = conversation.find.time_zone if conversation.find else None
+        return dataclasses.replace(found, viewer_zone=viewer or contact.time_zone)
     return flow.Lookup()
 
 
@@ -397,6 +494,9 @@ def _meeting_lookup(
     )
 
 
+_NOW = frozenset({("now",), ("ahora",), ("right", "now"), ("ya",)})
+
+
 def _find_query(command: Command) -> flow.FindCursor | flow.FindResults:
     """Turn FIND's words into a place and a topic, or say what was not understood."""
     if command.zip_code is not None:
@@ -412,10 +512,20 @@ def _find_query(command: Command) -> flow.FindCursor | flow.FindResults:
     if command.state is not None:
         typed = " ".join([*command.words, command.state, *command.tail])
         return flow.FindResults(None, problem="unknown_city", problem_value=typed)
+    if _names_a_postal_code(command.words):
+        # No offline table of Canadian postal codes here yet: say so, and what does work.
+        return flow.FindResults(None, problem="unknown_postal", problem_value=command.words[0])
     if finder.names_a_city(command.words):
         return flow.FindResults(None, problem="need_state", problem_value=" ".join(command.words))
     # No place named: a topic alone ("FIND anxiety") searches the phone meetings.
     return flow.FindCursor(None, None, None, None, topic=" ".join(command.words))
+
+
+def _names_a_postal_code(words: tuple[str, ...]) -> bool:
+    """True when the words hold a Canadian postal code ("K8N 1A1" arrives as k, 8, n, ...)."""
+    return any(
+        CANADIAN_POSTAL_CODE.fullmatch("".join(words[at : at + 3])) for at in range(len(words))
+    )
 
 
 def _cursor(place: finder.Place, topic: str) -> flow.FindCursor:
@@ -437,15 +547,16 @@ def _search(
     if isinstance(query, flow.FindResults):
         return query
     origin = None if query.latitude is None else (query.latitude, query.longitude or 0.0)
-    found = finder.find_nearest_meetings(
-        session=session,
-        origin=origin,
-        topic=query.topic,
-        limit=settings.find_page_size + 1,  # one more tells whether MORE has anything
-        offset=query.offset,
-        radius_miles=settings.find_radius_miles,
-        now=now,
-    )
+    with read_scope(session.get_bind()) as reader:  # type: ignore[arg-type]
+        found = finder.find_nearest_meetings(
+            session=reader,
+            origin=origin,
+            topic=query.topic,
+            limit=settings.find_page_size + 1,  # one more tells whether MORE has anything
+            offset=query.offset,
+            radius_miles=settings.find_radius_miles,
+            now=now,
+        )
     if new and origin is not None:
         record_find(session=session, channel="sms", label=query.place or "", found=found)
     views = tuple(_view(session, f.meeting, now, f.distance_miles, f.next_start) for f in found)
@@ -470,13 +581,24 @@ def _view(
         next_start=next_start,
         time_zone=meeting.time_zone,
         distance_miles=distance,
-        address=", ".join(part for part in (meeting.address, meeting.city) if part),
+        address=_full_address(meeting),
         dial_in=_readable(meeting.conference_phone or "") if external else None,
         dial_digits=meeting.conference_digits if external else None,
         notes=meeting.notes,
         has_pin=bool(meeting.member_pin),
         lead_minutes=tuple(meeting.group.reminder_lead_minutes or ()),
+        in_person=meeting.in_person,
+        location=meeting.location,
+        online_url=meeting.conference_url,
+        conference_notes=meeting.conference_notes,
     )
+
+
+def _full_address(meeting: Meeting) -> str:
+    """The address with its city, unless the feed's address line already names it."""
+    if meeting.city and meeting.city.lower() not in meeting.address.lower():
+        return ", ".join(part for part in (meeting.address, meeting.city) if part)
+    return meeting.address
 
 
 def _readable(e164: str) -> str:

@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import clock, subscriptions
+from hotline import clock, finder, oncall, subscriptions, volunteers, warm_calls, warm_twiml
 from hotline import voice_lookups as meetings
 from hotline import voice_twiml as twiml
 from hotline.bounded import record_in_background
+from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import get_or_create_contact
+from hotline.crisis_detector import assess
 from hotline.db import session_scope
 from hotline.flows import voice as flow
-from hotline.flows.crisis import assess
+from hotline.flows.crisis_cues import Danger
 from hotline.flows.digits import ascii_digits
+from hotline.flows.schedule import spoken_label
 from hotline.logs import log
 from hotline.models import Contact
-from hotline.phones import PhoneError, normalise, vault_for
+from hotline.phones import PhoneError, country_of, normalise, vault_for
 from hotline.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -58,18 +63,23 @@ class CallEvent:
         except PhoneError as exc:
             raise BadCall("the caller is not a phone number") from exc
         speech = str(form.get("SpeechResult") or "")[:MAX_SPEECH_CHARS]
-        heard = flow.Heard(
-            digits=ascii_digits(str(form.get("Digits") or "")[:20]),
-            speech=speech,
-            crisis=_is_crisis(speech),
-        )
+        digits = ascii_digits(str(form.get("Digits") or "")[:20])
+        heard = flow.Heard(digits, speech, *screen_words(speech))
         dial_status = str(form.get("DialCallStatus") or "")
         return cls(sid, caller, us, direction, heard, dial_status)
 
 
-def _is_crisis(speech: str) -> bool:
-    """Ask the crisis assessor about what was said (the catalogs' help words are checked too)."""
-    return bool(speech.strip()) and assess(speech).crisis
+def screen_words(words: str) -> tuple[bool, Danger]:
+    """Ask the crisis assessor about what a caller said: (a crisis?, the kind of danger).
+
+    Every spoken answer at every menu passes here (the catalogs' help words are checked too),
+    and so should a voicemail's transcription once the line takes voicemail: a transcription
+    webhook calls this and, on a crisis, opens a case as `_record_crisis_call` does.
+    """
+    if not words.strip():
+        return False, Danger.SUICIDE
+    verdict = assess(words)
+    return verdict.crisis, verdict.danger
 
 
 # Answers, one per route.
@@ -141,13 +151,17 @@ def answer_join_call(settings: Settings, event: CallEvent, meeting_id: int) -> s
 
 
 def crisis_answer(settings: Settings, event: CallEvent, language: str) -> str:
-    """Dial the crisis line at once; the support case is recorded beside it, retried if need be."""
-    answer = twiml.crisis_dial(settings, language)
+    """Dial the line for the danger at once; the case is recorded beside it, retried if need be."""
+    danger = event.heard.danger if event.heard.crisis else Danger.SUICIDE
+    country = country_of(event.caller) or settings.default_country
+    answer = twiml.crisis_dial(settings, language, danger=danger, country=country)
     # Looked up when run, so the recording can be replaced (slowed down) in tests.
     record_in_background(
-        lambda: _record_crisis_call(settings, event), event="crisis_case", call_sid=event.call_sid
+        lambda: _record_crisis_call(settings, event, danger),
+        event="crisis_case",
+        call_sid=event.call_sid,
     )
-    log(logger, "voice_crisis", call_sid=event.call_sid)
+    log(logger, "voice_crisis", call_sid=event.call_sid, danger=danger.value)
     return answer
 
 
@@ -166,10 +180,10 @@ def record_call_late(settings: Settings, event: CallEvent) -> None:
         _start_call(session, settings, event)
 
 
-def _record_crisis_call(settings: Settings, event: CallEvent) -> None:
+def _record_crisis_call(settings: Settings, event: CallEvent, danger: Danger) -> None:
     with session_scope() as session:
         contact = _start_call(session, settings, event)
-        meetings.open_crisis_case(session=session, contact_id=contact.id)
+        meetings.open_crisis_case(session=session, contact_id=contact.id, danger=danger)
 
 
 def answer_crisis_fallback(settings: Settings, event: CallEvent, query: Mapping[str, str]) -> str:
@@ -222,7 +236,17 @@ def _facts(
 ) -> flow.Facts:
     """Gather what the flow needs: the meeting in play, find results, whether texts reach."""
     now = clock.now()
-    look = meetings.Look(session=session, settings=settings, language=state.language, now=now)
+    if isinstance(lookup, flow.SearchLookup) and lookup.zip_code:
+        place = finder.place_for_zip(lookup.zip_code)
+        if place is not None and place.time_zone:
+            contact.time_zone = place.time_zone  # the caller's zone: their last search's
+    look = meetings.Look(
+        session=session,
+        settings=settings,
+        language=state.language,
+        now=now,
+        viewer_zone=contact.time_zone,
+    )
     meeting = None
     results: tuple[flow.MeetingFacts, ...] = ()
     if isinstance(lookup, flow.CodeLookup):
@@ -230,7 +254,7 @@ def _facts(
     elif meeting_id or state.meeting_id:
         meeting = look.by_id(meeting_id or state.meeting_id or 0)
     if isinstance(lookup, flow.SearchLookup):
-        results = look.search(zip_code=lookup.zip_code, city=lookup.city)
+        results = look.search(zip_code=lookup.zip_code, city=lookup.city, soonest=lookup.soonest)
     elif state.results:
         results = look.by_ids(state.results)
     languages = _languages(settings)
@@ -242,7 +266,21 @@ def _facts(
         results=results,
         starts=look.starts_in(meeting.id) if meeting and state.menu == flow.REMINDER_CALL else "",
         language_words={lang: catalog(lang).t("voice.words.language_name") for lang in languages},
+        **_warm_facts(session, state, now),
     )
+
+
+def _warm_facts(session: Session, state: flow.VoiceState, now: dt.datetime) -> dict[str, Any]:
+    """Whether the warm line is open, when it opens next, whether a call back is real."""
+    if state.menu not in (flow.MAIN, flow.WARM_CLOSED):
+        return {}
+    opens = volunteers.opens_next(session=session, now=now)
+    coverage = oncall.coverage(session=session, now=now)
+    return {
+        "warm_open": bool(volunteers.on_shift(session=session, now=now)),
+        "warm_opens": spoken_label(opens[0], opens[1], state.language) if opens else "",
+        "can_call_back": coverage is not oncall.Coverage.NONE,
+    }
 
 
 def _run(
@@ -273,14 +311,23 @@ def _run(
                 meeting_ids=effect.meeting_ids,
                 language=language or contact.language,
             )
+        elif isinstance(effect, flow.RequestCallback):
+            open_support_case(
+                session=session, contact_id=contact.id, kind="talk", level="talk", source="voice"
+            )
     language = language or _language_of(settings, contact)
     if isinstance(step.then, flow.CrisisDial):
         return crisis_answer(settings, event, language)
-    return _render(session, settings, event, step, language)
+    return _render(session, settings, event, step, language, contact.id)
 
 
 def _render(
-    session: Session, settings: Settings, event: CallEvent, step: flow.Step, language: str
+    session: Session,
+    settings: Settings,
+    event: CallEvent,
+    step: flow.Step,
+    language: str,
+    contact_id: int,
 ) -> str:
     response = VoiceResponse()
     then = step.then
@@ -288,6 +335,16 @@ def _render(
         twiml.gather(response, settings, replace(step, then=then))
         return str(response)
     twiml.say_all(response, step.said, language)
+    if isinstance(then, flow.EnterWarmLine):
+        entry = warm_calls.enter(
+            session=session,
+            contact_id=contact_id,
+            call_sid=event.call_sid,
+            language=language,
+            now=clock.now(),
+        )
+        warm_twiml.enqueue(response, settings, entry.id)
+        return str(response)
     if isinstance(then, flow.JoinRoom):
         room = meetings.room_for(
             session=session, settings=settings, meeting_id=then.meeting_id, call_sid=event.call_sid

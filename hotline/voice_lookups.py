@@ -6,8 +6,9 @@ import datetime as dt
 import logging
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from sqlalchemy import select
@@ -17,8 +18,10 @@ from sqlalchemy.orm import Session
 from hotline import clock, finder, oncall, rooms
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
+from hotline.crisis_cases import record_danger
 from hotline.find_outcomes import record_find
 from hotline.flows import voice as flow
+from hotline.flows.crisis_cues import Danger
 from hotline.flows.keywords import tokenize
 from hotline.flows.schedule import spoken_label
 from hotline.logs import log
@@ -53,6 +56,8 @@ class Look:
     settings: Settings
     language: str
     now: dt.datetime
+    # The caller's zone (their number's, their last search's): phone meetings are said in it.
+    viewer_zone: str | None = None
 
     def by_code(self, code: str) -> flow.MeetingFacts | None:
         meeting = get_meeting_by_code(session=self.session, code=code)
@@ -66,23 +71,32 @@ class Look:
         found = (self.by_id(meeting_id) for meeting_id in meeting_ids)
         return tuple(meeting for meeting in found if meeting is not None)
 
-    def search(self, *, zip_code: str = "", city: str = "") -> tuple[flow.MeetingFacts, ...]:
+    def search(
+        self, *, zip_code: str = "", city: str = "", soonest: bool = False
+    ) -> tuple[flow.MeetingFacts, ...]:
         """Meetings near the ZIP code or city (nearest first), then phone meetings (soonest first).
 
         An unknown ZIP code still hears the phone meetings, which serve everyone; a city with no
         groups near it hears none. A city named in several states is the one with a group nearest.
+        With soonest, only the phone meetings, soonest first.
         """
-        if zip_code:
+        place = None
+        if soonest:
+            found = self._nearest(None)
+        elif zip_code:
             place = finder.place_for_zip(zip_code)
             found = self._nearest(place)
             if place is not None:
                 record_find(session=self.session, channel="voice", label=zip_code, found=found)
         else:
             places = finder.places_for_city_name(tuple(tokenize(city)))
-            found = min(map(self._nearest, places), key=_closest, default=[])
+            pairs = [(self._nearest(place), place) for place in places]
+            found, place = min(pairs, key=lambda pair: _closest(pair[0]), default=([], None))
             if _closest(found) == math.inf:
                 return ()
-        return tuple(self.facts(nearby.meeting) for nearby in found)
+        # The place searched is where the caller is, most likely: times are said in its zone.
+        look = replace(self, viewer_zone=place.time_zone) if place and place.time_zone else self
+        return tuple(look.facts(nearby.meeting) for nearby in found)
 
     def _nearest(self, place: finder.Place | None) -> list[finder.NearbyMeeting]:
         return finder.find_nearest_meetings(
@@ -107,8 +121,22 @@ class Look:
             member_pin=meeting.member_pin or None,
             host_pin=meeting.host_pin or None,
             open_now=open_since is not None,
-            when=spoken_label(when, meeting.time_zone, self.language),
+            when=self.spoken_when(meeting, when),
         )
+
+    def spoken_when(self, meeting: Meeting, when: dt.datetime) -> str:
+        """Say a time in the caller's zone for a phone meeting, else in the meeting's, naming
+        the zone whenever the caller's may differ."""
+        zone = meeting.time_zone
+        if self.viewer_zone is not None and meeting.format in finder.PHONE_FORMATS:
+            zone = self.viewer_zone
+        label = spoken_label(when, zone, self.language)
+        if self.viewer_zone is not None and _same_offset(when, meeting.time_zone, self.viewer_zone):
+            return label
+        abbreviation = when.astimezone(ZoneInfo(zone)).strftime("%Z")
+        words = catalog(self.language)
+        name = words.t(f"zones.{abbreviation}") if words.has(f"zones.{abbreviation}") else ""
+        return f"{label} {name}".rstrip()
 
     def in_progress(self, meeting: Meeting) -> dt.datetime | None:
         """The start of the occurrence whose room is open now (it opens a little early)."""
@@ -137,8 +165,13 @@ class Look:
             return words.t("voice.in_one_hour")
         if minutes < 50:
             return words.t("voice.in_minutes", minutes=minutes)
-        when = spoken_label(start, meeting.time_zone, self.language)
-        return words.t("voice.at_time", when=when)
+        return words.t("voice.at_time", when=self.spoken_when(meeting, start))
+
+
+def _same_offset(when: dt.datetime, zone: str, other: str) -> bool:
+    return (
+        when.astimezone(ZoneInfo(zone)).utcoffset() == when.astimezone(ZoneInfo(other)).utcoffset()
+    )
 
 
 def _closest(found: list[finder.NearbyMeeting]) -> float:
@@ -215,10 +248,11 @@ def text_results(
     )
 
 
-def open_crisis_case(*, session: Session, contact_id: int) -> None:
+def open_crisis_case(*, session: Session, contact_id: int, danger: Danger) -> None:
     case = open_support_case(
         session=session, contact_id=contact_id, kind="crisis", level="crisis", source="voice"
     )
+    record_danger(case, danger)
     log(logger, "crisis_case_opened", case_id=case.id, source="voice")
 
 

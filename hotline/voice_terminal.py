@@ -2,7 +2,8 @@
 
 Each webhook is signed like Twilio's. Prompts are printed; at a menu you type keys (end a
 number with #), `say: words` to speak, Enter for silence, or q to hang up. A <Dial> is shown
-(room, number, digits) and ends the walk.
+(room, number, digits) and ends the walk. In the warm line's queue (press 2) each Enter is
+one more hold cycle; a <Record> takes a typed message, sent as the voicemail's transcription.
 """
 
 from __future__ import annotations
@@ -43,13 +44,17 @@ def run_call(sender: str, *, url: str | None = None, ask: Callable[[str], str] =
     }
     path: str | None = "/twilio/voice"
     answer: dict[str, str] = {}
+    queue: list[str] = []  # the <Enqueue> action and wait URL of the caller's queue, if any
     for _ in range(MAX_STEPS):
         if path is None:
             return 0
+        said, transcribe_url = answer.pop("_said", ""), answer.pop("_transcribe_url", "")
         root = _fetch(path, {**call, **answer}, url)
         if root is None:
             return 1
-        path, answer = _walk(root, ask)
+        if said and transcribe_url:
+            _transcribe(call, transcribe_url, answer["RecordingSid"], said, url)
+        path, answer = _walk(root, ask, queue)
     return 0
 
 
@@ -65,8 +70,11 @@ def _fetch(path: str, params: dict[str, str], url: str | None) -> ET.Element | N
     return ET.fromstring(response.text)  # noqa: S314 - TwiML from our own server
 
 
-def _walk(root: ET.Element, ask: Callable[[str], str]) -> tuple[str | None, dict[str, str]]:
+def _walk(
+    root: ET.Element, ask: Callable[[str], str], queue: list[str] | None = None
+) -> tuple[str | None, dict[str, str]]:
     """Print one TwiML answer; return the next path to post and the caller's answer."""
+    queue = [] if queue is None else queue
     for verb in root:
         if verb.tag == "Say":
             print(f"  {_text(verb)}")
@@ -75,7 +83,19 @@ def _walk(root: ET.Element, ask: Callable[[str], str]) -> tuple[str | None, dict
         elif verb.tag == "Gather":
             _walk(verb, ask)
             answer = _gathered(ask)
+            if answer is None and queue:
+                return queue[0], {"QueueResult": "hangup"}
+            if queue and not answer:
+                return _path(_wait_url(queue)), {}  # Enter: hold on, one more cycle
             return (None, {}) if answer is None else (_path(verb.get("action", "")), answer)
+        elif verb.tag == "Enqueue":
+            print("(holding in the warm line's queue: volunteers on shift are being rung)")
+            queue[:] = [_path(verb.get("action", "")), verb.get("waitUrl", "")]
+            return _path(verb.get("waitUrl", "")), {}
+        elif verb.tag == "Leave":
+            return (queue[0], {"QueueResult": "leave"}) if queue else (None, {})
+        elif verb.tag == "Record":
+            return _record(verb, ask)
         elif verb.tag == "Redirect":
             return _path(_text(verb)), {}
         elif verb.tag == "Dial":
@@ -85,6 +105,40 @@ def _walk(root: ET.Element, ask: Callable[[str], str]) -> tuple[str | None, dict
             print("(the line hangs up)")
             return None, {}
     return None, {}
+
+
+def _wait_url(queue: list[str]) -> str:
+    return queue[1] if len(queue) > 1 else queue[0]
+
+
+def _record(verb: ET.Element, ask: Callable[[str], str]) -> tuple[str | None, dict[str, str]]:
+    """A voicemail: what the caller types stands for what they would say."""
+    try:
+        said = ask("(after the tone: type your message, Enter to finish) > ").strip()
+    except EOFError:
+        said = ""
+    answer = {"RecordingSid": "RE" + secrets.token_hex(16), "RecordingDuration": "0"}
+    if said:
+        answer["RecordingDuration"] = str(max(1, len(said) // 12))
+        answer["_said"] = said
+        answer["_transcribe_url"] = _path(verb.get("transcribeCallback", ""))
+    return _path(verb.get("action", "")), answer
+
+
+def _transcribe(
+    call: dict[str, str], path: str, recording_sid: str, said: str, url: str | None
+) -> None:
+    """Post the typed message as Twilio's transcription callback, as Twilio would a bit later."""
+    fields = {
+        **call,
+        "RecordingSid": recording_sid,
+        "TranscriptionStatus": "completed",
+        "TranscriptionText": said,
+    }
+    try:
+        post_signed(path, fields, url=url)
+    except httpx.HTTPError:
+        print("hotline call: the transcription did not reach the line")
 
 
 def _gathered(ask: Callable[[str], str]) -> dict[str, str] | None:

@@ -7,7 +7,10 @@ from urllib.parse import urlencode
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.catalogs import catalog
+from hotline.crisis_resources import CrisisResourcesError, crisis_resources
 from hotline.flows import voice as flow
+from hotline.flows.crisis_cues import Danger
+from hotline.flows.crisis_reply import dial_number
 from hotline.flows.voice_speech import phrases
 from hotline.settings import Settings
 
@@ -75,16 +78,34 @@ def gather(response: VoiceResponse, settings: Settings, step: flow.Step) -> None
     say_all(menu, step.said, state.language)
 
 
-def crisis_dial(settings: Settings, language: str) -> str:
-    """Say a word of comfort and dial the crisis line; the fallback runs if nobody answers."""
+def crisis_dial(
+    settings: Settings, language: str, *, danger: Danger = Danger.SUICIDE, country: str = "US"
+) -> str:
+    """Say what to do and dial the line for the danger; the fallback runs if nobody answers."""
     response = VoiceResponse()
-    say(response, flow.line("crisis_connect"), language)
-    number = settings.crisis_number_es if language == "es" else settings.crisis_number
+    key = f"crisis_connect_{danger.value}"
+    say(
+        response,
+        flow.line(key if catalog(language).has(f"voice.{key}") else "crisis_connect"),
+        language,
+    )
+    number = _crisis_number(settings, language, danger, country)
     fallback = (
         f"{settings.public_url}/twilio/voice/crisis-fallback?{urlencode({'l': language, 's': 1})}"
     )
     response.dial(number, action=fallback, method="POST", timeout=DIAL_TIMEOUT_SECONDS)
     return str(response)
+
+
+def _crisis_number(settings: Settings, language: str, danger: Danger, country: str) -> str:
+    """The line for this danger in the caller's country, else the line's crisis number."""
+    try:
+        found = dial_number(crisis_resources(), country, danger)
+    except CrisisResourcesError:
+        found = None
+    if found:
+        return found
+    return settings.crisis_number_es if language == "es" else settings.crisis_number
 
 
 def responder_dial(settings: Settings, language: str, number: str, caller_id: str) -> str:

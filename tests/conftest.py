@@ -18,7 +18,7 @@ from redis import Redis
 from sqlalchemy import Engine, text
 from starlette.testclient import TestClient
 
-from hotline import clock, db, queues
+from hotline import bounded, clock, db, phone_index, queues
 from hotline import settings as settings_module
 from hotline.models import Base
 from hotline.settings import Settings, get_settings
@@ -106,9 +106,11 @@ def redis(engine: Engine, redis_url: str) -> Iterator[Redis]:
 def database(engine: Engine, redis: Redis) -> Iterator[Engine]:
     """A clean database (and Redis) for one test."""
     yield engine
+    bounded.settle()  # work the lanes still run after answering must not outlive the test
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
+    phone_index.forget()  # the rows went behind the ORM's back
 
 
 @pytest.fixture()

@@ -29,7 +29,10 @@ def test_crisis_check_prints_one_json_verdict_a_line() -> None:
     assert [v["text"] for v in verdicts] == lines
     assert [v["crisis"] for v in verdicts] == [True, False, True]
     assert verdicts[0]["level"] == "imminent"
-    assert all(set(v) == {"text", "crisis", "score", "level", "matched"} for v in verdicts)
+    assert all(
+        set(v) == {"text", "crisis", "score", "level", "danger", "matched"} for v in verdicts
+    )
+    assert [v["danger"] for v in verdicts] == ["suicide", None, "suicide"]
 
 
 def test_serve_without_secrets_explains_in_one_line() -> None:

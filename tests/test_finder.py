@@ -6,11 +6,11 @@ import datetime as dt
 import functools
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, select
 
-from hotline import finder
+from hotline import db, finder
 from hotline.db import session_scope
-from hotline.models import MeetingCancellation
+from hotline.models import Group, Meeting, MeetingCancellation
 from tests.web.test_sms import FEED, THURSDAY_BEFORE_DST, _add_meetings
 
 SF = (37.7509, -122.4153)  # ZIP 94110
@@ -138,3 +138,86 @@ def test_an_occurrence_is_open_early_and_not_when_cancelled() -> None:
         session.add(MeetingCancellation(meeting_id=meeting.id, occurs_on=dt.date(2025, 3, 9)))
         session.flush()
         assert open_at(now=sunday_evening) is None
+
+
+def test_a_read_scope_holds_no_write_lock(database: Engine) -> None:
+    """FIND reads in a read_scope: on SQLite a writer gets through while it is open."""
+    if database.dialect.name != "sqlite":
+        pytest.skip("SQLite's locking only")
+    with db.read_scope(database) as reader:
+        reader.execute(select(Meeting.id)).all()
+        with database.connect() as writer:
+            writer.exec_driver_sql("PRAGMA busy_timeout=200")  # fail fast instead of waiting
+            writer.commit()
+            writer.execute(insert(Group).values(slug="g", name="G", description=""))
+            writer.commit()
+        with db.session_scope(database) as session:
+            assert session.scalars(select(Group.slug)).all() == ["g"]
+
+
+def _daily_phone_meeting(code: str = "7070") -> None:
+    with session_scope() as session:
+        group = Group(slug=f"daily-{code}", name="Daily Reflections")
+        session.add(
+            Meeting(
+                group=group,
+                slug=f"daily-{code}",
+                code=code,
+                name="Daily Reflections",
+                weekday=0,
+                more_weekdays=[1, 2, 3, 4, 5, 6],
+                start_time=dt.time(7, 0),
+                time_zone="America/New_York",
+                format="phone_bridge",
+                in_person=False,
+            )
+        )
+
+
+@pytest.mark.usefixtures("meetings")
+def test_a_meeting_on_every_day_is_listed_once_with_its_next_time() -> None:
+    _daily_phone_meeting()
+
+    found = find(origin=None)
+
+    assert codes(found).count("7070") == 1
+    (daily,) = [item for item in found if item.meeting.code == "7070"]
+    # Thursday 12:00 PST is 15:00 in New York: the next 7:00 is Friday's.
+    assert daily.next_start == dt.datetime(2025, 3, 7, 12, 0, tzinfo=dt.UTC)
+    assert codes(found)[0] == "7070"  # the soonest phone meeting
+
+
+@pytest.mark.usefixtures("meetings")
+def test_the_phone_index_sees_changes_and_cancellations() -> None:
+    assert "7070" not in codes(find(origin=None))
+    _daily_phone_meeting()
+    assert codes(find(origin=None))[0] == "7070"
+    with session_scope() as session:
+        meeting = session.scalars(select(Meeting).where(Meeting.code == "7070")).one()
+        session.add(MeetingCancellation(meeting_id=meeting.id, occurs_on=dt.date(2025, 3, 7)))
+    (daily,) = [item for item in find(origin=None) if item.meeting.code == "7070"]
+    assert daily.next_start == dt.datetime(2025, 3, 8, 12, 0, tzinfo=dt.UTC)  # Saturday's
+    with session_scope() as session:
+        session.scalars(select(Meeting).where(Meeting.code == "7070")).one().active = False
+    assert "7070" not in codes(find(origin=None))
+
+
+@pytest.mark.usefixtures("meetings")
+def test_a_hybrid_meeting_nearby_is_listed_once_with_its_distance() -> None:
+    with session_scope() as session:
+        meeting = session.scalars(select(Meeting).where(Meeting.code == "3030")).one()
+        meeting.latitude, meeting.longitude, meeting.in_person = 37.76, -122.42, True
+
+    found = find()
+
+    assert codes(found).count("3030") == 1
+    (hybrid,) = [item for item in found if item.meeting.code == "3030"]
+    assert hybrid.distance_miles is not None and hybrid.distance_miles < 1
+
+
+@pytest.mark.usefixtures("meetings")
+def test_a_meeting_nobody_can_go_to_is_not_listed_by_place() -> None:
+    with session_scope() as session:
+        meeting = session.scalars(select(Meeting).where(Meeting.code == "4821")).one()
+        meeting.in_person = False  # temporarily closed, say, with no online option
+    assert "4821" not in codes(find())

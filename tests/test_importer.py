@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 
 from hotline.db import session_scope
 from hotline.feeds import FeedError
+from hotline.flows.schedule import weekly_times
 from hotline.importer import ImportReport, _new_code, import_feed, load_feed
 from hotline.meetings import get_meeting_by_code, get_meeting_by_direct_number
 from hotline.models import Base, Group, Meeting
@@ -120,11 +121,11 @@ def test_sample_feed_loads_without_skips(database: Engine) -> None:
     report = run_import(str(SAMPLE_FEED), database)
 
     assert report.skipped == []
-    # 42 rows; one of them meets on two days.
-    assert (report.created, report.updated, report.unchanged) == (43, 0, 0)
+    # 42 rows, one meeting each; one of them meets on two days (one meeting, one code).
+    assert (report.created, report.updated, report.unchanged) == (42, 0, 0)
     meetings = meetings_by_slug(database)
     codes = [meeting.code for meeting in meetings.values()]
-    assert len(set(codes)) == 43
+    assert len(set(codes)) == 42
     assert all(len(code) == 4 and code[0] != "0" for code in codes)
     assert all(m.latitude is not None for m in meetings.values() if m.format == "in_person")
     formats = sorted(meeting.format for meeting in meetings.values())
@@ -195,7 +196,7 @@ def test_changed_row_updates_only_that_meeting(database: Engine, tmp_path: Path)
 
     report = run_import(write_feed(tmp_path, rows), database)
 
-    assert (report.created, report.updated, report.unchanged) == (0, 1, 42)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 41)
     after = meetings_by_slug(database)
     assert after["chelsea-bipolar-tue"].start_time == dt.time(18, 0)
     assert after["chelsea-bipolar-tue"].notes == "Moved to 6pm for the winter."
@@ -335,18 +336,32 @@ def test_a_code_held_by_another_meeting_is_refused(database: Engine, tmp_path: P
     assert meetings_by_slug(database)["claims-4821"].code == "4821"
 
 
-def test_a_list_of_days_makes_one_meeting_per_day(database: Engine, tmp_path: Path) -> None:
-    feed = [row("weekdays", day=[1, 3, 5], group="Weekday Circle")]
+def test_a_list_of_days_makes_one_meeting_with_one_code(database: Engine, tmp_path: Path) -> None:
+    feed = [row("weekdays", day=[5, 1, 3], group="Weekday Circle")]
 
     report = run_import(write_feed(tmp_path, feed), database)
 
-    assert report.created == 3
-    meetings = meetings_by_slug(database)
-    assert sorted(meetings) == ["weekdays-d1", "weekdays-d3", "weekdays-d5"]
+    assert report.created == 1
+    meeting = meetings_by_slug(database)["weekdays"]
     # Feed days Monday, Wednesday, Friday are Python weekdays 0, 2, 4.
-    assert [meetings[slug].weekday for slug in sorted(meetings)] == [0, 2, 4]
-    assert len({meeting.code for meeting in meetings.values()}) == 3
-    assert len({meeting.group_id for meeting in meetings.values()}) == 1
+    assert weekly_times(meeting) == [(0, dt.time(19)), (2, dt.time(19)), (4, dt.time(19))]
+    assert (meeting.weekday, meeting.more_weekdays) == (0, [2, 4])
+
+
+def test_per_day_meetings_of_an_old_import_become_one(database: Engine, tmp_path: Path) -> None:
+    """Before one-meeting-one-code, "weekdays" on days 1 and 3 was stored as two meetings."""
+    run_import(
+        write_feed(tmp_path, [row("weekdays-d1", day=1), row("weekdays-d3", day=3)]), database
+    )
+    old = meetings_by_slug(database)
+
+    report = run_import(write_feed(tmp_path, [row("weekdays", day=[1, 3])]), database)
+
+    meetings = meetings_by_slug(database)
+    assert meetings["weekdays"].code == old["weekdays-d1"].code  # the first day keeps its code
+    assert meetings["weekdays"].id == old["weekdays-d1"].id
+    assert report.retired == [old["weekdays-d3"].id]
+    assert not meetings["weekdays-d3"].active
 
 
 def test_groups_come_from_the_group_or_the_name(database: Engine, tmp_path: Path) -> None:
@@ -390,18 +405,22 @@ def test_unusable_rows_are_named_and_the_rest_load(database: Engine, tmp_path: P
         ("#1", "missing slug"),
         ("no-name", "missing name"),
         ("sunday-is-zero", "bad day 7"),
-        ("named-day", "bad day 'Monday'"),
         ("evening", "bad time '7pm'"),
         ("mars", "unknown time zone 'Mars/Olympus'"),
-        ("no-zone", "no time zone: give timezone or a US postal code"),
-        ("nowhere", "in-person meeting cannot be placed: no coordinates, ZIP or city+state"),
+        (
+            "no-zone",
+            "no time zone: no timezone, no land at its coordinates, no known postal code or"
+            " city, and no default (hotline import --timezone)",
+        ),
+        ("nowhere", "in-person meeting cannot be placed: no coordinates, ZIP or city and state"),
         ("bad-bridge", "conference_phone is not a phone number"),
         ("bad-code", "hosted meeting code must be ,,<3-12 digits>#"),
         ("good", "duplicate slug in the feed"),
         ("#12", "not a JSON object"),
     ]
     meetings = meetings_by_slug(database)
-    assert sorted(meetings) == ["city-only", "good", "zip-only"]
+    assert sorted(meetings) == ["city-only", "good", "named-day", "zip-only"]
+    assert meetings["named-day"].weekday == 0
     assert meetings["good"].name == "Meeting good"
     assert meetings["zip-only"].latitude == pytest.approx(37.75, abs=0.01)
     assert meetings["city-only"].latitude == pytest.approx(37.8, abs=0.1)
@@ -429,13 +448,13 @@ def test_logs_carry_counts_only(
     messages = [record.getMessage() for record in caplog.records]
     assert messages == [
         "feed_loaded rows=42",
-        "feed_imported created=43 updated=0 unchanged=0 skipped=0",
+        "feed_imported created=42 updated=0 unchanged=0 skipped=0 inactive=0 retired=0",
     ]
 
 
 def test_progress_bar_does_not_change_the_result(database: Engine) -> None:
     report = run_import(str(SAMPLE_FEED), database, progress=True)
-    assert (report.created, report.skipped) == (43, [])
+    assert (report.created, report.skipped) == (42, [])
 
 
 def test_code_lookup_finds_an_inactive_meeting_only_when_asked(database: Engine) -> None:

@@ -172,9 +172,9 @@ def test_talk_with_nobody_on_call_says_when_someone_is(
             actor="test",
         )
     reply = _reply(twilio, "TALK")
-    # The member's number has no zone of its own: the line's (New York) labels the time.
+    # The member's number (415) is in Los Angeles: the time is told in the member's zone.
     assert reply.startswith(
-        "Nobody can call you back right now; someone is next on call from Mon 9:00pm"
+        "Nobody can call you back right now; someone is next on call from Mon 6:00pm"
     )
     assert "988" in reply and count_segments(reply).segments == 1
     add_staff(settings, ADMIN, "admin", name="Ada")  # the admins are the fallback

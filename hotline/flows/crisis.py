@@ -1,46 +1,44 @@
 """Crisis-risk detector for member messages in English and Spanish.
 
-``assess`` normalises a message (case, accents, look-alike letters, leetspeak, letter
+``Detector.assess`` normalises a message (case, accents, look-alike letters, leetspeak, letter
 spacing, repeated letters), removes idioms and denials, then scores weighted cues. It is pure
-and fast: every pattern is compiled once, at import.
+and fast: a detector compiles its cue tables once, when it is built. The tables and the model
+are data (``config/crisis_cues.toml``, ``config/crisis_model.json``), read and checked outside
+the flows by ``hotline.crisis_detector``, which also holds the line's one detector.
 
 Missing a crisis costs far more than a false alarm, so ambiguous wording leans towards
 CONCERN or CRISIS; only idioms, topic talk and talk of the past pull a message down.
 
-A small learned model (``crisis_model``, weights in ``config/crisis_model.json``, read once at
-import) runs alongside the cues: when the cues say NONE, or CONCERN from a weak risk cue, and
+A small learned model (``crisis_model``, weights in ``config/crisis_model.json``) runs
+alongside the cues: when the cues say NONE, or CONCERN from a weak risk cue, and
 the model is confident, the message is raised to CRISIS (cue name ``model``) or at least
 CONCERN (``model:weak``). A distress word or a denial keeps the cues' verdict, and the model
-never lowers a level. If the file is missing or unreadable, ``assess`` uses the cues only.
+never lowers a level. Without a model, a detector uses the cues only.
 """
 
 from __future__ import annotations
 
 import enum
-import json
 import math
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from hotline.flows import crisis_model
 from hotline.flows.crisis_cues import (
-    CONTEXT_CUES,
-    MAIN_CUES,
-    MODIFIER_CUES,
-    SCREEN_CUES,
     WORD_CHARS,
     Cue,
+    CueTables,
+    Danger,
     Kind,
     first_chars,
     prepare,
     specialise,
     split_top_level,
 )
+from hotline.flows.keywords import looks_spanish
 
 
 class Level(enum.StrEnum):
@@ -55,6 +53,7 @@ class CrisisAssessment:
     score: float
     level: Level
     matched: tuple[str, ...]
+    danger: Danger = Danger.SUICIDE  # the kind of danger, when it is a crisis
 
     @property
     def crisis(self) -> bool:
@@ -68,6 +67,7 @@ class CrisisAssessment:
             "crisis": self.crisis,
             "score": round(self.score, 3),
             "level": self.level.value,
+            "danger": self.danger.value if self.crisis else None,
             "matched": list(self.matched),
         }
 
@@ -79,10 +79,6 @@ RECOVERY_FACTOR = 0.35  # how much a cue counts in a message that only looks bac
 
 MODEL_CUE = "model"
 MODEL_WEAK_CUE = "model:weak"
-CUE_NAMES: frozenset[str] = frozenset(
-    [cue.name for cue in SCREEN_CUES + MAIN_CUES + MODIFIER_CUES + CONTEXT_CUES]
-    + [MODEL_CUE, MODEL_WEAK_CUE]
-)
 _NONE = CrisisAssessment(0.0, Level.NONE, ())
 
 
@@ -97,34 +93,65 @@ class Model:
     bias: float
     high: float  # at or above: CRISIS
     mid: float  # at or above: at least CONCERN
+    # A head per danger other than suicide: (weights, bias) against suicide or self-harm.
+    dangers: Mapping[Danger, tuple[Mapping[int, float], float]] = field(default_factory=dict)
+    # (high, mid) for a language, from its own rows; others use the two above.
+    languages: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    def thresholds(self, text: str) -> tuple[float, float]:
+        """(high, mid) for the language the text is in."""
+        if self.languages:
+            language = "es" if looks_spanish(text) else "en"
+            if language in self.languages:
+                return self.languages[language]
+        return self.high, self.mid
 
     def probability(self, normalised_text: str) -> float:
         return crisis_model.probability(normalised_text, self.weights, self.bias)
 
+    def danger(self, normalised_text: str) -> Danger:
+        """The danger a text the model raised most likely shows; suicide unless a head agrees."""
+        indices = crisis_model.features(normalised_text)
+        best, best_margin = Danger.SUICIDE, 0.0
+        for danger, (weights, bias) in self.dangers.items():
+            margin = crisis_model.margin(indices, weights, bias)
+            if margin > best_margin:
+                best, best_margin = danger, margin
+        return best
 
-MODEL_FILE = (
-    Path(os.environ.get("HOTLINE_CONFIG_DIR", Path(__file__).resolve().parents[2] / "config"))
-    / "crisis_model.json"
-)
 
-
-def load_model(path: Path) -> Model | None:
-    """Read a model file; None if it is missing or malformed, so assess() uses cues only."""
+def parse_model(raw: object) -> Model | None:
+    """Build a model from a decoded model file; None if it is malformed (cues only, then)."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        assert isinstance(raw, dict)
         if raw["buckets"] != crisis_model.BUCKETS:
             return None
         weights = {int(index): float(w) for index, w in raw["weights"].items()}
         bias, high, mid = float(raw["bias"]), float(raw["high"]), float(raw["mid"])
-    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError):
+        dangers = {
+            Danger(name): (
+                {int(index): float(w) for index, w in head["weights"].items()},
+                float(head["bias"]),
+            )
+            for name, head in raw.get("dangers", {}).items()
+        }
+        languages = {
+            str(code): (float(cuts["high"]), float(cuts["mid"]))
+            for code, cuts in raw.get("languages", {}).items()
+        }
+    except (AssertionError, ValueError, TypeError, KeyError, AttributeError):
         return None
-    values = (bias, high, mid, *weights.values())
-    if not all(math.isfinite(v) for v in values) or not 0.0 < mid <= high <= 1.0:
+    heads = [
+        value
+        for head_weights, head_bias in dangers.values()
+        for value in (head_bias, *head_weights.values())
+    ]
+    cuts = [(high, mid), *languages.values()]
+    values = (bias, *weights.values(), *heads, *(v for pair in cuts for v in pair))
+    if not all(math.isfinite(v) for v in values) or not all(0.0 < m <= h <= 1.0 for h, m in cuts):
         return None
-    return Model(weights, bias, high, mid)
+    return Model(weights, bias, high, mid, dangers, languages)
 
-
-MODEL: Model | None = load_model(MODEL_FILE)
 
 # --- normalisation -------------------------------------------------------------------------
 
@@ -324,10 +351,6 @@ def _bucket(cues: tuple[Cue, ...], char: str) -> _Bucket | None:
 
 
 _WORD_START = re.compile(r"\b[a-z0-9]")
-# Idioms and denials share a scanner with the risk cues: at one word, the first listed wins.
-_LEAD = _Scanner(SCREEN_CUES + MAIN_CUES)
-# Means, times and context only matter once a risk cue is found, and may share its words.
-_EXTRA = _Scanner(MODIFIER_CUES + CONTEXT_CUES)
 _SCREENS = (Kind.IDIOM, Kind.NEGATED)
 _SCORED = (Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL, Kind.DISTRESS, Kind.NEGATED)
 _LOOKING_BACK = (Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL)
@@ -338,15 +361,35 @@ _CONCERN_ONLY = frozenset((Kind.DISTRESS, Kind.NEGATED))
 # --- scoring -------------------------------------------------------------------------------
 
 
-def assess(text: str) -> CrisisAssessment:
-    """Assess one message for crisis risk."""
+class Detector:
+    """The cue tables, compiled, and the learned model: everything `assess` needs."""
+
+    def __init__(self, cues: CueTables, model: Model | None = None) -> None:
+        self.cues = cues
+        self.model = model
+        # Idioms and denials share a scanner with the risk cues: at a word, the first wins.
+        self._lead = _Scanner(cues.screen + cues.main)
+        # Means, times and context only matter once a risk cue is found, and may share words.
+        self._extra = _Scanner(cues.modifier + cues.context)
+        self.cue_names = cues.names | {MODEL_CUE, MODEL_WEAK_CUE}
+
+    def assess(self, text: str) -> CrisisAssessment:
+        """Assess one message for crisis risk."""
+        return _assess(self, text)
+
+    def without_model(self) -> Detector:
+        """The same cues with no model: what the cues alone say."""
+        return Detector(self.cues, None)
+
+
+def _assess(detector: Detector, text: str) -> CrisisAssessment:
     normal = normalise(text)
-    lead = _LEAD.scan(normal)
+    lead = detector._lead.scan(normal)
     screens = [hit for hit in lead if hit.cue.kind in _SCREENS]
     hits = _unscreened(lead, screens)
     if not any(hit.cue.kind in _SCORED for hit in hits):
-        return _with_model(normal, _NONE)  # most messages stop here
-    hits += _unscreened(_EXTRA.scan(normal), screens)
+        return _with_model(detector.model, text, normal, _NONE)  # most messages stop here
+    hits += _unscreened(detector._extra.scan(normal), screens)
     kinds = {hit.cue.kind for hit in hits}
     looking_back = Kind.PAST in kinds and Kind.PRESENT not in kinds
     weights: dict[str, float] = {}
@@ -359,25 +402,36 @@ def assess(text: str) -> CrisisAssessment:
     level = _level(hits, weights, score)
     if level is Level.IMMINENT:
         score = max(score, IMMINENT_FLOOR)
-    verdict = CrisisAssessment(round(score, 4), level, tuple(weights))
+    verdict = CrisisAssessment(round(score, 4), level, tuple(weights), _danger(hits))
     if kinds & _CONCERN_ONLY:
         return verdict  # a distress word or a denial: the cues' "concern, not crisis" stands
-    return _with_model(normal, verdict)
+    return _with_model(detector.model, text, normal, verdict)
 
 
-def _with_model(normal: str, cues: CrisisAssessment) -> CrisisAssessment:
+def _with_model(
+    model: Model | None, text: str, normal: str, cues: CrisisAssessment
+) -> CrisisAssessment:
     """Raise a NONE or CONCERN verdict when the learned model is confident; never lower one."""
-    model = MODEL
     if model is None or cues.crisis:
         return cues
     p = model.probability(normal)
-    if p >= model.high:
+    high, mid = model.thresholds(text)
+    if p >= high:
         score = max(cues.score, CRISIS_THRESHOLD, round(p, 4))
-        return CrisisAssessment(score, Level.CRISIS, (*cues.matched, MODEL_CUE))
-    if p >= model.mid and cues.level is Level.NONE:
+        danger = model.danger(normal)
+        return CrisisAssessment(score, Level.CRISIS, (*cues.matched, MODEL_CUE), danger)
+    if p >= mid and cues.level is Level.NONE:
         score = max(cues.score, CONCERN_THRESHOLD)
         return CrisisAssessment(score, Level.CONCERN, (*cues.matched, MODEL_WEAK_CUE))
     return cues
+
+
+def _danger(hits: list[_Hit]) -> Danger:
+    """The danger of the strongest risk cue; the first in table order among equals."""
+    scored = [hit.cue for hit in hits if hit.cue.kind in _LOOKING_BACK]
+    if not scored:
+        return Danger.SUICIDE
+    return max(scored, key=lambda cue: cue.weight).danger
 
 
 def _unscreened(hits: list[_Hit], screens: list[_Hit]) -> list[_Hit]:
@@ -414,8 +468,9 @@ def _level(hits: list[_Hit], weights: dict[str, float], score: float) -> Level:
     urgent = any(h.cue.kind in (Kind.TIME, Kind.MEANS, Kind.FAREWELL) for h in hits)
     if strong(Kind.ATTEMPT) or (strong(Kind.IDEATION, Kind.FAREWELL) and urgent):
         return Level.IMMINENT
-    if score >= CRISIS_THRESHOLD:
-        return Level.CRISIS
+    denied = any(h.cue.kind is Kind.NEGATED for h in hits)
+    if score >= CRISIS_THRESHOLD and not (denied and not strong(*_LOOKING_BACK)):
+        return Level.CRISIS  # a denial with only weak cues beside it stays a concern
     if score >= CONCERN_THRESHOLD:
         return Level.CONCERN
     return Level.NONE

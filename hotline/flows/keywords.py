@@ -1,4 +1,10 @@
-"""Read a member's text as a command: forgiving of case, accents, punctuation and typos."""
+"""Read a member's text as a command: forgiving of case, accents, punctuation and typos.
+
+A keyword counts only as a command: the whole text, or the keyword with its argument (``MY``,
+``MY REMINDERS``, ``INFO 4821``, ``FIND oakland ca``), give or take filler and thanks. A
+sentence that merely starts with a keyword ("my husband has a knife...", "es que no puedo")
+is UNKNOWN, so it reaches the crisis detector's concern offer and the menu, never a command.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +51,14 @@ OPT_OUT_WORDS = frozenset(
 )
 # These mean "stop" even with more words after them ("stop texting me"); "end" or "quit" do not.
 _CLEAR_OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "optout"})
+# ...but only words about the texts themselves: "stop hitting me" is not an opt-out.
+_OPT_OUT_WORDS_AFTER = frozenset(
+    {
+        "texting", "text", "texts", "messaging", "messages", "message", "sending", "send",
+        "contacting", "calling", "me", "us", "all", "it", "this", "these", "now", "please",
+        "pls", "plz", "thanks", "thank", "you", "por", "favor", "ya", "mensajes", "gracias",
+    }
+)  # fmt: skip
 OPT_IN_WORDS = frozenset({"start", "unstop", "yes"})
 
 # keyword -> (kind, is Spanish)
@@ -108,6 +122,24 @@ _FILLER = frozenset(
         "zip", "code", "codigo", "postal", "number", "numero",
     }
 )  # fmt: skip
+# Politeness around any command: "MY please", "INFO 4821 thanks", "hi there".
+_COURTESY = frozenset(
+    {"thanks", "thank", "you", "thx", "ty", "gracias", "now", "ahora", "again", "there", "hey"}
+)
+# Words a command may carry besides filler, courtesy and a meeting code ("remind me about 4821").
+_ARGUMENT_WORDS: dict[Kind, frozenset[str]] = {
+    Kind.MY: frozenset(
+        {"reminders", "reminder", "recordatorios", "list", "lista", "subscriptions"}
+    ),
+    Kind.REMIND: frozenset({"about", "on", "sobre", "recordatorio", "reminders", "reminder"}),
+    Kind.LEAVE: frozenset({"reminders", "reminder", "recordatorios", "from"}),
+    Kind.CALL: frozenset({"into", "join"}),
+    Kind.MORE: frozenset({"results", "resultados", "meetings", "reuniones"}),
+    Kind.HELP: frozenset({"menu"}),
+}
+_CODED = (Kind.INFO, Kind.REMIND, Kind.LEAVE, Kind.CALL)
+# FIND takes a place and a topic ("find san francisco, ca depression"), not a sentence.
+_FIND_MAX_WORDS = 5
 _STATES = frozenset(
     {
         "al", "ak", "az", "ar", "ca", "co", "ct", "de", "dc", "fl", "ga", "hi", "id", "il",
@@ -116,6 +148,10 @@ _STATES = frozenset(
         "tn", "tx", "ut", "vt", "va", "wa", "wv", "wi", "wy", "pr", "vi", "gu",
     }
 )  # fmt: skip
+# Canada's provinces and territories after a town ("belleville on"); "on" only as the last word.
+_PROVINCES = frozenset(
+    {"ab", "bc", "mb", "nb", "nl", "ns", "nt", "nu", "on", "pe", "qc", "sk", "yt"}
+)
 _ZIP = re.compile(r"^[0-9]{5}$")
 _CODE = re.compile(r"^[0-9]{3,12}$")
 
@@ -165,7 +201,9 @@ def _compliance(tokens: list[str]) -> Command | None:
     first = tokens[0]
     if len(tokens) == 1 and first in OPT_OUT_WORDS:
         return Command(Kind.STOP)
-    if first in _CLEAR_OPT_OUT or tokens[:2] == ["opt", "out"]:
+    if first in _CLEAR_OPT_OUT and all(t in _OPT_OUT_WORDS_AFTER for t in tokens[1:]):
+        return Command(Kind.STOP)
+    if tokens[:2] == ["opt", "out"]:
         return Command(Kind.STOP)
     if len(tokens) == 1 and first in OPT_IN_WORDS:
         return Command(Kind.START)
@@ -206,6 +244,8 @@ def _command(keyword: str, rest: list[str]) -> Command:
         inner = _keyword_command(rest)
         if inner.kind is not Kind.UNKNOWN:
             return inner
+    if not _is_argument(kind, rest, code):
+        return Command(Kind.UNKNOWN)
     if kind is Kind.INFO:
         return Command(Kind.INFO, code=code, spanish=spanish) if code else Command(Kind.HELP)
     if kind in (Kind.REMIND, Kind.LEAVE, Kind.CALL):
@@ -217,11 +257,34 @@ def _command(keyword: str, rest: list[str]) -> Command:
     return Command(kind, spanish=spanish)
 
 
+def _is_argument(kind: Kind, rest: list[str], code: str | None) -> bool:
+    """True when the words after a keyword are its argument, not the rest of a sentence."""
+    if kind is Kind.FIND:
+        words = [token for token in rest if token not in _FILLER and token not in _COURTESY]
+        return len(words) <= _FIND_MAX_WORDS
+    allowed = _ARGUMENT_WORDS.get(kind, frozenset())
+    return all(
+        token in _FILLER
+        or token in _COURTESY
+        or token in allowed
+        or (token == code and kind in _CODED)
+        for token in rest
+    )
+
+
+def _is_state(word: str, at: int, words: list[str]) -> bool:
+    if word in _STATES:
+        return True
+    return word in _PROVINCES and (word != "on" or at == len(words) - 1)
+
+
 def _find(rest: list[str], spanish: bool) -> Command:
     zip_code = next((token for token in rest if _ZIP.match(token)), None)
     words = [token for token in rest if token != zip_code and token not in _FILLER]
     if zip_code is None:
-        at = max((i for i, word in enumerate(words) if i and word in _STATES), default=None)
+        at = max(
+            (i for i, word in enumerate(words) if i and _is_state(word, i, words)), default=None
+        )
         if at is not None:
             return Command(
                 Kind.FIND,
@@ -257,6 +320,11 @@ _SPANISH_WORDS = frozenset(
         "suicidio", "tengo", "puedo", "hola", "gracias", "necesito", "sola", "solo", "nadie",
         "nada", "porque", "para", "favor", "buscar", "hablar", "yo", "muerto", "muerta",
         "quitarme", "mas", "grupo", "donde", "como", "esta", "soy", "mucho", "siento",
+        # words a Spanish text in danger is made of ("ya no aguanto, me quiero matar")
+        "ya", "aguanto", "matar", "mi", "mis", "que", "el", "los", "las", "una", "con", "voy",
+        "novio", "novia", "esposo", "esposa", "marido", "hijo", "hija", "pero", "muy", "todo",
+        "hoy", "noche", "se", "lo", "le", "morirme", "dice", "amenazo", "quiere", "miedo",
+        "ayer", "anoche", "pastillas", "del", "al", "papa", "mama",
     }
 )  # fmt: skip
 

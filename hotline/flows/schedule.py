@@ -16,7 +16,9 @@ which is also what zoneinfo does with `fold=0`:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+import heapq
+from collections.abc import Collection, Iterator, Sequence
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 _DAY_ABBREVIATIONS = {
@@ -24,6 +26,72 @@ _DAY_ABBREVIATIONS = {
     # Without accents, so a label stays in one GSM-7 SMS segment ("mié" would force UCS-2).
     "es": ("lun", "mar", "mie", "jue", "vie", "sab", "dom"),
 }
+
+
+class WeeklyMeeting(Protocol):
+    """What a meeting's weekly times are read from (a Meeting row has these)."""
+
+    @property
+    def weekday(self) -> int: ...
+    @property
+    def more_weekdays(self) -> list[int]: ...
+    @property
+    def start_time(self) -> dt.time: ...
+
+
+def weekly_times(meeting: WeeklyMeeting) -> list[tuple[int, dt.time]]:
+    """Return (Python weekday, local start) for every day a meeting meets, Monday first.
+
+    One meeting, one code: a meeting on several days is one row whose `weekday` is its first
+    day and `more_weekdays` the others, all at `start_time`. Read the days only through here.
+    """
+    days = sorted({meeting.weekday, *(meeting.more_weekdays or ())})
+    return [(day, meeting.start_time) for day in days]
+
+
+def next_starts(
+    *,
+    times: Sequence[tuple[int, dt.time]],
+    time_zone: str,
+    after: dt.datetime,
+    cancelled: Collection[dt.date] = (),
+    count: int = 1,
+) -> list[dt.datetime]:
+    """Return the next `count` starts (UTC) of a meeting on several weekly times, soonest first."""
+    series = [
+        next_occurrences(
+            weekday=weekday,
+            start=start,
+            time_zone=time_zone,
+            after=after,
+            cancelled=cancelled,
+            count=count,
+        )
+        for weekday, start in times
+    ]
+    return list(heapq.merge(*series))[:count]
+
+
+def open_occurrence(
+    *,
+    times: Sequence[tuple[int, dt.time]],
+    duration_minutes: int,
+    time_zone: str,
+    at: dt.datetime,
+    early_minutes: int = 0,
+    cancelled: Collection[dt.date] = (),
+) -> dt.datetime | None:
+    """Return the start (UTC) of the occurrence of any weekly time open at `at`, or None."""
+    _check_aware(at)
+    (candidate,) = next_starts(
+        times=times,
+        time_zone=time_zone,
+        after=at - dt.timedelta(minutes=duration_minutes),
+        cancelled=cancelled,
+    )
+    if candidate - dt.timedelta(minutes=early_minutes) <= at:
+        return candidate
+    return None
 
 
 def next_occurrences(
@@ -69,14 +137,15 @@ def occurrence_in_progress(
 
     An occurrence is open from `early_minutes` before its start until its end, end excluded.
     """
-    _check_aware(at)
-    opened_since = at - dt.timedelta(minutes=duration_minutes)
-    (candidate,) = next_occurrences(
-        weekday=weekday, start=start, time_zone=time_zone, after=opened_since, cancelled=cancelled
+    _check_weekday(weekday)
+    return open_occurrence(
+        times=[(weekday, start)],
+        duration_minutes=duration_minutes,
+        time_zone=time_zone,
+        at=at,
+        early_minutes=early_minutes,
+        cancelled=cancelled,
     )
-    if candidate - dt.timedelta(minutes=early_minutes) <= at:
-        return candidate
-    return None
 
 
 def local_label(when: dt.datetime, time_zone: str, language: str) -> str:

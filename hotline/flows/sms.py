@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
@@ -20,12 +21,17 @@ from hotline.flows.segments import count_segments, is_gsm7
 PHONE_FORMATS = frozenset({"phone_bridge", "external_bridge"})
 MAX_FIND_SEGMENTS = 2
 _NAME_CHARS = 28
+_WHOLE_NAME = 300  # Meeting.name: INFO gives it whole
+_BY_PHONE = ("phone_bridge", "external_bridge")
 # A cut name should not end on a joining word ("Grupo de apoyo en").
 _DANGLING = frozenset(
     {"a", "and", "con", "de", "del", "el", "en", "for", "la", "of"}
     | {"para", "the", "y", "&", "-", "+", "/"}
 )
 _TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)$")  # "Grief Group (Downtown)" -> "Grief Group"
+# Latin letters with no accent to fold away, written as SMS can carry them.
+_LATIN = {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
+          "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ı": "i"}  # fmt: skip
 _CURLY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
 
 
@@ -46,6 +52,12 @@ class MeetingView:
     notes: str = ""
     has_pin: bool = False
     lead_minutes: tuple[int, ...] = ()
+    # How a person can attend: at the address (in_person), where ("St Andrews Church"), the
+    # online link and the passcode notes a feed gives.
+    in_person: bool = True
+    location: str = ""
+    online_url: str | None = None
+    conference_notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +103,9 @@ class Lookup:
     subscriptions: tuple[MeetingView, ...] = ()
     talk_open: bool = False
     line_number: str = ""
+    # The reader's time zone (their last search's, else their number's): phone meetings are
+    # told in it.
+    viewer_zone: str | None = None
     # Nobody on call and no admin to fall back on; `next_shift` labels when someone is.
     nobody_on_call: bool = False
     next_shift: str = ""
@@ -300,7 +315,7 @@ def _find_line(meeting: MeetingView, query: FindCursor, texts: Catalog) -> str:
     else:
         where = texts.t("sms.find.miles", miles=_miles(meeting.distance_miles))
     when = when_label(meeting, texts.language, viewer_zone=query.time_zone)
-    name = shorten(meeting.name, _NAME_CHARS)
+    name = meeting_name(meeting, texts)
     return texts.t("sms.find.line", code=meeting.code, when=when, name=name, where=where)
 
 
@@ -309,7 +324,16 @@ def _miles(distance: float) -> str:
 
 
 def when_label(meeting: MeetingView, language: str, *, viewer_zone: str | None) -> str:
-    """Day and time in the meeting's zone, naming the zone when the reader may be elsewhere."""
+    """Day and time in the meeting's zone, naming the zone when the reader may be elsewhere.
+
+    A meeting by phone is joined from wherever the reader is, so it is told in the reader's
+    own zone when known (and that zone named, when it is not the meeting's).
+    """
+    if viewer_zone is not None and meeting.format in _BY_PHONE:
+        label = local_label(meeting.next_start, viewer_zone, language)
+        if _same_offset(meeting, viewer_zone):
+            return label
+        return f"{label} {meeting.next_start.astimezone(ZoneInfo(viewer_zone)):%Z}"
     label = local_label(meeting.next_start, meeting.time_zone, language)
     if viewer_zone is not None and _same_offset(meeting, viewer_zone):
         return label
@@ -338,28 +362,43 @@ def _info(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
     head = texts.t(
         "sms.info.head",
         code=meeting.code,
-        name=gsm_safe(meeting.name),
-        when=when_label(meeting, texts.language, viewer_zone=None),
+        name=meeting_name(meeting, texts, limit=_WHOLE_NAME),
+        when=when_label(meeting, texts.language, viewer_zone=lookup.viewer_zone),
     )
     text = head + _how_to_join(meeting, lookup.line_number, texts)
-    notes = gsm_safe(meeting.notes).strip()
-    if notes:
-        text = _fit(text, " " + notes, MAX_FIND_SEGMENTS)
+    for extra in (meeting.conference_notes, meeting.notes):
+        extra = " ".join(gsm_safe(extra).split())
+        if extra:
+            text = _fit(text, " " + extra, MAX_FIND_SEGMENTS)
     return Decision((text,))
 
 
 def _how_to_join(meeting: MeetingView, line_number: str, texts: Catalog) -> str:
     pin = texts.t("sms.info.pin") if meeting.has_pin else ""
     if meeting.format == "phone_bridge":
-        return texts.t("sms.info.hosted", line=line_number, code=meeting.code) + pin
+        hosted = texts.t("sms.info.hosted", line=line_number, code=meeting.code)
+        return hosted + pin + _where_to_go(meeting, texts)
     if meeting.format == "external_bridge" and meeting.dial_in:
         digits = (
             texts.t("sms.info.digits", digits=meeting.dial_digits) if meeting.dial_digits else ""
         )
-        return texts.t("sms.info.external", phone=meeting.dial_in, digits=digits)
-    if meeting.address:
-        return texts.t("sms.info.address", address=gsm_safe(meeting.address))
-    return ""
+        external = texts.t("sms.info.external", phone=meeting.dial_in, digits=digits)
+        return external + _where_to_go(meeting, texts)
+    return _where_to_go(meeting, texts)
+
+
+def _where_to_go(meeting: MeetingView, texts: Catalog) -> str:
+    """In person at the address, and/or online only (which a flip phone cannot join)."""
+    place = ", ".join(part for part in (meeting.location, meeting.address) if part)
+    at = texts.t("sms.info.address", address=gsm_safe(place)) if place else ""
+    if not meeting.in_person:
+        at = ""
+    if meeting.format == "phone_bridge" or meeting.format == "external_bridge":
+        return texts.t("sms.info.also_at", address=gsm_safe(place)) if at else ""
+    if meeting.format == "online" and meeting.online_url:
+        key = "sms.info.also_online" if at else "sms.info.online_only"
+        return at + texts.t(key, url=meeting.online_url)
+    return at
 
 
 def _remind(command: Command, lookup: Lookup, texts: Catalog, rules: LineRules) -> Decision:
@@ -368,7 +407,7 @@ def _remind(command: Command, lookup: Lookup, texts: Catalog, rules: LineRules) 
         return _unknown(command, texts)
     leads = lead_phrase(meeting.lead_minutes or rules.lead_minutes, texts)
     text = texts.t(
-        "sms.remind.on", code=meeting.code, name=shorten(meeting.name, _NAME_CHARS), leads=leads
+        "sms.remind.on", code=meeting.code, name=meeting_name(meeting, texts), leads=leads
     )
     effects: tuple[Effect, ...] = () if lookup.subscribed else (Subscribe(meeting.id),)
     return Decision((text,), effects)
@@ -389,7 +428,7 @@ def _my(subscriptions: Sequence[MeetingView], texts: Catalog) -> str:
         line = texts.t(
             "sms.my.line",
             code=meeting.code,
-            name=shorten(meeting.name, _NAME_CHARS),
+            name=meeting_name(meeting, texts),
             when=when_label(meeting, texts.language, viewer_zone=None),
         )
         longer = f"{text}\n{line}"
@@ -403,7 +442,7 @@ def _call(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
     meeting = lookup.meeting
     if meeting is None:
         return _unknown(command, texts)
-    name = shorten(meeting.name, _NAME_CHARS)
+    name = meeting_name(meeting, texts)
     if not _joinable_by_phone(meeting):
         return Decision((texts.t("sms.call.not_by_phone", code=meeting.code, name=name),))
     text = texts.t("sms.call.queued", code=meeting.code, name=name)
@@ -439,15 +478,28 @@ def _lead(minutes: int, texts: Catalog) -> str:
 
 
 def gsm_safe(text: str) -> str:
-    """Keep feed text in GSM-7: straight quotes, plain letters for accents SMS cannot carry."""
+    """Keep feed text readable on any phone: GSM-7 where a plain letter keeps the meaning.
+
+    Curly quotes go straight and Latin letters SMS cannot carry lose their accents ("é" to
+    "e", "ß" to "ss"); letters of other scripts (a name in Japanese) are kept, though the text
+    then goes as UCS-2, since no plain letter says the same. Emoji and symbols are dropped.
+    """
     out = []
     for ch in text.translate(_CURLY):
         if is_gsm7(ch):
             out.append(ch)
-        else:
-            plain = fold_accents(ch)
-            out.append(plain if is_gsm7(plain) else "")
+            continue
+        plain = _LATIN.get(ch) or fold_accents(ch)
+        if plain and all(is_gsm7(c) for c in plain):
+            out.append(plain)
+        elif unicodedata.category(ch)[0] in "LN" and "LATIN" not in unicodedata.name(ch, ""):
+            out.append(ch)
     return "".join(out)
+
+
+def meeting_name(meeting: MeetingView, texts: Catalog, limit: int = _NAME_CHARS) -> str:
+    """The meeting's name fit for a text; never empty (a name of emoji alone says "Meeting")."""
+    return shorten(meeting.name, limit) or texts.t("sms.unnamed")
 
 
 def shorten(name: str, limit: int) -> str:

@@ -32,12 +32,14 @@ from hotline.flows.voice_steps import (
     REMIND_CHOICE,
     REMIND_CODE,
     REMINDER_CALL,
+    WARM_CLOSED,
     Ask,
     CodeLookup,
     CrisisDial,
     DialBridge,
     Effect,
     EndSubscription,
+    EnterWarmLine,
     Facts,
     Hangup,
     Heard,
@@ -46,6 +48,7 @@ from hotline.flows.voice_steps import (
     MeetingFacts,
     OpenCrisisCase,
     Pause,
+    RequestCallback,
     Said,
     SearchLookup,
     SetLanguage,
@@ -75,12 +78,14 @@ __all__ = [
     "REMINDER_CALL",
     "REMIND_CHOICE",
     "REMIND_CODE",
+    "WARM_CLOSED",
     "Ask",
     "CodeLookup",
     "CrisisDial",
     "DialBridge",
     "Effect",
     "EndSubscription",
+    "EnterWarmLine",
     "Facts",
     "Hangup",
     "Heard",
@@ -89,6 +94,7 @@ __all__ = [
     "MeetingFacts",
     "OpenCrisisCase",
     "Pause",
+    "RequestCallback",
     "Said",
     "SearchLookup",
     "SetLanguage",
@@ -134,6 +140,14 @@ def wants_crisis(state: VoiceState, heard: Heard, facts: Facts) -> bool:
     return heard.crisis or _key(state, heard, facts) == CRISIS_KEY
 
 
+SOONEST_KEY = "1"  # then pound: a ZIP has five digits, and 0 is the main menu everywhere
+
+
+def _asks_for_soonest(speech: str, catalog: Catalog) -> bool:
+    words = set(speech.lower().strip(" .?!").split())
+    return bool(words) and words <= set(catalog.t("voice.words.soonest").replace(",", " ").split())
+
+
 def lookup_for(
     state: VoiceState, heard: Heard, catalog: Catalog
 ) -> CodeLookup | SearchLookup | None:
@@ -142,6 +156,8 @@ def lookup_for(
         code = heard.digits or digits_in(heard.speech, catalog)
         return CodeLookup(code) if len(code) > 1 else None
     if state.menu == FIND_ZIP:
+        if heard.digits == SOONEST_KEY or _asks_for_soonest(heard.speech, catalog):
+            return SearchLookup(soonest=True)
         if heard.digits:
             return SearchLookup(zip_code=heard.digits) if len(heard.digits) == 5 else None
         spoken = digits_in(heard.speech, catalog)
@@ -212,6 +228,8 @@ def _prompt(state: VoiceState, facts: Facts) -> tuple[Said, ...]:
         )
     if state.menu == FIND_RESULTS:
         return _results_prompt(state, facts)
+    if state.menu == WARM_CLOSED:
+        return _warm_closed_prompt(facts)
     return (line(_SIMPLE_PROMPTS.get(state.menu, "main")),)
 
 
@@ -274,9 +292,32 @@ def _language(state: VoiceState, key: str, facts: Facts) -> Step:
 
 
 def _main_menu(state: VoiceState, key: str, facts: Facts) -> Step:
-    menus = {"1": JOIN_CODE, "2": FIND_ZIP, "3": REMIND_CODE}
+    menus = {"1": JOIN_CODE, "3": FIND_ZIP, "4": REMIND_CODE}
+    if key == "2":
+        return _warm_line(state, facts)
     if key in menus:
         return ask(VoiceState(menu=menus[key], language=state.language), facts)
+    return _retry(state, key, facts)
+
+
+def _warm_line(state: VoiceState, facts: Facts) -> Step:
+    """Talk with a peer: the queue when volunteers are on shift, else when it opens next."""
+    if facts.warm_open:
+        return Step((line("warm.connecting"),), EnterWarmLine())
+    return ask(VoiceState(menu=WARM_CLOSED, language=state.language), facts)
+
+
+def _warm_closed_prompt(facts: Facts) -> tuple[Said, ...]:
+    opens = line("warm.closed", when=facts.warm_opens) if facts.warm_opens else None
+    menu = line("warm.closed_menu" if facts.can_call_back else "warm.closed_menu_nobody")
+    return (opens or line("warm.closed_never"), menu)
+
+
+def _warm_closed(state: VoiceState, key: str, facts: Facts) -> Step:
+    if key == "1" and facts.can_call_back:
+        main = _main(state)
+        done = line("warm.callback_done")
+        return Step((done, *_prompt(main, facts)), Ask(main), (RequestCallback(),))
     return _retry(state, key, facts)
 
 
@@ -419,4 +460,5 @@ _HANDLERS = {
     REMIND_CODE: _remind_code,
     REMIND_CHOICE: _remind_choice,
     REMINDER_CALL: _reminder_call,
+    WARM_CLOSED: _warm_closed,
 }

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from hotline.flows.catalog import Catalog
+from hotline.flows.crisis_cues import Danger
 from hotline.flows.digits import as_int, is_number
 
 LANGUAGE = "language"
@@ -18,8 +19,11 @@ FIND_RESULTS = "find_results"
 REMIND_CODE = "remind_code"
 REMIND_CHOICE = "remind_choice"
 REMINDER_CALL = "reminder_call"
+# The warm line outside its hours: when it opens next, a call back, or the crisis line.
+WARM_CLOSED = "warm_closed"
 MENUS = frozenset(
     {
+        WARM_CLOSED,
         LANGUAGE,
         MAIN,
         JOIN_CODE,
@@ -90,6 +94,7 @@ class Heard:
     digits: str = ""
     speech: str = ""
     crisis: bool = False
+    danger: Danger = Danger.SUICIDE  # what the words showed, when `crisis`
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,11 @@ class Facts:
     # For a reminder call: "in one hour" and the like.
     starts: str = ""
     language_words: Mapping[str, str] = field(default_factory=dict)
+    # The warm line: open now (volunteers on shift), when it opens next as words ("" when no
+    # shift is ever scheduled), and whether anyone on call could return a call.
+    warm_open: bool = False
+    warm_opens: str = ""
+    can_call_back: bool = False
 
 
 # What the runner must look up before `handle`.
@@ -131,6 +141,7 @@ class CodeLookup:
 class SearchLookup:
     zip_code: str = ""
     city: str = ""
+    soonest: bool = False  # the phone meetings starting soonest ("0" at the ZIP prompt)
 
 
 # What to say. A Line names a catalog key; `language` overrides the call's language.
@@ -176,7 +187,12 @@ class DialBridge:
     meeting_id: int
 
 
-Then = Ask | Hangup | CrisisDial | JoinRoom | DialBridge
+@dataclass(frozen=True)
+class EnterWarmLine:
+    """Put the caller in the warm line's queue; volunteers on shift are rung."""
+
+
+Then = Ask | Hangup | CrisisDial | JoinRoom | DialBridge | EnterWarmLine
 
 
 # Effects the runner applies.
@@ -206,7 +222,12 @@ class OpenCrisisCase:
     pass
 
 
-Effect = SetLanguage | Subscribe | EndSubscription | TextResults | OpenCrisisCase
+@dataclass(frozen=True)
+class RequestCallback:
+    """Open a talk case: on-call staff are paged to call the caller back."""
+
+
+Effect = SetLanguage | Subscribe | EndSubscription | TextResults | OpenCrisisCase | RequestCallback
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from hotline import audit, clock, oncall
-from hotline.cases import ESCALATE_JOB, CaseStatus, level_word
+from hotline.cases import ESCALATE_JOB, CaseStatus
 from hotline.catalogs import catalog
+from hotline.crisis_cases import alert_level
 from hotline.db import session_scope
 from hotline.flows.coordinator import next_rung, wait_for
 from hotline.logs import log
@@ -148,7 +149,7 @@ def _page(*, session: Session, case: SupportCase, coordinator: Coordinator, step
     language = contact.language if contact is not None else "en"
     words = catalog(language)
     key = "cases.alert_talk" if case.kind == "talk" else "cases.alert"
-    body = words.t(key, case_id=case.id, level=level_word(language=language, level=case.level))
+    body = words.t(key, case_id=case.id, level=alert_level(language=language, case=case))
     queue_sms(
         session=session,
         contact_id=coordinator.contact_id,

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from hotline import catalogs, outbox
 from hotline import settings as settings_module
 from hotline.db import session_scope
+from hotline.flows import schedule
 from hotline.flows.schedule import local_label, next_occurrences
 from hotline.flows.segments import count_segments
 from hotline.logs import log
@@ -57,14 +58,15 @@ class WeeklyTime:
     time_zone: str
 
 
-# Where a meeting's weekly times come from: these columns, read by weekly_times(). Both change
-# together if meetings gain several times a week.
-_TIME_COLUMNS = (Meeting.weekday, Meeting.start_time, Meeting.time_zone)
+# Where a meeting's weekly times come from: these columns, read by weekly_times(). A meeting
+# on several days keeps its first in `weekday` and the others in `more_weekdays`.
+_TIME_COLUMNS = (Meeting.weekday, Meeting.more_weekdays, Meeting.start_time, Meeting.time_zone)
 
 
 def weekly_times(row: Any) -> Iterator[WeeklyTime]:
     """Yield a meeting's weekly times from a row carrying _TIME_COLUMNS (or a Meeting)."""
-    yield WeeklyTime(row.weekday, row.start_time, row.time_zone)
+    for weekday, start in schedule.weekly_times(row):
+        yield WeeklyTime(weekday, start, row.time_zone)
 
 
 @dataclass(frozen=True)

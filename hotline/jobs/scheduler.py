@@ -1,5 +1,5 @@
 """`hotline scheduler`: once a minute, re-page lost escalations, create due reminders, reconcile
-the outbox, purge bodies.
+the outbox, re-read registered feeds when due, purge bodies.
 
 Several schedulers may run at once (one per machine, say): every step is idempotent.
 """
@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from hotline import clock
-from hotline.jobs import broadcast, escalation, reconciler, reminders, retention
+from hotline.jobs import broadcast, escalation, feeds, reconciler, reminders, retention
 from hotline.logs import log
 
 logger = logging.getLogger(__name__)
@@ -26,14 +26,35 @@ def run_tick(now: dt.datetime) -> None:
         ("reminders", lambda: reminders.tick(now)),
         ("reconcile", lambda: reconciler.reconcile(now)),
         ("broadcasts", lambda: broadcast.start_due_broadcasts(now)),
+        ("warm_relay", lambda: _sweep_relays(now)),
+        # Re-reads run as jobs, so a slow feed server never delays a reminder.
+        ("feeds", lambda: feeds.enqueue_due(now)),
     ]
     if now.minute == 0:
         steps.append(("retention", lambda: retention.purge_bodies(now)))
+        steps.append(("recordings", lambda: _delete_recordings(now)))
     for name, step in steps:
         try:
             step()
         except Exception as exc:
             log(logger, "scheduler_step_failed", logging.ERROR, step=name, error=type(exc).__name__)
+
+
+def _sweep_relays(now: dt.datetime) -> int:
+    """Close idle warm-line text conversations; untaken TALKs become call-back cases."""
+    from hotline import relay
+    from hotline.db import session_scope
+    from hotline.settings import get_settings
+
+    with session_scope() as session:
+        return relay.sweep(session=session, settings=get_settings(), now=now)
+
+
+def _delete_recordings(now: dt.datetime) -> int:
+    from hotline import voicemail
+    from hotline.settings import get_settings
+
+    return voicemail.delete_expired(now, get_settings())
 
 
 def run_scheduler(*, once: bool = False) -> None:

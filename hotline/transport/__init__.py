@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Protocol, cast, runtime_checkable
 
 from hotline.settings import Settings
 
@@ -70,6 +70,15 @@ class ConferenceControl(Protocol):
     def remove_participant(self, conference_sid: str, call_sid: str) -> None:
         """Take the participant out of the conference (their call ends)."""
         ...
+
+
+@runtime_checkable
+class CallControl(Protocol):
+    """What the warm line needs beyond sending: end a call leg, delete a recording."""
+
+    def end_call(self, sid: str) -> None: ...
+
+    def delete_recording(self, sid: str) -> None: ...
 
 
 @dataclass(frozen=True)

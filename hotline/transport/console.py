@@ -37,3 +37,9 @@ class ConsoleTransport:
 
     def remove_participant(self, conference_sid: str, call_sid: str) -> None:
         print(f"[conference {conference_sid}] participant {call_sid} removed", flush=True)  # noqa: T201 - the demo prints by design
+
+    def end_call(self, sid: str) -> None:
+        print(f"[call {sid[-6:]}] hung up", file=sys.stdout, flush=True)  # noqa: T201 - the demo prints by design
+
+    def delete_recording(self, sid: str) -> None:
+        print(f"[recording {sid[-6:]}] deleted", file=sys.stdout, flush=True)  # noqa: T201 - the demo prints by design

@@ -221,6 +221,14 @@ class TwilioTransport:
         participant = self._client.conferences(conference_sid).participants(call_sid)
         self._call(participant.delete)
 
+    def end_call(self, sid: str) -> None:
+        """Hang up a call in progress (a warm-line leg another volunteer beat to it)."""
+        self._call(lambda: self._client.calls(sid).update(status="completed"))
+
+    def delete_recording(self, sid: str) -> None:
+        """Delete a voicemail recording (and its transcription) from Twilio."""
+        self._call(lambda: self._client.recordings(sid).delete())
+
     @staticmethod
     def _call(request: Callable[[], T]) -> T:
         try:

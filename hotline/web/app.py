@@ -13,10 +13,11 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 
 from hotline import bounded, catalogs, metrics, voice
+from hotline.crisis_detector import check_crisis_config
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
 from hotline.sms import render_reply
-from hotline.web import admin, bridge, conference, health, meeting_feed, sms, status
+from hotline.web import admin, bridge, conference, health, meeting_feed, sms, status, warm
 from hotline.web import voice as voice_routes
 from hotline.web.guard import BodyLimit, SafeAnswer
 
@@ -52,6 +53,7 @@ def _safe_answer(settings: Settings) -> Callable[[str, BaseException], Response]
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI app for the given (or process-wide) settings."""
     settings = settings or get_settings()
+    check_crisis_config()  # a broken crisis file stops the line here, not at a crisis
     bounded.size_lanes(sqlite=settings.database_url.startswith("sqlite"))
     routes = [
         Route("/healthz", health.healthz),
@@ -61,7 +63,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/twilio/sms", sms.inbound_sms, methods=["POST"]),
         Route("/twilio/voice", voice_routes.inbound_call, methods=["POST"]),
         # Staff call legs first: a Mount matches on its prefix alone.
-        Mount("/twilio/voice", routes=[*bridge.routes, *voice_routes.steps]),
+        Mount("/twilio/voice", routes=[*bridge.routes, *warm.routes, *voice_routes.steps]),
         Route("/twilio/status/conference", conference.conference_status, methods=["POST"]),
         Mount("/twilio/status", routes=status.routes),
         admin.mount(settings),

@@ -20,8 +20,9 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import audit
 from hotline.bounded import within_deadline
-from hotline.cases import CaseStatus, level_word
+from hotline.cases import CaseStatus
 from hotline.catalogs import catalog
+from hotline.crisis_cases import alert_level
 from hotline.db import session_scope
 from hotline.flows.catalog import Catalog
 from hotline.logs import log
@@ -127,7 +128,7 @@ def alert_twiml(*, settings: Settings, case_id: int, answered_by: str) -> str:
         text = words.t(
             "cases.alert_voice",
             case_id=case_id,
-            level=level_word(language=language, level=case.level),
+            level=alert_level(language=language, case=case),
         )
     for _ in range(2):
         response.say(text, language=_voice(words))

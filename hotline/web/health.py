@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from hotline import clock, db, oncall
+from hotline import clock, db, oncall, warm_stats
 from hotline.queues import get_redis
 
 
@@ -54,4 +54,6 @@ async def readyz(request: Request) -> Response:
 
 
 async def metrics(_request: Request) -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    warm_stats.register()
+    body = await run_in_threadpool(generate_latest)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from hotline import sms
 from hotline.bounded import record_within_budget_async, within_deadline
-from hotline.flows.crisis import assess
+from hotline.crisis_detector import assess
 from hotline.settings import Settings
 from hotline.web.twilio_auth import twilio_form
 
@@ -29,7 +29,9 @@ async def _answer(settings: Settings, message: sms.InboundSms) -> str:
     sid = message.message_sid
     assessment = assess(message.body)  # pure and quick: well under a millisecond
     if assessment.crisis:
-        crisis = sms.crisis_answer(settings, message, level=assessment.level.value)
+        crisis = sms.crisis_answer(
+            settings, message, level=assessment.level.value, danger=assessment.danger
+        )
         recorded = await record_within_budget_async(
             crisis.record, event="crisis_record", message_sid=sid
         )

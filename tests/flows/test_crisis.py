@@ -7,18 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from hotline.crisis_detector import assess, detector
 from hotline.flows import crisis
-from hotline.flows.crisis import CUE_NAMES, CrisisAssessment, Level, assess, normalise
-from hotline.flows.crisis_cues import (
-    CONTEXT_CUES,
-    MAIN_CUES,
-    MODIFIER_CUES,
-    SCREEN_CUES,
-    Cue,
-    first_chars,
-    prepare,
-    specialise,
-)
+from hotline.flows.crisis import CrisisAssessment, Level, normalise
+from hotline.flows.crisis_cues import Cue, first_chars, prepare, specialise
+
+CUES = detector().cues
+CUE_NAMES = detector().cue_names
 
 LABELLED = Path(__file__).resolve().parent.parent / "data" / "crisis_labelled.tsv"
 
@@ -159,8 +154,11 @@ def test_as_json_is_the_cli_line() -> None:
         "crisis": True,
         "score": 0.9,
         "level": "crisis",
+        "danger": "suicide",
         "matched": ["kill_self"],
     }
+    calm = json.loads(json.dumps(assess("see you thursday").as_json("see you thursday")))
+    assert calm["danger"] is None and calm["crisis"] is False
 
 
 def test_matched_never_holds_the_message() -> None:
@@ -238,7 +236,10 @@ def test_a_crisis_at_the_end_of_a_huge_message_is_caught() -> None:
 
 @pytest.mark.parametrize(
     ("scanner", "cues"),
-    [(crisis._LEAD, SCREEN_CUES + MAIN_CUES), (crisis._EXTRA, MODIFIER_CUES + CONTEXT_CUES)],
+    [
+        (detector()._lead, CUES.screen + CUES.main),
+        (detector()._extra, CUES.modifier + CUES.context),
+    ],
     ids=["lead", "extra"],
 )
 def test_scanner_finds_what_a_plain_scan_finds(scanner: object, cues: tuple[Cue, ...]) -> None:
@@ -282,3 +283,48 @@ def test_distress_without_risk_words_is_concern_not_silence(text: str) -> None:
     # Not a page to on-call, but never read as an ordinary keyword either: the line answers
     # with the offer of a peer call and the crisis number.
     assert assess(text).level is Level.CONCERN
+
+
+@pytest.mark.parametrize(
+    ("text", "danger"),
+    [
+        ("my husband has a knife and says he will kill me when he gets home", "violence"),
+        ("he will kill me when i get home", "violence"),
+        ("my husband will kill me if i leave", "violence"),
+        ("he's strangling me", "violence"),
+        ("i'm in danger right now", "violence"),
+        ("mi novio me amenazo con matarme esta noche", "violence"),
+        ("me esta pegando, ayuda", "violence"),
+        ("my roommate took a lot of pills and won't wake up", "medical"),
+        ("my toddler drank bleach", "medical"),
+        ("i took 40 tylenol", "medical"),
+        ("mi hijo se tomo el cloro", "medical"),
+        ("mi papa no respira", "medical"),
+        ("i'm going to shoot my neighbor tonight", "others"),
+        ("tengo miedo de lastimar a mi bebe", "others"),
+        ("i want to kill myself", "suicide"),
+        ("quiero morirme", "suicide"),
+    ],
+)
+def test_each_kind_of_danger_is_named(text: str, danger: str) -> None:
+    verdict = assess(text)
+    assert verdict.crisis, text
+    assert verdict.danger.value == danger, (text, verdict)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my boss is going to kill me if i'm late",
+        "he's going to kill me in fortnite lol",
+        "mi mama me va a matar si llego tarde jaja",
+        "we are in danger of losing the game",
+        "i took my meds",
+        "lmao i want to die this is hilarious",
+        "que cruda, me quiero morir",
+        "me mate en el gym hoy",
+        "i've never wanted to kill myself",
+    ],
+)
+def test_hyperbole_jokes_and_denials_are_not_a_crisis(text: str) -> None:
+    assert not assess(text).crisis, (text, assess(text))

@@ -7,21 +7,49 @@ from pathlib import Path
 
 import pytest
 
+from hotline import crisis_detector
+from hotline.crisis_detector import detector, load_model
 from hotline.flows import crisis, crisis_model
-from hotline.flows.crisis import Level, assess, load_model, normalise
+from hotline.flows.crisis import Detector, Level, Model, normalise
+from hotline.flows.crisis_cues import Danger
+
+MODEL = detector().model
+MODEL_FILE = crisis_detector.MODEL_FILE
+
+
+def with_model(model: Model | None) -> Detector:
+    return Detector(detector().cues, model)
 
 
 def test_the_model_file_loads_and_records_what_it_was_trained_on() -> None:
-    assert crisis.MODEL is not None
-    assert 0.0 < crisis.MODEL.mid <= crisis.MODEL.high < 1.0
-    assert len(crisis.MODEL.weights) > 1000
-    raw = json.loads(crisis.MODEL_FILE.read_text(encoding="utf-8"))
+    assert MODEL is not None
+    assert 0.0 < MODEL.mid <= MODEL.high < 1.0
+    assert len(MODEL.weights) > 1000
+    raw = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     assert raw["trained_on"] == [
         "crisis_labelled.tsv",
         "crisis_heldout.tsv",
         "crisis_blind_a.tsv",
+        "crisis_blind_b.tsv",
+        "crisis_dev_en.tsv",
+        "crisis_dev_es.tsv",
     ]
-    assert crisis.MODEL_FILE.stat().st_size < 3_000_000
+    assert not any("blind_c" in name for name in raw["trained_on"])  # the untouched measure
+    assert MODEL_FILE.stat().st_size < 1_000_000
+    assert set(MODEL.dangers) == {Danger.MEDICAL, Danger.VIOLENCE, Danger.OTHERS}
+    assert set(MODEL.languages) == {"en", "es"}
+    assert MODEL.thresholds("quiero dormir") == MODEL.languages["es"]
+    assert MODEL.thresholds("i want to sleep") == MODEL.languages["en"]
+
+
+def test_the_danger_heads_name_the_kind_of_a_text_the_model_raised() -> None:
+    assert MODEL is not None
+    assert (
+        MODEL.danger(normalise("my girlfriend is not breathing after the pills")) is Danger.MEDICAL
+    )
+    assert MODEL.danger(normalise("my boyfriend beats me and i am scared")) is Danger.VIOLENCE
+    assert MODEL.danger(normalise("i want to die")) is Danger.SUICIDE
+    assert with_model(crisis.Model({}, 10.0, 0.9, 0.5)).assess("zzz").danger is Danger.SUICIDE
 
 
 def test_features_are_stable_hashed_indices() -> None:
@@ -34,7 +62,7 @@ def test_features_are_stable_hashed_indices() -> None:
 
 
 def test_probability_is_deterministic_and_a_probability() -> None:
-    model = crisis.MODEL
+    model = MODEL
     assert model is not None
     text = normalise("i am watching the sunset for the last time")
     first = crisis_model.probability(text, model.weights, model.bias)
@@ -43,19 +71,17 @@ def test_probability_is_deterministic_and_a_probability() -> None:
     assert crisis_model.probability(text, {}, 0.0) == 0.5
 
 
-def test_the_model_only_ever_raises_a_level(monkeypatch: pytest.MonkeyPatch) -> None:
-    always = crisis.Model(weights={}, bias=10.0, high=0.9, mid=0.5)
-    monkeypatch.setattr(crisis, "MODEL", always)
-    raised = assess("see you at the meeting")
+def test_the_model_only_ever_raises_a_level() -> None:
+    always = with_model(crisis.Model(weights={}, bias=10.0, high=0.9, mid=0.5))
+    raised = always.assess("see you at the meeting")
     assert raised.level is Level.CRISIS and raised.matched == ("model",)
-    assert assess("i want to kill myself tonight").level is Level.IMMINENT
+    assert always.assess("i want to kill myself tonight").level is Level.IMMINENT
     # a denial or a distress word keeps the cues' "concern, not crisis"
-    assert assess("I don't want to die").level is Level.CONCERN
-    assert assess("nobody cares about me").level is Level.CONCERN
-    weak = crisis.Model(weights={}, bias=0.0, high=0.9, mid=0.5)
-    monkeypatch.setattr(crisis, "MODEL", weak)
-    assert assess("see you at the meeting").matched == ("model:weak",)
-    assert assess("see you at the meeting").level is Level.CONCERN
+    assert always.assess("I don't want to die").level is Level.CONCERN
+    assert always.assess("nobody cares about me").level is Level.CONCERN
+    weak = with_model(crisis.Model(weights={}, bias=0.0, high=0.9, mid=0.5))
+    assert weak.assess("see you at the meeting").matched == ("model:weak",)
+    assert weak.assess("see you at the meeting").level is Level.CONCERN
 
 
 CUES_ONLY_TABLE = [
@@ -69,11 +95,8 @@ CUES_ONLY_TABLE = [
 
 
 @pytest.mark.parametrize(("text", "expected"), CUES_ONLY_TABLE)
-def test_without_the_model_the_cues_still_work(
-    monkeypatch: pytest.MonkeyPatch, text: str, expected: bool
-) -> None:
-    monkeypatch.setattr(crisis, "MODEL", None)
-    verdict = assess(text)
+def test_without_the_model_the_cues_still_work(text: str, expected: bool) -> None:
+    verdict = with_model(None).assess(text)
     assert verdict.crisis is expected
     assert not {"model", "model:weak"} & set(verdict.matched)
 
@@ -93,15 +116,15 @@ def test_without_the_model_the_cues_still_work(
     ],
 )
 def test_a_missing_or_broken_model_file_falls_back_to_cues_only(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str | None
+    tmp_path: Path, content: str | None
 ) -> None:
     path = tmp_path / "crisis_model.json"
     if content is not None:
         path.write_text(content, encoding="utf-8")
     assert load_model(path) is None
-    monkeypatch.setattr(crisis, "MODEL", load_model(path))
+    cues_only = with_model(load_model(path))
     for text, expected in CUES_ONLY_TABLE:
-        assert assess(text).crisis is expected
+        assert cues_only.assess(text).crisis is expected
 
 
 def test_a_binary_model_file_falls_back_to_cues_only(tmp_path: Path) -> None:

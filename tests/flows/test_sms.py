@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -66,6 +67,47 @@ def test_keywords(body: str, kind: Kind, code: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("MY REMINDERS", Kind.MY),
+        ("my reminders please", Kind.MY),
+        ("My list", Kind.MY),
+        ("INFO 4821 thanks", Kind.INFO),
+        ("call me", Kind.CALL),
+        ("hi there", Kind.MENU),
+        ("help me", Kind.HELP),
+        ("más resultados", Kind.MORE),
+        ("es", Kind.LANGUAGE),
+    ],
+)
+def test_a_keyword_with_its_argument_is_a_command(body: str, kind: Kind) -> None:
+    assert parse(body).kind is kind
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "my husband has a knife and says he will kill me when he gets home",
+        "My boyfriend is threatening me",
+        "mis papas me pegan",
+        "es que ya no puedo mas",
+        "help me he is hurting me",
+        "more and more i feel like giving up",
+        "call the police please he is here",
+        "list of reasons i should stay alive is getting short",
+        "talk about a bad day",
+        "hola mi esposo tiene un cuchillo",
+        "leave me alone everyone",
+        "info on how much it takes to overdose",
+        "remind me why i should live",
+        "find out who i can talk to my dad hits me and my mom",
+    ],
+)
+def test_a_sentence_starting_with_a_keyword_is_not_a_command(body: str) -> None:
+    assert parse(body).kind is Kind.UNKNOWN
+
+
+@pytest.mark.parametrize(
     ("body", "zip_code", "words", "state", "tail"),
     [
         ("FIND 94110", "94110", (), None, ()),
@@ -119,7 +161,16 @@ def test_opt_in_words(body: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", ["I can't stop crying", "sotp", "end it all tonight", "quit my job today", "yes but"]
+    "body",
+    [
+        "I can't stop crying",
+        "sotp",
+        "end it all tonight",
+        "quit my job today",
+        "yes but",
+        "stop hitting me",
+        "stop he is hurting me",
+    ],
 )
 def test_opt_out_is_never_guessed(body: str) -> None:
     assert parse(body).kind not in (Kind.STOP, Kind.START)
@@ -294,7 +345,7 @@ def test_last_page_has_no_more_and_an_empty_page_says_so() -> None:
     assert only(decide(parse("MORE"), lookup=flow.Lookup(find=empty))).startswith("No more")
 
 
-def test_nothing_near_offers_phone_meetings_with_their_zone() -> None:
+def test_nothing_near_offers_phone_meetings_in_the_searchers_zone_named() -> None:
     phone = meeting(
         "3030",
         format="phone_bridge",
@@ -306,8 +357,33 @@ def test_nothing_near_offers_phone_meetings_with_their_zone() -> None:
     reply = only(decide(parse("FIND 94110"), lookup=flow.Lookup(find=found)))
     assert reply.splitlines()[:2] == [
         "Nothing within 50 miles of 94110. By phone:",
-        "#3030 Sun 8:00pm EDT Group 3030, by phone",
+        "#3030 Sun 5:00pm PDT Group 3030, by phone",  # 8pm in New York, told in SF's time
     ]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "viewer", "expected"),
+    [
+        # A phone meeting is told in the reader's zone; in person, in the meeting's, named.
+        ("phone_bridge", "America/New_York", "Tue 9:30pm EST"),
+        ("phone_bridge", "America/Los_Angeles", "Tue 6:30pm"),
+        ("phone_bridge", None, "Tue 6:30pm PST"),
+        ("in_person", "America/New_York", "Tue 6:30pm PST"),
+        ("in_person", "America/Los_Angeles", "Tue 6:30pm"),
+        # After the spring change the same meeting is 6:30pm PDT, 9:30pm EDT.
+    ],
+)
+def test_times_across_zones(fmt: str, viewer: str | None, expected: str) -> None:
+    view = meeting(
+        "4821",
+        format=fmt,
+        time_zone="America/Los_Angeles",
+        next_start=dt.datetime(2025, 3, 5, 2, 30, tzinfo=dt.UTC),  # Tue 4 March 6:30pm PST
+    )
+    assert flow.when_label(view, "en", viewer_zone=viewer) == expected
+    after_dst = dataclasses.replace(view, next_start=dt.datetime(2025, 3, 12, 1, 30, tzinfo=dt.UTC))
+    label = flow.when_label(after_dst, "en", viewer_zone=viewer)
+    assert label == expected.replace("PST", "PDT").replace("EST", "EDT")
 
 
 @pytest.mark.parametrize(
@@ -485,6 +561,29 @@ def test_flows_stay_pure(module: str) -> None:
     source = inspect.getsource(importlib.import_module(module))
     for name in ("sqlalchemy", "redis", "rq", "twilio", "starlette", "httpx"):
         assert f"import {name}" not in source and f"from {name}" not in source
+
+
+@pytest.mark.parametrize(
+    ("name", "texted", "gsm"),
+    [
+        ("Grupo de Oración", "Grupo de Oracion", True),  # one ó would need UCS-2: folded
+        ("Grupo de Apoyo en Español", "Grupo de Apoyo en Español", True),  # ñ is GSM-7
+        ("Ærø Œuvre", "Ærø OEuvre", True),
+        ("“Hope” – Łódź", '"Hope" - Lodz', True),
+        ("希望の会", "希望の会", False),  # no plain letters say it: kept, sent as UCS-2
+        ("Надежда", "Надежда", False),
+        ("🌈✨", "Meeting", True),  # nothing textable: never an empty name
+    ],
+)
+def test_names_survive_a_flip_phone(name: str, texted: str, gsm: bool) -> None:
+    view = meeting("4821", name=name)
+    found = flow.FindResults(SF, (view,))
+    reply = only(decide(parse("FIND 94110"), lookup=flow.Lookup(find=found)))
+    info = only(decide(parse("INFO 4821"), lookup=flow.Lookup(meeting=view)))
+
+    assert f"#4821 Tue 7:00pm {texted}, 1.2 mi" in reply.splitlines()
+    assert info.startswith(f"#4821 {texted}. Tue 7:00pm PDT.")
+    assert (count_segments(info).encoding == "GSM-7") is gsm
 
 
 @pytest.mark.parametrize("format_", ["in_person", "online"])

@@ -57,8 +57,24 @@ TABLE = [
     ("language", 1, "", {}, "ask main 0 | main"),  # nobody pressed: serve them anyway
     ("language", 0, "9", {}, "CrisisDial | OpenCrisisCase | crisis_connect"),
     ("main", 0, "1", {}, "ask join_code 0 | join_code"),
-    ("main", 0, "2", {}, "ask find_zip 0 | find_zip"),
-    ("main", 0, "3", {}, "ask remind_code 0 | remind_code"),
+    ("main", 0, "3", {}, "ask find_zip 0 | find_zip"),
+    ("main", 0, "4", {}, "ask remind_code 0 | remind_code"),
+    # 2: talk with a peer; the queue when volunteers are on shift, else when it opens next.
+    ("main", 0, "2", {"warm_open": True}, "EnterWarmLine | warm.connecting"),
+    ("main", 0, "2", {"warm_opens": "Tue 6:00pm"}, "ask warm_closed 0 | warm.closed"),
+    ("main", 0, "2", {}, "ask warm_closed 0 | warm.closed_never"),
+    ("main", 0, "say:talk to someone", {"warm_open": True}, "EnterWarmLine | warm.connecting"),
+    (
+        "warm_closed",
+        0,
+        "1",
+        {"can_call_back": True},
+        "ask main 0 | RequestCallback | warm.callback_done",
+    ),
+    # Nobody on call could return the call: 1 is not offered, so it is not taken.
+    ("warm_closed", 0, "1", {}, "ask warm_closed 1 | wrong_key"),
+    ("warm_closed", 0, "0", {}, "ask main 0 | back_to_main"),
+    ("warm_closed", 0, "9", {}, "CrisisDial | OpenCrisisCase | crisis_connect"),
     ("main", 1, "*", {}, "ask main 0 | main"),
     ("main", 0, "", {}, "ask main 1 | no_input"),
     ("main", 0, "7", {}, "ask main 1 | wrong_key"),
@@ -175,6 +191,26 @@ def test_every_menu_is_in_the_table() -> None:
     assert {row[0] for row in TABLE} == flow.MENUS
 
 
+@pytest.mark.parametrize(
+    ("known", "said"),
+    [
+        (
+            {"warm_opens": "Tue 6:00pm", "can_call_back": True},
+            ["warm.closed", "warm.closed_menu"],
+        ),
+        ({"warm_opens": "Tue 6:00pm"}, ["warm.closed", "warm.closed_menu_nobody"]),
+        ({"can_call_back": True}, ["warm.closed_never", "warm.closed_menu"]),
+    ],
+)
+def test_outside_hours_says_when_the_warm_line_opens_and_offers_only_what_is_real(
+    known: dict[str, object], said: list[str]
+) -> None:
+    step = flow.handle(VoiceState(menu="main"), heard("2"), facts(**known))
+    assert [s.key.removeprefix("voice.") for s in step.said if isinstance(s, flow.Line)] == said
+    if "warm_opens" in known:
+        assert ("when", "Tue 6:00pm") in step.said[0].values  # type: ignore[union-attr]
+
+
 def test_spanish_words_work_in_spanish() -> None:
     state = VoiceState(menu="main", language="es")
     step = flow.handle(state, heard("say:quiero buscar un grupo"), facts("es"))
@@ -262,3 +298,22 @@ def test_an_odd_query_string_falls_back_to_the_main_menu(query: dict[str, str]) 
     state = VoiceState.from_query(query, ("en", "es"))
     assert (state.menu, state.language, state.meeting_id) == ("main", "en", None)
     assert state.attempt <= flow.PIN_TRIES and state.page <= 2
+
+
+@pytest.mark.parametrize(
+    ("language", "heard", "soonest"),
+    [
+        ("en", Heard(digits="1"), True),
+        ("en", Heard(speech="Now."), True),
+        ("en", Heard(speech="right now"), True),
+        ("es", Heard(speech="ahora"), True),
+        ("en", Heard(digits="94110"), False),
+        ("en", Heard(speech="oakland now"), False),  # a city first: not the soonest alone
+    ],
+)
+def test_the_zip_prompt_takes_a_request_for_the_soonest(
+    language: str, heard: Heard, soonest: bool
+) -> None:
+    found = flow.lookup_for(VoiceState(menu=flow.FIND_ZIP), heard, catalog(language))
+    assert isinstance(found, flow.SearchLookup)
+    assert found.soonest is soonest

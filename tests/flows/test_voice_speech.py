@@ -12,9 +12,11 @@ from hotline.flows.voice_speech import digits_in, key_for_speech, language_for_s
     ("language", "menu", "speech", "key"),
     [
         ("en", "main", "I'd like to join a meeting", "1"),
-        ("en", "main", "Find.", "2"),
-        ("en", "main", "reminders please", "3"),
+        ("en", "main", "Find.", "3"),
+        ("en", "main", "reminders please", "4"),
         ("en", "main", "two", "2"),
+        ("en", "main", "I want to talk to someone", "2"),
+        ("es", "main", "quiero hablar con alguien", "2"),
         ("en", "main", "help", "9"),
         ("en", "main", "help me find a group", "9"),  # crisis words win
         ("en", "main", "say that again", "*"),
@@ -22,7 +24,7 @@ from hotline.flows.voice_speech import digits_in, key_for_speech, language_for_s
         ("en", "reminder_call", "stop", "2"),
         ("en", "main", "pizza", None),
         ("en", "main", "", None),
-        ("es", "main", "Buscar un grupo", "2"),
+        ("es", "main", "Buscar un grupo", "3"),
         ("es", "main", "¡Ayuda!", "9"),
         ("es", "main", "menú principal", "0"),
         ("es", "remind_choice", "llamadas", "2"),

@@ -144,6 +144,23 @@ def test_reminder_texts_fit_one_segment_in_every_language(settings: Settings) ->
             assert "#4821" in text
 
 
+def test_a_meeting_on_several_days_is_reminded_before_each(settings: Settings) -> None:
+    # Mondays and Thursdays at 19:00 in Los Angeles: one meeting, one subscription.
+    with session_scope() as session:
+        meeting = make_meeting(session, weekday=0, more_weekdays=[3], start_time=dt.time(19, 0))
+        sub = subscribe_row(session, make_contact(session, settings), meeting)
+    # An hour before Monday 3 March (03:00 UTC Tuesday) and before Thursday 6 March.
+    for when in (
+        dt.datetime(2025, 3, 4, 2, 0, tzinfo=UTC),
+        dt.datetime(2025, 3, 7, 2, 0, tzinfo=UTC),
+    ):
+        with travel(when, tick=False):
+            reminders.tick(when)
+    keys = _keys()
+    assert f"reminder:{sub}:20250304T0300Z:60" in keys
+    assert f"reminder:{sub}:20250307T0300Z:60" in keys
+
+
 def test_a_second_tick_in_the_same_minute_enqueues_nothing(settings: Settings) -> None:
     _setup(settings)
     now = dt.datetime(2025, 3, 9, 16, 0, tzinfo=UTC)

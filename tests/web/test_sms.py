@@ -105,14 +105,17 @@ def test_find_lists_the_three_nearest_with_local_times_across_dst(twilio: Twilio
 
 
 @pytest.mark.usefixtures("meetings", "frozen")
-def test_more_continues_with_phone_meetings_in_their_own_time_zone(twilio: TwilioPoster) -> None:
+def test_more_continues_with_phone_meetings_in_the_searchers_time_zone(
+    twilio: TwilioPoster,
+) -> None:
     one(twilio, "find 94110")
     reply = one(twilio, "MORE")
     assert reply.splitlines() == [
         "More groups:",
-        # Sunday 9 March is the spring-forward day itself: 8pm New York daylight time.
-        "#3030 Sun 8:00pm EDT Evening Phone Circle, by phone",
-        "#3131 Mon 8:00am CDT Morning Check-in, by phone",
+        # Phone meetings are joined from here, so they are told in San Francisco's time, named.
+        # Sunday 9 March is the spring-forward day itself: 8pm New York daylight time is 5pm.
+        "#3030 Sun 5:00pm PDT Evening Phone Circle, by phone",
+        "#3131 Mon 6:00am PDT Morning Check-in, by phone",
         "#6060 Mon 5:00pm Bridge Line, by phone",
         "Reply INFO 3030 for details.",
     ]
@@ -149,7 +152,9 @@ def test_topic_filter_matches_names_types_and_notes(twilio: TwilioPoster) -> Non
     assert codes_in(one(twilio, "FIND anxiety 94110")) == ["#4821"]
     assert codes_in(one(twilio, "find grief 94110")) == ["#5555"]  # the group's name
     assert codes_in(one(twilio, "FIND veterans 94110")) == ["#3131"]  # a type
-    assert codes_in(one(twilio, "FIND spanish-speaking 94110")) == ["#1234"]  # notes
+    assert codes_in(one(twilio, "FIND speaking 94110")) == ["#1234"]  # notes
+    # "spanish" is a type word (the spec's S), not a substring: the notes do not make it one.
+    assert one(twilio, "FIND spanish 94110").startswith("No groups match spanish")
     assert one(twilio, "FIND knitting 94110").startswith("No groups match knitting")
 
 
@@ -484,6 +489,7 @@ def test_crisis_reply_is_not_held_by_a_slow_database(
 
     monkeypatch.setattr(bounded, "CRISIS_RECORD_BUDGET_SECONDS", 0.5)
     monkeypatch.setattr(sms, "_record_crisis", slow_record)
+    twilio.settle = False
     started = time.monotonic()
     reply = one(twilio, "I am going to kill myself tonight")
     elapsed = time.monotonic() - started
@@ -518,3 +524,16 @@ def test_a_worrying_text_is_answered_in_the_contacts_language(twilio: TwilioPost
     twilio.sms("+15551238888", "ES")
     reply = sms_texts(twilio.sms("+15551238888", "i feel hopeless"))
     assert reply and "HABLAR" in reply[0] and "988" in reply[0]
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
+@pytest.mark.parametrize("body", ["FIND NOW", "find now", "BUSCAR AHORA"])
+def test_find_now_lists_the_phone_meetings_starting_soonest(
+    twilio: TwilioPoster, body: str
+) -> None:
+    new_yorker = "+12125550123"  # an area code with one zone: the reply is in New York's time
+    lines = one(twilio, body, sender=new_yorker).splitlines()
+    codes = [line.split()[0] for line in lines if line.startswith("#")]
+    assert codes == ["#3030", "#3131", "#6060"]
+    assert lines[1].startswith(("#3030 Sun 8:00pm ", "#3030 dom 20:00"))  # EDT is New York's own
+    assert "by phone" in lines[1] or "por telefono" in lines[1]

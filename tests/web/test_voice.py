@@ -303,10 +303,11 @@ def crisis_number(caller: Caller) -> str:
         [],
         ["1"],
         ["1", "1"],
-        ["1", "2"],
+        ["1", "2"],  # the warm line, outside its hours
         ["1", "3"],
+        ["1", "4"],
         ["1", "1", "4821#"],
-        ["1", "3", "4821#"],
+        ["1", "4", "4821#"],
     ],
 )
 def test_nine_reaches_the_crisis_line_at_every_menu(

@@ -43,7 +43,7 @@ def find(twilio: TwilioPoster, number: str = MEMBER, zip_code: str = "94110#") -
     caller = Caller(twilio, number)
     caller.start()
     caller.press("1")
-    caller.press("2")
+    caller.press("3")
     assert "ZIP code" in caller.says()
     caller.press(zip_code)
     return caller
@@ -147,7 +147,7 @@ def test_a_spoken_city_finds_its_groups(
     caller = Caller(twilio)
     caller.start()
     caller.press("1")
-    caller.press("2")
+    caller.press("3")
     caller.press(speech="Oakland.")
     assert "Oakland Friends" in caller.says()
 
@@ -158,7 +158,7 @@ def test_a_place_without_groups_says_so_and_asks_again(
     caller = Caller(twilio)
     caller.start()
     caller.press("1")
-    caller.press("2")
+    caller.press("3")
     caller.press(speech="Nowhere Town")
     assert "found no groups" in caller.says()
     assert "ZIP code" in caller.says()
@@ -167,3 +167,36 @@ def test_a_place_without_groups_says_so_and_asks_again(
 def test_a_short_zip_is_a_wrong_entry(twilio: TwilioPoster) -> None:
     caller = find(twilio, zip_code="941#")
     assert "not one of the choices" in caller.says()
+
+
+def test_a_caller_in_new_york_hears_phone_meetings_in_eastern_time(
+    twilio: TwilioPoster, monday_evening: None
+) -> None:
+    """A Pacific phone meeting at 7 PM is 10 PM for a caller who searched a New York ZIP."""
+    make_meeting(code="6620", name="Tuesday Talk", weekday=1)  # Tuesdays 7 PM Pacific
+
+    says = find(twilio, zip_code="10027#").says()
+
+    assert "Tuesday Talk. Tuesday at 10 PM Eastern time." in says
+    assert "7 PM" not in says
+
+
+@pytest.mark.parametrize("zip_code", ["1#"])
+def test_one_at_the_zip_prompt_reads_the_phone_meetings_starting_soonest(
+    twilio: TwilioPoster, meetings: list[int], monday_evening: None, zip_code: str
+) -> None:
+    says = find(twilio, zip_code=zip_code).says()
+
+    assert "Mission Walk" not in says  # in person: not a phone meeting
+    # Monday 19:05 in San Francisco: Evening Circle is under way, Late Line at 9, then Tuesday.
+    assert says.index("Evening Circle") < says.index("Late Line") < says.index("Tuesday Talk")
+
+
+def test_the_zip_prompt_offers_the_soonest_phone_meetings(
+    twilio: TwilioPoster, monday_evening: None
+) -> None:
+    caller = Caller(twilio, MEMBER)
+    caller.start()
+    caller.press("1")
+    caller.press("3")  # find a group (2 is the warm line)
+    assert "For the phone meetings starting soonest, press 1 then pound." in caller.says()

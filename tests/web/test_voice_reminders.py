@@ -23,7 +23,7 @@ def remind(twilio: TwilioPoster, number: str) -> Caller:
     caller = Caller(twilio, number)
     caller.start()
     caller.press("1")
-    caller.press("3")
+    caller.press("4")
     caller.press("4821#")
     return caller
 
@@ -94,7 +94,7 @@ def test_reminders_for_an_unknown_code_ask_again(twilio: TwilioPoster) -> None:
     caller = Caller(twilio)
     caller.start()
     caller.press("1")
-    caller.press("3")
+    caller.press("4")
     caller.press("1234#")
     assert "could not find meeting 1, 2, 3, 4" in caller.says()
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from unittest import mock
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from hotline import voice_terminal
+from hotline.db import session_scope
+from hotline.models import SupportCase, Voicemail
+from hotline.settings import Settings
 from tests.clock import travel
 from tests.twilio import TwilioPoster
+from tests.warm.people import ON_SHIFT, add_volunteer
 from tests.web.test_voice_caller import MONDAY_EVENING, make_meeting
 
 
@@ -59,3 +65,23 @@ def test_the_walker_refuses_a_non_number(capsys: pytest.CaptureFixture[str]) -> 
 def test_the_walker_hangs_up_on_q(wired: None, capsys: pytest.CaptureFixture[str]) -> None:
     assert walk(["q"]) == 0
     assert "(you hang up)" in capsys.readouterr().out
+
+
+def test_the_walker_holds_in_the_warm_line_queue_then_leaves_a_voicemail(
+    wired: None, capsys: pytest.CaptureFixture[str], settings: Settings
+) -> None:
+    with travel(ON_SHIFT, tick=False) as traveller:
+        add_volunteer(settings, "+14155550191")
+        answers = iter(["1", "2", "", "i cant go on i want to die"])
+
+        def ask(prompt: str) -> str:
+            if prompt == voice_terminal.PROMPT and "holding" in capsys.readouterr().out:
+                traveller.shift(dt.timedelta(minutes=5))  # nobody took the call in time
+            return next(answers)
+
+        assert voice_terminal.run_call("+15551230000", ask=ask) == 0
+    out = capsys.readouterr().out
+    assert "Your message is with our volunteers" in out
+    with session_scope() as session:
+        assert session.scalars(select(SupportCase.source)).all() == ["voice"]
+        assert session.scalars(select(Voicemail.crisis)).all() == [True]

@@ -1,7 +1,7 @@
 """dashboard: case notes, room participants, find outcomes, broadcast extras, meeting caps
 
 Revision ID: 0006_dashboard
-Revises: 0002_staff
+Revises: 0004_feeds
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_dashboard"
-down_revision = "0002_staff"  # re-chained after 0002_staff (was "0001")
+down_revision = "0004_feeds"  # re-chained after main's head 0004_feeds (was "0001")
 branch_labels = None
 depends_on = None
 
