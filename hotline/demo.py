@@ -178,8 +178,9 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
     try:
         _prepare()
         children += [_spawn("worker"), _spawn("scheduler")]
+        app = create_app()  # seconds (the crisis model): before the banner says it is running
         print(_banner(port), flush=True)
-        uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         _stop(children)
         redis_server.shutdown()
