@@ -306,33 +306,51 @@ def _cancel(staff: _Staff, code: str) -> str:
     meeting = _my_meeting(staff, code)
     if isinstance(meeting, str):
         return meeting
+    start, members = cancel_next_occurrence(
+        session=staff.session, meeting=meeting, coordinator_id=staff.me.id, now=staff.now
+    )
+    date = occurrence_label(start, meeting.time_zone, staff.words.language)
+    if members is None:
+        return staff.words.t("cases.already_cancelled", code=code, date=date)
+    log(logger, "meeting_cancelled", coordinator_id=staff.me.id, subject_id=meeting.id)
+    reply = staff.words.t("cases.cancelled", code=code, date=date, count=len(members))
+    return reply + _quiet_note(staff, meeting, members)
+
+
+def cancel_next_occurrence(
+    *, session: Session, meeting: Meeting, coordinator_id: int, now: dt.datetime, via: str = "sms"
+) -> tuple[dt.datetime, Sequence[Contact] | None]:
+    """Cancel the meeting's very next occurrence and text its members the automatic notice.
+
+    Return its start and the members told; None when it was already cancelled.
+    """
     cancelled = set(
-        staff.session.scalars(
+        session.scalars(
             select(MeetingCancellation.occurs_on).where(
                 MeetingCancellation.meeting_id == meeting.id
             )
         )
     )
     # The very next occurrence, cancelled or not: a repeated CANCEL must not cancel next week too.
-    start = _next_start(meeting, staff.now)
+    start = _next_start(meeting, now)
     occurs_on = start.astimezone(ZoneInfo(meeting.time_zone)).date()
-    date = occurrence_label(start, meeting.time_zone, staff.words.language)
-    if occurs_on in cancelled or not _add_cancellation(staff.session, meeting.id, occurs_on):
-        return staff.words.t("cases.already_cancelled", code=code, date=date)
+    if occurs_on in cancelled or not _add_cancellation(session, meeting.id, occurs_on):
+        return start, None
     following = _next_start(meeting, start, cancelled | {occurs_on})
-    members = _members(staff.session, meeting.id)
+    members = _members(session, meeting.id)
     for member in members:
-        _tell_cancelled(staff.session, meeting, member, start, following, occurs_on)
-    _audit(
-        staff,
-        "meeting_cancelled",
-        "meeting",
-        meeting.id,
+        _tell_cancelled(session, meeting, member, start, following, occurs_on)
+    audit.record(
+        session=session,
+        actor=f"coordinator:{coordinator_id}",
+        action="meeting_cancelled",
+        subject_type="meeting",
+        subject_id=meeting.id,
         occurs_on=occurs_on.isoformat(),
         told=len(members),
+        **({"via": via} if via != "sms" else {}),
     )
-    reply = staff.words.t("cases.cancelled", code=code, date=date, count=len(members))
-    return reply + _quiet_note(staff, meeting, members)
+    return start, members
 
 
 def _next_start(

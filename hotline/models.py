@@ -104,6 +104,8 @@ class Meeting(Base):
     # A Twilio number dedicated to this meeting: calls to it skip the menu.
     direct_number: Mapped[str | None] = mapped_column(String(20), unique=True, default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Callers the room admits at once; None means the line's [voice] max_participants.
+    max_participants: Mapped[int | None] = mapped_column(Integer, default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(default=clock.now, onupdate=clock.now)
     group: Mapped[Group] = relationship(back_populates="meetings")
     # Where it meets ("St Andrews Church") and how to get in online or by phone (passcodes).
@@ -221,6 +223,10 @@ class Broadcast(Base):
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     segments: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    # The Spanish version, for members whose language is Spanish (None: everyone gets `body`).
+    body_es: Mapped[str | None] = mapped_column(Text, default=None)
+    # When a scheduled broadcast starts; the scheduler's tick starts it once this has passed.
+    send_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class OutboxMessage(Base):
@@ -347,6 +353,51 @@ class AuditEvent(Base):
     subject_type: Mapped[str] = mapped_column(String(30))
     subject_id: Mapped[int | None] = mapped_column(Integer, default=None)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# The coordinator dashboard -------------------------------------------------------------------
+
+
+class CaseNote(Base):
+    """A private note by staff on a support case: their own words, never the member's."""
+
+    __tablename__ = "case_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("support_cases.id"), index=True)
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey("coordinators.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+
+
+class RoomParticipant(Base):
+    """One call leg in a live room, known by an anonymous label ("#3"), never by its number."""
+
+    __tablename__ = "room_participants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"), index=True)
+    call_sid: Mapped[str] = mapped_column(String(64))
+    label: Mapped[int] = mapped_column(Integer)
+    muted: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
+    left_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    __table_args__ = (UniqueConstraint("room_id", "call_sid"),)
+
+
+class FindOutcome(Base):
+    """One new search (FIND by text, or by voice): where, and whether a group was near.
+
+    Tied to no contact: the area (first 3 digits of a ZIP) and a yes/no are all it keeps, so
+    a service committee can see unmet demand without seeing who asked.
+    """
+
+    __tablename__ = "find_outcomes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=clock.now, index=True)
+    channel: Mapped[str] = mapped_column(String(8))  # "sms" or "voice"
+    zip3: Mapped[str | None] = mapped_column(String(3), default=None)
+    # A meeting in person or online within the find radius (phone meetings serve everyone).
+    local_found: Mapped[bool] = mapped_column(Boolean)
+    results: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # The warm line (a caller or texter talking to a peer volunteer now) ----------------------------

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from hotline import clock
 from hotline.logs import log
 from hotline.models import Room
+from hotline.participants import track_participant
 
 logger = logging.getLogger(__name__)
 ROOM_PREFIX = "room-"
@@ -61,7 +62,14 @@ def live_head_count(*, session: Session, meeting_id: int) -> int:
 
 
 def apply_conference_event(
-    *, session: Session, name: str, event: str, sequence: int, conference_sid: str
+    *,
+    session: Session,
+    name: str,
+    event: str,
+    sequence: int,
+    conference_sid: str,
+    call_sid: str = "",
+    muted: bool | None = None,
 ) -> Room | None:
     """Move a room's status and head count for one status callback; stale events are ignored.
 
@@ -79,6 +87,7 @@ def apply_conference_event(
         return room
     room.last_sequence = sequence or room.last_sequence
     _apply(room, event)
+    track_participant(session=session, room=room, event=event, call_sid=call_sid, muted=muted)
     log(logger, "conference_event", room_id=room.id, kind=event, participants=room.participants)
     return room
 

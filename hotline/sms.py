@@ -27,6 +27,7 @@ from hotline.crisis_cases import record_danger
 from hotline.crisis_detector import assess
 from hotline.crisis_resources import crisis_resources
 from hotline.db import read_scope, session_scope
+from hotline.find_outcomes import record_find
 from hotline.flows import sms as flow
 from hotline.flows.crisis import Level
 from hotline.flows.crisis_cues import Danger
@@ -461,7 +462,7 @@ def _look_up(
             query = flow.FindCursor(None, None, None, contact.time_zone, topic=None)
         if isinstance(query, flow.FindCursor) and query.time_zone:
             contact.time_zone = query.time_zone  # the member's zone: their last search's
-        return flow.Lookup(find=_search(session, settings, query, now))
+        return flow.Lookup(find=_search(session, settings, query, now, new=True))
     if command.kind is Kind.MORE:
         return flow.Lookup(find=_search(session, settings, conversation.find, now))
     if command.kind is Kind.MY:
@@ -538,6 +539,8 @@ def _search(
     settings: Settings,
     query: flow.FindCursor | flow.FindResults | None,
     now: dt.datetime,
+    *,
+    new: bool = False,
 ) -> flow.FindResults:
     if query is None:
         return flow.FindResults(None, problem="no_search")
@@ -554,6 +557,8 @@ def _search(
             radius_miles=settings.find_radius_miles,
             now=now,
         )
+    if new and origin is not None:
+        record_find(session=session, channel="sms", label=query.place or "", found=found)
     views = tuple(_view(session, f.meeting, now, f.distance_miles, f.next_start) for f in found)
     return flow.FindResults(query, views)
 

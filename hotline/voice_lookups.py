@@ -19,6 +19,7 @@ from hotline import clock, finder, oncall, rooms
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.crisis_cases import record_danger
+from hotline.find_outcomes import record_find
 from hotline.flows import voice as flow
 from hotline.flows.crisis_cues import Danger
 from hotline.flows.keywords import tokenize
@@ -85,6 +86,8 @@ class Look:
         elif zip_code:
             place = finder.place_for_zip(zip_code)
             found = self._nearest(place)
+            if place is not None:
+                record_find(session=self.session, channel="voice", label=zip_code, found=found)
         else:
             places = finder.places_for_city_name(tuple(tokenize(city)))
             pairs = [(self._nearest(place), place) for place in places]
@@ -286,6 +289,7 @@ def room_for(
         "muted": meeting.group.mute_on_entry,
         "beep": meeting.group.beep,
         "host_starts": bool(meeting.host_pin),
+        "max_participants": meeting.max_participants,
     }
 
 

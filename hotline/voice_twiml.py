@@ -148,6 +148,7 @@ def conference(
     muted: bool,
     beep: bool,
     host_starts: bool,
+    max_participants: int | None = None,
 ) -> None:
     """Dial into a room; members wait with music for the host when the meeting has one."""
     dial = response.dial()
@@ -160,7 +161,7 @@ def conference(
         wait_method="GET",
         record="do-not-record",
         beep="true" if beep else "false",
-        max_participants=settings.max_participants,
+        max_participants=max_participants or settings.max_participants,
         status_callback=f"{settings.public_url}/twilio/status/conference",
         status_callback_method="POST",
         status_callback_event=CONFERENCE_EVENTS,

@@ -36,3 +36,13 @@ def count_segments(text: str) -> SegmentCount:
     if units <= single:
         return SegmentCount(encoding, units, 1 if units else 0)
     return SegmentCount(encoding, units, -(-units // part))
+
+
+def first_ucs2_character(text: str) -> str | None:
+    """Return the first character that forces UCS-2 (an emoji, a curly quote, "á"), if any."""
+    return next((ch for ch in text if ch not in _GSM7_BASIC and ch not in _GSM7_EXTENDED), None)
+
+
+def gsm7_alphabet() -> tuple[str, str]:
+    """The GSM-7 basic and extension characters, for a counter outside Python (the dashboard's)."""
+    return "".join(sorted(_GSM7_BASIC)), "".join(sorted(_GSM7_EXTENDED))

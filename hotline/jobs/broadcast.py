@@ -43,25 +43,106 @@ FINAL = ("sent", "delivered", "undelivered", "failed", "abandoned", "skipped")
 
 
 def prepare_broadcast(
-    *, session: Session, coordinator_id: int | None, meeting_id: int, body: str
+    *,
+    session: Session,
+    coordinator_id: int | None,
+    meeting_id: int | None,
+    body: str,
+    group_id: int | None = None,
+    body_es: str | None = None,
 ) -> Broadcast:
-    """Record a pending broadcast to a meeting's members with its recipient and segment counts."""
+    """Record a pending broadcast to a meeting's (or group's) members, counted and priced.
+
+    With a Spanish version, members whose language is Spanish get it and everyone else `body`.
+    """
     broadcast = Broadcast(
-        meeting_id=meeting_id, coordinator_id=coordinator_id, body=body, status="pending"
+        meeting_id=meeting_id,
+        group_id=group_id if meeting_id is None else None,
+        coordinator_id=coordinator_id,
+        body=body,
+        body_es=body_es or None,
+        status="pending",
     )
     session.add(broadcast)
     session.flush()
-    broadcast.recipients = (
-        session.scalar(select(func.count()).select_from(_recipients(broadcast).subquery())) or 0
+    languages = recipient_languages(session=session, broadcast=broadcast)
+    broadcast.recipients = sum(languages.values())
+    broadcast.segments = sum(
+        count * count_segments(body_for(broadcast, language)).segments
+        for language, count in languages.items()
     )
-    broadcast.segments = broadcast.recipients * count_segments(body).segments
     return broadcast
+
+
+def recipient_languages(*, session: Session, broadcast: Broadcast) -> dict[str, int]:
+    """Count the broadcast's recipients by their language."""
+    members = _recipients(broadcast).subquery()
+    statement = (
+        select(Contact.language, func.count())
+        .where(Contact.id.in_(select(members.c.id)))
+        .group_by(Contact.language)
+    )
+    return {language: int(count) for language, count in session.execute(statement)}
+
+
+def body_for(broadcast: Broadcast, language: str) -> str:
+    """The text a member in this language gets."""
+    if language == "es" and broadcast.body_es:
+        return broadcast.body_es
+    return broadcast.body or ""
+
+
+def schedule_broadcast(*, session: Session, broadcast_id: int, send_at: dt.datetime) -> bool:
+    """Hold a pending broadcast until send_at; the scheduler's tick starts it then."""
+    scheduled = session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == "pending")
+        .values(status="scheduled", send_at=send_at)
+    )
+    return bool(scheduled.rowcount)  # type: ignore[attr-defined]
+
+
+def cancel_broadcast(*, session: Session, broadcast_id: int) -> bool:
+    """Cancel a broadcast not started yet (pending or scheduled); False once it has started."""
+    cancelled = session.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.status.in_(("pending", "scheduled")))
+        .values(status="cancelled")
+    )
+    if cancelled.rowcount:  # type: ignore[attr-defined]
+        log(logger, "broadcast_cancelled", broadcast_id=broadcast_id)
+    return bool(cancelled.rowcount)  # type: ignore[attr-defined]
+
+
+def start_due_broadcasts(now: dt.datetime) -> int:
+    """Start every scheduled broadcast whose time has come (the scheduler runs this each minute)."""
+    with session_scope() as session:
+        due = list(
+            session.scalars(
+                select(Broadcast.id).where(
+                    Broadcast.status == "scheduled", Broadcast.send_at <= now
+                )
+            )
+        )
+        for broadcast_id in due:
+            session.execute(
+                update(Broadcast)
+                .where(Broadcast.id == broadcast_id, Broadcast.status == "scheduled")
+                .values(status="pending")
+            )
+            confirm_broadcast(session=session, broadcast_id=broadcast_id)
+    return len(due)
+
+
+def price_per_segment() -> float:
+    """The price of one segment, in US dollars, that estimates use."""
+    settings = settings_module.get_settings()
+    return float(settings.extra.get("price_per_segment", DEFAULT_PRICE_PER_SEGMENT))
 
 
 def estimate_cost(broadcast: Broadcast) -> float:
     """Estimated price in US dollars of sending every segment of the broadcast."""
-    price = settings_module.get_settings().extra.get("price_per_segment", DEFAULT_PRICE_PER_SEGMENT)
-    return round(broadcast.segments * float(price), 2)
+    return round(broadcast.segments * price_per_segment(), 2)
 
 
 def confirm_broadcast(*, session: Session, broadcast_id: int) -> None:
@@ -93,13 +174,15 @@ def fan_out(broadcast_id: int) -> int:
         if broadcast is None or broadcast.status not in ("confirmed", "sending"):
             return 0
         contact_ids = list(session.scalars(_recipients(broadcast)))
-        body = broadcast.body or ""
+        bodies = {"": body_for(broadcast, "en"), "es": body_for(broadcast, "es")}
     enqueued: set[int] = set()
     for chunk in _chunks(contact_ids, INSERT_CHUNK):
         with session_scope() as session:
-            new_ids = outbox.insert_new(
-                session=session, rows=[_values(broadcast_id, cid, body) for cid in chunk]
-            )
+            spanish = _spanish(session, chunk) if bodies["es"] != bodies[""] else set()
+            rows = [
+                _values(broadcast_id, cid, bodies["es" if cid in spanish else ""]) for cid in chunk
+            ]
+            new_ids = outbox.insert_new(session=session, rows=rows)
             _enqueue_sends(session, broadcast_id, new_ids)
         enqueued.update(new_ids)
     with session_scope() as session:
@@ -235,6 +318,11 @@ def _recipients(broadcast: Broadcast) -> Select[int]:
     if broadcast.group_id is not None:
         return statement.where(Meeting.group_id == broadcast.group_id)
     return statement
+
+
+def _spanish(session: Session, contact_ids: list[int]) -> set[int]:
+    statement = select(Contact.id).where(Contact.id.in_(contact_ids), Contact.language == "es")
+    return set(session.scalars(statement))
 
 
 def _values(broadcast_id: int, contact_id: int, body: str) -> dict[str, object]:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from hotline import clock
-from hotline.jobs import escalation, feeds, reconciler, reminders, retention
+from hotline.jobs import broadcast, escalation, feeds, reconciler, reminders, retention
 from hotline.logs import log
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ def run_tick(now: dt.datetime) -> None:
         ("escalations", lambda: escalation.sweep_due_escalations(now)),
         ("reminders", lambda: reminders.tick(now)),
         ("reconcile", lambda: reconciler.reconcile(now)),
+        ("broadcasts", lambda: broadcast.start_due_broadcasts(now)),
         ("warm_relay", lambda: _sweep_relays(now)),
         # Re-reads run as jobs, so a slow feed server never delays a reminder.
         ("feeds", lambda: feeds.enqueue_due(now)),

@@ -60,6 +60,18 @@ class Transport(Protocol):
         ...
 
 
+class ConferenceControl(Protocol):
+    """Control one participant (call leg) of a live conference."""
+
+    def set_participant_muted(self, conference_sid: str, call_sid: str, muted: bool) -> None:
+        """Mute or unmute the participant."""
+        ...
+
+    def remove_participant(self, conference_sid: str, call_sid: str) -> None:
+        """Take the participant out of the conference (their call ends)."""
+        ...
+
+
 @runtime_checkable
 class CallControl(Protocol):
     """What the warm line needs beyond sending: end a call leg, delete a recording."""
@@ -132,3 +144,8 @@ def get_transport(settings: Settings) -> Transport:
     if cached is None or cached[0] is not settings:
         cached = _transports[id(settings)] = (settings, make_transport(settings))
     return cached[1]
+
+
+def get_conference_control(settings: Settings) -> ConferenceControl:
+    """Return this process's transport as conference controls (both transports have them)."""
+    return cast(ConferenceControl, get_transport(settings))

@@ -31,6 +31,13 @@ class ConsoleTransport:
         print(f"[call to {mask(to)}] answers with {url}", file=sys.stdout, flush=True)  # noqa: T201 - the demo prints by design
         return sid
 
+    def set_participant_muted(self, conference_sid: str, call_sid: str, muted: bool) -> None:
+        state = "muted" if muted else "unmuted"
+        print(f"[conference {conference_sid}] participant {call_sid} {state}", flush=True)  # noqa: T201 - the demo prints by design
+
+    def remove_participant(self, conference_sid: str, call_sid: str) -> None:
+        print(f"[conference {conference_sid}] participant {call_sid} removed", flush=True)  # noqa: T201 - the demo prints by design
+
     def end_call(self, sid: str) -> None:
         print(f"[call {sid[-6:]}] hung up", file=sys.stdout, flush=True)  # noqa: T201 - the demo prints by design
 

@@ -213,6 +213,14 @@ class TwilioTransport:
         )
         return str(call.sid)
 
+    def set_participant_muted(self, conference_sid: str, call_sid: str, muted: bool) -> None:
+        participant = self._client.conferences(conference_sid).participants(call_sid)
+        self._call(lambda: participant.update(muted=muted))
+
+    def remove_participant(self, conference_sid: str, call_sid: str) -> None:
+        participant = self._client.conferences(conference_sid).participants(call_sid)
+        self._call(participant.delete)
+
     def end_call(self, sid: str) -> None:
         """Hang up a call in progress (a warm-line leg another volunteer beat to it)."""
         self._call(lambda: self._client.calls(sid).update(status="completed"))

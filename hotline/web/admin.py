@@ -34,7 +34,6 @@ from hotline.phones import PhoneError, normalise
 from hotline.queues import get_redis
 from hotline.settings import Settings
 from hotline.web.admin_overview import (
-    Overview,
     ack_from_dashboard,
     close_from_dashboard,
     get_overview,
@@ -43,6 +42,7 @@ from hotline.web.ids import ID
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
+LANGUAGES = ("en", "es")
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(HERE / "templates"),
     autoescape=True,
@@ -52,7 +52,8 @@ templates = Jinja2Templates(env=_ENV)
 _HEADERS = {
     b"cache-control": b"no-store",
     b"content-security-policy": (
-        b"default-src 'none'; style-src 'self'; form-action 'self'; "
+        b"default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; "
+        b"img-src 'self'; form-action 'self'; "
         b"frame-ancestors 'none'; base-uri 'none'"
     ),
     b"referrer-policy": b"no-referrer",
@@ -101,7 +102,20 @@ async def _checked_form(request: Request) -> dict[str, str]:
 
 def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
     context.update(csrf=_csrf_token(request), note=request.session.pop("note", None))
+    language = context.setdefault("lang", page_language(request))
+    context.setdefault("t", catalog(language).t)
     return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def page_language(request: Request, preferred: str | None = None) -> str:
+    """Return the page language: the one picked on the dashboard, else the staff's, else EN."""
+    chosen = request.session.get("lang")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    if preferred in LANGUAGES:
+        return str(preferred)
+    accepted = request.headers.get("accept-language", "")[:200].lower()
+    return "es" if accepted.startswith("es") else "en"
 
 
 def _go(path: str, note: str | None = None, *, request: Request) -> Response:
@@ -250,23 +264,17 @@ def _audit(coordinator_id: int, action: str) -> None:
 
 
 async def overview(request: Request) -> Response:
-    page = await run_in_threadpool(_load_overview, request)
-    if page is None:
-        return _go("/admin/sign-in", request=request)
-    me_name, data, nobody = page
-    return _render(request, "overview.html", me_name=me_name, overview=data, nobody_on_call=nobody)
-
-
-def _load_overview(request: Request) -> tuple[str, Overview, bool] | None:
+    from hotline.web.admin_pages import page
     from hotline.web.admin_staff import nobody_on_call
 
-    with session_scope() as session:
-        me = _signed_in(request, session)
-        if me is None:
-            return None
-        now = clock.now()
-        data = get_overview(session=session, me=me, now=now)
-        return me.display_name, data, nobody_on_call(session=session, now=now)
+    return await page(
+        request,
+        "overview.html",
+        lambda staff: {
+            "overview": get_overview(session=staff.session, me=staff.me, now=staff.now),
+            "nobody_on_call": nobody_on_call(session=staff.session, now=staff.now),
+        },
+    )
 
 
 async def ack(request: Request) -> Response:
@@ -278,7 +286,8 @@ async def done(request: Request) -> Response:
 
 
 async def _case_action(request: Request, action: Callable[..., str]) -> Response:
-    await _checked_form(request)
+    fields = await _checked_form(request)
+    back = fields.get("next", "")
     case_id = int(request.path_params["case_id"])
 
     def run() -> str | None:
@@ -291,14 +300,31 @@ async def _case_action(request: Request, action: Callable[..., str]) -> Response
     note = await run_in_threadpool(run)
     if note is None:
         return _go("/admin/sign-in", request=request)
-    return _go("/admin/", note, request=request)
+    return _go(back if back.startswith("/admin/cases") else "/admin/", note, request=request)
 
 
 def mount(settings: Settings) -> Mount:
     """Return the /admin mount with its own session cookie, scoped to /admin."""
-    from hotline.web import admin_staff  # it builds on this module's helpers
+    # Imported here: the pages build on this module's sessions and forms.
+    from hotline.web import (
+        admin_broadcasts,
+        admin_cases,
+        admin_live,
+        admin_meetings,
+        admin_oncall,
+        admin_pages,
+        admin_reports,
+        admin_staff,
+    )
 
     routes = [
+        *admin_cases.routes,
+        *admin_meetings.routes,
+        *admin_oncall.routes,
+        *admin_broadcasts.routes,
+        *admin_live.routes,
+        *admin_reports.routes,
+        Route("/language/{lang}", admin_pages.choose_language),
         Route("/", overview),
         Route("/sign-in", sign_in_page),
         Route("/sign-in", sign_in, methods=["POST"]),

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from hotline.cases import ACTIVE, CaseStatus, close_case, level_word, take_case
 from hotline.catalogs import catalog
-from hotline.jobs.broadcast import broadcast_progress, held_for_quiet_hours, held_note
+from hotline.jobs.broadcast import broadcast_progress, held_for_quiet_hours
 from hotline.models import Broadcast, Coordinator, Meeting, Room, SupportCase
 from hotline.outbox import aware
 from hotline.rooms import live_head_count
@@ -55,7 +55,8 @@ class BroadcastRow:
     sent: int
     delivered: int
     failed: int
-    held: str = ""  # "3 held for quiet hours until …", when quiet hours hold some
+    held: int = 0  # rows quiet hours hold in the members' time zones
+    held_until: dt.datetime | None = None  # when the last of them goes out
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def get_overview(*, session: Session, me: Coordinator, now: dt.datetime) -> Over
     return Overview(
         cases=_active_cases(session=session, me=me, now=now),
         meetings=_live_meetings(session=session),
-        broadcasts=_recent_broadcasts(session=session, now=now),
+        broadcasts=recent_broadcasts(session=session, now=now),
     )
 
 
@@ -158,12 +159,18 @@ def _live_meetings(*, session: Session) -> list[LiveMeeting]:
     ]
 
 
-def _recent_broadcasts(*, session: Session, now: dt.datetime) -> list[BroadcastRow]:
-    statement = select(Broadcast).order_by(Broadcast.id.desc()).limit(RECENT_BROADCASTS)
+def recent_broadcasts(
+    *, session: Session, now: dt.datetime, where: ColumnElement[bool] | None = None
+) -> list[BroadcastRow]:
+    """The newest broadcasts (those `where` picks) with their progress."""
+    statement = select(Broadcast).where(where if where is not None else true())
     rows = []
-    for broadcast in session.scalars(statement):
+    for broadcast in session.scalars(
+        statement.order_by(Broadcast.id.desc()).limit(RECENT_BROADCASTS)
+    ):
         meeting = session.get(Meeting, broadcast.meeting_id) if broadcast.meeting_id else None
         progress = broadcast_progress(session=session, broadcast_id=broadcast.id)
+        held, until = held_for_quiet_hours(session=session, broadcast_id=broadcast.id)
         rows.append(
             BroadcastRow(
                 id=broadcast.id,
@@ -175,7 +182,8 @@ def _recent_broadcasts(*, session: Session, now: dt.datetime) -> list[BroadcastR
                 sent=progress.get("sent", 0),
                 delivered=progress.get("delivered", 0),
                 failed=sum(progress.get(status, 0) for status in _FAILED),
-                held=held_note(*held_for_quiet_hours(session=session, broadcast_id=broadcast.id)),
+                held=held,
+                held_until=until,
             )
         )
     return rows

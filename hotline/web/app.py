@@ -17,7 +17,7 @@ from hotline.crisis_detector import check_crisis_config
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
 from hotline.sms import render_reply
-from hotline.web import admin, bridge, conference, health, sms, status, warm
+from hotline.web import admin, bridge, conference, health, meeting_feed, sms, status, warm
 from hotline.web import voice as voice_routes
 from hotline.web.guard import BodyLimit, SafeAnswer
 
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", health.healthz),
         Route("/readyz", health.readyz),
         Route("/metrics", health.metrics),
+        Route("/meetings.json", meeting_feed.meetings_json),
         Route("/twilio/sms", sms.inbound_sms, methods=["POST"]),
         Route("/twilio/voice", voice_routes.inbound_call, methods=["POST"]),
         # Staff call legs first: a Mount matches on its prefix alone.

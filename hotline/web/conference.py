@@ -22,6 +22,8 @@ def _apply(form: FormData) -> None:
             event=str(form.get("StatusCallbackEvent") or ""),
             sequence=as_int(sequence, max_digits=9) or 0,
             conference_sid=str(form.get("ConferenceSid") or "")[:40],
+            call_sid=str(form.get("CallSid") or "")[:64],
+            muted=str(form.get("Muted") or "").lower() == "true" if "Muted" in form else None,
         )
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.flows.segments import count_segments
+from hotline.flows.segments import count_segments, first_ucs2_character, gsm7_alphabet
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,24 @@ from hotline.flows.segments import count_segments
 def test_segments(text: str, encoding: str, segments: int) -> None:
     counted = count_segments(text)
     assert (counted.encoding, counted.segments) == (encoding, segments)
+
+
+@pytest.mark.parametrize(
+    ("text", "forced_by"),
+    [
+        ("Reply INFO 4821 for details", None),
+        ("oprima 2 para español [o 3]", None),
+        ("Nos vemos allá", "á"),
+        ("it’s fine, really", "’"),
+        ("see you 👍 and é", "👍"),
+    ],
+)
+def test_first_ucs2_character_names_what_forced_ucs2(text: str, forced_by: str | None) -> None:
+    assert first_ucs2_character(text) == forced_by
+    assert (count_segments(text).encoding == "UCS-2") == (forced_by is not None)
+
+
+def test_the_alphabet_handed_to_the_dashboard_counts_the_same() -> None:
+    basic, extended = gsm7_alphabet()
+    assert all(count_segments(ch).encoding == "GSM-7" for ch in basic + extended)
+    assert len(basic) == 127 and set(extended) == set("^{}\\[~]|€\f")

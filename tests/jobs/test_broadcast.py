@@ -150,4 +150,4 @@ def test_a_broadcast_at_night_is_shown_held_for_quiet_hours(
             row = get_overview(session=session, me=me, now=night).broadcasts[0]
     assert (held, until) == (3, dt.datetime(2025, 3, 4, 16, 0, tzinfo=dt.UTC))  # 8am there
     assert held_note(held, until) == "3 held for quiet hours until 2025-03-04 16:00 UTC"
-    assert row.held == held_note(held, until) and row.queued == 3
+    assert (row.held, row.held_until) == (held, until) and row.queued == 3

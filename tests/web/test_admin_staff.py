@@ -48,7 +48,9 @@ def test_admin_adds_edits_and_removes_staff(admin: TestClient, settings: Setting
     with session_scope() as session:
         actions = [
             (e.action, e.actor)
-            for e in session.scalars(select(AuditEvent).where(AuditEvent.subject_id == rae_id))
+            for e in session.scalars(
+                select(AuditEvent).where(AuditEvent.subject_id == rae_id).order_by(AuditEvent.id)
+            )
             if e.subject_type == "coordinator"
         ]
     admin_actor = f"coordinator:{_id_of(ADMIN, settings)}"

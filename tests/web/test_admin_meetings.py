@@ -1,0 +1,231 @@
+"""/admin/meetings through the real app: create, find by text, edit, pause, PINs, delete, 403."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from hotline.db import session_scope
+from hotline.meetings import get_meeting_by_code
+from hotline.models import AuditEvent, Coordinator, Group, Meeting, Subscription
+from hotline.settings import Settings
+from tests.people import add_contact
+from tests.twilio import TwilioPoster
+from tests.web.test_admin import add_staff, csrf_of, sign_in
+from tests.web.test_voice_caller import make_meeting
+
+MISSION = {
+    "name": "Mission Evening Peer Circle",
+    "weekday": "2",
+    "start_time": "18:30",
+    "duration_minutes": "90",
+    "time_zone": "",
+    "format": "in_person",
+    "address": "362 Capp St",
+    "city": "San Francisco",
+    "state": "CA",
+    "postal_code": "94110",
+    "mute_on_entry": "on",
+}
+
+
+@pytest.fixture()
+def admin(client: TestClient) -> TestClient:
+    client.base_url = "https://testserver"
+    return client
+
+
+def group_id(slug: str = "group-4821") -> int:
+    with session_scope() as session:
+        return int(session.scalars(select(Group.id).where(Group.slug == slug)).one())
+
+
+def create(admin: TestClient, **fields: str) -> str:
+    page = admin.get("/admin/meetings/new").text
+    form = {"csrf": csrf_of(page), "group_id": str(group_id()), **MISSION, **fields}
+    return str(admin.post("/admin/meetings", data=form).text)
+
+
+def meeting_named(name: str) -> Meeting:
+    with session_scope() as session:
+        meeting = session.scalars(select(Meeting).where(Meeting.name == name)).one()
+        session.expunge(meeting)
+        return meeting
+
+
+def test_create_a_meeting_with_pins_and_find_it_by_text(
+    admin: TestClient, settings: Settings, twilio: TwilioPoster
+) -> None:
+    make_meeting()  # the group, with a phone meeting of its own
+    add_staff(settings)
+    sign_in(admin)
+
+    saved = create(admin, use_pins="on")
+
+    meeting = meeting_named("Mission Evening Peer Circle")
+    assert (meeting.time_zone, meeting.weekday, meeting.duration_minutes) == (
+        "America/Los_Angeles",
+        2,
+        90,
+    )
+    assert meeting.latitude is not None and len(meeting.code) == 4
+    assert meeting.member_pin and meeting.host_pin and meeting.member_pin != meeting.host_pin
+    assert f"member PIN {meeting.member_pin}, host PIN {meeting.host_pin}" in saved
+    again = admin.get(f"/admin/meetings/{meeting.id}").text
+    assert meeting.member_pin not in again and "has a member PIN and a host PIN" in again
+    found = twilio.sms("+15553334444", "FIND 94110").text
+    assert "Mission Evening Peer Circle" in found or f"#{meeting.code}" in found
+    with session_scope() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "meeting_created")
+        ).one()
+        assert event.subject_id == meeting.id and event.detail["via"] == "dashboard"
+
+
+def test_a_refused_form_comes_back_filled_in_and_writes_nothing(
+    admin: TestClient, settings: Settings
+) -> None:
+    make_meeting()
+    add_staff(settings)
+    sign_in(admin)
+    page = admin.get("/admin/meetings/new").text
+
+    refused = admin.post(
+        "/admin/meetings",
+        data={
+            "csrf": csrf_of(page),
+            "group_id": str(group_id()),
+            **MISSION,
+            "postal_code": "00000",
+            "code": "4821",
+            "start_time": "25:00",
+        },
+    )
+
+    assert refused.status_code == 400
+    assert "needs a US ZIP code" in refused.text and "belongs to another meeting" in refused.text
+    assert "Choose a day, a start time" in refused.text
+    assert 'value="Mission Evening Peer Circle"' in refused.text
+    with session_scope() as session:
+        assert len(session.scalars(select(Meeting)).all()) == 1
+
+
+def test_edit_the_code_when_free_pause_resume_and_rotate_pins(
+    admin: TestClient, settings: Settings, twilio: TwilioPoster
+) -> None:
+    meeting_id = make_meeting(fmt="phone_bridge")
+    add_staff(settings)
+    sign_in(admin)
+    page = admin.get(f"/admin/meetings/{meeting_id}").text
+    form = dict(
+        re.findall(r'name="([a-z_]+)" type="(?:text|number|time|url)" [^>]*value="([^"]*)"', page)
+    )
+    form.update(csrf=csrf_of(page), group_id=str(group_id()), weekday="0", format="phone_bridge")
+    form["mute_on_entry"] = "on"  # checked on the page, as the group has it
+
+    taken = make_meeting(code="7734", name="Other")
+    assert taken
+    refused = admin.post(f"/admin/meetings/{meeting_id}", data={**form, "code": "7734"})
+    moved = admin.post(f"/admin/meetings/{meeting_id}", data={**form, "code": "4822"})
+
+    assert refused.status_code == 400 and "belongs to another meeting" in refused.text
+    assert "#4822 is saved." in moved.text
+    paused = admin.post(f"/admin/meetings/{meeting_id}/pause", data={"csrf": csrf_of(page)})
+    assert "#4822 is paused." in paused.text
+    with session_scope() as session:
+        assert get_meeting_by_code(session=session, code="4822") is None  # not found while paused
+    admin.post(f"/admin/meetings/{meeting_id}/resume", data={"csrf": csrf_of(page)})
+    rotated = admin.post(f"/admin/meetings/{meeting_id}/pins", data={"csrf": csrf_of(page)})
+    with session_scope() as session:
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None and meeting.active and meeting.member_pin
+        assert f"member PIN {meeting.member_pin}" in rotated.text
+        actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+        updated = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "meeting_updated")
+        ).one()
+    assert updated.detail["fields"] == ["code"]
+    assert actions[-3:] == ["meeting_paused", "meeting_resumed", "meeting_pins_rotated"]
+
+
+def test_delete_only_a_meeting_without_history(admin: TestClient, settings: Settings) -> None:
+    kept = make_meeting(code="4821")
+    gone = make_meeting(code="7734", name="Short-lived")
+    with session_scope() as session:
+        session.add(Subscription(contact_id=add_contact(settings, "+15556667777"), meeting_id=kept))
+    add_staff(settings)
+    page = sign_in(admin)
+
+    refused = admin.post(
+        f"/admin/meetings/{kept}/delete", data={"csrf": csrf_of(page), "sure": "yes"}
+    )
+    deleted = admin.post(
+        f"/admin/meetings/{gone}/delete", data={"csrf": csrf_of(page), "sure": "yes"}
+    )
+
+    assert "cannot be deleted: pause it instead" in refused.text
+    assert "#7734 is deleted." in deleted.text
+    with session_scope() as session:
+        assert session.get(Meeting, kept) is not None and session.get(Meeting, gone) is None
+
+
+def test_a_coordinator_cannot_open_another_groups_meeting(
+    admin: TestClient, settings: Settings
+) -> None:
+    make_meeting(code="4821")
+    theirs = make_meeting(code="7734", name="Other Circle")
+    staff_id, mine = add_staff(settings), group_id()
+    with session_scope() as session:
+        staff = session.get(Coordinator, staff_id)
+        assert staff is not None
+        staff.group_id = mine
+    page = sign_in(admin)
+
+    assert admin.get(f"/admin/meetings/{theirs}").status_code == 403
+    assert (
+        admin.post(f"/admin/meetings/{theirs}/pause", data={"csrf": csrf_of(page)}).status_code
+        == 403
+    )
+    assert admin.post(f"/admin/meetings/{theirs}/pause", data={}).status_code == 403
+    listing = admin.get("/admin/meetings").text
+    assert "#4821" in listing and "Other Circle" not in listing
+    stolen = admin.post(
+        "/admin/meetings",
+        data={"csrf": csrf_of(page), **MISSION, "group_id": str(group_id("group-7734"))},
+    )
+    assert stolen.status_code == 403
+
+
+def test_search_and_the_page_in_spanish(admin: TestClient, settings: Settings) -> None:
+    make_meeting(code="4821", name="Evening Circle")
+    make_meeting(code="7734", name="Grief Support")
+    add_staff(settings)
+    sign_in(admin)
+
+    found = admin.get("/admin/meetings?q=grief").text
+    spanish = admin.get("/admin/language/es?next=/admin/meetings/new").text
+
+    assert "Grief Support" in found and "Evening Circle" not in found
+    assert "Nueva reunión" in spanish and "sala de la línea" in spanish
+
+
+def test_odd_digits_and_huge_ids_are_refused_not_500(admin: TestClient, settings: Settings) -> None:
+    meeting_id = make_meeting()
+    add_staff(settings)
+    page = sign_in(admin)
+    form = {"csrf": csrf_of(page), **MISSION, "group_id": "²", "weekday": "٣", "code": "４８２２"}
+
+    odd = admin.post("/admin/meetings", data=form)
+    huge = admin.get("/admin/meetings/99999999999999999999")
+    target = admin.post(
+        "/admin/broadcasts", data={"csrf": csrf_of(page), "target": "m:²", "body": "hi"}
+    )
+    report = admin.get("/admin/reports?group=²&from=2026-02-30")
+
+    assert odd.status_code == 400 and "Choose the group" in odd.text
+    assert huge.status_code == 404
+    assert target.status_code == 200 and "Choose a meeting or a group." in target.text
+    assert report.status_code == 200 and meeting_id
