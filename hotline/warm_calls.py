@@ -23,6 +23,7 @@ from hotline.contacts import get_contact_by_phone
 from hotline.db import session_scope
 from hotline.flows import warmline as flow
 from hotline.flows.crisis_cues import Danger
+from hotline.jobs.names import END_LEGS_JOB
 from hotline.logs import log
 from hotline.models import Contact, Coordinator, OutboxMessage, OutboxStatus, Priority, WarmCall
 from hotline.outbox import aware, enqueue_ids, insert_new, queue_call, sms_values
@@ -33,7 +34,6 @@ from hotline.voice_lookups import open_crisis_case
 from hotline.voice_twiml import crisis_dial
 
 logger = logging.getLogger(__name__)
-END_LEGS_JOB = "hotline.warm_calls.end_other_legs"
 
 
 def leg_path(entry_id: int) -> str:

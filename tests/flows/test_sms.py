@@ -553,16 +553,6 @@ def test_every_catalog_key_exists_in_both_languages() -> None:
     assert keys("en") == keys("es")
 
 
-@pytest.mark.parametrize("module", ["hotline.flows.sms", "hotline.flows.keywords"])
-def test_flows_stay_pure(module: str) -> None:
-    import importlib
-    import inspect
-
-    source = inspect.getsource(importlib.import_module(module))
-    for name in ("sqlalchemy", "redis", "rq", "twilio", "starlette", "httpx"):
-        assert f"import {name}" not in source and f"from {name}" not in source
-
-
 @pytest.mark.parametrize(
     ("name", "texted", "gsm"),
     [
