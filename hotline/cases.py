@@ -10,9 +10,10 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from hotline import audit, caring, clock
+from hotline import audit, clock
 from hotline.catalogs import catalog
-from hotline.flows.coordinator import is_higher_level
+from hotline.crisis import caring
+from hotline.flows.sms.coordinator import is_higher_level
 from hotline.jobs.names import ESCALATE_JOB
 from hotline.logs import log
 from hotline.models import Contact, Coordinator, Priority, SupportCase

@@ -138,7 +138,7 @@ JOBS: list[str] = [
     "hotline.jobs.feeds.refresh_feed",
     "hotline.jobs.sender.send_batch",
     "hotline.jobs.sender.send_outbox",
-    "hotline.warm_calls.end_other_legs",
+    "hotline.warm.calls.end_other_legs",
 ]
 
 

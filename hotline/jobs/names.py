@@ -12,6 +12,6 @@ SEND_BATCH_JOB = "hotline.jobs.sender.send_batch"
 FAN_OUT_JOB = "hotline.jobs.broadcast.fan_out"
 ESCALATE_JOB = "hotline.jobs.escalation.escalate_case"
 REFRESH_JOB = "hotline.jobs.feeds.refresh_feed"
-END_LEGS_JOB = "hotline.warm_calls.end_other_legs"
+END_LEGS_JOB = "hotline.warm.calls.end_other_legs"
 
 ALL_JOBS = (SEND_JOB, SEND_BATCH_JOB, FAN_OUT_JOB, ESCALATE_JOB, REFRESH_JOB, END_LEGS_JOB)

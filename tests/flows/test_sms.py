@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from hotline.catalogs import catalog
-from hotline.flows import sms as flow
-from hotline.flows.keywords import Command, Kind, looks_spanish, parse
 from hotline.flows.segments import count_segments
+from hotline.flows.sms import member as flow
+from hotline.flows.sms.keywords import Command, Kind, looks_spanish, parse
 
 # Parsing ------------------------------------------------------------------------------------
 
