@@ -148,9 +148,9 @@ def _sms(args: argparse.Namespace) -> int:
 
 
 def _call(args: argparse.Namespace) -> int:
-    from hotline.sms.terminal import walk_call
+    from hotline.voice.terminal import run_call
 
-    return walk_call(args.sender, url=args.url)
+    return run_call(args.sender, url=args.url)
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -17,7 +17,6 @@ from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
 from hotline import clock, finder, limits, metrics, oncall, subscriptions
-from hotline.bounded import record_within_budget
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import get_contact_by_phone, get_or_create_contact, opt_in, opt_out
@@ -91,20 +90,6 @@ def render_reply(*texts: str) -> str:
         if text:
             response.message(text)
     return str(response)
-
-
-def handle_sms(settings: Settings, message: InboundSms) -> str:
-    """Answer one inbound text with TwiML: the crisis reply first, else the member flow."""
-    assessment = assess(message.body)
-    if assessment.crisis:
-        crisis = crisis_answer(
-            settings, message, level=assessment.level.value, danger=assessment.danger
-        )
-        recorded = record_within_budget(
-            crisis.record, event="crisis_record", message_sid=message.message_sid
-        )
-        return recorded or crisis.fallback
-    return answer_member(settings, message, assessment.level)
 
 
 def answer_member(settings: Settings, message: InboundSms, level: Level) -> str:
@@ -218,7 +203,7 @@ def _crisis_text(danger: Danger, language: str, country: str, *, escalated: bool
         )
     except Exception as exc:
         log(logger, "crisis_resources_failed", logging.ERROR, error=type(exc).__name__)
-        return flow.crisis_reply(catalog(language), escalated=escalated)
+        return flow.catalog_crisis_reply(catalog(language), escalated=escalated)
 
 
 def _record_crisis(

@@ -71,10 +71,3 @@ def send_sms(sender: str, text: str, *, url: str | None = None, twiml: bool = Fa
     for reply in replies or ["(no reply)"]:
         print(reply)
     return 0
-
-
-def walk_call(sender: str, *, url: str | None = None) -> int:
-    """Walk the voice menu: print each prompt, send the digits typed."""
-    from hotline.voice.terminal import run_call
-
-    return int(run_call(sender, url=url))

@@ -28,8 +28,7 @@ from hotline.logs import log
 from hotline.models import Contact
 from hotline.phones import PhoneError, country_of, normalise, vault_for
 from hotline.settings import Settings
-from hotline.voice import lookups as meetings
-from hotline.voice import twiml
+from hotline.voice import lookups, twiml
 from hotline.warm import calls as warm_calls
 from hotline.warm import twiml as warm_twiml
 from hotline.warm import volunteers
@@ -94,7 +93,7 @@ def answer_inbound(settings: Settings, event: CallEvent) -> str:
     with session_scope() as session:
         contact = _start_call(session, settings, event)
         state = flow.VoiceState(language=_language_of(settings, contact))
-        direct = meetings.by_direct_number(session=session, e164=event.line)
+        direct = lookups.by_direct_number(session=session, e164=event.line)
         if direct is not None:
             facts = _facts(session, settings, state, contact, event, meeting_id=direct.id)
             return _run(session, settings, event, contact, flow.start_join(state, facts))
@@ -128,7 +127,7 @@ def answer_reminder_call(settings: Settings, event: CallEvent, subscription_id: 
     """The answered leg of a reminder call: join now, or stop these calls."""
     with session_scope() as session:
         contact = _start_call(session, settings, event)
-        subscription = meetings.subscription_for(
+        subscription = lookups.subscription_for(
             session=session, subscription_id=subscription_id, contact_id=contact.id
         )
         if subscription is None:
@@ -195,7 +194,7 @@ def record_call_late(settings: Settings, event: CallEvent) -> None:
 def _record_crisis_call(settings: Settings, event: CallEvent, danger: Danger) -> None:
     with session_scope() as session:
         contact = _start_call(session, settings, event)
-        meetings.open_crisis_case(session=session, contact_id=contact.id, danger=danger)
+        lookups.open_crisis_case(session=session, contact_id=contact.id, danger=danger)
 
 
 def answer_crisis_fallback(settings: Settings, event: CallEvent, query: Mapping[str, str]) -> str:
@@ -206,7 +205,7 @@ def answer_crisis_fallback(settings: Settings, event: CallEvent, query: Mapping[
         return twiml.goodbye(language)
     number: str | None = None
     with contextlib.suppress(Exception), session_scope() as session:
-        number = meetings.oncall_responder_number(session=session, settings=settings)
+        number = lookups.oncall_responder_number(session=session, settings=settings)
     log(logger, "voice_crisis_fallback", call_sid=event.call_sid, responder=number is not None)
     if number is None or not event.line:
         return twiml.goodbye(language)
@@ -230,7 +229,7 @@ def _start_call(session: Session, settings: Settings, event: CallEvent) -> Conta
     contact = get_or_create_contact(
         session=session, vault=vault, e164=event.caller, language=settings.default_language
     )
-    meetings.record_call(
+    lookups.record_call(
         session=session, call_sid=event.call_sid, contact_id=contact.id, direction=event.direction
     )
     return contact
@@ -252,7 +251,7 @@ def _facts(
         place = finder.place_for_zip(lookup.zip_code)
         if place is not None and place.time_zone:
             contact.time_zone = place.time_zone  # the caller's zone: their last search's
-    look = meetings.Look(
+    look = lookups.Look(
         session=session,
         settings=settings,
         language=state.language,
@@ -273,7 +272,7 @@ def _facts(
     return flow.Facts(
         catalog=catalog(state.language),
         languages=languages,
-        can_text=meetings.can_text(contact=contact, e164=event.caller),
+        can_text=lookups.can_text(contact=contact, e164=event.caller),
         meeting=meeting,
         results=results,
         starts=look.starts_in(meeting.id) if meeting and state.menu == flow.REMINDER_CALL else "",
@@ -312,11 +311,11 @@ def _run(
                 channel=effect.channel,
             )
         elif isinstance(effect, flow.EndSubscription):
-            meetings.end_subscription(
+            lookups.end_subscription(
                 session=session, subscription_id=effect.subscription_id, contact_id=contact.id
             )
         elif isinstance(effect, flow.TextResults):
-            meetings.text_results(
+            lookups.text_results(
                 session=session,
                 settings=settings,
                 contact_id=contact.id,
@@ -358,14 +357,14 @@ def _render(
         warm_twiml.enqueue(response, settings, entry.id)
         return str(response)
     if isinstance(then, flow.JoinRoom):
-        room = meetings.room_for(
+        room = lookups.room_for(
             session=session, settings=settings, meeting_id=then.meeting_id, call_sid=event.call_sid
         )
         if room is not None:
             twiml.conference(response, settings, host=then.host, **room)
             twiml.say(response, flow.line("meeting_ended"), language)
     elif isinstance(then, flow.DialBridge):
-        phone, digits = meetings.bridge_of(session=session, meeting_id=then.meeting_id)
+        phone, digits = lookups.bridge_of(session=session, meeting_id=then.meeting_id)
         if phone:
             twiml.bridge(response, phone, digits)
         twiml.say(response, flow.line("goodbye"), language)

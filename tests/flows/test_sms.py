@@ -540,10 +540,13 @@ def test_gsm_safe_keeps_names_in_gsm7() -> None:
 
 
 def test_crisis_reply_names_the_volunteer_only_when_escalated() -> None:
-    assert "volunteer" not in flow.crisis_reply(catalog("en"), escalated=False)
-    assert "volunteer" in flow.crisis_reply(catalog("en"), escalated=True)
+    assert "volunteer" not in flow.catalog_crisis_reply(catalog("en"), escalated=False)
+    assert "volunteer" in flow.catalog_crisis_reply(catalog("en"), escalated=True)
     for language in ("en", "es"):
-        assert count_segments(flow.crisis_reply(catalog(language), escalated=True)).segments == 1
+        assert (
+            count_segments(flow.catalog_crisis_reply(catalog(language), escalated=True)).segments
+            == 1
+        )
 
 
 def test_every_catalog_key_exists_in_both_languages() -> None:

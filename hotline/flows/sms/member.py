@@ -216,8 +216,11 @@ def decide(
     return decision
 
 
-def crisis_reply(texts: Catalog, *, escalated: bool) -> str:
-    """Return the crisis text; it promises a call back only when a case was really opened."""
+def catalog_crisis_reply(texts: Catalog, *, escalated: bool) -> str:
+    """The catalog's crisis text, when config/crisis.toml cannot be used.
+
+    It promises a call back only when a case was really opened.
+    """
     return texts.t("sms.crisis") + (texts.t("sms.crisis_oncall") if escalated else "")
 
 
