@@ -10,9 +10,11 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from hotline import audit, caring, clock
+from hotline import audit, clock
 from hotline.catalogs import catalog
-from hotline.flows.coordinator import is_higher_level
+from hotline.crisis import caring
+from hotline.flows.sms.coordinator import is_higher_level
+from hotline.jobs.names import ESCALATE_JOB
 from hotline.logs import log
 from hotline.models import Contact, Coordinator, Priority, SupportCase
 from hotline.outbox import queue_sms
@@ -20,7 +22,6 @@ from hotline.queues import enqueue_after_commit
 from hotline.settings import get_settings
 
 logger = logging.getLogger(__name__)
-ESCALATE_JOB = "hotline.jobs.escalation.escalate_case"
 
 
 class CaseStatus(enum.StrEnum):

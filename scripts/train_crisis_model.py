@@ -5,7 +5,7 @@ library only. Deterministic: a fixed seed shuffles the rows, so a rerun writes t
 (only the date in the header changes).
 
 The model is L2-regularised logistic regression, trained with Adagrad, over the features of
-``hotline.flows.crisis_model.features`` on ``crisis.normalise`` output: character 3- to
+``hotline.flows.crisis.model.features`` on ``crisis.normalise`` output: character 3- to
 5-grams and word 1- and 2-grams, the same family as scikit-learn's n-gram vectorisers with a
 linear model, here in the standard library so the line needs no numeric packages. It trains
 on the labelled, held-out, blind A and B sets and the dev sets. Blind set C is never read here.
@@ -34,8 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hotline.flows.crisis import normalise  # noqa: E402
-from hotline.flows.crisis_model import BUCKETS, features, margin  # noqa: E402
+from hotline.flows.crisis.detect import normalise  # noqa: E402
+from hotline.flows.crisis.model import BUCKETS, features, margin  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 TRAINING_SETS = (
@@ -202,7 +202,7 @@ def main() -> None:
         "about": (
             "Crisis detector model: logistic regression over hashed character 3-5-grams and "
             "word 1-2-grams of crisis.normalise output, and three heads for the kind of "
-            "danger; see hotline/flows/crisis_model.py. Written by "
+            "danger; see hotline/flows/crisis/model.py. Written by "
             "scripts/train_crisis_model.py; blind sets C and D were never used."
         ),
         "trained_on": list(TRAINING_SETS),

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from hotline.catalogs import catalog
-from hotline.crisis_resources import CrisisResourcesError, crisis_resources, load_crisis_resources
-from hotline.flows.crisis_cues import Danger
-from hotline.flows.crisis_reply import country_values, crisis_reply, dial_number, fields
+from hotline.crisis.resources import CrisisResourcesError, crisis_resources, load_crisis_resources
+from hotline.flows.crisis.cues import Danger
+from hotline.flows.crisis.reply import country_values, crisis_reply, dial_number, fields
 from hotline.flows.segments import count_segments
 
 NUMBERS = crisis_resources()
@@ -116,7 +116,7 @@ def test_the_last_wording_of_each_danger_needs_no_number(danger: Danger, languag
 
 
 def _known_names() -> set[str]:
-    from hotline.crisis_resources import NAMES
+    from hotline.crisis.resources import NAMES
 
     return set(NAMES)
 

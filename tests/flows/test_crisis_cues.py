@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from hotline.crisis_detector import CUES_FILE, CrisisConfigError, detector, load_cues
-from hotline.flows.crisis import _Scanner, normalise
-from hotline.flows.crisis_cues import CueEntry, CueFileError, Kind, parse_cues
+from hotline.crisis.detector import CUES_FILE, CrisisConfigError, detector, load_cues
+from hotline.flows.crisis.cues import CueEntry, CueFileError, Kind, parse_cues
+from hotline.flows.crisis.detect import _Scanner, normalise
 
 # Cues the detector names in `matched` when they count (screens and context never are).
 REPORTED = frozenset(

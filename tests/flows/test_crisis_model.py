@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from hotline import crisis_detector
-from hotline.crisis_detector import detector, load_model
-from hotline.flows import crisis, crisis_model
-from hotline.flows.crisis import Detector, Level, Model, normalise
-from hotline.flows.crisis_cues import Danger
+from hotline.crisis import detector as crisis_detector
+from hotline.crisis.detector import detector, load_model
+from hotline.flows.crisis import detect as crisis
+from hotline.flows.crisis import model as crisis_model
+from hotline.flows.crisis.cues import Danger
+from hotline.flows.crisis.detect import Detector, Level, Model, normalise
 
 MODEL = detector().model
 MODEL_FILE = crisis_detector.MODEL_FILE

@@ -15,11 +15,13 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from hotline import clock, voicemail, warm_calls
+from hotline import clock
 from hotline.db import session_scope
 from hotline.jobs.sender import send_outbox
 from hotline.models import AuditEvent, OutboxMessage, SupportCase, Voicemail, WarmCall
 from hotline.settings import Settings
+from hotline.warm import calls as warm_calls
+from hotline.warm import voicemail
 from tests.clock import travel
 from tests.jobs.conftest import UseSettings
 from tests.twilio import LINE_NUMBER, TwilioPoster
@@ -307,7 +309,7 @@ def test_unsigned_posts_are_forbidden(twilio: TwilioPoster, path: str) -> None:
 def test_in_order_rings_one_volunteer_at_a_time(
     twilio: TwilioPoster, use_settings: UseSettings, prism_url: str
 ) -> None:
-    from hotline.flows.warmline import WarmRules
+    from hotline.flows.warm.line import WarmRules
 
     settings = use_settings(warm=WarmRules(ring_strategy="in_order", ring_seconds=25))
     twilio.client.app.state.settings = settings  # type: ignore[attr-defined]

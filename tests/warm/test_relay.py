@@ -10,11 +10,12 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from hotline import clock, relay
+from hotline import clock
 from hotline.db import session_scope
 from hotline.flows.segments import count_segments
 from hotline.models import AuditEvent, RelayConversation, SupportCase
 from hotline.settings import Settings
+from hotline.warm import relay
 from tests.clock import travel
 from tests.people import add_contact, add_staff
 from tests.twilio import TwilioPoster, sms_texts
@@ -334,9 +335,9 @@ def test_take_is_a_volunteers_command_even_when_the_detector_hears_take_8_pills(
     on_shift: time_machine.Traveller,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from hotline import crisis_detector
-    from hotline import sms as sms_runner
-    from hotline.flows.crisis import CrisisAssessment
+    from hotline.crisis import detector as crisis_detector
+    from hotline.flows.crisis.detect import CrisisAssessment
+    from hotline.sms import runner as sms_runner
     from hotline.web import sms as sms_handler
 
     real = crisis_detector.assess

@@ -89,7 +89,7 @@ def test_a_text_gets_the_help_for_its_danger_and_the_case_and_alert_name_it(
 
 @pytest.mark.parametrize(("danger", "language"), CASES)
 def test_the_reply_is_built_from_memory_without_the_database(danger: str, language: str) -> None:
-    from hotline.sms import crisis_reply_for
+    from hotline.sms.runner import crisis_reply_for
 
     body, expected = DANGERS[danger][language]
     answer = crisis_reply_for(body, language=language, country="US")
@@ -142,8 +142,8 @@ def recorded_case() -> tuple[str, str | None]:
 
 
 def test_key_nine_dials_the_crisis_line() -> None:
-    from hotline import voice_twiml
     from hotline.settings import get_settings
+    from hotline.voice import twiml as voice_twiml
 
     twiml = voice_twiml.crisis_dial(get_settings(), "en")
     assert "+18002738255" in twiml and "Connecting you to the crisis line" in twiml
