@@ -308,6 +308,7 @@ def mount(settings: Settings) -> Mount:
     # Imported here: the pages build on this module's sessions and forms.
     from hotline.web import (
         admin_broadcasts,
+        admin_blocklist,
         admin_cases,
         admin_live,
         admin_meetings,
@@ -318,6 +319,7 @@ def mount(settings: Settings) -> Mount:
     )
 
     routes = [
+        *admin_blocklist.routes,
         *admin_cases.routes,
         *admin_meetings.routes,
         *admin_oncall.routes,

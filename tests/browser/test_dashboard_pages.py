@@ -16,9 +16,17 @@ from hotline import rooms
 from hotline import settings as settings_module
 from hotline.db import session_scope
 from hotline.jobs.worker import run_worker
-from hotline.models import FindOutcome, OutboxMessage, SupportCase
+from hotline.models import (
+    BlockedNumber,
+    Coordinator,
+    FindOutcome,
+    OutboxMessage,
+    StaffShift,
+    SupportCase,
+)
 from hotline.settings import Settings, get_settings
 from hotline.web.twilio_auth import sign
+from tests import people
 from tests.browser.test_dashboard import CHROMIUM, CHROMIUM_ARGS
 from tests.jobs.conftest import prism_url  # noqa: F401 - the session fixture
 from tests.twilio import LINE_NUMBER, new_sid
@@ -145,7 +153,7 @@ def test_mute_a_participant_through_prism(
     page.get_by_role("link", name="Overview").click()
     shoot(page, "overview")
     page.get_by_role("link", name="On call").click()
-    expect(page.get_by_role("alert")).to_contain_text("Nobody is on call")
+    expect(page.locator("#nobody-on-call")).to_contain_text("Nobody is on call")
     shoot(page, "oncall")
 
 
@@ -247,3 +255,54 @@ def test_create_a_meeting_and_find_it_by_text(
         f"{live_url}/twilio/sms", data=fields, headers={"X-Twilio-Signature": signature}
     )
     assert reply.status_code == 200 and "Mission Evening Peer Circle" in reply.text
+
+
+@pytest.mark.browser
+def test_an_admin_edits_the_rota_and_the_blocklist(
+    live_url: str, settings: Settings, browser: Browser
+) -> None:
+    people.add_staff(settings, STAFF_PHONE, "admin", name="Ada Admin", tier=2)
+    rae = people.add_staff(settings, "+15550100002", "responder", name="Rae Responder")
+    with session_scope() as session:
+        responder = session.get(Coordinator, rae)
+        assert responder is not None
+        responder.oncall = False  # tier 1 is empty all week: a gap whatever the hour
+    page = signed_in_page(browser, live_url)
+    page.get_by_role("link", name="On call").click()
+    expect(page.locator("#gaps-1")).to_contain_text("Nobody of tier 1 is on call")
+
+    page.get_by_label("Staff", exact=True).select_option(label="Rae Responder (Tier 1)")
+    page.get_by_label("Day", exact=True).select_option(label="Tuesday")
+    page.get_by_label("From", exact=True).fill("18:00")
+    page.get_by_label("Until", exact=True).fill("23:00")
+    page.get_by_label("Time zone", exact=True).select_option("America/Chicago")
+    page.get_by_role("button", name="Add a weekly shift").click()
+    expect(page.get_by_role("status")).to_contain_text("Shift added for Rae Responder.")
+    expect(page.locator(f"#rota-{rae}")).to_contain_text("Tuesday 18:00–23:00 (America/Chicago)")
+    page.get_by_role("button", name="Put Rae Responder on call").click()
+    expect(page.get_by_role("status")).to_contain_text("On-call override set for Rae Responder.")
+    expect(page.locator(f"#rota-{rae}")).to_contain_text("on call until")
+    expect(page.locator("#tier-1")).to_contain_text("Rae Responder")
+    shoot(page, "oncall-rota")
+    page.get_by_role(
+        "button", name="Remove the shift Tuesday 18:00–23:00 (America/Chicago) of Rae Responder"
+    ).click()
+    expect(page.get_by_role("status")).to_contain_text("Shift removed from Rae Responder.")
+    with session_scope() as session:
+        assert session.query(StaffShift).count() == 0
+
+    page.get_by_role("link", name="Blocklist").click()
+    page.get_by_label("Number or prefix").fill("(555) 123-9876")
+    page.get_by_label("Why").fill("texts every minute")
+    page.get_by_role("button", name="Block", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("The number ending 9876 is blocked")
+    page.get_by_label("prefix", exact=True).check()
+    page.get_by_label("Number or prefix").fill("+1900")
+    page.get_by_role("button", name="Block", exact=True).click()
+    expect(page.locator("main table")).to_contain_text("+1900")
+    shoot(page, "blocklist")
+    assert "5551239876" not in page.inner_text("body")
+    with session_scope() as session:
+        number = session.query(BlockedNumber).filter_by(kind="number").one()
+    page.get_by_role("button", name=f"Lift block {number.id}").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Block {number.id} lifted.")
