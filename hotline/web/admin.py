@@ -307,8 +307,8 @@ def mount(settings: Settings) -> Mount:
     """Return the /admin mount with its own session cookie, scoped to /admin."""
     # Imported here: the pages build on this module's sessions and forms.
     from hotline.web import (
-        admin_broadcasts,
         admin_blocklist,
+        admin_broadcasts,
         admin_cases,
         admin_live,
         admin_meetings,
