@@ -115,6 +115,7 @@ def _form_page(staff: Staff, form: MeetingForm, meeting: Meeting | None) -> dict
         "formats": FORMATS,
         "zones": US_ZONES,
         "runners": runners,
+        "from_feed": meeting is not None and from_feed(meeting),
     }
 
 
@@ -165,6 +166,8 @@ def _save(
             "meeting_form.html", {**_form_page(staff, form, meeting), "error": " ".join(errors)}
         )
     note = staff.words.t("dash.mf_saved", code=saved.code)
+    if from_feed(saved):
+        note = f"{note} {staff.words.t('dash.mf_feed_warning')}"
     if meeting is None and form.use_pins:
         member, host = rotate_pins(saved)
         note = staff.words.t("dash.mf_pins", code=saved.code, member=member, host=host)
@@ -175,6 +178,21 @@ def _save(
         fields=changed,
     )
     return f"/admin/meetings/{saved.id}", note
+
+
+def from_feed(meeting: Meeting) -> bool:
+    """True when the next read of its feed will write over this meeting."""
+    return meeting.feed_id is not None and meeting.detached_at is None
+
+
+def _detach(staff: Staff, meeting_id: int) -> tuple[str, str | None]:
+    meeting = _my_meeting(staff, meeting_id)
+    back = f"/admin/meetings/{meeting.id}"
+    if not from_feed(meeting):
+        return back, staff.words.t("dash.mf_not_from_feed", code=meeting.code)
+    meeting.detached_at = staff.now
+    staff.audit("meeting_detached", "meeting", meeting.id, feed_id=meeting.feed_id)
+    return back, staff.words.t("dash.mf_detached", code=meeting.code)
 
 
 def _set_active(staff: Staff, meeting_id: int, active: bool) -> tuple[str, str | None]:
@@ -275,6 +293,11 @@ async def no_pins(request: Request) -> Response:
     return await act(request, lambda staff, _f: _clear_pins(staff, meeting_id))
 
 
+async def detach(request: Request) -> Response:
+    meeting_id = _id(request)
+    return await act(request, lambda staff, _f: _detach(staff, meeting_id))
+
+
 async def delete(request: Request) -> Response:
     meeting_id = _id(request)
     return await act(request, lambda staff, fields: _delete(staff, meeting_id, fields))
@@ -291,4 +314,5 @@ routes = [
     Route(f"/meetings/{{meeting_id:{ID}}}/pins", new_pins, methods=["POST"]),
     Route(f"/meetings/{{meeting_id:{ID}}}/no-pins", no_pins, methods=["POST"]),
     Route(f"/meetings/{{meeting_id:{ID}}}/delete", delete, methods=["POST"]),
+    Route(f"/meetings/{{meeting_id:{ID}}}/detach", detach, methods=["POST"]),
 ]

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from hotline.db import session_scope
+from hotline.importer import import_feed
 from hotline.meetings import get_meeting_by_code
 from hotline.models import AuditEvent, Coordinator, Group, Meeting, Subscription
 from hotline.settings import Settings
 from tests.people import add_contact
+from tests.test_importer import row as feed_row
+from tests.test_importer import write_feed
 from tests.twilio import TwilioPoster
 from tests.web.test_admin import add_staff, csrf_of, sign_in
 from tests.web.test_voice_caller import make_meeting
@@ -229,3 +233,57 @@ def test_odd_digits_and_huge_ids_are_refused_not_500(admin: TestClient, settings
     assert huge.status_code == 404
     assert target.status_code == 200 and "Choose a meeting or a group." in target.text
     assert report.status_code == 200 and meeting_id
+
+
+def _form_of(page: str) -> dict[str, str]:
+    """The meeting form's fields as the page fills them in, ready to post again."""
+    form = dict(
+        re.findall(r'name="([a-z_]+)" type="(?:text|number|time|url)" [^>]*value="([^"]*)"', page)
+    )
+    chosen = re.findall(
+        r'<select id="([a-z_]+)"[^>]*>.*?<option value="([^"]*)" selected', page, re.S
+    )
+    form.update(dict(chosen))
+    form["csrf"] = csrf_of(page)
+    return form
+
+
+def test_a_feed_meeting_warns_and_detaching_makes_edits_hold(
+    admin: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    feed = write_feed(tmp_path, [feed_row("oakland-tue")])
+    import_feed(feed)
+    add_staff(settings)
+    sign_in(admin)
+    meeting = meeting_named("Meeting oakland-tue")
+    assert "from feed" in admin.get("/admin/meetings").text
+    page = admin.get(f"/admin/meetings/{meeting.id}").text
+    assert 'id="feed-warning"' in page and "replaced at the next read of the feed" in page
+
+    saved = admin.post(f"/admin/meetings/{meeting.id}", data={**_form_of(page), "name": "Ours"})
+    assert "is saved. Edits made here will be replaced" in saved.text
+    import_feed(feed)
+    assert meeting_named("Meeting oakland-tue").id == meeting.id  # the feed wrote over it
+
+    detached = admin.post(f"/admin/meetings/{meeting.id}/detach", data={"csrf": csrf_of(page)})
+    assert "is detached from its feed" in detached.text and 'id="feed-detached"' in detached.text
+    assert admin.post(f"/admin/meetings/{meeting.id}/detach", data={}).status_code == 403
+    page = admin.get(f"/admin/meetings/{meeting.id}").text
+    saved = admin.post(f"/admin/meetings/{meeting.id}", data={**_form_of(page), "name": "Ours"})
+    assert "replaced" not in saved.text
+    report = import_feed(feed)
+    assert report.detached == ["oakland-tue"] and meeting_named("Ours").id == meeting.id
+    spanish = admin.get(f"/admin/language/es?next=/admin/meetings/{meeting.id}").text
+    assert "Separada de su listado" in spanish
+    with session_scope() as session:
+        events = session.execute(
+            select(AuditEvent.actor, AuditEvent.action)
+            .where(AuditEvent.subject_type == "meeting", AuditEvent.subject_id == meeting.id)
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [action for _, action in events] == [
+        "meeting_updated",
+        "meeting_detached",
+        "meeting_updated",
+    ]
+    assert all(actor.startswith("coordinator:") for actor, _ in events)
