@@ -14,6 +14,7 @@ from hotline.importer import import_feed
 from hotline.meetings import get_meeting_by_code
 from hotline.models import AuditEvent, Coordinator, Group, Meeting, Subscription
 from hotline.settings import Settings
+from tests import people
 from tests.people import add_contact
 from tests.test_importer import row as feed_row
 from tests.test_importer import write_feed
@@ -287,3 +288,52 @@ def test_a_feed_meeting_warns_and_detaching_makes_edits_hold(
         "meeting_updated",
     ]
     assert all(actor.startswith("coordinator:") for actor, _ in events)
+
+
+def test_an_admin_assigns_coordinators_who_then_see_only_their_groups(
+    admin: TestClient, settings: Settings
+) -> None:
+    mine = make_meeting(code="4821")
+    theirs = make_meeting(code="7734", name="Other Circle")
+    boss = people.add_staff(settings, "+15550100001", "admin", name="Ada Admin")
+    cy = people.add_staff(settings, "+15550100002", "coordinator", name="Cy Coordinator")
+    page = sign_in(admin, "+15550100001")
+    form = admin.get(f"/admin/meetings/{mine}").text
+    assert 'name="runner_' + str(cy) + '"' in form and "Coordinators who run this meeting" in form
+
+    saved = admin.post(
+        f"/admin/meetings/{mine}/runners", data={"csrf": csrf_of(page), f"runner_{cy}": "on"}
+    )
+    assert "Who runs #4821 is saved." in saved.text
+    assert "Cy Coordinator" in saved.text.split('id="runners"')[1].split("</p>")[0]
+    assert (
+        "Cy Coordinator"
+        not in admin.get(f"/admin/meetings/{theirs}").text.split('id="runners"')[1].split("</p>")[0]
+    )
+    no_token = admin.post(f"/admin/meetings/{mine}/runners", data={f"runner_{cy}": "on"})
+    assert no_token.status_code == 403
+    with session_scope() as session:
+        [event] = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "meeting_runners_changed")
+        ).all()
+        assert (event.actor, event.subject_id) == (f"coordinator:{boss}", mine)
+        assert event.detail == {"via": "dashboard", "added": [cy], "removed": []}
+
+    admin.cookies.clear()
+    page = sign_in(admin, "+15550100002")
+    assert admin.get(f"/admin/meetings/{mine}").status_code == 200
+    assert admin.get(f"/admin/meetings/{theirs}").status_code == 403
+    listing = admin.get("/admin/meetings").text
+    assert "#4821" in listing and "Other Circle" not in listing
+    refused = admin.post(
+        f"/admin/meetings/{mine}/runners", data={"csrf": csrf_of(page), f"runner_{cy}": "on"}
+    )
+    assert refused.status_code == 403  # coordinators do not choose who runs a meeting
+
+    admin.cookies.clear()
+    page = sign_in(admin, "+15550100001")
+    cleared = admin.post(f"/admin/meetings/{mine}/runners", data={"csrf": csrf_of(page)})
+    assert (
+        "No meeting is ticked for Cy Coordinator any more, so they now run every group"
+        in cleared.text
+    )
