@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from hotline.db import session_scope
+from hotline.flows.schedule import weekly_times
 from hotline.importer import import_feed
 from hotline.meetings import get_meeting_by_code
 from hotline.models import AuditEvent, Coordinator, Group, Meeting, Subscription
@@ -245,6 +247,9 @@ def _form_of(page: str) -> dict[str, str]:
         r'<select id="([a-z_]+)"[^>]*>.*?<option value="([^"]*)" selected', page, re.S
     )
     form.update(dict(chosen))
+    form.update(
+        (name, "on") for name in re.findall(r'type="checkbox" name="([a-z_0-9]+)" checked', page)
+    )
     form["csrf"] = csrf_of(page)
     return form
 
@@ -337,3 +342,38 @@ def test_an_admin_assigns_coordinators_who_then_see_only_their_groups(
         "No meeting is ticked for Cy Coordinator any more, so they now run every group"
         in cleared.text
     )
+
+
+def test_a_meeting_on_several_days_is_one_meeting_with_one_code(
+    admin: TestClient, settings: Settings
+) -> None:
+    make_meeting()  # the group
+    add_staff(settings)
+    sign_in(admin)
+    saved = create(admin, weekday="3", also_1="on", also_3="on", also_5="on", also_9="on")
+    assert "is saved" in saved
+    meeting = meeting_named("Mission Evening Peer Circle")
+    # The first day is the weekday, the others more_weekdays; an impossible day is ignored.
+    assert (meeting.weekday, meeting.more_weekdays) == (1, [3, 5])
+    assert weekly_times(meeting) == [
+        (1, dt.time(18, 30)),
+        (3, dt.time(18, 30)),
+        (5, dt.time(18, 30)),
+    ]
+    page = admin.get(f"/admin/meetings/{meeting.id}").text
+    assert page.count("checked> ") >= 3 and 'name="also_3" checked' in page
+    assert "Tuesday, Thursday, Saturday 18:30" in admin.get("/admin/meetings").text
+
+    form = _form_of(page)
+    assert (form["also_3"], form["mute_on_entry"]) == ("on", "on")
+    del form["also_3"], form["also_5"]  # Thursday and Saturday no longer ticked
+    admin.post(f"/admin/meetings/{meeting.id}", data=form)
+    again = meeting_named("Mission Evening Peer Circle")
+    assert (again.weekday, again.more_weekdays, again.code) == (1, [], meeting.code)
+    with session_scope() as session:
+        updated = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "meeting_updated")
+        ).one()
+    assert updated.detail["fields"] == ["more_weekdays"]
+    spanish = admin.get(f"/admin/language/es?next=/admin/meetings/{meeting.id}").text
+    assert "También los" in spanish
