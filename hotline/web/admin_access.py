@@ -43,6 +43,11 @@ def _all_groups(me: Coordinator) -> bool:
     return is_admin(me) or (runs_meetings(me) and not roles.group_ids(me))
 
 
+def runs_every_meeting(me: Coordinator) -> bool:
+    """True for staff whose meetings are every meeting (admins, coordinators of no group)."""
+    return _all_groups(me)
+
+
 def can_manage_meeting(*, session: Session, me: Coordinator, meeting_id: int) -> bool:
     """True when this staff member runs the meeting's group."""
     meeting = session.get(Meeting, meeting_id)
