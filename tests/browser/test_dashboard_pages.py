@@ -15,11 +15,13 @@ from sqlalchemy import Engine, update
 from hotline import rooms
 from hotline import settings as settings_module
 from hotline.db import session_scope
+from hotline.importer import import_feed
 from hotline.jobs.worker import run_worker
 from hotline.models import (
     BlockedNumber,
     Coordinator,
     FindOutcome,
+    Meeting,
     OutboxMessage,
     StaffShift,
     SupportCase,
@@ -29,6 +31,8 @@ from hotline.web.twilio_auth import sign
 from tests import people
 from tests.browser.test_dashboard import CHROMIUM, CHROMIUM_ARGS
 from tests.jobs.conftest import prism_url  # noqa: F401 - the session fixture
+from tests.test_importer import row as feed_row
+from tests.test_importer import write_feed
 from tests.twilio import LINE_NUMBER, new_sid
 from tests.web.test_admin import MEMBER_PHONE, STAFF_PHONE, add_staff, open_case, texted_code
 from tests.web.test_admin_broadcasts import SPANISH, members
@@ -65,11 +69,11 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-def signed_in_page(browser: Browser, live_url: str) -> Page:
+def signed_in_page(browser: Browser, live_url: str, typed: str = "555 010 0001") -> Page:
     page = browser.new_page(viewport=WIDTHS["phone"])
     page.goto(f"{live_url}/admin/cases")
     expect(page).to_have_url(f"{live_url}/admin/sign-in")
-    page.get_by_label("Phone number").fill("555 010 0001")
+    page.get_by_label("Phone number").fill(typed)
     page.get_by_role("button", name="Text me a code").click()
     page.get_by_label("6-digit code").fill(texted_code())
     page.get_by_role("button", name="Sign in").click()
@@ -183,6 +187,19 @@ def test_open_the_report_and_download_its_csv(
         "100,2,2",
         "606,1,1",
     ]
+
+    expect(page.locator("#report-warm")).to_contain_text("0")
+    with page.expect_download() as download:
+        page.locator('a[href^="/admin/reports/warm.csv"]').click()
+    download.value.save_as(tmp_path / "warm.csv")
+    header, figures = (tmp_path / "warm.csv").read_text().splitlines()
+    assert header.startswith("waited,answered,abandoned,") and figures.startswith("0,0,0,")
+    page.get_by_label("Group", exact=True).select_option(label="Bay Peer Support")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#line-wide-warm")).to_contain_text("The whole line")
+    expect(page.locator("#summary")).to_contain_text("(whole line)")
+    expect(page.locator("#line-wide-meetings")).to_have_count(0)
+    shoot(page, "reports-group")
 
 
 @pytest.mark.browser
@@ -306,3 +323,45 @@ def test_an_admin_edits_the_rota_and_the_blocklist(
         number = session.query(BlockedNumber).filter_by(kind="number").one()
     page.get_by_role("button", name=f"Lift block {number.id}").click()
     expect(page.get_by_role("status")).to_contain_text(f"Block {number.id} lifted.")
+
+
+@pytest.mark.browser
+def test_a_feed_meeting_detached_on_several_days_and_its_coordinator(
+    live_url: str, settings: Settings, browser: Browser, tmp_path: Path
+) -> None:
+    import_feed(write_feed(tmp_path, [feed_row("oakland-tue")]))
+    other = make_meeting(code="7734", name="Other Circle")
+    people.add_staff(settings, STAFF_PHONE, "admin", name="Ada Admin")
+    people.add_staff(settings, "+15550100002", "coordinator", name="Cy Coordinator")
+    page = signed_in_page(browser, live_url)
+    page.get_by_role("link", name="Meetings", exact=True).click()
+    expect(page.locator("#meeting-list")).to_contain_text("from feed")
+    with session_scope() as session:
+        mine = session.query(Meeting).filter_by(slug="oakland-tue").one()
+        mine_id, code = mine.id, mine.code
+    page.get_by_role("link", name=f"#{code}").click()
+    expect(page.locator("#feed-warning")).to_contain_text("replaced at the next read of the feed")
+    shoot(page, "meeting-feed")
+    page.get_by_role("button", name="Detach from feed").click()
+    expect(page.get_by_role("status")).to_contain_text(f"#{code} is detached from its feed")
+
+    page.locator("#more-days").get_by_label("Friday").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(f"#{code} is saved.")
+    page.get_by_label("Cy Coordinator").check()
+    page.get_by_role("button", name="Save who runs it").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Who runs #{code} is saved.")
+    expect(page.locator("#runners")).to_contain_text("Cy Coordinator")
+    page.get_by_role("link", name="← Meetings").click()
+    expect(page.locator(f"#meeting-{code}")).to_contain_text("Tuesday, Friday 19:00")
+    expect(page.locator(f"#meeting-{code}")).to_contain_text("(detached from feed)")
+    page.get_by_role("button", name="Sign out").click()
+
+    coordinator = signed_in_page(browser, live_url, "555 010 0002")
+    coordinator.get_by_role("link", name="Meetings", exact=True).click()
+    expect(coordinator.locator("#meeting-list")).to_contain_text(f"#{code}")
+    expect(coordinator.locator("#meeting-list")).not_to_contain_text("Other Circle")
+    refused = coordinator.goto(f"{live_url}/admin/meetings/{other}")
+    assert refused is not None and refused.status == 403
+    allowed = coordinator.goto(f"{live_url}/admin/meetings/{mine_id}")
+    assert allowed is not None and allowed.status == 200
