@@ -32,7 +32,7 @@ from hotline.models import (
     Subscription,
     SupportCase,
 )
-from hotline.warm_stats import warm_report
+from hotline.warm.stats import warm_report
 
 SENT = ("sent", "delivered")
 
