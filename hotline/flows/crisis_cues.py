@@ -260,13 +260,17 @@ def _small_talk(raw: object, fragments: Mapping[str, str]) -> tuple[str | None, 
         raise CueFileError(f"{where} must have patterns and examples, nothing else")
     patterns = [_expand(pattern, fragments, where) for pattern in _texts(raw, "patterns", where)]
     pattern = "|".join(f"(?:{one})" for one in patterns)
+    _check_pattern(pattern, where)
+    return pattern, _texts(raw, "examples", where)
+
+
+def _check_pattern(pattern: str, where: str) -> None:
     try:
         compiled = re.compile(prepare(pattern))
     except re.error as exc:
         raise CueFileError(f"{where}: bad pattern ({exc})") from None
     if compiled.groups:
         raise CueFileError(f"{where}: a pattern has a capturing group; use (?:...)")
-    return pattern, _texts(raw, "examples", where)
 
 
 def _entry(raw: object, fragments: Mapping[str, str], number: int) -> CueEntry:
@@ -291,12 +295,7 @@ def _entry(raw: object, fragments: Mapping[str, str], number: int) -> CueEntry:
     counter_examples = _texts(raw, "counter_examples", where)
     expanded = [_expand(pattern, fragments, where) for pattern in patterns]
     for pattern in expanded:
-        try:
-            compiled = re.compile(prepare(pattern))
-        except re.error as exc:
-            raise CueFileError(f"{where}: bad pattern ({exc})") from None
-        if compiled.groups:
-            raise CueFileError(f"{where}: a pattern has a capturing group; use (?:...)")
+        _check_pattern(pattern, where)
     cue = Cue(name, float(weight), cue_kind, "|".join(expanded), danger)
     return CueEntry(cue, examples, counter_examples)
 
