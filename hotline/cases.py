@@ -97,7 +97,7 @@ def _raise_level(*, session: Session, case: SupportCase, kind: str, level: str) 
     if case.acked_by_id is not None:
         holder = session.get(Coordinator, case.acked_by_id)
         if holder is not None:
-            _tell_staff(session, holder, "alert", case_id=case.id, level=level)
+            tell_staff(session, holder, "alert", case_id=case.id, level=level)
 
 
 def take_case(*, session: Session, case_id: int, coordinator_id: int, now: dt.datetime) -> bool:
@@ -177,11 +177,12 @@ def flag_stop_during_open_case(*, session: Session, contact_id: int) -> bool:
     log(logger, "case_flagged_stop", case_id=case.id)
     holder = session.get(Coordinator, case.acked_by_id) if case.acked_by_id else None
     if holder is not None:
-        _tell_staff(session, holder, "stop_review", case_id=case.id)
+        tell_staff(session, holder, "stop_review", case_id=case.id)
     return True
 
 
-def _tell_staff(session: Session, coordinator: Coordinator, key: str, **values: Any) -> None:
+def tell_staff(session: Session, coordinator: Coordinator, key: str, **values: Any) -> None:
+    """Text a staff member an urgent case message from the cases catalog (never quiet hours)."""
     contact = session.get(Contact, coordinator.contact_id)
     language = contact.language if contact is not None else "en"
     words = catalog(language)

@@ -32,6 +32,8 @@ def ask(*, session: Session, case: SupportCase, now: dt.datetime) -> None:
     """Ask a member whose crisis case a responder just took whether we may check on them."""
     if case.kind != "crisis" or session.get(CaringConsent, case.id) is not None:
         return
+    if case.danger == "violence":
+        return  # a text nobody asked for, on a phone the person hurting them may read
     member = session.get(Contact, case.contact_id)
     if member is None or member.opted_out_at is not None or not member.can_sms:
         return

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from hotline import audit, oncall
 from hotline.cases import CaseStatus, close_case, take_case
 from hotline.catalogs import catalog
+from hotline.crisis.cases import ack_key
 from hotline.flows.catalog import Catalog
 from hotline.flows.schedule import next_starts, weekly_times
 from hotline.flows.sms.coordinator import (
@@ -108,7 +109,7 @@ def handle_coordinator_sms(
 def _ack(staff: _Staff, case_id: int) -> str:
     take_case(session=staff.session, case_id=case_id, coordinator_id=staff.me.id, now=staff.now)
     case = staff.session.get(SupportCase, case_id, populate_existing=True)
-    return _holder_reply(staff, case, case_id) or staff.words.t("cases.ack_yours", case_id=case_id)
+    return _holder_reply(staff, case, case_id) or staff.words.t(ack_key(case), case_id=case_id)
 
 
 def _holder_reply(staff: _Staff, case: SupportCase | None, case_id: int) -> str | None:

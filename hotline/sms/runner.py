@@ -21,7 +21,7 @@ from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import get_contact_by_phone, get_or_create_contact, opt_in, opt_out
 from hotline.crisis import caring
-from hotline.crisis.cases import record_danger
+from hotline.crisis.cases import member_asks_call, record_danger
 from hotline.crisis.detector import assess
 from hotline.crisis.resources import crisis_resources
 from hotline.db import read_scope, session_scope
@@ -203,7 +203,9 @@ def _crisis_text(danger: Danger, language: str, country: str, *, escalated: bool
         )
     except Exception as exc:
         log(logger, "crisis_resources_failed", logging.ERROR, error=type(exc).__name__)
-        return flow.catalog_crisis_reply(catalog(language), escalated=escalated)
+        # Never a volunteer's call to a person in danger from someone else (crisis_reply.promise).
+        promise = escalated and danger is not Danger.VIOLENCE
+        return flow.catalog_crisis_reply(catalog(language), escalated=promise)
 
 
 def _record_crisis(
@@ -372,7 +374,12 @@ def _member_replies(
     new: bool,
     concern: bool = False,
 ) -> tuple[str, ...]:
-    warm = _warm_reply(session, settings, contact, message.body)
+    asked = None
+    if contact.opted_out_at is None:
+        asked = member_asks_call(
+            session=session, contact=contact, body=message.body, now=clock.now()
+        )
+    warm = asked or _warm_reply(session, settings, contact, message.body)
     if warm is not None:
         return (warm,)
     redis = get_redis()

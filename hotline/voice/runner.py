@@ -75,9 +75,9 @@ class CallEvent:
 def screen_words(words: str) -> tuple[bool, Danger]:
     """Ask the crisis assessor about what a caller said: (a crisis?, the kind of danger).
 
-    Every spoken answer at every menu passes here (the catalogs' help words are checked too),
-    and so should a voicemail's transcription once the line takes voicemail: a transcription
-    webhook calls this and, on a crisis, opens a case as `_record_crisis_call` does.
+    Every spoken answer at every menu passes here (the catalogs' help words are checked too);
+    voicemail transcriptions are read by ``hotline.warm.voicemail.answer_transcribed``
+    (tests/web/test_voice_screening.py checks both are the only readers).
     """
     if not words.strip():
         return False, Danger.SUICIDE

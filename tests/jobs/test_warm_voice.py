@@ -169,9 +169,10 @@ def test_a_volunteer_already_on_a_call_is_not_rung(
     assert calls_to(settings, BEN) == [f"outbound/warm/{entry.id}", f"outbound/warm/{_entry().id}"]
 
 
-def test_nobody_within_the_wait_means_voicemail_read_by_the_crisis_detector_and_called_back(
+def _voicemail_left(
     twilio: TwilioPoster, line: tuple[Settings, time_machine.Traveller]
-) -> None:
+) -> tuple[Caller, ET.Element, WarmCall]:
+    """Nobody answers within the wait: the caller leaves a voicemail to be transcribed."""
     settings, traveller = line
     caller, enqueue = _queued(twilio)
     _wait(caller, enqueue)
@@ -193,6 +194,43 @@ def test_nobody_within_the_wait_means_voicemail_read_by_the_crisis_detector_and_
         RecordingDuration="14",
     )
     assert "Your message is with our volunteers" in caller.says()
+    return caller, record, entry
+
+
+@pytest.mark.parametrize(
+    ("said", "danger"),
+    [
+        ("he said he will kill me when he gets home, please help", "violence"),
+        ("mi esposo me va a matar esta noche", "violence"),
+        ("i took all my pills and i cant breathe", "medical"),
+        ("ok thanks, bye", None),
+        ("hola, gracias, adios", None),
+    ],
+)
+def test_a_voicemail_transcription_is_screened_for_every_kind_of_danger(
+    twilio: TwilioPoster,
+    line: tuple[Settings, time_machine.Traveller],
+    said: str,
+    danger: str | None,
+) -> None:
+    caller, record, _ = _voicemail_left(twilio, line)
+    response = twilio.post(
+        path_of(record.get("transcribeCallback", "")),
+        twilio.call_fields(
+            CALLER, caller.sid, RecordingSid="RE" + "7" * 32, TranscriptionText=said
+        ),
+    )
+    assert response.status_code == 204
+    with session_scope() as session:
+        cases = session.scalars(select(SupportCase)).all()
+        assert [case.danger for case in cases] == ([danger] if danger else [])
+
+
+def test_nobody_within_the_wait_means_voicemail_read_by_the_crisis_detector_and_called_back(
+    twilio: TwilioPoster, line: tuple[Settings, time_machine.Traveller]
+) -> None:
+    settings, _ = line
+    caller, record, entry = _voicemail_left(twilio, line)
     with session_scope() as session:
         (message,) = session.scalars(select(Voicemail)).all()
         number = message.id

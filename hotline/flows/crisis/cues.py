@@ -193,6 +193,10 @@ class CueTables:
     modifier: tuple[Cue, ...]  # means and times
     context: tuple[Cue, ...]  # past and present
     entries: tuple[CueEntry, ...]
+    # Words that are no evidence for the learned model ("ok", "bye", "gracias"): one pattern,
+    # matched as whole words; what is left is all the model reads. None: the model reads all.
+    small_talk: str | None = None
+    small_talk_examples: tuple[str, ...] = ()
 
     @property
     def names(self) -> frozenset[str]:
@@ -222,7 +226,7 @@ def parse_cues(data: Mapping[str, object]) -> CueTables:
         raise CueFileError("[fragments] must map names to patterns")
     if not isinstance(raw_cues, list) or not raw_cues:
         raise CueFileError("no [[cue]] entries")
-    extra = set(data) - {"fragments", "cue"}
+    extra = set(data) - {"fragments", "cue", "small_talk"}
     if extra:
         raise CueFileError(f"unknown table {sorted(extra)[0]!r}")
     roles: dict[str, list[Cue]] = {"screen": [], "main": [], "modifier": [], "context": []}
@@ -235,13 +239,38 @@ def parse_cues(data: Mapping[str, object]) -> CueTables:
         seen.add(entry.cue.name)
         roles[_ROLE.get(entry.cue.kind, "main")].append(entry.cue)
         entries.append(entry)
+    small_talk, small_talk_examples = _small_talk(data.get("small_talk"), fragments)
     return CueTables(
         tuple(roles["screen"]),
         tuple(roles["main"]),
         tuple(roles["modifier"]),
         tuple(roles["context"]),
         tuple(entries),
+        small_talk,
+        small_talk_examples,
     )
+
+
+def _small_talk(raw: object, fragments: Mapping[str, str]) -> tuple[str | None, tuple[str, ...]]:
+    """Check the [small_talk] table: patterns (whole words) and examples made of them only."""
+    if raw is None:
+        return None, ()
+    where = "[small_talk]"
+    if not isinstance(raw, dict) or set(raw) != {"patterns", "examples"}:
+        raise CueFileError(f"{where} must have patterns and examples, nothing else")
+    patterns = [_expand(pattern, fragments, where) for pattern in _texts(raw, "patterns", where)]
+    pattern = "|".join(f"(?:{one})" for one in patterns)
+    _check_pattern(pattern, where)
+    return pattern, _texts(raw, "examples", where)
+
+
+def _check_pattern(pattern: str, where: str) -> None:
+    try:
+        compiled = re.compile(prepare(pattern))
+    except re.error as exc:
+        raise CueFileError(f"{where}: bad pattern ({exc})") from None
+    if compiled.groups:
+        raise CueFileError(f"{where}: a pattern has a capturing group; use (?:...)")
 
 
 def _entry(raw: object, fragments: Mapping[str, str], number: int) -> CueEntry:
@@ -266,12 +295,7 @@ def _entry(raw: object, fragments: Mapping[str, str], number: int) -> CueEntry:
     counter_examples = _texts(raw, "counter_examples", where)
     expanded = [_expand(pattern, fragments, where) for pattern in patterns]
     for pattern in expanded:
-        try:
-            compiled = re.compile(prepare(pattern))
-        except re.error as exc:
-            raise CueFileError(f"{where}: bad pattern ({exc})") from None
-        if compiled.groups:
-            raise CueFileError(f"{where}: a pattern has a capturing group; use (?:...)")
+        _check_pattern(pattern, where)
     cue = Cue(name, float(weight), cue_kind, "|".join(expanded), danger)
     return CueEntry(cue, examples, counter_examples)
 

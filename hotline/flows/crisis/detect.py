@@ -351,6 +351,9 @@ def _bucket(cues: tuple[Cue, ...], char: str) -> _Bucket | None:
 
 
 _WORD_START = re.compile(r"\b[a-z0-9]")
+_SPACES = re.compile(r"  +")
+_CLAUSE_MARKS = re.compile(r"(?: ?# ?)+")
+_LEADING_MARKS = re.compile(r"^[ #]+|[ #]+$")
 _SCREENS = (Kind.IDIOM, Kind.NEGATED)
 _SCORED = (Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL, Kind.DISTRESS, Kind.NEGATED)
 _LOOKING_BACK = (Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL)
@@ -372,6 +375,22 @@ class Detector:
         # Means, times and context only matter once a risk cue is found, and may share words.
         self._extra = _Scanner(cues.modifier + cues.context)
         self.cue_names = cues.names | {MODEL_CUE, MODEL_WEAK_CUE}
+        self._small_talk = (
+            re.compile(rf"(?<![a-z0-9])(?:{prepare(cues.small_talk)})(?![a-z0-9])")
+            if cues.small_talk
+            else None
+        )
+
+    def evidence(self, normal: str) -> str:
+        """What the learned model reads of a normalised text: all but its small talk.
+
+        "ok bye" leaves nothing, so the model alone never raises an ordinary goodbye; a
+        goodbye with finality ("goodbye forever, this is my last text") is the cues' to read.
+        """
+        if self._small_talk is None:
+            return normal
+        kept = _CLAUSE_MARKS.sub(" # ", self._small_talk.sub(" ", normal))
+        return _LEADING_MARKS.sub("", _SPACES.sub(" ", kept)).strip()
 
     def assess(self, text: str) -> CrisisAssessment:
         """Assess one message for crisis risk."""
@@ -388,7 +407,7 @@ def _assess(detector: Detector, text: str) -> CrisisAssessment:
     screens = [hit for hit in lead if hit.cue.kind in _SCREENS]
     hits = _unscreened(lead, screens)
     if not any(hit.cue.kind in _SCORED for hit in hits):
-        return _with_model(detector.model, text, normal, _NONE)  # most messages stop here
+        return _with_model(detector, text, normal, _NONE)  # most messages stop here
     hits += _unscreened(detector._extra.scan(normal), screens)
     kinds = {hit.cue.kind for hit in hits}
     looking_back = Kind.PAST in kinds and Kind.PRESENT not in kinds
@@ -405,14 +424,22 @@ def _assess(detector: Detector, text: str) -> CrisisAssessment:
     verdict = CrisisAssessment(round(score, 4), level, tuple(weights), _danger(hits))
     if kinds & _CONCERN_ONLY:
         return verdict  # a distress word or a denial: the cues' "concern, not crisis" stands
-    return _with_model(detector.model, text, normal, verdict)
+    return _with_model(detector, text, normal, verdict)
 
 
 def _with_model(
-    model: Model | None, text: str, normal: str, cues: CrisisAssessment
+    detector: Detector, text: str, normal: str, cues: CrisisAssessment
 ) -> CrisisAssessment:
-    """Raise a NONE or CONCERN verdict when the learned model is confident; never lower one."""
+    """Raise a NONE or CONCERN verdict when the learned model is confident; never lower one.
+
+    The model reads only the text's evidence (``Detector.evidence``): a text of small talk
+    alone ("bye", "ok gracias") is never raised by it.
+    """
+    model = detector.model
     if model is None or cues.crisis:
+        return cues
+    normal = detector.evidence(normal)
+    if not normal:
         return cues
     p = model.probability(normal)
     high, mid = model.thresholds(text)

@@ -4,7 +4,8 @@ The help depends on the kind of danger (``Danger``) and on where the member is: 
 each country live in ``config/crisis.toml``, the words in the catalogs (``crisis.<danger>.<n>``).
 Each kind has numbered wordings, the fullest first; the reply is the first wording whose numbers
 the member's country has, so a country with only an emergency number still reads a sentence
-that makes sense. The last wording of every kind needs no number at all.
+that makes sense. The last wording of every kind needs no number at all. ``first_wording`` does
+the same for any numbered set of wordings (``crisis.call_asked.<n>``).
 """
 
 from __future__ import annotations
@@ -27,15 +28,33 @@ def crisis_reply(
     *, danger: Danger, language: str, country: str, oncall: bool, texts: Catalog, numbers: Numbers
 ) -> str:
     """Return the reply for a kind of danger, in the catalog's language, for a country."""
-    values = country_values(numbers, country, language)
+    text = first_wording(
+        f"crisis.{danger.value}", texts, country_values(numbers, country, language)
+    )
+    return text + (promise(danger, texts) if oncall else "")
+
+
+def first_wording(prefix: str, texts: Catalog, values: Mapping[str, str]) -> str:
+    """The first of the wordings ``<prefix>.1``, ``.2``... whose names `values` all has, filled."""
     for n in range(1, MAX_WORDINGS + 1):
-        key = f"crisis.{danger.value}.{n}"
+        key = f"{prefix}.{n}"
         if not texts.has(key):
             break
         template = texts.t(key)
         if fields(template) <= values.keys():
-            return template.format(**values) + (texts.t("crisis.oncall") if oncall else "")
-    raise KeyError(f"no usable crisis.{danger.value} wording in catalog {texts.language!r}")
+            return template.format(**values)
+    raise KeyError(f"no usable {prefix} wording in catalog {texts.language!r}")
+
+
+def promise(danger: Danger, texts: Catalog) -> str:
+    """What the reply promises when someone can be paged: a danger's own words if it has them.
+
+    Violence from someone else never gets "a volunteer will reach out": on a shared phone an
+    unexpected call can put the person in danger, so they are asked to reply CALL when a call
+    is safe (``hotline.crisis.cases.member_asks_call`` does what that promises).
+    """
+    own = f"crisis.oncall_{danger.value}"
+    return texts.t(own) if texts.has(own) else texts.t("crisis.oncall")
 
 
 def country_values(numbers: Numbers, country: str, language: str) -> dict[str, str]:
