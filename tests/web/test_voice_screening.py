@@ -78,22 +78,22 @@ def test_speech_and_transcriptions_are_read_only_where_they_are_screened() -> No
         for path in HOTLINE.rglob("*.py")
         if re.search(r"[\"']SpeechResult[\"']", path.read_text(encoding="utf-8"))
     }
-    # voice_terminal.py plays Twilio's part for `hotline call` (it writes the field).
-    assert readers == {"voice.py", "voice_terminal.py"}
-    source = (HOTLINE / "voice.py").read_text(encoding="utf-8")
+    # voice/terminal.py plays Twilio's part for `hotline call` (it writes the field).
+    assert readers == {"voice/runner.py", "voice/terminal.py"}
+    source = (HOTLINE / "voice" / "runner.py").read_text(encoding="utf-8")
     assert "heard = flow.Heard(digits, speech, *screen_words(speech))" in source
     transcribed = {
         path.relative_to(HOTLINE).as_posix()
         for path in HOTLINE.rglob("*.py")
         if re.search(r"[\"']TranscriptionText[\"']", path.read_text(encoding="utf-8"))
     }
-    assert transcribed == {"web/warm.py", "voice_terminal.py"}
+    assert transcribed == {"web/warm.py", "voice/terminal.py"}
     route = (HOTLINE / "web" / "warm.py").read_text(encoding="utf-8")
     assert "answer_transcribed" in route
 
 
 def test_the_warm_lines_own_menus_take_keys_only() -> None:
     # Speech there would bypass nothing (CallEvent screens it) but is not read either: keys only.
-    source = (HOTLINE / "warm_twiml.py").read_text(encoding="utf-8")
+    source = (HOTLINE / "warm" / "twiml.py").read_text(encoding="utf-8")
     inputs = re.findall(r"input=\"([^\"]+)\"", source)
     assert inputs and set(inputs) == {"dtmf"}
