@@ -181,11 +181,14 @@ def _warm_rules(warm: dict[str, Any]) -> WarmRules:
             "relay_wait_minutes",
             "surge_waiting",
             "surge_help_minutes",
+            "relay_tag_minutes",
+            "leg_ring_seconds",
         )
         if key in warm
     }
     return WarmRules(
         ring_strategy=strategy,
+        tag_menu=tuple(str(tag).strip().lower() for tag in warm.get("tag_menu", ())),
         hold_audio_url=str(warm.get("hold_audio_url", "")),
         caring_hours=tuple(int(h) for h in warm.get("caring_hours", defaults.caring_hours)),
         **numbers,

@@ -44,17 +44,28 @@ def leg_path(entry_id: int) -> str:
 
 
 def enter(
-    *, session: Session, contact_id: int, call_sid: str, language: str, now: dt.datetime
+    *,
+    session: Session,
+    contact_id: int,
+    call_sid: str,
+    language: str,
+    now: dt.datetime,
+    tag: str | None = None,
 ) -> WarmCall:
     """Put a caller in the queue (once per call: a repeated webhook finds the same entry)."""
     entry = session.scalars(select(WarmCall).where(WarmCall.call_sid == call_sid)).first()
     if entry is None:
         entry = WarmCall(
-            call_sid=call_sid, contact_id=contact_id, language=language, entered_at=now, rung=[]
+            call_sid=call_sid,
+            contact_id=contact_id,
+            language=language,
+            entered_at=now,
+            rung=[],
+            tag=tag,
         )
         session.add(entry)
         session.flush()
-        log(logger, "warm_entered", entry_id=entry.id, call_sid=call_sid)
+        log(logger, "warm_entered", entry_id=entry.id, call_sid=call_sid, tag=tag)
     return entry
 
 
@@ -78,7 +89,14 @@ def answer_wait(settings: Settings, entry_id: int) -> str:
             return twiml.leave()
         _ring(session, entry, hold.ring, now)
         _ask_for_help(session, settings, now)
-        return twiml.hold(settings, entry.id, entry.language, pause=hold.pause)
+        widened = (
+            volunteers.tag_name(entry.tag, entry.language, spoken=True)
+            if (hold.widened and entry.tag)
+            else ""
+        )
+        if widened:
+            log(logger, "warm_widened", entry_id=entry.id, tag=entry.tag)
+        return twiml.hold(settings, entry.id, entry.language, pause=hold.pause, widened=widened)
 
 
 def _waiting(entry: WarmCall) -> flow.Waiting:
@@ -89,6 +107,7 @@ def _waiting(entry: WarmCall) -> flow.Waiting:
         rung=tuple(entry.rung or ()),
         last_ring_at=aware(entry.last_ring_at) if entry.last_ring_at else None,
         status=entry.status,
+        tag=entry.tag,
     )
 
 
