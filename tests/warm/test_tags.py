@@ -67,6 +67,14 @@ def test_talk_veteran_asks_the_veterans_first_then_every_peer_and_says_so(
             select(AuditEvent.action).where(AuditEvent.subject_type == "relay")
         ).all()
     assert actions == ["relay_opened", "relay_widened", "relay_taken"]
+    twilio.sms(MEMBER, "thanks for being here")
+    twilio.sms(BEN, "glad you wrote")
+    metrics = twilio.client.get("/metrics").text
+    assert "hotline_warm_texts_relayed_total 2.0" in metrics
+    assert 'hotline_warm_tag_requests_total{channel="sms",tag="veterans"} 1.0' in metrics
+    assert 'hotline_warm_text_conversations_total{closed_by="open"} 1.0' in metrics
+    # Counts only: no number and no word anyone texted.
+    assert "5550181" not in metrics and "glad" not in metrics and "thanks" not in metrics
 
 
 def test_no_veteran_on_shift_says_so_and_asks_every_peer_at_once(
