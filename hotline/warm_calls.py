@@ -65,6 +65,7 @@ def enter(
         )
         session.add(entry)
         session.flush()
+        _audit(session, f"contact:{contact_id}", "warm_queued", entry, tag=tag)
         log(logger, "warm_entered", entry_id=entry.id, call_sid=call_sid, tag=tag)
     return entry
 
@@ -84,6 +85,10 @@ def answer_wait(settings: Settings, entry_id: int) -> str:
         )
         if hold.voicemail:
             entry.status = flow.VOICEMAIL
+            rung = len(entry.rung or ())
+            _audit(
+                session, "system", "warm_no_answer", entry, waited=_waited(entry, now), rung=rung
+            )
             log(logger, "warm_no_answer", entry_id=entry.id)
         if hold.leave:
             return twiml.leave()
@@ -95,6 +100,7 @@ def answer_wait(settings: Settings, entry_id: int) -> str:
             else ""
         )
         if widened:
+            _audit(session, "system", "warm_widened", entry, tag=entry.tag, rung=len(hold.ring))
             log(logger, "warm_widened", entry_id=entry.id, tag=entry.tag)
         return twiml.hold(settings, entry.id, entry.language, pause=hold.pause, widened=widened)
 
@@ -156,6 +162,15 @@ def _ask_for_help(session: Session, settings: Settings, now: dt.datetime) -> Non
     ids = insert_new(session=session, rows=rows)
     enqueue_ids(session, ids, Priority.URGENT.value)
     if ids:
+        audit.record(
+            session=session,
+            actor="system",
+            action="warm_surge",
+            subject_type="warm_line",
+            subject_id=None,
+            waiting=waiting,
+            asked=len(ids),
+        )
         log(logger, "warm_surge", waiting=waiting, asked=len(ids))
 
 
@@ -167,6 +182,7 @@ def answer_key(settings: Settings, entry_id: int, digits: str) -> str:
             return twiml.leave()
         if digits == "9" and entry.status == flow.WAITING:
             entry.status = flow.CRISIS
+            _audit(session, "system", "warm_crisis_key", entry, waited=_waited(entry, clock.now()))
             log(logger, "warm_crisis_key", entry_id=entry.id)
             return twiml.leave()
         return twiml.hold(settings, entry.id, entry.language, pause=1)

@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 
 from hotline.db import session_scope
 from hotline.jobs.sender import send_outbox
-from hotline.models import OutboxMessage, WarmCall
+from hotline.models import AuditEvent, OutboxMessage, WarmCall
 from hotline.outbox import queue_call
 from hotline.settings import Settings
 from hotline.transport.twilio_rest import TwilioTransport
@@ -96,6 +96,16 @@ def test_saying_a_veteran_rings_the_veteran_first_then_every_peer_and_the_caller
     assert caller.says().startswith(
         "The veteran volunteers on shift have not answered, so we are ringing other peers too."
     )
+    with session_scope() as session:
+        trail = session.execute(
+            select(AuditEvent.action, AuditEvent.detail)
+            .where(AuditEvent.subject_type == "warm_call")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [tuple(row) for row in trail] == [
+        ("warm_queued", {"tag": "veterans"}),
+        ("warm_widened", {"tag": "veterans", "rung": 1}),
+    ]
     for outbox_id in _warm_rows():
         send_outbox(outbox_id)
     with session_scope() as session:
