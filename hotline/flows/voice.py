@@ -178,8 +178,14 @@ def handle(state: VoiceState, heard: Heard, facts: Facts) -> Step:
         return crisis(state)
     if state.menu in (MAIN, WARM_TAG) and heard.speech:
         facts = replace(facts, warm_tag=tag_heard(heard.speech, facts.warm_vocabulary) or "")
-    # "A veteran" at the main menu asks for the warm line as plainly as "talk to someone".
-    key = WARM_KEY if state.menu == MAIN and facts.warm_tag else _key(state, heard, facts)
+    key = _key(state, heard, facts)
+    if state.menu == MAIN and facts.warm_tag:
+        # "A veteran" asks for the warm line as plainly as "talk to someone"; "find a group
+        # for veterans" is still a search.
+        if key in ("?", WARM_KEY):
+            key = WARM_KEY
+        else:
+            facts = replace(facts, warm_tag="")
     if key == "*":
         return ask(replace(state, attempt=0), facts)
     if key == "0" and state.menu not in (MAIN, LANGUAGE, REMINDER_CALL):

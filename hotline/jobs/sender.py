@@ -553,7 +553,9 @@ def _sender_for(settings: Settings) -> _Sender:
         settings=settings,
         transport=get_transport(settings),
         pacer=Pacer(redis, sender, settings.segments_per_second, settings.urgent_headroom),
-        call_pacer=Pacer(redis, f"calls:{sender}", 1.0, settings.urgent_headroom),
+        call_pacer=Pacer(
+            redis, f"calls:{sender}", settings.calls_per_second, settings.urgent_headroom
+        ),
     )
     _senders[id(settings)] = (settings, built)
     return built

@@ -102,6 +102,11 @@ def test_the_sub_menu_reads_its_tags_in_order_and_a_missing_one_never() -> None:
     assert options == [{"tag": "veteran", "digit": "2"}, {"tag": "young", "digit": "3"}]
 
 
+def test_a_tag_word_in_another_request_at_the_main_menu_is_not_the_warm_line() -> None:
+    step = flow.handle(VoiceState(menu="main"), Heard(speech="find a group for veterans"), _facts())
+    assert step.then == flow.Ask(VoiceState(menu="find_zip"))
+
+
 def test_without_a_sub_menu_2_goes_straight_to_the_queue() -> None:
     step = flow.handle(VoiceState(menu="main"), Heard(digits="2"), _facts())
     assert step.then == flow.EnterWarmLine(None)
