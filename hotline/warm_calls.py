@@ -66,7 +66,8 @@ def enter(
         session.add(entry)
         session.flush()
         _audit(session, f"contact:{contact_id}", "warm_queued", entry, tag=tag)
-        log(logger, "warm_entered", entry_id=entry.id, call_sid=call_sid, tag=tag)
+        # The tag asked for stays out of logs (it can say something personal): it is audited.
+        log(logger, "warm_entered", entry_id=entry.id, call_sid=call_sid)
     return entry
 
 
@@ -101,7 +102,7 @@ def answer_wait(settings: Settings, entry_id: int) -> str:
         )
         if widened:
             _audit(session, "system", "warm_widened", entry, tag=entry.tag, rung=len(hold.ring))
-            log(logger, "warm_widened", entry_id=entry.id, tag=entry.tag)
+            log(logger, "warm_widened", entry_id=entry.id)
         return twiml.hold(settings, entry.id, entry.language, pause=hold.pause, widened=widened)
 
 
