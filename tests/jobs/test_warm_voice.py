@@ -155,7 +155,9 @@ def test_queue_then_the_first_volunteer_to_press_1_is_bridged_and_the_other_leg_
     assert "Thank you for calling Hotline" in caller.says()
     with session_scope() as session:
         actions = session.scalars(
-            select(AuditEvent.action).where(AuditEvent.subject_type == "warm_call")
+            select(AuditEvent.action)
+            .where(AuditEvent.subject_type == "warm_call")
+            .order_by(AuditEvent.id)
         ).all()
     assert actions == ["warm_queued", "warm_answered"]
     metrics = twilio.client.get("/metrics").text

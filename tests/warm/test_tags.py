@@ -64,7 +64,9 @@ def test_talk_veteran_asks_the_veterans_first_then_every_peer_and_says_so(
     assert yours.startswith(f"#{number} is yours.")
     with session_scope() as session:
         actions = session.scalars(
-            select(AuditEvent.action).where(AuditEvent.subject_type == "relay")
+            select(AuditEvent.action)
+            .where(AuditEvent.subject_type == "relay")
+            .order_by(AuditEvent.id)
         ).all()
     assert actions == ["relay_opened", "relay_widened", "relay_taken"]
     twilio.sms(MEMBER, "thanks for being here")
