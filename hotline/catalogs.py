@@ -41,3 +41,9 @@ def catalog(language: str, default: str = "en") -> Catalog:
     except FileNotFoundError:
         strings = {}
     return Catalog(language, strings, _strings(default) if language != default else {})
+
+
+def languages() -> tuple[str, ...]:
+    """The languages with a catalog under config/messages/."""
+    folder = CONFIG_DIR / "messages"
+    return tuple(sorted(path.name for path in folder.iterdir() if path.is_dir()))

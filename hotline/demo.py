@@ -67,7 +67,11 @@ def _seed_volunteer() -> None:
     with session_scope() as session:
         for staff in session.scalars(select(Coordinator).where(Coordinator.role == "volunteer")):
             if session.get(VolunteerProfile, staff.id) is None:
-                session.add(VolunteerProfile(staff_id=staff.id, languages="en,es", available=True))
+                session.add(
+                    VolunteerProfile(
+                        staff_id=staff.id, languages="en,es", tags="veterans", available=True
+                    )
+                )
 
 
 def _prepare() -> None:

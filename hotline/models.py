@@ -434,6 +434,8 @@ class WarmCall(Base):
     entered_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # The kind of peer the caller asked for ("veterans"); None: anyone.
+    tag: Mapped[str | None] = mapped_column(String(20), default=None)
 
 
 class Voicemail(Base):
@@ -469,6 +471,9 @@ class RelayConversation(Base):
     # "member", "volunteer", "idle", "unanswered", "opted_out".
     closed_by: Mapped[str | None] = mapped_column(String(12), default=None)
     texts: Mapped[int] = mapped_column(Integer, default=0)
+    # TALK veteran: offered to the tagged volunteers first, to every peer from `widened_at`.
+    tag: Mapped[str | None] = mapped_column(String(20), default=None)
+    widened_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class CaringConsent(Base):

@@ -53,6 +53,8 @@ class Settings:
     reminder_lead_minutes: tuple[int, ...] = (1440, 60)
     quiet_hours: tuple[str, str] = ("21:00", "08:00")
     segments_per_second: float = 1.0
+    # Outbound calls a second (Twilio's CPS for the account: 1 unless Twilio raised it).
+    calls_per_second: float = 1.0
     urgent_headroom: float = 0.2
     max_attempts: int = 6
     backoff_base_seconds: float = 2.0
@@ -149,6 +151,7 @@ def _from_toml(data: dict[str, Any]) -> dict[str, Any]:
             values[key] = int(limits[key])
     for key in (
         "segments_per_second",
+        "calls_per_second",
         "urgent_headroom",
         "backoff_base_seconds",
         "backoff_cap_seconds",
@@ -181,11 +184,14 @@ def _warm_rules(warm: dict[str, Any]) -> WarmRules:
             "relay_wait_minutes",
             "surge_waiting",
             "surge_help_minutes",
+            "relay_tag_minutes",
+            "leg_ring_seconds",
         )
         if key in warm
     }
     return WarmRules(
         ring_strategy=strategy,
+        tag_menu=tuple(str(tag).strip().lower() for tag in warm.get("tag_menu", ())),
         hold_audio_url=str(warm.get("hold_audio_url", "")),
         caring_hours=tuple(int(h) for h in warm.get("caring_hours", defaults.caring_hours)),
         **numbers,
@@ -221,6 +227,8 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
     values.update({attr: env[name] for name, attr in _ENV.items() if env.get(name)})
     if env.get("HOTLINE_SEGMENTS_PER_SECOND"):
         values["segments_per_second"] = float(env["HOTLINE_SEGMENTS_PER_SECOND"])
+    if env.get("HOTLINE_CALLS_PER_SECOND"):
+        values["calls_per_second"] = float(env["HOTLINE_CALLS_PER_SECOND"])
     values["demo"] = env.get("HOTLINE_DEMO") == "1"
     if values["demo"]:
         values.setdefault("twilio_account_sid", DEMO_ACCOUNT_SID)

@@ -25,10 +25,16 @@ def test_demo_runs_on_demo_values() -> None:
 
 def test_environment_overrides_config_file() -> None:
     settings = load_settings(
-        {"HOTLINE_PUBLIC_URL": "https://line.example.org/", "HOTLINE_SEGMENTS_PER_SECOND": "3"}
+        {
+            "HOTLINE_PUBLIC_URL": "https://line.example.org/",
+            "HOTLINE_SEGMENTS_PER_SECOND": "3",
+            "HOTLINE_CALLS_PER_SECOND": "5",
+        }
     )
     assert settings.public_url == "https://line.example.org"
     assert settings.segments_per_second == 3.0
+    assert settings.calls_per_second == 5.0
+    assert load_settings({}).calls_per_second == 1.0
     assert settings.reminder_lead_minutes == (1440, 60)
 
 

@@ -377,9 +377,15 @@ class _Sender:
         base = self.settings.public_url
         if row.kind == "call":
             url = f"{base}/twilio/voice/{row.call_path}"
-            return self.transport.start_call(to, url, f"{base}/twilio/status/call")
+            return self.transport.start_call(
+                to, url, f"{base}/twilio/status/call", ring_seconds=self.ring_seconds(row)
+            )
         assert row.body is not None
         return self.transport.send_sms(to, row.body, f"{base}/twilio/status/message")
+
+    def ring_seconds(self, row: OutboxMessage) -> int | None:
+        """A warm-line volunteer's leg rings only so long, so "in order" can move on."""
+        return self.settings.warm.leg_ring_seconds if row.purpose == "warm" else None
 
     def retry(self, deferred: list[OutboxMessage], row: OutboxMessage, reason: str) -> None:
         if row.attempts >= self.settings.max_attempts:
@@ -548,7 +554,9 @@ def _sender_for(settings: Settings) -> _Sender:
         settings=settings,
         transport=get_transport(settings),
         pacer=Pacer(redis, sender, settings.segments_per_second, settings.urgent_headroom),
-        call_pacer=Pacer(redis, f"calls:{sender}", 1.0, settings.urgent_headroom),
+        call_pacer=Pacer(
+            redis, f"calls:{sender}", settings.calls_per_second, settings.urgent_headroom
+        ),
     )
     _senders[id(settings)] = (settings, built)
     return built

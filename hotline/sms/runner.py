@@ -413,6 +413,9 @@ def _decide(
     concern: bool = False,
 ) -> flow.Decision:
     command = parse(message.body, opt_out_type=message.opt_out_type)
+    if command.kind is Kind.UNKNOWN and relay.talk_tag(message.body) is not None:
+        # TALK veteran with nobody on shift: the same call-back answer as TALK.
+        command = Command(Kind.TALK)
     metrics.count_reply("concern" if concern else command.kind.value)
     facts = flow.ContactFacts(contact.language, contact.opted_out_at is not None, new=new)
     conversation = load_conversation(redis=redis, phone_hash=contact.phone_hash)

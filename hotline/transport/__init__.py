@@ -55,8 +55,13 @@ class Transport(Protocol):
         """Send a text and return its provider id (SID)."""
         ...
 
-    def start_call(self, to: str, url: str, status_callback: str) -> str:
-        """Start a call whose answered leg fetches TwiML from url; return its SID."""
+    def start_call(
+        self, to: str, url: str, status_callback: str, *, ring_seconds: int | None = None
+    ) -> str:
+        """Start a call whose answered leg fetches TwiML from url; return its SID.
+
+        `ring_seconds`: stop ringing after this long (no-answer); None: the provider's default.
+        """
         ...
 
 

@@ -26,9 +26,12 @@ class ConsoleTransport:
         print(f"[text to {mask(to)}] {body}", file=sys.stdout, flush=True)  # noqa: T201 - the demo prints by design
         return sid
 
-    def start_call(self, to: str, url: str, status_callback: str) -> str:
+    def start_call(
+        self, to: str, url: str, status_callback: str, *, ring_seconds: int | None = None
+    ) -> str:
         sid = self._sid("CA")
-        print(f"[call to {mask(to)}] answers with {url}", file=sys.stdout, flush=True)  # noqa: T201 - the demo prints by design
+        rings = f" (rings {ring_seconds} s)" if ring_seconds is not None else ""
+        print(f"[call to {mask(to)}] answers with {url}{rings}", file=sys.stdout, flush=True)  # noqa: T201 - the demo prints by design
         return sid
 
     def set_participant_muted(self, conference_sid: str, call_sid: str, muted: bool) -> None:

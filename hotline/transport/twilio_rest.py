@@ -200,7 +200,12 @@ class TwilioTransport:
             self._async_client = client
         return self._async_client
 
-    def start_call(self, to: str, url: str, status_callback: str) -> str:
+    def start_call(
+        self, to: str, url: str, status_callback: str, *, ring_seconds: int | None = None
+    ) -> str:
+        # Twilio's `Timeout`: seconds the phone rings before the call ends as no-answer
+        # (its default is 60, and it may add a 5 s buffer).
+        ringing: dict[str, int] = {} if ring_seconds is None else {"timeout": ring_seconds}
         call = self._call(
             lambda: self._client.calls.create(
                 to=to,
@@ -209,6 +214,7 @@ class TwilioTransport:
                 # Twilio calls back once the call ends (completed, busy, no-answer, failed):
                 # all the outbox records.
                 status_callback=status_callback,
+                **ringing,
             )
         )
         return str(call.sid)

@@ -24,6 +24,7 @@ from hotline.flows.crisis.cues import Danger
 from hotline.flows.digits import ascii_digits
 from hotline.flows.schedule import spoken_label
 from hotline.flows.voice import menu as flow
+from hotline.flows.warm import line as warm_flow
 from hotline.logs import log
 from hotline.models import Contact
 from hotline.phones import PhoneError, country_of, normalise, vault_for
@@ -277,18 +278,26 @@ def _facts(
         results=results,
         starts=look.starts_in(meeting.id) if meeting and state.menu == flow.REMINDER_CALL else "",
         language_words={lang: catalog(lang).t("voice.words.language_name") for lang in languages},
-        **_warm_facts(session, state, now),
+        **_warm_facts(session, settings, state, now),
     )
 
 
-def _warm_facts(session: Session, state: flow.VoiceState, now: dt.datetime) -> dict[str, Any]:
-    """Whether the warm line is open, when it opens next, whether a call back is real."""
-    if state.menu not in (flow.MAIN, flow.WARM_CLOSED):
+def _warm_facts(
+    session: Session, settings: Settings, state: flow.VoiceState, now: dt.datetime
+) -> dict[str, Any]:
+    """Whether the warm line is open, when it opens next, whether a call back is real, and
+    which kinds of peer (tags) are free now."""
+    if state.menu not in (flow.MAIN, flow.WARM_CLOSED, flow.WARM_TAG):
         return {}
     opens = volunteers.opens_next(session=session, now=now)
     coverage = oncall.coverage(session=session, now=now)
+    on = volunteers.queue_view(session=session, now=now)
+    free = [v for v in warm_flow.speakers_of(on, state.language) if not v.busy]
     return {
-        "warm_open": bool(volunteers.on_shift(session=session, now=now)),
+        "warm_open": bool(on),
+        "warm_tag_menu": settings.warm.tag_menu,
+        "warm_tags_free": frozenset(tag for v in free for tag in v.tags),
+        "warm_vocabulary": volunteers.tag_vocabulary(),
         "warm_opens": spoken_label(opens[0], opens[1], state.language) if opens else "",
         "can_call_back": coverage is not oncall.Coverage.NONE,
     }
@@ -353,6 +362,7 @@ def _render(
             call_sid=event.call_sid,
             language=language,
             now=clock.now(),
+            tag=then.tag,
         )
         warm_twiml.enqueue(response, settings, entry.id)
         return str(response)

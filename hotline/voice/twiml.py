@@ -52,6 +52,10 @@ def hints(state: flow.VoiceState) -> str:
         keys.append("voice.words.digits")
     if state.menu == flow.LANGUAGE:
         keys.append("voice.words.language_name")
+    if state.menu in (flow.MAIN, flow.WARM_TAG):
+        keys += sorted(
+            k for k in words.strings if k.startswith("warm.tags.") and k.endswith(".words")
+        )
     found: list[str] = []
     for key in keys:
         if words.has(key):

@@ -44,16 +44,29 @@ def leg_path(entry_id: int) -> str:
 
 
 def enter(
-    *, session: Session, contact_id: int, call_sid: str, language: str, now: dt.datetime
+    *,
+    session: Session,
+    contact_id: int,
+    call_sid: str,
+    language: str,
+    now: dt.datetime,
+    tag: str | None = None,
 ) -> WarmCall:
     """Put a caller in the queue (once per call: a repeated webhook finds the same entry)."""
     entry = session.scalars(select(WarmCall).where(WarmCall.call_sid == call_sid)).first()
     if entry is None:
         entry = WarmCall(
-            call_sid=call_sid, contact_id=contact_id, language=language, entered_at=now, rung=[]
+            call_sid=call_sid,
+            contact_id=contact_id,
+            language=language,
+            entered_at=now,
+            rung=[],
+            tag=tag,
         )
         session.add(entry)
         session.flush()
+        _audit(session, f"contact:{contact_id}", "warm_queued", entry, tag=tag)
+        # The tag asked for stays out of logs (it can say something personal): it is audited.
         log(logger, "warm_entered", entry_id=entry.id, call_sid=call_sid)
     return entry
 
@@ -73,12 +86,24 @@ def answer_wait(settings: Settings, entry_id: int) -> str:
         )
         if hold.voicemail:
             entry.status = flow.VOICEMAIL
+            rung = len(entry.rung or ())
+            _audit(
+                session, "system", "warm_no_answer", entry, waited=_waited(entry, now), rung=rung
+            )
             log(logger, "warm_no_answer", entry_id=entry.id)
         if hold.leave:
             return twiml.leave()
         _ring(session, entry, hold.ring, now)
         _ask_for_help(session, settings, now)
-        return twiml.hold(settings, entry.id, entry.language, pause=hold.pause)
+        widened = (
+            volunteers.tag_name(entry.tag, entry.language, spoken=True)
+            if (hold.widened and entry.tag)
+            else ""
+        )
+        if widened:
+            _audit(session, "system", "warm_widened", entry, tag=entry.tag, rung=len(hold.ring))
+            log(logger, "warm_widened", entry_id=entry.id)
+        return twiml.hold(settings, entry.id, entry.language, pause=hold.pause, widened=widened)
 
 
 def _waiting(entry: WarmCall) -> flow.Waiting:
@@ -89,6 +114,7 @@ def _waiting(entry: WarmCall) -> flow.Waiting:
         rung=tuple(entry.rung or ()),
         last_ring_at=aware(entry.last_ring_at) if entry.last_ring_at else None,
         status=entry.status,
+        tag=entry.tag,
     )
 
 
@@ -137,6 +163,15 @@ def _ask_for_help(session: Session, settings: Settings, now: dt.datetime) -> Non
     ids = insert_new(session=session, rows=rows)
     enqueue_ids(session, ids, Priority.URGENT.value)
     if ids:
+        audit.record(
+            session=session,
+            actor="system",
+            action="warm_surge",
+            subject_type="warm_line",
+            subject_id=None,
+            waiting=waiting,
+            asked=len(ids),
+        )
         log(logger, "warm_surge", waiting=waiting, asked=len(ids))
 
 
@@ -148,6 +183,7 @@ def answer_key(settings: Settings, entry_id: int, digits: str) -> str:
             return twiml.leave()
         if digits == "9" and entry.status == flow.WAITING:
             entry.status = flow.CRISIS
+            _audit(session, "system", "warm_crisis_key", entry, waited=_waited(entry, clock.now()))
             log(logger, "warm_crisis_key", entry_id=entry.id)
             return twiml.leave()
         return twiml.hold(settings, entry.id, entry.language, pause=1)

@@ -19,6 +19,7 @@ from hotline import audit, clock
 from hotline.catalogs import catalog
 from hotline.flows.catalog import Catalog
 from hotline.flows.sms.keywords import Kind, parse
+from hotline.flows.warm import line as flow_warm
 from hotline.flows.warm import relay as flow
 from hotline.logs import log
 from hotline.models import Contact, Coordinator, Priority, RelayConversation
@@ -42,7 +43,9 @@ def member_reply(
     words = catalog(contact.language)
     if conversation is None:
         if command.kind is Kind.TALK:
-            return _start(session, settings, contact, words, now)
+            return _start(session, contact, words, now, tag=None)
+        if (tag := talk_tag(body)) is not None:
+            return _start(session, contact, words, now, tag=tag)
         return None
     if command.kind is Kind.STOP:
         # The member flow opts them out; the volunteer is told the conversation ended.
@@ -66,21 +69,43 @@ def forward_crisis(*, session: Session, contact_id: int, body: str, now: dt.date
 
 
 def _start(
-    session: Session, settings: Settings, contact: Contact, words: Catalog, now: dt.datetime
+    session: Session, contact: Contact, words: Catalog, now: dt.datetime, *, tag: str | None
 ) -> str | None:
-    """TALK with volunteers on shift: open a conversation and ask them; None: nobody on shift."""
-    on_shift = volunteers.on_shift(session=session, now=now)
-    if not on_shift:
+    """TALK with volunteers on shift: open a conversation and ask them; None: nobody on shift.
+
+    TALK veteran asks the veteran volunteers first (the sweep widens it later), or says
+    plainly that none is on shift and asks every peer who speaks the member's language.
+    """
+    on = volunteers.queue_view(session=session, now=now)
+    if not on:
         return None
     conversation = RelayConversation(
-        contact_id=contact.id, status=WAITING, opened_at=now, last_activity_at=now
+        contact_id=contact.id, status=WAITING, opened_at=now, last_activity_at=now, tag=tag
     )
     session.add(conversation)
     session.flush()
-    for person in on_shift:
+    found = flow_warm.tag_on_shift(on, contact.language, tag)
+    if tag and not found:
+        conversation.widened_at = now
+    asked = _offer(session, conversation, flow_warm.offer_to(on, contact.language, tag))
+    _audit(session, f"contact:{contact.id}", "relay_opened", conversation, asked=asked, tag=tag)
+    if not tag:
+        return words.t("warm.relay.finding")
+    name = volunteers.tag_name(tag, contact.language)
+    return words.t("warm.relay.finding_tag" if found else "warm.relay.tag_missing", tag=name)
+
+
+def _offer(session: Session, conversation: RelayConversation, staff_ids: Sequence[int]) -> int:
+    """Text "reply TAKE 23" to these volunteers (once each, whatever sweeps run)."""
+    people = session.scalars(select(Coordinator).where(Coordinator.id.in_(staff_ids))).all()
+    for person in people:
         _tell_staff(session, person, "offer", conversation.id, dedupe=f"offer:{person.id}")
-    _audit(session, f"contact:{contact.id}", "relay_opened", conversation, asked=len(on_shift))
-    return words.t("warm.relay.finding")
+    return len(people)
+
+
+def talk_tag(body: str) -> str | None:
+    """The kind of peer a text asks for ("TALK veteran", "HABLAR joven"); None: not that."""
+    return flow.talk_tag(body, volunteers.tag_vocabulary())
 
 
 def _open_conversation(session: Session, contact_id: int) -> RelayConversation | None:
@@ -263,7 +288,34 @@ def sweep(*, session: Session, settings: Settings, now: dt.datetime) -> int:
             close(session=session, conversation=conversation, by="idle", now=now)
         else:
             _unanswered(session, conversation, now)
-    return len(stale)
+    return len(stale) + _widen(session, now - dt.timedelta(minutes=rules.relay_tag_minutes), now)
+
+
+def _widen(session: Session, before: dt.datetime, now: dt.datetime) -> int:
+    """TALK veteran that no veteran volunteer took in time: ask the other peers too."""
+    waiting = session.scalars(
+        select(RelayConversation)
+        .where(
+            RelayConversation.status == WAITING,
+            RelayConversation.tag.is_not(None),
+            RelayConversation.widened_at.is_(None),
+            RelayConversation.opened_at < before,
+        )
+        .with_for_update(skip_locked=True)
+    ).all()
+    on = volunteers.queue_view(session=session, now=now) if waiting else []
+    for conversation in waiting:
+        conversation.widened_at = now
+        member = session.get(Contact, conversation.contact_id)
+        language = member.language if member is not None else "en"
+        first = set(flow_warm.offer_to(on, language, conversation.tag))
+        others = [i for i in flow_warm.offer_to(on, language, None) if i not in first]
+        asked = _offer(session, conversation, others)
+        _audit(session, "system", "relay_widened", conversation, asked=asked)
+        if member is not None and asked:
+            name = volunteers.tag_name(conversation.tag or "", language)
+            _send(session, member.id, catalog(language).t("warm.relay.widened", tag=name))
+    return len(waiting)
 
 
 def _unanswered(session: Session, conversation: RelayConversation, now: dt.datetime) -> None:

@@ -1,7 +1,10 @@
 """The warm line in numbers: calls answered, waited, abandoned, and the wait, from the database.
 
 Counted from the rows (the truth, shared by every process), so /metrics is right however many
-web processes and workers run. `warm_report` gives the same figures for any period.
+web processes and workers run. `warm_report` gives the same figures for any period; the
+dashboard's reports call it as `warm_report(session=..., since=..., until=...)` and show
+`WarmReport.figures()` (stable keys, plain numbers). Only counts and seconds: never a phone
+number, a name or a word anyone said or texted.
 """
 
 from __future__ import annotations
@@ -10,11 +13,11 @@ import datetime as dt
 import logging
 import statistics
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from hotline import clock
@@ -30,12 +33,39 @@ OUTCOMES = ("waiting", "bridged", "voicemail", "crisis", "abandoned")
 
 @dataclass(frozen=True)
 class WarmReport:
+    """Warm-line figures for one period (calls and conversations that started in it)."""
+
     calls: dict[str, int]  # by outcome ("bridged" = answered by a volunteer)
     answered: int
     abandoned: int
-    median_wait_seconds: float | None
+    median_wait_seconds: float | None  # of the answered callers
     voicemails: int
     texts: dict[str, int]  # conversations by how they closed ("open" while open)
+    # Callers who entered the queue (every outcome).
+    waited: int = 0
+    # Conversations a volunteer took (TAKE), and texts passed on inside them, both ways.
+    conversations_taken: int = 0
+    texts_relayed: int = 0
+    # A kind of peer asked for ("veterans"), by voice and by text.
+    tags_asked: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def figures(self) -> dict[str, int | float | None]:
+        """The report as flat, stable keys for a page or a CSV row (None: no answered call)."""
+        return {
+            "calls_waited": self.waited,
+            "calls_answered": self.answered,
+            "calls_abandoned": self.abandoned,
+            "calls_voicemail": self.calls.get("voicemail", 0),
+            "calls_crisis": self.calls.get("crisis", 0),
+            "median_wait_seconds": self.median_wait_seconds,
+            "voicemails": self.voicemails,
+            "text_conversations": sum(self.texts.values()),
+            "text_conversations_taken": self.conversations_taken,
+            "text_conversations_unanswered": self.texts.get("unanswered", 0),
+            "texts_relayed": self.texts_relayed,
+            "tagged_calls": sum(self.tags_asked.get("voice", {}).values()),
+            "tagged_conversations": sum(self.tags_asked.get("sms", {}).values()),
+        }
 
 
 def warm_report(*, session: Session, since: dt.datetime, until: dt.datetime) -> WarmReport:
@@ -60,13 +90,23 @@ def warm_report(*, session: Session, since: dt.datetime, until: dt.datetime) -> 
         .select_from(Voicemail)
         .where(Voicemail.created_at >= since, Voicemail.created_at < until)
     )
+    opened = (RelayConversation.opened_at >= since, RelayConversation.opened_at < until)
     texts: dict[str, int] = {}
     for closed_by, count in session.execute(
         select(RelayConversation.closed_by, func.count())
-        .where(RelayConversation.opened_at >= since, RelayConversation.opened_at < until)
+        .where(*opened)
         .group_by(RelayConversation.closed_by)
     ):
         texts[closed_by or "open"] = int(count)
+    relayed, taken = session.execute(
+        select(func.sum(RelayConversation.texts), func.count(RelayConversation.taken_at)).where(
+            *opened
+        )
+    ).one()
+    tags = {
+        "voice": _by_tag(session, select(WarmCall.tag, func.count()).where(*in_period)),
+        "sms": _by_tag(session, select(RelayConversation.tag, func.count()).where(*opened)),
+    }
     return WarmReport(
         calls=calls,
         answered=calls["bridged"],
@@ -74,7 +114,16 @@ def warm_report(*, session: Session, since: dt.datetime, until: dt.datetime) -> 
         median_wait_seconds=statistics.median(waits) if waits else None,
         voicemails=int(voicemails or 0),
         texts=texts,
+        waited=sum(calls.values()),
+        conversations_taken=int(taken or 0),
+        texts_relayed=int(relayed or 0),
+        tags_asked=tags,
     )
+
+
+def _by_tag(session: Session, statement: Select[str | None, int]) -> dict[str, int]:
+    rows = session.execute(statement.group_by(statement.selected_columns[0]))
+    return {str(tag): int(count) for tag, count in rows if tag}
 
 
 class WarmCollector(Collector):
@@ -98,7 +147,7 @@ class WarmCollector(Collector):
             calls.add_metric([_outcome_label(outcome)], count)
         yield calls
         waited = CounterMetricFamily("hotline_warm_waited", "Callers who waited in the queue")
-        waited.add_metric([], sum(total.calls.values()))
+        waited.add_metric([], total.waited)
         yield waited
         waiting = GaugeMetricFamily("hotline_warm_waiting", "Callers waiting for a volunteer now")
         waiting.add_metric([], total.calls["waiting"])
@@ -118,6 +167,24 @@ class WarmCollector(Collector):
         for closed_by, count in sorted(total.texts.items()):
             texts.add_metric([closed_by], count)
         yield texts
+        relayed = CounterMetricFamily(
+            "hotline_warm_texts_relayed", "Texts relayed between members and volunteers"
+        )
+        relayed.add_metric([], total.texts_relayed)
+        yield relayed
+        yield _tags_asked(total)
+
+
+def _tags_asked(report: WarmReport) -> CounterMetricFamily:
+    asked = CounterMetricFamily(
+        "hotline_warm_tag_requests",
+        "Callers and texters who asked for a kind of peer",
+        labels=["channel", "tag"],
+    )
+    for channel, counts in sorted(report.tags_asked.items()):
+        for tag, count in sorted(counts.items()):
+            asked.add_metric([channel, tag], count)
+    return asked
 
 
 def _outcome_label(status: str) -> str:

@@ -34,12 +34,17 @@ def enqueue(response: VoiceResponse, settings: Settings, entry_id: int) -> None:
     )
 
 
-def hold(settings: Settings, entry_id: int, language: str, *, pause: int) -> str:
-    """One hold cycle: the message, then hold audio (or quiet); 9 at any moment is crisis."""
+def hold(settings: Settings, entry_id: int, language: str, *, pause: int, widened: str = "") -> str:
+    """One hold cycle: the message, then hold audio (or quiet); 9 at any moment is crisis.
+
+    `widened` names the kind of peer asked for when this tick starts ringing other peers.
+    """
     response = VoiceResponse()
     menu = response.gather(
         input="dtmf", num_digits=1, timeout=1, action=url(settings, f"warm/key/{entry_id}")
     )
+    if widened:
+        say(menu, flow.line("warm.hold_widened", tag=widened), language)
     say(menu, flow.line("warm.hold"), language)
     if settings.warm.hold_audio_url:
         menu.play(settings.warm.hold_audio_url)

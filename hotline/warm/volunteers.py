@@ -6,14 +6,17 @@ when they opt in, or for an hour after answering a surge call with HELPING.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline import audit
+from hotline.catalogs import catalog, languages
 from hotline.flows import rota
 from hotline.flows.warm import line as flow
+from hotline.flows.warm import relay as relay_flow
 from hotline.models import Coordinator, VolunteerProfile, WarmCall
 
 __all__ = ["ROTA", "VolunteerProfile"]
@@ -79,9 +82,34 @@ def queue_view(*, session: Session, now: dt.datetime) -> list[flow.Volunteer]:
         )
     )
     return [
-        flow.Volunteer(person.id, _languages(profiles.get(person.id)), busy=person.id in busy)
+        flow.Volunteer(
+            person.id,
+            _languages(profiles.get(person.id)),
+            busy=person.id in busy,
+            tags=tags_of(profiles.get(person.id)),
+        )
         for person in staff
     ]
+
+
+def tags_of(profile: VolunteerProfile | None) -> frozenset[str]:
+    """A profile's tags ("veterans, youth"), lower-cased."""
+    if profile is None:
+        return frozenset()
+    return frozenset(part.strip().lower() for part in profile.tags.split(",") if part.strip())
+
+
+@functools.cache
+def tag_vocabulary() -> dict[str, str]:
+    """Every word, in every catalog language, for a tag a caller or texter may ask for."""
+    return relay_flow.tag_vocabulary(catalog(language) for language in languages())
+
+
+def tag_name(tag: str, language: str, *, spoken: bool = False) -> str:
+    """How a tag reads ("veteran") or is said ("L G B T Q") in a language."""
+    words = catalog(language)
+    key = f"warm.tags.{tag}.{'spoken' if spoken else 'name'}"
+    return words.t(key) if words.has(key) else tag
 
 
 def _languages(profile: VolunteerProfile | None) -> frozenset[str]:

@@ -75,6 +75,17 @@ TABLE = [
     ("warm_closed", 0, "1", {}, "ask warm_closed 1 | wrong_key"),
     ("warm_closed", 0, "0", {}, "ask main 0 | back_to_main"),
     ("warm_closed", 0, "9", {}, "CrisisDial | OpenCrisisCase | crisis_connect"),
+    # The kind-of-peer sub-menu (only when [warm] tag_menu lists tags): silence is anyone.
+    (
+        "main",
+        0,
+        "2",
+        {"warm_open": True, "warm_tag_menu": ("veterans",)},
+        "ask warm_tag 0 | warm.tag_menu",
+    ),
+    ("warm_tag", 0, "", {"warm_open": True}, "EnterWarmLine | warm.connecting"),
+    ("warm_tag", 0, "7", {"warm_open": True}, "ask warm_tag 1 | wrong_key"),
+    ("warm_tag", 0, "9", {}, "CrisisDial | OpenCrisisCase | crisis_connect"),
     ("main", 1, "*", {}, "ask main 0 | main"),
     ("main", 0, "", {}, "ask main 1 | no_input"),
     ("main", 0, "7", {}, "ask main 1 | wrong_key"),

@@ -117,7 +117,9 @@ class _FlakyTransport:
         self.sent.append(to)
         return f"SM{len(self.sent)}"
 
-    def start_call(self, to: str, url: str, status_callback: str) -> str:
+    def start_call(
+        self, to: str, url: str, status_callback: str, *, ring_seconds: int | None = None
+    ) -> str:
         raise AssertionError("no calls here")
 
 

@@ -76,6 +76,17 @@ def _leg(twilio: TwilioPoster, number: str, entry_id: int) -> Caller:
     return volunteer
 
 
+def _trail(subject_type: str = "warm_call") -> list[tuple[str, dict[str, object]]]:
+    """The warm line's audit trail: (action, detail), oldest first."""
+    with session_scope() as session:
+        events = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.subject_type == subject_type)
+            .order_by(AuditEvent.id)
+        ).all()
+        return [(event.action, dict(event.detail or {})) for event in events]
+
+
 def _entry() -> WarmCall:
     with session_scope() as session:
         entry = session.scalars(select(WarmCall).order_by(WarmCall.id.desc())).first()
@@ -146,9 +157,11 @@ def test_queue_then_the_first_volunteer_to_press_1_is_bridged_and_the_other_leg_
     assert "Thank you for calling Hotline" in caller.says()
     with session_scope() as session:
         actions = session.scalars(
-            select(AuditEvent.action).where(AuditEvent.subject_type == "warm_call")
+            select(AuditEvent.action)
+            .where(AuditEvent.subject_type == "warm_call")
+            .order_by(AuditEvent.id)
         ).all()
-    assert actions == ["warm_answered"]
+    assert actions == ["warm_queued", "warm_answered"]
     metrics = twilio.client.get("/metrics").text
     assert 'hotline_warm_calls_total{outcome="answered"} 1.0' in metrics
     assert "hotline_warm_waited_total 1.0" in metrics
@@ -180,6 +193,7 @@ def _voicemail_left(
     traveller.shift(dt.timedelta(minutes=settings.warm.wait_minutes))
     left = _wait(caller, enqueue, 240)
     assert left.find("Leave") is not None
+    assert _trail()[-1] == ("warm_no_answer", {"waited": 240, "rung": 2})
     caller.post(path_of(enqueue.get("action", "")), QueueResult="leave", QueueTime="240")
     record = caller.root.find("Record")
     assert record is not None
@@ -281,6 +295,7 @@ def test_nine_while_holding_leaves_the_queue_for_the_crisis_line(
     _wait(caller, enqueue)
     caller.press("9")
     assert caller.root.find("Leave") is not None
+    assert _trail()[-1] == ("warm_crisis_key", {"waited": 0})
     caller.post(path_of(enqueue.get("action", "")), QueueResult="leave", QueueTime="20")
     assert (caller.dial().text or "").strip() == "+18002738255"
     with session_scope() as session:
@@ -383,6 +398,7 @@ def test_a_long_queue_asks_on_call_responders_who_are_not_volunteers_to_help(
         "3 callers waiting on the warm line - reply HELPING to take calls for 60 minutes"
     ]
     assert texts_to(settings, ANA, "alert") == []  # volunteers on shift are already rung
+    assert _trail("warm_line") == [("warm_surge", {"waiting": 3, "asked": 1})]
     (helping,) = sms_texts(twilio.sms(responder, "HELPING"))
     assert helping.startswith("Thank you! You will get warm-line calls")
     another, another_enqueue = _queued(twilio, "+14155550175")

@@ -25,6 +25,7 @@ def add_volunteer(
     languages: str = "en",
     role: str = "volunteer",
     days: tuple[int, ...] = (1, 2),
+    tags: str = "",
 ) -> int:
     """A volunteer with warm-line shifts 18:00-22:00 UTC on `days` (Tuesday, Wednesday)."""
     staff_id = add_staff(settings, number, role, name=name)
@@ -37,7 +38,9 @@ def add_volunteer(
                     rota="warm", weekday=day, start_time=dt.time(18), minutes=240, time_zone="UTC"
                 )
             )
-        session.add(VolunteerProfile(staff_id=staff_id, languages=languages, opted_in=True))
+        session.add(
+            VolunteerProfile(staff_id=staff_id, languages=languages, tags=tags, opted_in=True)
+        )
     return staff_id
 
 

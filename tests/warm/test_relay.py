@@ -218,8 +218,10 @@ def test_warm_texts_fit_one_segment(language: str) -> None:
     words = catalog(language)
     keys = [k for k in words.strings if k.startswith("warm.") and "voice" not in k]
     assert keys
+    names = [words.t(k) for k in keys if k.startswith("warm.tags.") and k.endswith(".name")]
+    longest = max(names, key=len)
     for key in keys:
-        values = {"id": 23, "ids": "#23, #31", "first": 23, "until": "18:00 UTC"}
+        values = {"id": 23, "ids": "#23, #31", "first": 23, "until": "18:00 UTC", "tag": longest}
         text = words.t(key, **values, minutes=60, count=3, text="")
         if key.startswith("warm.staff"):
             text = f"#23: {text}"

@@ -32,6 +32,7 @@ def test_answered_abandoned_and_the_median_wait_for_a_period(settings: Settings)
                     rung=[],
                     entered_at=ON_SHIFT,
                     answered_at=answered,
+                    tag="veterans" if index < 2 else None,
                 )
             )
         # A call a week earlier is outside the period.
@@ -44,7 +45,17 @@ def test_answered_abandoned_and_the_median_wait_for_a_period(settings: Settings)
                 entered_at=ON_SHIFT - dt.timedelta(days=7),
             )
         )
-        session.add(RelayConversation(contact_id=member, opened_at=ON_SHIFT, closed_by="idle"))
+        session.add(
+            RelayConversation(
+                contact_id=member,
+                opened_at=ON_SHIFT,
+                taken_at=ON_SHIFT,
+                closed_by="idle",
+                texts=7,
+                tag="youth",
+            )
+        )
+        session.add(RelayConversation(contact_id=member, opened_at=ON_SHIFT, status="waiting"))
     with session_scope() as session:
         report = warm_stats.warm_report(
             session=session,
@@ -53,4 +64,30 @@ def test_answered_abandoned_and_the_median_wait_for_a_period(settings: Settings)
         )
     assert (report.answered, report.abandoned, report.calls["voicemail"]) == (3, 1, 1)
     assert report.median_wait_seconds == 90.0
-    assert report.texts == {"idle": 1}
+    assert report.texts == {"idle": 1, "open": 1}
+    assert report.tags_asked == {"voice": {"veterans": 2}, "sms": {"youth": 1}}
+    assert report.figures() == {
+        "calls_waited": 5,
+        "calls_answered": 3,
+        "calls_abandoned": 1,
+        "calls_voicemail": 1,
+        "calls_crisis": 0,
+        "median_wait_seconds": 90.0,
+        "voicemails": 0,
+        "text_conversations": 2,
+        "text_conversations_taken": 1,
+        "text_conversations_unanswered": 0,
+        "texts_relayed": 7,
+        "tagged_calls": 2,
+        "tagged_conversations": 1,
+    }
+
+
+def test_an_empty_period_reports_zeros_and_no_median(settings: Settings) -> None:
+    with session_scope() as session:
+        report = warm_stats.warm_report(
+            session=session, since=ON_SHIFT, until=ON_SHIFT + dt.timedelta(hours=1)
+        )
+    figures = report.figures()
+    assert len(figures) == 13
+    assert figures == {**dict.fromkeys(figures, 0), "median_wait_seconds": None}

@@ -33,6 +33,7 @@ from hotline.flows.voice.steps import (
     REMIND_CODE,
     REMINDER_CALL,
     WARM_CLOSED,
+    WARM_TAG,
     Ask,
     CodeLookup,
     CrisisDial,
@@ -60,6 +61,7 @@ from hotline.flows.voice.steps import (
     line,
     spell,
 )
+from hotline.flows.warm.relay import tag_heard
 
 # The steps' vocabulary is part of this module's interface: callers write `flow.Step`.
 __all__ = [
@@ -79,6 +81,7 @@ __all__ = [
     "REMIND_CHOICE",
     "REMIND_CODE",
     "WARM_CLOSED",
+    "WARM_TAG",
     "Ask",
     "CodeLookup",
     "CrisisDial",
@@ -173,7 +176,16 @@ def handle(state: VoiceState, heard: Heard, facts: Facts) -> Step:
     """Decide the next step for what the caller pressed or said at `state.menu`."""
     if wants_crisis(state, heard, facts):
         return crisis(state)
+    if state.menu in (MAIN, WARM_TAG) and heard.speech:
+        facts = replace(facts, warm_tag=tag_heard(heard.speech, facts.warm_vocabulary) or "")
     key = _key(state, heard, facts)
+    if state.menu == MAIN and facts.warm_tag:
+        # "A veteran" asks for the warm line as plainly as "talk to someone"; "find a group
+        # for veterans" is still a search.
+        if key in ("?", WARM_KEY):
+            key = WARM_KEY
+        else:
+            facts = replace(facts, warm_tag="")
     if key == "*":
         return ask(replace(state, attempt=0), facts)
     if key == "0" and state.menu not in (MAIN, LANGUAGE, REMINDER_CALL):
@@ -230,6 +242,8 @@ def _prompt(state: VoiceState, facts: Facts) -> tuple[Said, ...]:
         return _results_prompt(state, facts)
     if state.menu == WARM_CLOSED:
         return _warm_closed_prompt(facts)
+    if state.menu == WARM_TAG:
+        return _warm_tag_prompt(facts)
     return (line(_SIMPLE_PROMPTS.get(state.menu, "main")),)
 
 
@@ -291,9 +305,12 @@ def _language(state: VoiceState, key: str, facts: Facts) -> Step:
     return _retry(state, key, facts)
 
 
+WARM_KEY = "2"
+
+
 def _main_menu(state: VoiceState, key: str, facts: Facts) -> Step:
     menus = {"1": JOIN_CODE, "3": FIND_ZIP, "4": REMIND_CODE}
-    if key == "2":
+    if key == WARM_KEY:
         return _warm_line(state, facts)
     if key in menus:
         return ask(VoiceState(menu=menus[key], language=state.language), facts)
@@ -302,9 +319,51 @@ def _main_menu(state: VoiceState, key: str, facts: Facts) -> Step:
 
 def _warm_line(state: VoiceState, facts: Facts) -> Step:
     """Talk with a peer: the queue when volunteers are on shift, else when it opens next."""
-    if facts.warm_open:
-        return Step((line("warm.connecting"),), EnterWarmLine())
-    return ask(VoiceState(menu=WARM_CLOSED, language=state.language), facts)
+    if not facts.warm_open:
+        return ask(VoiceState(menu=WARM_CLOSED, language=state.language), facts)
+    if facts.warm_tag or not _tag_menu(facts):
+        return _enter_warm_line(facts, facts.warm_tag or None)
+    return ask(VoiceState(menu=WARM_TAG, language=state.language), facts)
+
+
+def _tag_menu(facts: Facts) -> tuple[str, ...]:
+    return tuple(t for t in facts.warm_tag_menu if facts.catalog.has(f"warm.tags.{t}.spoken"))
+
+
+def _enter_warm_line(facts: Facts, tag: str | None) -> Step:
+    """Queue the caller; a tag asked for is honestly found on shift, or honestly not."""
+    said: tuple[Said, ...] = (line("warm.connecting"),)
+    if tag:
+        name = _tag_name(facts, tag)
+        found = tag in facts.warm_tags_free
+        said += (line("warm.tag_looking" if found else "warm.tag_missing", tag=name),)
+    return Step(said, EnterWarmLine(tag))
+
+
+def _tag_name(facts: Facts, tag: str) -> str:
+    key = f"warm.tags.{tag}.spoken"
+    return facts.catalog.t(key) if facts.catalog.has(key) else tag
+
+
+def _warm_tag_prompt(facts: Facts) -> tuple[Said, ...]:
+    options = tuple(
+        line("warm.tag_option", tag=_tag_name(facts, tag), digit=index + 2)
+        for index, tag in enumerate(_tag_menu(facts))
+    )
+    return (line("warm.tag_menu"), *options)
+
+
+def _warm_tag(state: VoiceState, key: str, facts: Facts) -> Step:
+    """The kind of peer: 1 or silence anyone, 2... a tag; a tag said by name counts too."""
+    menu = _tag_menu(facts)
+    if facts.warm_tag:
+        return _enter_warm_line(facts, facts.warm_tag)
+    if key in ("", "1"):
+        return _enter_warm_line(facts, None)
+    index = int(key) - 2 if is_number(key) and len(key) == 1 else -1
+    if 0 <= index < len(menu):
+        return _enter_warm_line(facts, menu[index])
+    return _retry(state, key, facts)
 
 
 def _warm_closed_prompt(facts: Facts) -> tuple[Said, ...]:
@@ -461,4 +520,5 @@ _HANDLERS = {
     REMIND_CHOICE: _remind_choice,
     REMINDER_CALL: _reminder_call,
     WARM_CLOSED: _warm_closed,
+    WARM_TAG: _warm_tag,
 }

@@ -21,9 +21,12 @@ REMIND_CHOICE = "remind_choice"
 REMINDER_CALL = "reminder_call"
 # The warm line outside its hours: when it opens next, a call back, or the crisis line.
 WARM_CLOSED = "warm_closed"
+# After 2, when the line offers kinds of peer: 1 (or silence) anyone, 2... a tag.
+WARM_TAG = "warm_tag"
 MENUS = frozenset(
     {
         WARM_CLOSED,
+        WARM_TAG,
         LANGUAGE,
         MAIN,
         JOIN_CODE,
@@ -130,6 +133,13 @@ class Facts:
     warm_open: bool = False
     warm_opens: str = ""
     can_call_back: bool = False
+    # Kinds of peer: the sub-menu's tags in order, the tags of free volunteers on shift who
+    # speak the caller's language, every word for a tag ("veterano" -> "veterans"), and the
+    # tag the caller just named ("" when none; `handle` fills it from what they said).
+    warm_tag_menu: tuple[str, ...] = ()
+    warm_tags_free: frozenset[str] = frozenset()
+    warm_vocabulary: Mapping[str, str] = field(default_factory=dict)
+    warm_tag: str = ""
 
 
 # What the runner must look up before `handle`.
@@ -191,6 +201,9 @@ class DialBridge:
 @dataclass(frozen=True)
 class EnterWarmLine:
     """Put the caller in the warm line's queue; volunteers on shift are rung."""
+
+    # The kind of peer asked for: its volunteers are rung first. None: anyone.
+    tag: str | None = None
 
 
 Then = Ask | Hangup | CrisisDial | JoinRoom | DialBridge | EnterWarmLine

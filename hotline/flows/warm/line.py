@@ -51,6 +51,14 @@ class WarmRules:
     surge_help_minutes: int = 60
     # Caring texts after a crisis case closes (only with the member's YES).
     caring_hours: tuple[int, ...] = (24, 168)
+    # Tags a caller may ask for in the voice sub-menu after pressing 2 (keys 2, 3 ...), in
+    # this order; empty: no sub-menu (speech "a veteran" and TALK veteran still work).
+    tag_menu: tuple[str, ...] = ()
+    # TALK veteran by text: offered to the tagged volunteers first; nobody took it in this
+    # long -> offered to the other peers on shift too.
+    relay_tag_minutes: int = 3
+    # Each volunteer's call stops ringing after this long (Twilio's `timeout` on the call).
+    leg_ring_seconds: int = 25
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,8 @@ class Volunteer:
     languages: frozenset[str] = frozenset({"en"})
     # Already on a warm-line call: not rung.
     busy: bool = False
+    # "veterans", "lgbtq", "youth" ...: a caller who asks for one is offered them first.
+    tags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,8 @@ class Waiting:
     rung: tuple[int, ...] = ()
     last_ring_at: dt.datetime | None = None
     status: str = WAITING
+    # The kind of peer the caller asked for ("veterans"); None: anyone.
+    tag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,9 @@ class Hold:
     leave: bool = False
     # Seconds of hold audio (or quiet) after the message.
     pause: int = 0
+    # This tick rings peers without the tag the caller asked for (the tagged ones on shift
+    # did not answer): the hold message says so.
+    widened: bool = False
 
 
 def on_hold(
@@ -102,25 +117,34 @@ def on_hold(
         return Hold(leave=True)
     if now - entry.entered_at >= dt.timedelta(minutes=rules.wait_minutes):
         return Hold(voicemail=True, leave=True)
-    return Hold(
-        ring=to_ring(entry, volunteers=volunteers, rules=rules, now=now), pause=_pause(rules)
-    )
+    ring = to_ring(entry, volunteers=volunteers, rules=rules, now=now)
+    return Hold(ring=ring, pause=_pause(rules), widened=_widens(entry, volunteers, ring))
 
 
 def to_ring(
     entry: Waiting, *, volunteers: Sequence[Volunteer], rules: WarmRules, now: dt.datetime
 ) -> tuple[int, ...]:
-    """Return the volunteers to ring now: all at once, or the next one when the last rang out."""
-    candidates = [v for v in _speakers(volunteers, entry.language) if not v.busy]
-    fresh = [v.id for v in candidates if v.id not in entry.rung]
+    """Return the volunteers to ring now: all at once, or the next one when the last rang out.
+
+    A caller who asked for a tag gets the tagged volunteers first; once each of them has rung
+    out, the other peers who speak the language are rung too.
+    """
+    speakers = speakers_of(volunteers, entry.language)
+    tagged = [v for v in speakers if entry.tag in v.tags] if entry.tag else []
+    first = [v for v in tagged if not v.busy and v.id not in entry.rung]
+    rung_out = not _still_ringing(entry, rules, now)
+    if first:
+        pool = first
+    elif tagged and not rung_out:
+        return ()  # the tagged volunteers are still ringing: give them their turn
+    else:
+        pool = [v for v in speakers if not v.busy and v.id not in entry.rung]
+    fresh = [v.id for v in pool]
     if not fresh:
         return ()
     if rules.ring_strategy == SIMULTANEOUS:
         return tuple(fresh)
-    still_ringing = entry.last_ring_at is not None and now - entry.last_ring_at < dt.timedelta(
-        seconds=rules.ring_seconds
-    )
-    if still_ringing:
+    if not rung_out:
         return ()
     if rules.ring_strategy == RANDOM:
         # Seeded by the entry, so a repeated tick picks the same person (no double ring).
@@ -128,10 +152,38 @@ def to_ring(
     return (fresh[0],)
 
 
-def _speakers(volunteers: Sequence[Volunteer], language: str) -> list[Volunteer]:
+def _still_ringing(entry: Waiting, rules: WarmRules, now: dt.datetime) -> bool:
+    if entry.last_ring_at is None:
+        return False
+    return now - entry.last_ring_at < dt.timedelta(seconds=rules.ring_seconds)
+
+
+def speakers_of(volunteers: Sequence[Volunteer], language: str) -> list[Volunteer]:
     """Volunteers who speak the caller's language; everyone on shift when nobody does."""
     speakers = [v for v in volunteers if language in v.languages]
     return speakers or list(volunteers)
+
+
+def tag_on_shift(volunteers: Sequence[Volunteer], language: str, tag: str | None) -> bool:
+    """True when a free volunteer with the tag who speaks the language is on shift."""
+    speakers = speakers_of(volunteers, language)
+    return bool(tag) and any(tag in v.tags and not v.busy for v in speakers)
+
+
+def offer_to(volunteers: Sequence[Volunteer], language: str, tag: str | None) -> list[int]:
+    """Who a TALK by text is offered to: the free tagged speakers, else every speaker."""
+    speakers = speakers_of(volunteers, language)
+    tagged = [v.id for v in speakers if tag and tag in v.tags and not v.busy]
+    return tagged or [v.id for v in speakers]
+
+
+def _widens(entry: Waiting, volunteers: Sequence[Volunteer], ring: tuple[int, ...]) -> bool:
+    """True when this ring goes past the tagged volunteers for the first time."""
+    if not entry.tag or not ring:
+        return False
+    tagged = {v.id for v in volunteers if entry.tag in v.tags}
+    rung = set(entry.rung)
+    return bool(rung & tagged) and not rung - tagged and not set(ring) & tagged
 
 
 def _pause(rules: WarmRules) -> int:

@@ -14,10 +14,11 @@ the conversation too) instead of being a closing word.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from hotline.flows.sms.keywords import fold_accents
+from hotline.flows.catalog import Catalog
+from hotline.flows.sms.keywords import fold_accents, tokenize
 
 
 @dataclass(frozen=True)
@@ -116,3 +117,45 @@ def member_closes(body: str) -> bool:
 def staff_prefix(conversation_id: int, text: str) -> str:
     """Every text a volunteer gets about a conversation starts with its number."""
     return f"#{conversation_id}: {text}"
+
+
+# Asking for a kind of peer: "TALK veteran", "talk to a veteran", "HABLAR con un joven".
+
+_TALK = frozenset({"talk", "hablar"})
+# Words around the tag that carry no meaning for it.
+_TALK_FILLER = frozenset(
+    {
+        "to", "with", "a", "an", "someone", "somebody", "who", "is", "person", "peer",
+        "volunteer", "please", "con", "un", "una", "alguien", "que", "sea", "persona",
+        "voluntario", "voluntaria", "por", "favor",
+    }
+)  # fmt: skip
+_TAG_WORDS = re.compile(r"^warm\.tags\.([a-z0-9_]+)\.words$")
+
+
+def tag_vocabulary(catalogs: Iterable[Catalog]) -> dict[str, str]:
+    """Map every word for a tag, in every language, to the tag: "veterano" -> "veterans"."""
+    vocabulary: dict[str, str] = {}
+    for words in catalogs:
+        for key, listed in words.strings.items():
+            if match := _TAG_WORDS.match(key):
+                for word in tokenize(listed):
+                    vocabulary.setdefault(word, match.group(1))
+    return vocabulary
+
+
+def talk_tag(body: str, vocabulary: Mapping[str, str]) -> str | None:
+    """The tag a TALK text asks for ("TALK veteran" -> "veterans"); None: not such a text."""
+    tokens = tokenize(body)
+    if len(tokens) < 2 or tokens[0] not in _TALK:
+        return None
+    rest = [token for token in tokens[1:] if token not in _TALK_FILLER]
+    tags = {vocabulary.get(token) for token in rest}
+    if not 1 <= len(rest) <= 2 or len(tags) != 1 or None in tags:
+        return None
+    return tags.pop()
+
+
+def tag_heard(words: str, vocabulary: Mapping[str, str]) -> str | None:
+    """The first tag named anywhere in what a caller said ("talk to a veteran")."""
+    return next((vocabulary[t] for t in tokenize(words) if t in vocabulary), None)
