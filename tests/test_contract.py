@@ -100,6 +100,7 @@ ROUTES: list[tuple[str, str]] = [
 ]
 
 ENVIRONMENT: list[str] = [
+    "HOTLINE_CALLS_PER_SECOND",
     "HOTLINE_CLOCK_OFFSET_SECONDS",
     "HOTLINE_CONFIG_DIR",
     "HOTLINE_DATABASE_URL",
