@@ -31,6 +31,7 @@ from hotline.flows.coordinator import (
     occurrence_label,
     parse_command,
 )
+from hotline.flows.names import NAME_LIMITS, fit_names
 from hotline.flows.schedule import next_starts, weekly_times
 from hotline.jobs.sender import held_by_quiet_hours, resume_label
 from hotline.logs import log
@@ -383,12 +384,20 @@ def _tell_cancelled(
     occurs_on: dt.date,
 ) -> None:
     language = member.language
-    body = catalog(language).t(
-        "cases.member_cancelled",
-        name=meeting.name,
-        code=meeting.code,
-        date=occurrence_label(start, meeting.time_zone, language),
-        next=occurrence_label(following, meeting.time_zone, language),
+    words = catalog(language)
+    date = occurrence_label(start, meeting.time_zone, language)
+    next_label = occurrence_label(following, meeting.time_zone, language)
+    body = fit_names(
+        lambda style: words.t(
+            "cases.member_cancelled",
+            name=style(meeting.name, meeting.code),
+            code=meeting.code,
+            date=date,
+            next=next_label,
+        ),
+        words,
+        segments=1,
+        limits=NAME_LIMITS,
     )
     queue_sms(
         session=session,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from hotline import catalogs, finder
 from hotline import settings as settings_module
+from hotline.flows.names import NAME_LIMITS, fit_names
 from hotline.flows.schedule import local_label
 from hotline.flows.segments import count_segments
 from hotline.logs import log
@@ -59,13 +60,23 @@ def retired_text(
 ) -> str:
     """Word the notice in one segment: the similar meetings that fit, else none."""
     words = catalogs.catalog(language)
-    name = meeting.name if len(meeting.name) <= 40 else meeting.name[:37].rstrip() + "..."
+
+    def notice(listed: str) -> str:
+        key = "feeds.retired_similar" if listed else "feeds.retired"
+        return fit_names(
+            lambda style: words.t(
+                key, name=style(meeting.name, meeting.code), code=meeting.code, similar=listed
+            ),
+            words,
+            segments=1,
+            limits=NAME_LIMITS,
+        )
+
     for count in range(len(similar), 0, -1):
-        listed = ", ".join(_label(found, language) for found in similar[:count])
-        text = words.t("feeds.retired_similar", name=name, code=meeting.code, similar=listed)
+        text = notice(", ".join(_label(found, language) for found in similar[:count]))
         if count_segments(text).segments <= 1:
             return text
-    return words.t("feeds.retired", name=name, code=meeting.code)
+    return notice("")
 
 
 def _label(found: finder.NearbyMeeting, language: str) -> str:

@@ -30,8 +30,8 @@ from hotline import catalogs, outbox
 from hotline import settings as settings_module
 from hotline.db import session_scope
 from hotline.flows import schedule
+from hotline.flows.names import NAME_LIMITS, fit_names
 from hotline.flows.schedule import local_label, next_occurrences
-from hotline.flows.segments import count_segments
 from hotline.logs import log
 from hotline.models import Contact, Group, Meeting, MeetingCancellation, Priority, Subscription
 from hotline.outbox import call_values, insert_new, sms_values
@@ -131,16 +131,20 @@ def find_due(
 
 
 def reminder_text(*, language: str, meeting: Meeting, occurrence: dt.datetime) -> str:
-    """Word a reminder text in one segment, trimming the meeting name if it must."""
+    """Word a reminder text in one segment, shortening the meeting name if it must."""
     words = catalogs.catalog(language)
     when = local_label(occurrence, meeting.time_zone, language)
-    text = ""
-    for cut in range(len(meeting.name), 7, -4):
-        name = meeting.name if cut == len(meeting.name) else meeting.name[:cut].rstrip() + "..."
-        text = words.t("outbound.reminder", name=name, code=meeting.code, when=when)
-        if count_segments(text).segments <= 1:
-            break
-    return text
+    return fit_names(
+        lambda style: words.t(
+            "outbound.reminder",
+            name=style(meeting.name, meeting.code),
+            code=meeting.code,
+            when=when,
+        ),
+        words,
+        segments=1,
+        limits=NAME_LIMITS,
+    )
 
 
 # Boundaries ---------------------------------------------------------------------------------
