@@ -8,6 +8,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from redis.exceptions import RedisError
@@ -33,6 +34,7 @@ from hotline.flows.coordinator import (
 )
 from hotline.flows.names import NAME_LIMITS, fit_names
 from hotline.flows.schedule import next_starts, weekly_times
+from hotline.flows.sms import PHONE_FORMATS, texted_when
 from hotline.jobs.sender import held_by_quiet_hours, resume_label
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
@@ -385,8 +387,17 @@ def _tell_cancelled(
 ) -> None:
     language = member.language
     words = catalog(language)
-    date = occurrence_label(start, meeting.time_zone, language)
-    next_label = occurrence_label(following, meeting.time_zone, language)
+    # A phone meeting is told in the member's zone, an in-person one in its own (both named
+    # when the member's clock differs), as FIND and reminders tell them.
+    told = partial(
+        texted_when,
+        zone=meeting.time_zone,
+        language=language,
+        by_phone=meeting.format in PHONE_FORMATS,
+        viewer_zone=member.time_zone,
+        label_for=occurrence_label,
+    )
+    date, next_label = told(start), told(following)
     body = fit_names(
         lambda style: words.t(
             "cases.member_cancelled",

@@ -468,7 +468,7 @@ def _look_up(
     if command.kind is Kind.MY:
         meetings = subscriptions.list_subscribed_meetings(session=session, contact_id=contact.id)
         views = tuple(_view(session, meeting, now) for meeting in meetings)
-        return flow.Lookup(subscriptions=views)
+        return flow.Lookup(subscriptions=views, viewer_zone=contact.time_zone)
     if command.kind is Kind.TALK:
         return _talk_lookup(session, settings, contact, now)
     if command.code is not None:

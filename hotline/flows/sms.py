@@ -243,7 +243,7 @@ def _answer(
     if kind is Kind.LEAVE:
         return _leave(command, lookup, texts)
     if kind is Kind.MY:
-        return Decision((_my(lookup.subscriptions, texts),))
+        return Decision((_my(lookup.subscriptions, texts, lookup.viewer_zone),))
     if kind is Kind.CALL:
         return _call(command, lookup, texts)
     if kind is Kind.TALK:
@@ -328,19 +328,26 @@ def when_label(meeting: MeetingView, language: str, *, viewer_zone: str | None) 
 
 
 def texted_when(
-    start: dt.datetime, zone: str, language: str, *, by_phone: bool, viewer_zone: str | None
+    start: dt.datetime,
+    zone: str,
+    language: str,
+    *,
+    by_phone: bool,
+    viewer_zone: str | None,
+    label_for: Callable[[dt.datetime, str, str], str] = local_label,
 ) -> str:
     """Day and time in the meeting's zone, naming the zone when the reader may be elsewhere.
 
     A meeting by phone is joined from wherever the reader is, so it is told in the reader's
-    own zone when known (and that zone named, when it is not the meeting's).
+    own zone when known (and that zone named, when it is not the meeting's). `label_for`
+    words the time ("Tue 7:00pm", or with the date for a cancellation).
     """
     if viewer_zone is not None and by_phone:
-        label = local_label(start, viewer_zone, language)
+        label = label_for(start, viewer_zone, language)
         if _same_offset(start, zone, viewer_zone):
             return label
         return f"{label} {start.astimezone(ZoneInfo(viewer_zone)):%Z}"
-    label = local_label(start, zone, language)
+    label = label_for(start, zone, language)
     if viewer_zone is not None and _same_offset(start, zone, viewer_zone):
         return label
     return f"{label} {start.astimezone(ZoneInfo(zone)):%Z}"
@@ -430,7 +437,7 @@ def _leave(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
     return Decision((texts.t("sms.leave.done", code=meeting.code),), (Unsubscribe(meeting.id),))
 
 
-def _my(subscriptions: Sequence[MeetingView], texts: Catalog) -> str:
+def _my(subscriptions: Sequence[MeetingView], texts: Catalog, viewer_zone: str | None) -> str:
     if not subscriptions:
         return texts.t("sms.my.none")
     footer = texts.t("sms.my.footer")
@@ -442,7 +449,7 @@ def _my(subscriptions: Sequence[MeetingView], texts: Catalog) -> str:
                 "sms.my.line",
                 code=meeting.code,
                 name=style(meeting.name, meeting.code),
-                when=when_label(meeting, texts.language, viewer_zone=None),
+                when=when_label(meeting, texts.language, viewer_zone=viewer_zone),
             )
             longer = f"{text}\n{line}"
             if count_segments(f"{longer}\n{footer}").segments > MAX_FIND_SEGMENTS:
