@@ -384,9 +384,13 @@ def _coordinate(value: object, limit: float) -> float | None:
 
 
 def _look_up(address: dict[str, str]) -> places.Place | None:
-    """Place an address offline: by US ZIP, else by its city and state."""
+    """Place an address offline: by US ZIP or Canadian postal code, else by city and state."""
     if address["country"] == "US":
         found = places.place_for_zip(address["postal_code"][:5])
+        if found is not None:
+            return found
+    if address["country"] == "CA" and address["postal_code"]:
+        found = places.place_for_postal_code(address["postal_code"])
         if found is not None:
             return found
     if not address["city"] or not (address["state"] or address["country"] == "CA"):
