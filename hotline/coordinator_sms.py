@@ -33,8 +33,7 @@ from hotline.flows.coordinator import (
     parse_command,
 )
 from hotline.flows.names import NAME_LIMITS, fit_names
-from hotline.flows.schedule import next_starts, weekly_times
-from hotline.flows.sms import PHONE_FORMATS, texted_when
+from hotline.flows.schedule import next_starts, texted_when, weekly_times
 from hotline.jobs.sender import held_by_quiet_hours, resume_label
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
@@ -48,6 +47,7 @@ from hotline.models import (
     SupportCase,
 )
 from hotline.outbox import queue_call, queue_sms
+from hotline.phone_index import PHONE_FORMATS
 from hotline.queues import get_redis
 from hotline.settings import Settings
 from hotline.staff import Role, can_close_others_cases, can_manage_meeting

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from hotline import catalogs, finder
 from hotline import settings as settings_module
 from hotline.flows.names import NAME_LIMITS, fit_names
+from hotline.flows.schedule import texted_when
 from hotline.flows.segments import count_segments
-from hotline.flows.sms import texted_when
 from hotline.logs import log
 from hotline.models import Contact, Meeting, Priority, Subscription
 from hotline.outbox import enqueue_ids, insert_new, sms_values

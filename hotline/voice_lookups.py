@@ -24,8 +24,8 @@ from hotline.flows import voice as flow
 from hotline.flows.crisis_cues import Danger
 from hotline.flows.keywords import tokenize
 from hotline.flows.names import NameStyle, fit_names, spoken_name
-from hotline.flows.schedule import spoken_label
-from hotline.flows.sms import MAX_FIND_SEGMENTS, texted_when
+from hotline.flows.schedule import same_offset, spoken_label, texted_when
+from hotline.flows.sms import MAX_FIND_SEGMENTS
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code, get_meeting_by_direct_number
 from hotline.models import (
@@ -133,7 +133,7 @@ class Look:
         if self.viewer_zone is not None and meeting.format in finder.PHONE_FORMATS:
             zone = self.viewer_zone
         label = spoken_label(when, zone, self.language)
-        if self.viewer_zone is not None and _same_offset(when, meeting.time_zone, self.viewer_zone):
+        if self.viewer_zone is not None and same_offset(when, meeting.time_zone, self.viewer_zone):
             return label
         abbreviation = when.astimezone(ZoneInfo(zone)).strftime("%Z")
         words = catalog(self.language)
@@ -168,12 +168,6 @@ class Look:
         if minutes < 50:
             return words.t("voice.in_minutes", minutes=minutes)
         return words.t("voice.at_time", when=self.spoken_when(meeting, start))
-
-
-def _same_offset(when: dt.datetime, zone: str, other: str) -> bool:
-    return (
-        when.astimezone(ZoneInfo(zone)).utcoffset() == when.astimezone(ZoneInfo(other)).utcoffset()
-    )
 
 
 def _closest(found: list[finder.NearbyMeeting]) -> float:

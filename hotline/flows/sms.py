@@ -10,12 +10,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from hotline.flows.catalog import Catalog
 from hotline.flows.keywords import Command, Kind
 from hotline.flows.names import NameStyle, fit_names, gsm_safe, plain_name, texted_name
-from hotline.flows.schedule import local_label
+from hotline.flows.schedule import texted_when
 from hotline.flows.segments import count_segments
 
 PHONE_FORMATS = frozenset({"phone_bridge", "external_bridge"})
@@ -324,39 +323,6 @@ def when_label(meeting: MeetingView, language: str, *, viewer_zone: str | None) 
         language,
         by_phone=meeting.format in _BY_PHONE,
         viewer_zone=viewer_zone,
-    )
-
-
-def texted_when(
-    start: dt.datetime,
-    zone: str,
-    language: str,
-    *,
-    by_phone: bool,
-    viewer_zone: str | None,
-    label_for: Callable[[dt.datetime, str, str], str] = local_label,
-) -> str:
-    """Day and time in the meeting's zone, naming the zone when the reader may be elsewhere.
-
-    A meeting by phone is joined from wherever the reader is, so it is told in the reader's
-    own zone when known (and that zone named, when it is not the meeting's). `label_for`
-    words the time ("Tue 7:00pm", or with the date for a cancellation).
-    """
-    if viewer_zone is not None and by_phone:
-        label = label_for(start, viewer_zone, language)
-        if _same_offset(start, zone, viewer_zone):
-            return label
-        return f"{label} {start.astimezone(ZoneInfo(viewer_zone)):%Z}"
-    label = label_for(start, zone, language)
-    if viewer_zone is not None and _same_offset(start, zone, viewer_zone):
-        return label
-    return f"{label} {start.astimezone(ZoneInfo(zone)):%Z}"
-
-
-def _same_offset(when: dt.datetime, zone: str, viewer_zone: str) -> bool:
-    return (
-        when.astimezone(ZoneInfo(viewer_zone)).utcoffset()
-        == when.astimezone(ZoneInfo(zone)).utcoffset()
     )
 
 

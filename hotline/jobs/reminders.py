@@ -31,11 +31,11 @@ from hotline import settings as settings_module
 from hotline.db import session_scope
 from hotline.flows import schedule
 from hotline.flows.names import NAME_LIMITS, fit_names
-from hotline.flows.schedule import next_occurrences
-from hotline.flows.sms import PHONE_FORMATS, texted_when
+from hotline.flows.schedule import next_occurrences, texted_when
 from hotline.logs import log
 from hotline.models import Contact, Group, Meeting, MeetingCancellation, Priority, Subscription
 from hotline.outbox import call_values, insert_new, sms_values
+from hotline.phone_index import PHONE_FORMATS
 from hotline.queues import enqueue_after_commit, get_redis
 
 logger = logging.getLogger(__name__)
