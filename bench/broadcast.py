@@ -48,8 +48,9 @@ from bench.common import reset_database  # noqa: E402
 from hotline import db, queues  # noqa: E402
 from hotline.db import session_scope  # noqa: E402
 from hotline.jobs.broadcast import confirm_broadcast, prepare_broadcast  # noqa: E402
+from hotline.jobs.names import SEND_JOB  # noqa: E402
 from hotline.models import OutboxMessage, Priority  # noqa: E402
-from hotline.outbox import SEND_JOB, sms_values  # noqa: E402
+from hotline.outbox import sms_values  # noqa: E402
 from hotline.queues import get_queue  # noqa: E402
 from hotline.settings import get_settings  # noqa: E402
 from tests.jobs import pipeline  # noqa: E402

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hotline.crisis_detector import assess
+from hotline.crisis.detector import assess
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 LABELLED = DATA / "crisis_labelled.tsv"

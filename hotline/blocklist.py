@@ -21,6 +21,9 @@ from hotline.phones import PhoneVault, normalise
 NUMBER, PREFIX = "number", "prefix"
 # "+" and 1 to 8 digits: a country or premium-rate range, too short to be anyone's number.
 _PREFIX = re.compile(r"\+[0-9]{1,8}")
+# A run of digits five characters or longer in a note (with the spaces, brackets, dots and
+# dashes numbers are written with): anything that could be a phone number.
+_DIGITS = re.compile(r"\+?[0-9][0-9 ().-]{3,}[0-9]")
 
 
 class BlockError(ValueError):
@@ -98,6 +101,11 @@ def is_blocked(*, session: Session, phone_hash: str, e164: str) -> bool:
     return any(
         kind == NUMBER or e164.startswith(value) for kind, value in session.execute(statement)
     )
+
+
+def masked_note(note: str) -> str:
+    """A note with anything that could be a phone number hidden, for pages that show notes."""
+    return _DIGITS.sub(lambda found: "#" * min(len(found.group()), 4), note)
 
 
 def _number(raw: str, region: str) -> str:

@@ -10,9 +10,11 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from hotline import audit, caring, clock
+from hotline import audit, clock
 from hotline.catalogs import catalog
-from hotline.flows.coordinator import is_higher_level
+from hotline.crisis import caring
+from hotline.flows.sms.coordinator import is_higher_level
+from hotline.jobs.names import ESCALATE_JOB
 from hotline.logs import log
 from hotline.models import Contact, Coordinator, Priority, SupportCase
 from hotline.outbox import queue_sms
@@ -20,7 +22,6 @@ from hotline.queues import enqueue_after_commit
 from hotline.settings import get_settings
 
 logger = logging.getLogger(__name__)
-ESCALATE_JOB = "hotline.jobs.escalation.escalate_case"
 
 
 class CaseStatus(enum.StrEnum):
@@ -96,7 +97,7 @@ def _raise_level(*, session: Session, case: SupportCase, kind: str, level: str) 
     if case.acked_by_id is not None:
         holder = session.get(Coordinator, case.acked_by_id)
         if holder is not None:
-            _tell_staff(session, holder, "alert", case_id=case.id, level=level)
+            tell_staff(session, holder, "alert", case_id=case.id, level=level)
 
 
 def take_case(*, session: Session, case_id: int, coordinator_id: int, now: dt.datetime) -> bool:
@@ -176,11 +177,12 @@ def flag_stop_during_open_case(*, session: Session, contact_id: int) -> bool:
     log(logger, "case_flagged_stop", case_id=case.id)
     holder = session.get(Coordinator, case.acked_by_id) if case.acked_by_id else None
     if holder is not None:
-        _tell_staff(session, holder, "stop_review", case_id=case.id)
+        tell_staff(session, holder, "stop_review", case_id=case.id)
     return True
 
 
-def _tell_staff(session: Session, coordinator: Coordinator, key: str, **values: Any) -> None:
+def tell_staff(session: Session, coordinator: Coordinator, key: str, **values: Any) -> None:
+    """Text a staff member an urgent case message from the cases catalog (never quiet hours)."""
     contact = session.get(Contact, coordinator.contact_id)
     language = contact.language if contact is not None else "en"
     words = catalog(language)

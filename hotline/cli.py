@@ -131,7 +131,7 @@ def _feeds(args: argparse.Namespace) -> int:
 
 
 def _crisis_check(_args: argparse.Namespace) -> int:
-    from hotline.crisis_detector import assess, check_crisis_config
+    from hotline.crisis.detector import assess, check_crisis_config
 
     check_crisis_config()
 
@@ -142,15 +142,15 @@ def _crisis_check(_args: argparse.Namespace) -> int:
 
 
 def _sms(args: argparse.Namespace) -> int:
-    from hotline.terminal import send_sms
+    from hotline.sms.terminal import send_sms
 
     return send_sms(args.sender, args.text, url=args.url, twiml=args.twiml)
 
 
 def _call(args: argparse.Namespace) -> int:
-    from hotline.terminal import walk_call
+    from hotline.voice.terminal import run_call
 
-    return walk_call(args.sender, url=args.url)
+    return run_call(args.sender, url=args.url)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -254,7 +254,7 @@ def _parser() -> argparse.ArgumentParser:
     from hotline.staff_cli import register as register_staff
 
     register_staff(add)
-    from hotline.warm_cli import register as register_warm
+    from hotline.warm.cli import register as register_warm
 
     register_warm(add)
     return parser
@@ -268,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hotline: {exc}", file=sys.stderr)
         return 2
     except ValueError as exc:
-        from hotline.crisis_resources import CrisisResourcesError
+        from hotline.crisis.resources import CrisisResourcesError
 
         if not isinstance(exc, CrisisResourcesError):
             raise

@@ -1,7 +1,9 @@
 """Load a Meeting Guide JSON feed into groups and meetings, updating by slug.
 
 A meeting the feed no longer lists is retired (kept for history, no longer listed); codes
-stay with their slugs across re-imports, retired meetings' codes included.
+stay with their slugs across re-imports, retired meetings' codes included. A meeting staff
+detached from its feed (the dashboard's "Detach from feed") is left as it is: neither updated
+nor retired by later reads.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ class ImportReport:
     inactive: list[tuple[str, str]] = field(default_factory=list)
     # Meetings of this feed it no longer lists, now retired (their ids)
     retired: list[int] = field(default_factory=list)
+    # Meetings staff detached from the feed, left as they are (their slugs)
+    detached: list[str] = field(default_factory=list)
 
 
 def load_feed(source: str, kind: str = MEETING_GUIDE) -> list[Any]:
@@ -211,7 +215,9 @@ def _store(
             continue  # its code is held by another meeting: already reported
         group = groups.for_meeting(feed_meeting)
         meeting = existing.get(feed_meeting.slug)
-        if meeting is None:
+        if meeting is not None and meeting.detached_at is not None:
+            report.detached.append(meeting.slug)  # staff took it over: theirs now
+        elif meeting is None:
             session.add(_new_meeting(feed_meeting, code, group, feed))
             report.created += 1
         elif _update_meeting(meeting, feed_meeting, code, group, feed):
@@ -242,7 +248,10 @@ def _retire_missing(session: Session, feed: Feed, seen: set[str], report: Import
     from hotline.retirement import retire_meetings
 
     statement = select(Meeting).where(
-        Meeting.feed_id == feed.id, Meeting.retired_at.is_(None), Meeting.slug.not_in(seen)
+        Meeting.feed_id == feed.id,
+        Meeting.retired_at.is_(None),
+        Meeting.detached_at.is_(None),
+        Meeting.slug.not_in(seen),
     )
     dropped = list(session.scalars(statement))
     retire_meetings(session=session, meetings=dropped, now=clock.now())

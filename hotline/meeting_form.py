@@ -35,6 +35,7 @@ MEETING_FIELDS = (
     "name",
     "code",
     "weekday",
+    "more_weekdays",
     "start_time",
     "duration_minutes",
     "time_zone",
@@ -63,6 +64,8 @@ class MeetingForm:
     name: str = ""
     code: str = ""
     weekday: str = "0"
+    # The other days it meets, at the same time ("2,4"): one meeting, one code.
+    more_weekdays: str = ""
     start_time: str = "19:00"
     duration_minutes: str = "60"
     time_zone: str = ""
@@ -91,6 +94,7 @@ class MeetingForm:
         form.mute_on_entry = fields.get("mute_on_entry") == "on"
         form.beep = fields.get("beep") == "on"
         form.use_pins = fields.get("use_pins") == "on"
+        form.more_weekdays = ",".join(str(d) for d in range(7) if fields.get(f"also_{d}") == "on")
         return form
 
     @classmethod
@@ -102,6 +106,7 @@ class MeetingForm:
             name=meeting.name,
             code=meeting.code,
             weekday=str(meeting.weekday),
+            more_weekdays=",".join(str(d) for d in sorted(meeting.more_weekdays or [])),
             start_time=meeting.start_time.strftime("%H:%M"),
             duration_minutes=str(meeting.duration_minutes),
             time_zone=meeting.time_zone,
@@ -168,9 +173,13 @@ def _columns(session: Session, form: MeetingForm, meeting_id: int | None) -> dic
         errors.append("bad_max")
     if form.format not in FORMATS:
         errors.append("bad_format")
+    also = {int(d) for d in form.more_weekdays.split(",") if d.isdigit() and int(d) <= 6}
+    days = sorted({weekday, *also}) if weekday is not None else []
     columns: dict[str, object] = {
         "name": form.name[:300],
-        "weekday": weekday,
+        # The first day it meets, and the others at the same time (read through weekly_times).
+        "weekday": days[0] if days else None,
+        "more_weekdays": days[1:],
         "start_time": dt.time(int(start[1]), int(start[2])) if start else None,
         "duration_minutes": duration,
         "format": form.format,
@@ -247,17 +256,12 @@ def save_meeting(
             group=group,
             slug=_slug(session, form.name, code),
             code=code,
-            more_weekdays=[],  # the form sets one weekly time; feeds may bring more days
             **columns,
         )
         session.add(meeting)
         changed = ["created"]
     else:
         columns["code"] = form.code or meeting.code
-        # Its other days stay (one meeting, one code); the form's weekday is no longer "more".
-        columns["more_weekdays"] = [
-            d for d in meeting.more_weekdays or [] if d != columns["weekday"]
-        ]
         if meeting.group_id != group.id:
             meeting.group, changed = group, ["group"]
         for key, value in columns.items():

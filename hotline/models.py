@@ -116,6 +116,8 @@ class Meeting(Base):
     # The feed it came from; set when a re-read no longer lists it (kept for history).
     feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id"), index=True, default=None)
     retired_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # When staff detached it from its feed: later reads of the feed leave it as it is.
+    detached_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     __table_args__ = (
         Index("ix_meetings_geo", "latitude", "longitude"),
         Index("ix_meetings_listed", "active", "in_person", "latitude", "longitude"),

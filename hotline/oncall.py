@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -89,13 +90,18 @@ def next_shift(*, session: Session, now: dt.datetime) -> dt.datetime | None:
     return rota.next_on_shift(shifts_of(staff), now)
 
 
-def set_oncall(*, session: Session, staff: Coordinator, on: bool, now: dt.datetime) -> None:
-    """ONCALL ON/OFF: holds until this person's schedule next changes (for ever without one)."""
+def set_oncall(
+    *, session: Session, staff: Coordinator, on: bool, now: dt.datetime, actor: str | None = None
+) -> None:
+    """ONCALL ON/OFF: holds until this person's schedule next changes (for ever without one).
+
+    `actor` is who set it (an admin on the dashboard); by default the staff member themselves.
+    """
     staff.oncall = on
     staff.oncall_until = rota.next_change(shifts_of([staff]), staff.id, now)
     audit.record(
         session=session,
-        actor=f"coordinator:{staff.id}",
+        actor=actor or f"coordinator:{staff.id}",
         action="oncall_on" if on else "oncall_off",
         subject_type="coordinator",
         subject_id=staff.id,
@@ -141,3 +147,43 @@ def oncall_table(*, session: Session, now: dt.datetime) -> list[OncallRow]:
 
 def _flag(person: Coordinator) -> str:
     return "on (no shifts)" if person.oncall else "off (no shifts)"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A stretch of time in which nobody of one tier would be paged."""
+
+    tier: int
+    start: dt.datetime
+    end: dt.datetime
+
+
+def gaps(*, session: Session, now: dt.datetime, days: int = 7) -> dict[int, list[Gap]]:
+    """For each tier of paged staff, the stretches of the next `days` with nobody of it on call.
+
+    Asks the rota itself (shifts, then overrides) at every instant the answer can change: each
+    shift's start and end and each override's end, so it agrees with who an escalation pages.
+    """
+    staff = [p for p in active_staff(session=session) if is_paged(p)]
+    end = now + dt.timedelta(days=days)
+    shifts, overrides = shifts_of(staff), _overrides(staff)
+    marks = {now, end}
+    for shift in shifts:
+        starts = rota.next_occurrences_of(shift, now - dt.timedelta(days=1), days // 7 + 2)
+        for start in starts:
+            marks.update((start, start + dt.timedelta(minutes=shift.minutes)))
+    marks.update(o.until for o in overrides if o.until is not None)
+    points = sorted(m for m in marks if now <= m <= end)
+    found: dict[int, list[Gap]] = {tier: [] for tier in sorted({p.tier for p in staff})}
+    for begin, finish in itertools.pairwise(points):
+        on = rota.who_is_on(
+            members=[p.id for p in staff], shifts=shifts, overrides=overrides, at=begin
+        )
+        for tier, stretches in found.items():
+            if any(p.id in on for p in staff if p.tier == tier):
+                continue
+            if stretches and stretches[-1].end == begin:
+                stretches[-1] = Gap(tier, stretches[-1].start, finish)
+            else:
+                stretches.append(Gap(tier, begin, finish))
+    return found

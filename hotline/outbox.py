@@ -13,13 +13,12 @@ from sqlalchemy.orm import Session
 from hotline import clock
 from hotline.contacts import opt_out
 from hotline.flows.segments import count_segments
+from hotline.jobs.names import SEND_JOB
 from hotline.logs import log
 from hotline.models import Contact, OutboxMessage, OutboxStatus, Priority
 from hotline.queues import DEFAULT_JOB_TIMEOUT, PendingJob, enqueue_after_commit
 
 logger = logging.getLogger(__name__)
-SEND_JOB = "hotline.jobs.sender.send_outbox"
-SEND_BATCH_JOB = "hotline.jobs.sender.send_batch"
 
 # How far along each status is; a status callback never moves a row to a lower rank.
 STATUS_RANK = {

@@ -32,6 +32,7 @@ from hotline.models import (
     Subscription,
     SupportCase,
 )
+from hotline.warm.stats import warm_report
 
 SENT = ("sent", "delivered")
 
@@ -264,7 +265,47 @@ def _p90(values: list[float]) -> float | None:
     return round(ordered[math.ceil(0.9 * len(ordered)) - 1], 1)
 
 
-def opt_outs(*, session: Session, period: Period) -> int:
-    """Numbers that opted out in the period (and have not opted back in)."""
+def opt_outs(*, session: Session, period: Period, scope: ColumnElement[bool] | None = None) -> int:
+    """Numbers that opted out in the period (and have not opted back in).
+
+    With a scope of meetings: only those who had joined one of them (by text) first.
+    """
     statement = select(Contact.id).where(_between(Contact.opted_out_at, period))
+    if scope is not None:
+        members = select(Subscription.contact_id).join(
+            Meeting, Meeting.id == Subscription.meeting_id
+        )
+        statement = statement.where(Contact.id.in_(members.where(scope)))
     return len(session.scalars(statement).all())
+
+
+WARM_COLUMNS = (
+    "waited",
+    "answered",
+    "abandoned",
+    "to_voicemail",
+    "to_crisis",
+    "still_waiting",
+    "median_wait_seconds",
+    "voicemails",
+)
+
+
+def warm(*, session: Session, period: Period) -> Table:
+    """The warm line's callers in the period: answered, waited, abandoned, the median wait."""
+    report = warm_report(session=session, since=period.start, until=period.end)
+    median = report.median_wait_seconds
+    table = Table("warm", list(WARM_COLUMNS))
+    table.rows.append(
+        [
+            sum(report.calls.values()),  # every caller entered the queue
+            report.answered,
+            report.abandoned,
+            report.calls["voicemail"],
+            report.calls["crisis"],
+            report.calls["waiting"],
+            None if median is None else round(median),
+            report.voicemails,
+        ]
+    )
+    return table

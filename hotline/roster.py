@@ -148,6 +148,17 @@ def add_shift(
     return shift
 
 
+def remove_shift(*, session: Session, staff: Coordinator, shift_id: int, actor: str) -> None:
+    """Take one weekly shift off a staff member's rota."""
+    shift = next((s for s in staff.shifts if s.id == shift_id), None)
+    if shift is None:
+        raise RosterError(f"staff {staff.id} has no shift {shift_id}")
+    staff.shifts.remove(shift)
+    staff.oncall_until = None  # the schedule decides from now on
+    session.flush()
+    _audit(session, actor, "shift_removed", staff, shift_id=shift_id)
+
+
 def clear_shifts(*, session: Session, staff: Coordinator, actor: str) -> None:
     staff.shifts.clear()
     staff.oncall_until = None

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from hotline.flows.warmline import RING_STRATEGIES, WarmRules
+from hotline.flows.warm.line import RING_STRATEGIES, WarmRules
 
 CONFIG_DIR = Path(
     os.environ.get("HOTLINE_CONFIG_DIR", Path(__file__).resolve().parent.parent / "config")

@@ -13,7 +13,6 @@ from redis import Redis
 from sqlalchemy import Engine, select
 
 from hotline.cases import flag_stop_during_open_case, open_support_case
-from hotline.coordinator_sms import handle_coordinator_sms
 from hotline.db import session_scope
 from hotline.flows.segments import count_segments
 from hotline.models import (
@@ -29,6 +28,7 @@ from hotline.models import (
 )
 from hotline.phones import vault_for
 from hotline.settings import Settings
+from hotline.sms.coordinator import handle_coordinator_sms
 from tests.clock import travel
 
 NOW = dt.datetime(2025, 3, 3, 20, 0, tzinfo=dt.UTC)  # Monday, noon in California

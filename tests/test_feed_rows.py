@@ -209,7 +209,7 @@ def test_a_canadian_row_with_only_a_postal_code_is_placed_by_it() -> None:
     ],
 )
 def test_a_postal_code_is_one_word_of_find(body: str, words: tuple[str, ...]) -> None:
-    from hotline.flows.keywords import Kind, parse
+    from hotline.flows.sms.keywords import Kind, parse
 
     command = parse(body)
     assert (command.kind, command.words) == (Kind.FIND, words)

@@ -522,3 +522,22 @@ def test_load_feed_refuses_what_is_not_a_feed(tmp_path: Path, content: str, mess
         load_feed(str(path))
     with pytest.raises(FeedError, match="could not read the feed"):
         load_feed(str(tmp_path / "missing.json"))
+
+
+def test_a_detached_meeting_is_left_alone_by_later_reads(database: Engine, tmp_path: Path) -> None:
+    rows = [row("kept"), row("mine")]
+    run_import(write_feed(tmp_path, rows), database)
+    with session_scope(database) as session:
+        mine = session.scalars(select(Meeting).where(Meeting.slug == "mine")).one()
+        mine.name, mine.detached_at = "Edited on the dashboard", dt.datetime.now(dt.UTC)
+        code = mine.code
+
+    rows[1]["name"] = "Renamed in the feed"
+    report = run_import(write_feed(tmp_path, rows), database)
+    assert report.detached == ["mine"] and (report.updated, report.unchanged) == (0, 1)
+    assert meetings_by_slug(database)["mine"].name == "Edited on the dashboard"
+
+    report = run_import(write_feed(tmp_path, [row("kept")]), database)  # the feed drops it
+    after = meetings_by_slug(database)["mine"]
+    assert report.retired == [] and after.retired_at is None and after.code == code
+    assert after.name == "Edited on the dashboard"

@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from hotline.flows.catalog import Catalog
-from hotline.flows.keywords import fold_accents
 from hotline.flows.segments import count_segments, is_gsm7
-from hotline.flows.voice_steps import spell
+from hotline.flows.sms.keywords import fold_accents
+from hotline.flows.voice.steps import spell
 
 NAME_CHARS = 28
 # A one-text notice (a reminder, a cancellation) gives the fullest of these that fits.

@@ -113,6 +113,17 @@ def describe_shift(shift: Shift) -> str:
     return f"{DAY_WORDS[shift.weekday]} {shift.start:%H:%M}-{end:%H:%M} {shift.time_zone}"
 
 
+def next_occurrences_of(shift: Shift, after: dt.datetime, count: int) -> list[dt.datetime]:
+    """Return the next `count` starts (UTC) of a weekly shift strictly after `after`."""
+    return next_occurrences(
+        weekday=shift.weekday,
+        start=shift.start,
+        time_zone=shift.time_zone,
+        after=after,
+        count=count,
+    )
+
+
 def _next_start(shift: Shift, at: dt.datetime) -> dt.datetime:
     (start,) = next_occurrences(
         weekday=shift.weekday, start=shift.start, time_zone=shift.time_zone, after=at

@@ -15,6 +15,7 @@ from hotline import outbox
 from hotline import settings as settings_module
 from hotline.db import session_scope
 from hotline.flows.segments import count_segments
+from hotline.jobs.names import FAN_OUT_JOB, SEND_BATCH_JOB
 from hotline.jobs.sender import QUIET_HOURS, batch_timeout
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 logger = logging.getLogger(__name__)
-FAN_OUT_JOB = "hotline.jobs.broadcast.fan_out"
 BATCH_SIZE = 200
 INSERT_CHUNK = 1000
 # US long-code price per segment, for the estimate shown before confirming.
@@ -209,7 +209,7 @@ def _enqueue_sends(session: Session, broadcast_id: int, ids: list[int]) -> None:
     for batch in _chunks(sorted(ids), BATCH_SIZE):
         enqueue_after_commit(
             session,
-            outbox.SEND_BATCH_JOB,
+            SEND_BATCH_JOB,
             batch,
             job_id=f"broadcast-{broadcast_id}-{batch[0]}",
             queue=Priority.BULK.value,

@@ -13,11 +13,12 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from hotline import audit, clock, oncall
-from hotline.cases import ESCALATE_JOB, CaseStatus
+from hotline.cases import CaseStatus
 from hotline.catalogs import catalog
-from hotline.crisis_cases import alert_level
+from hotline.crisis.cases import alert_level
 from hotline.db import session_scope
-from hotline.flows.coordinator import next_rung, wait_for
+from hotline.flows.sms.coordinator import next_rung, wait_for
+from hotline.jobs.names import ESCALATE_JOB
 from hotline.logs import log
 from hotline.models import Contact, Coordinator, Priority, SupportCase
 from hotline.outbox import queue_call, queue_sms

@@ -22,12 +22,12 @@ from hotline import settings as settings_module
 from hotline.db import session_scope
 from hotline.feeds import FeedError
 from hotline.importer import BMLT, FETCH_TIMEOUT_SECONDS, feed_for, import_rows, rows_from_json
+from hotline.jobs.names import REFRESH_JOB
 from hotline.logs import log
 from hotline.models import Feed, Priority
 from hotline.queues import PendingJob, enqueue_now
 
 logger = logging.getLogger(__name__)
-REFRESH_JOB = "hotline.jobs.feeds.refresh_feed"
 _ERROR_MAX = 300  # Feed.last_error
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from hotline import clock, outbox
 from hotline import settings as settings_module
 from hotline.db import session_scope
+from hotline.jobs.names import FAN_OUT_JOB, SEND_BATCH_JOB
 from hotline.jobs.sender import batch_timeout, sid_note_key
 from hotline.logs import log
 from hotline.models import Broadcast, OutboxMessage, OutboxStatus
@@ -28,7 +29,6 @@ from hotline.queues import PendingJob, enqueue_after_commit, enqueue_now, get_re
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 200
 MAX_ROWS_PER_PASS = 20_000
-FAN_OUT_JOB = "hotline.jobs.broadcast.fan_out"
 
 
 @dataclass
@@ -98,7 +98,7 @@ def _release_dead_claims(
             chunk = ids[start : start + BATCH_SIZE]
             enqueue_after_commit(
                 session,
-                outbox.SEND_BATCH_JOB,
+                SEND_BATCH_JOB,
                 chunk,
                 job_id=f"outbox-released-{chunk[0]}-{chunk[-1]}-{int(now.timestamp())}",
                 queue=priority,
@@ -142,9 +142,7 @@ def _lost_sends(session: Session, stale_before: dt.datetime) -> list[PendingJob]
             chunk = ids[start : start + BATCH_SIZE]
             job_id = f"outbox-batch-{broadcast_id}-{chunk[0]}-{chunk[-1]}"
             timeout = batch_timeout(len(chunk), settings)
-            jobs.append(
-                PendingJob(outbox.SEND_BATCH_JOB, (chunk,), job_id, priority, None, timeout)
-            )
+            jobs.append(PendingJob(SEND_BATCH_JOB, (chunk,), job_id, priority, None, timeout))
     return jobs
 
 

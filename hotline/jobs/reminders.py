@@ -26,12 +26,13 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline import catalogs, outbox
+from hotline import catalogs
 from hotline import settings as settings_module
 from hotline.db import session_scope
 from hotline.flows import schedule
 from hotline.flows.names import NAME_LIMITS, fit_names
 from hotline.flows.schedule import next_occurrences, texted_when
+from hotline.jobs.names import SEND_BATCH_JOB
 from hotline.logs import log
 from hotline.models import Contact, Group, Meeting, MeetingCancellation, Priority, Subscription
 from hotline.outbox import call_values, insert_new, sms_values
@@ -308,7 +309,7 @@ def _enqueue(session: Session, ids: list[int]) -> None:
         batch = ids[start : start + BATCH_SIZE]
         enqueue_after_commit(
             session,
-            outbox.SEND_BATCH_JOB,
+            SEND_BATCH_JOB,
             batch,
             job_id=f"reminders-{batch[0]}",
             queue=Priority.DEFAULT.value,

@@ -42,17 +42,17 @@ def run_tick(now: dt.datetime) -> None:
 
 def _sweep_relays(now: dt.datetime) -> int:
     """Close idle warm-line text conversations; untaken TALKs become call-back cases."""
-    from hotline import relay
     from hotline.db import session_scope
     from hotline.settings import get_settings
+    from hotline.warm import relay
 
     with session_scope() as session:
         return relay.sweep(session=session, settings=get_settings(), now=now)
 
 
 def _delete_recordings(now: dt.datetime) -> int:
-    from hotline import voicemail
     from hotline.settings import get_settings
+    from hotline.warm import voicemail
 
     return voicemail.delete_expired(now, get_settings())
 

@@ -22,6 +22,7 @@ from hotline import clock, outbox, sealed
 from hotline import settings as settings_module
 from hotline.contacts import opt_out
 from hotline.db import session_scope
+from hotline.jobs.names import SEND_BATCH_JOB
 from hotline.logs import log
 from hotline.models import (
     Broadcast,
@@ -519,7 +520,7 @@ def _continue_later(ids: Sequence[int], priority: str) -> None:
     with session_scope() as session:
         enqueue_after_commit(
             session,
-            outbox.SEND_BATCH_JOB,
+            SEND_BATCH_JOB,
             list(ids),
             job_id=f"outbox-rest-{ids[0]}-{time.time_ns()}",
             queue=priority,

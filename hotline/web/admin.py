@@ -308,6 +308,7 @@ def mount(settings: Settings) -> Mount:
     """Return the /admin mount with its own session cookie, scoped to /admin."""
     # Imported here: the pages build on this module's sessions and forms.
     from hotline.web import (
+        admin_blocklist,
         admin_broadcasts,
         admin_cases,
         admin_live,
@@ -319,6 +320,7 @@ def mount(settings: Settings) -> Mount:
     )
 
     routes = [
+        *admin_blocklist.routes,
         *admin_cases.routes,
         *admin_meetings.routes,
         *admin_oncall.routes,

@@ -43,6 +43,11 @@ def _all_groups(me: Coordinator) -> bool:
     return is_admin(me) or (runs_meetings(me) and not roles.group_ids(me))
 
 
+def runs_every_meeting(me: Coordinator) -> bool:
+    """True for staff whose meetings are every meeting (admins, coordinators of no group)."""
+    return _all_groups(me)
+
+
 def can_manage_meeting(*, session: Session, me: Coordinator, meeting_id: int) -> bool:
     """True when this staff member runs the meeting's group."""
     meeting = session.get(Meeting, meeting_id)
@@ -68,3 +73,18 @@ def my_meetings(me: Coordinator) -> ColumnElement[bool]:
     if _all_groups(me):
         return true()
     return Meeting.group_id.in_(roles.group_ids(me))
+
+
+def may_assign_runners(me: Coordinator) -> bool:
+    """True for staff who choose which coordinators run a meeting (admins)."""
+    return is_admin(me)
+
+
+def runs_meeting(person: Coordinator, meeting: Meeting) -> bool:
+    """True when this staff member runs the meeting (for "Run by:" on its page)."""
+    return roles.can_manage_meeting(person, meeting)
+
+
+def runs_every_group(person: Coordinator) -> bool:
+    """True for a coordinator with no meeting assigned, who so runs every group."""
+    return person.role == roles.Role.COORDINATOR and not roles.group_ids(person)

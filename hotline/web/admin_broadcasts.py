@@ -2,7 +2,7 @@
 and cancel a meeting's next occurrence with the automatic notice (as `CANCEL 4821` does).
 
 The counting, pricing, fan-out and cancelling are the SMS commands' and the CLI's own
-(hotline/jobs/broadcast.py, hotline/coordinator_sms.py); this module only asks and shows.
+(hotline/jobs/broadcast.py, hotline/sms/coordinator.py); this module only asks and shows.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hotline.coordinator_sms import cancel_next_occurrence
-from hotline.flows.coordinator import occurrence_label
 from hotline.flows.digits import as_int
 from hotline.flows.segments import count_segments, first_ucs2_character, gsm7_alphabet
+from hotline.flows.sms.coordinator import occurrence_label
 from hotline.jobs.broadcast import (
     body_for,
     cancel_broadcast,
@@ -31,6 +30,7 @@ from hotline.jobs.broadcast import (
     schedule_broadcast,
 )
 from hotline.models import Broadcast, Group, Meeting, Subscription
+from hotline.sms.coordinator import cancel_next_occurrence
 from hotline.web.admin_access import (
     can_manage_group,
     can_manage_meeting,

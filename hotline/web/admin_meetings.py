@@ -26,11 +26,15 @@ from hotline.models import (
     Room,
     Subscription,
 )
+from hotline.staff import Role
 from hotline.web.admin_access import (
     can_manage_group,
     can_manage_meeting,
     may_add_groups,
+    may_assign_runners,
     my_meetings,
+    runs_every_group,
+    runs_meeting,
     runs_meetings,
 )
 from hotline.web.admin_pages import Render, Staff, act, page
@@ -96,17 +100,23 @@ def _may_add_groups(staff: Staff) -> bool:
 
 def _form_page(staff: Staff, form: MeetingForm, meeting: Meeting | None) -> dict[str, Any]:
     runners: list[str] = []
+    coordinators: list[tuple[Coordinator, bool]] = []
     if meeting is not None:
-        runners = list(
+        people = list(
             staff.session.scalars(
-                select(Coordinator.display_name)
+                select(Coordinator)
                 .where(
-                    Coordinator.role.in_(("admin", "coordinator")),
-                    or_(Coordinator.group_id == meeting.group_id, Coordinator.group_id.is_(None)),
+                    Coordinator.role.in_((Role.ADMIN.value, Role.COORDINATOR.value)),
+                    Coordinator.removed_at.is_(None),
                 )
                 .order_by(Coordinator.display_name)
             )
         )
+        runners = [p.display_name for p in people if runs_meeting(p, meeting)]
+        if may_assign_runners(staff.me):
+            coordinators = [
+                (p, meeting in p.meetings) for p in people if p.role == Role.COORDINATOR
+            ]
     return {
         "form": form,
         "meeting": meeting,
@@ -115,6 +125,8 @@ def _form_page(staff: Staff, form: MeetingForm, meeting: Meeting | None) -> dict
         "formats": FORMATS,
         "zones": US_ZONES,
         "runners": runners,
+        "coordinators": coordinators,
+        "from_feed": meeting is not None and from_feed(meeting),
     }
 
 
@@ -165,6 +177,8 @@ def _save(
             "meeting_form.html", {**_form_page(staff, form, meeting), "error": " ".join(errors)}
         )
     note = staff.words.t("dash.mf_saved", code=saved.code)
+    if from_feed(saved):
+        note = f"{note} {staff.words.t('dash.mf_feed_warning')}"
     if meeting is None and form.use_pins:
         member, host = rotate_pins(saved)
         note = staff.words.t("dash.mf_pins", code=saved.code, member=member, host=host)
@@ -175,6 +189,52 @@ def _save(
         fields=changed,
     )
     return f"/admin/meetings/{saved.id}", note
+
+
+def from_feed(meeting: Meeting) -> bool:
+    """True when the next read of its feed will write over this meeting."""
+    return meeting.feed_id is not None and meeting.detached_at is None
+
+
+def _detach(staff: Staff, meeting_id: int) -> tuple[str, str | None]:
+    meeting = _my_meeting(staff, meeting_id)
+    back = f"/admin/meetings/{meeting.id}"
+    if not from_feed(meeting):
+        return back, staff.words.t("dash.mf_not_from_feed", code=meeting.code)
+    meeting.detached_at = staff.now
+    staff.audit("meeting_detached", "meeting", meeting.id, feed_id=meeting.feed_id)
+    return back, staff.words.t("dash.mf_detached", code=meeting.code)
+
+
+def _set_runners(staff: Staff, meeting_id: int, fields: dict[str, str]) -> tuple[str, str | None]:
+    """Admins choose which coordinators run a meeting (and so its group)."""
+    if not may_assign_runners(staff.me):
+        raise staff.forbid()
+    meeting = _my_meeting(staff, meeting_id)
+    added, removed, unassigned = [], [], []
+    coordinators = staff.session.scalars(
+        select(Coordinator).where(
+            Coordinator.role == Role.COORDINATOR.value, Coordinator.removed_at.is_(None)
+        )
+    )
+    for person in coordinators:
+        wanted, has = fields.get(f"runner_{person.id}") == "on", meeting in person.meetings
+        if wanted and not has:
+            person.meetings.append(meeting)
+            added.append(person.id)
+        elif has and not wanted:
+            person.meetings.remove(meeting)
+            removed.append(person.id)
+            if runs_every_group(person):
+                unassigned.append(person.display_name)
+    back = f"/admin/meetings/{meeting.id}"
+    if not added and not removed:
+        return back, staff.words.t("dash.mf_runners_same")
+    staff.audit("meeting_runners_changed", "meeting", meeting.id, added=added, removed=removed)
+    note = staff.words.t("dash.mf_runners_saved", code=meeting.code)
+    if unassigned:
+        note += " " + staff.words.t("dash.mf_runners_none_left", names=", ".join(unassigned))
+    return back, note
 
 
 def _set_active(staff: Staff, meeting_id: int, active: bool) -> tuple[str, str | None]:
@@ -275,6 +335,16 @@ async def no_pins(request: Request) -> Response:
     return await act(request, lambda staff, _f: _clear_pins(staff, meeting_id))
 
 
+async def detach(request: Request) -> Response:
+    meeting_id = _id(request)
+    return await act(request, lambda staff, _f: _detach(staff, meeting_id))
+
+
+async def set_runners(request: Request) -> Response:
+    meeting_id = _id(request)
+    return await act(request, lambda staff, fields: _set_runners(staff, meeting_id, fields))
+
+
 async def delete(request: Request) -> Response:
     meeting_id = _id(request)
     return await act(request, lambda staff, fields: _delete(staff, meeting_id, fields))
@@ -291,4 +361,6 @@ routes = [
     Route(f"/meetings/{{meeting_id:{ID}}}/pins", new_pins, methods=["POST"]),
     Route(f"/meetings/{{meeting_id:{ID}}}/no-pins", no_pins, methods=["POST"]),
     Route(f"/meetings/{{meeting_id:{ID}}}/delete", delete, methods=["POST"]),
+    Route(f"/meetings/{{meeting_id:{ID}}}/detach", detach, methods=["POST"]),
+    Route(f"/meetings/{{meeting_id:{ID}}}/runners", set_runners, methods=["POST"]),
 ]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -18,12 +18,23 @@ from hotline import reports
 from hotline.flows.digits import as_int
 from hotline.models import Group, Meeting
 from hotline.reports import Period, Table
-from hotline.web.admin_access import can_manage_group, my_meetings, runs_meetings
+from hotline.web.admin_access import (
+    can_manage_group,
+    my_meetings,
+    runs_every_meeting,
+    runs_meetings,
+)
 from hotline.web.admin_pages import Staff, page, run_as_staff
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-TABLES = ("activity", "areas", "meetings", "cases", "timings")
+TABLES = ("activity", "areas", "meetings", "cases", "timings", "warm")
+# Tables and figures counted for the whole line whatever group is chosen: their rows name no
+# meeting (a text, a search, a case, a warm-line call belongs to the line, not to a group).
+LINE_WIDE = frozenset(
+    {"activity", "areas", "cases", "timings", "warm", "texts_in", "calls_in", "finds"}
+    | {"finds_no_group"}
+)
 CHART_WIDTH, CHART_HEIGHT = 640, 160
 
 
@@ -113,9 +124,7 @@ def _tables(
     if not runs_meetings(staff.me):
         raise staff.forbid()
     period, group_id = _period(staff, query), _group(staff, query)
-    scope = my_meetings(staff.me)
-    if group_id is not None:
-        scope = scope & (Meeting.group_id == group_id)
+    scope = _scope(staff, group_id)
     session = staff.session
     builders: dict[str, Callable[[], Table]] = {
         "activity": lambda: reports.activity(session=session, period=period),
@@ -123,15 +132,25 @@ def _tables(
         "meetings": lambda: reports.meetings(session=session, period=period, scope=scope),
         "cases": lambda: reports.cases(session=session, period=period),
         "timings": lambda: reports.timings(session=session, period=period),
+        "warm": lambda: reports.warm(session=session, period=period),
     }
     return period, group_id, {name: builders[name]() for name in names}
 
 
-def _summary(staff: Staff, period: Period, tables: dict[str, Table]) -> list[tuple[str, object]]:
+def _scope(staff: Staff, group_id: int | None) -> ColumnElement[bool]:
+    scope = my_meetings(staff.me)
+    return scope if group_id is None else scope & (Meeting.group_id == group_id)
+
+
+def _summary(
+    staff: Staff, period: Period, group_id: int | None, tables: dict[str, Table]
+) -> list[tuple[str, object]]:
     def total(name: str, column: str) -> int:
         index = tables[name].columns.index(column)
         return sum(int(str(row[index])) for row in tables[name].rows)
 
+    # Opt-outs of the group's members when a group is chosen; else of the whole line.
+    scope = _scope(staff, group_id) if group_id is not None else None
     return [
         ("texts_in", total("activity", "texts_in")),
         ("calls_in", total("activity", "calls_in")),
@@ -140,7 +159,7 @@ def _summary(staff: Staff, period: Period, tables: dict[str, Table]) -> list[tup
         ("reminders_sent", total("meetings", "reminders_sent")),
         ("reminders_delivered", total("meetings", "reminders_delivered")),
         ("cases", total("cases", "cases")),
-        ("opt_outs", reports.opt_outs(session=staff.session, period=period)),
+        ("opt_outs", reports.opt_outs(session=staff.session, period=period, scope=scope)),
     ]
 
 
@@ -157,7 +176,9 @@ def _report(staff: Staff, query: dict[str, str]) -> dict[str, Any]:
             (gid, name) for gid, name in groups if can_manage_group(me=staff.me, group_id=gid)
         ],
         "can_pick_group": True,
-        "summary": _summary(staff, period, tables),
+        "summary": _summary(staff, period, group_id, tables),
+        # Say which figures are the whole line's whenever the view is narrower than the line.
+        "line_wide": LINE_WIDE if group_id is not None or not runs_every_meeting(staff.me) else (),
         "tables": [tables[name] for name in TABLES],
         "column_labels": {
             name: [staff.words.t(f"dash.report_col.{column}") for column in table.columns]

@@ -14,7 +14,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hotline import clock, oncall, roster
+from hotline.catalogs import catalog
 from hotline.db import session_scope
+from hotline.flows.catalog import Catalog
 from hotline.flows.digits import as_int, ascii_digits
 from hotline.models import Coordinator, Meeting
 from hotline.roster import RosterError, StaffChange, StaffRow
@@ -94,7 +96,7 @@ async def edit(request: Request) -> Response:
 async def remove(request: Request) -> Response:
     await admin._checked_form(request)
     staff_id = int(request.path_params["staff_id"])
-    return await _act(request, lambda session, me: _remove(session, me, staff_id))
+    return await _act(request, lambda session, me: _remove(session, request, me, staff_id))
 
 
 def _change(fields: dict[str, str]) -> StaffChange:
@@ -152,7 +154,7 @@ def _add(session: Session, request: Request, me: Coordinator, change: StaffChang
     staff = roster.add_staff(
         session=session, settings=admin._settings(request), change=change, actor=_actor(me)
     )
-    return f"Added staff {staff.id}; a welcome text is on its way."
+    return _words(request).t("dash.st_added", id=staff.id)
 
 
 def _edit(
@@ -169,14 +171,14 @@ def _edit(
         change=change,
         actor=_actor(me),
     )
-    return f"Staff {staff_id} changed."
+    return _words(request).t("dash.st_changed", id=staff_id)
 
 
-def _remove(session: Session, me: Coordinator, staff_id: int) -> str:
+def _remove(session: Session, request: Request, me: Coordinator, staff_id: int) -> str:
     staff = _visible(session, me, staff_id)
     _allowed(session, me, staff.role, StaffChange(meetings=[m.code for m in staff.meetings]))
     roster.remove_staff(session=session, staff=staff, actor=_actor(me), now=clock.now())
-    return f"Staff {staff_id} removed."
+    return _words(request).t("dash.st_removed", id=staff_id)
 
 
 def _visible(session: Session, me: Coordinator, staff_id: int) -> Coordinator:
@@ -184,6 +186,10 @@ def _visible(session: Session, me: Coordinator, staff_id: int) -> Coordinator:
     if staff is None or staff.removed_at is not None or not can_see_staff(me, staff):
         raise RosterError(f"No staff member {staff_id}.")
     return staff
+
+
+def _words(request: Request) -> Catalog:
+    return catalog(admin.page_language(request))
 
 
 def _actor(me: Coordinator) -> str:

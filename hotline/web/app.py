@@ -12,11 +12,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 
-from hotline import bounded, catalogs, metrics, voice
-from hotline.crisis_detector import check_crisis_config
+from hotline import bounded, catalogs, metrics
+from hotline.crisis.detector import check_crisis_config
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
-from hotline.sms import render_reply
+from hotline.sms.runner import render_reply
+from hotline.voice import runner as voice
 from hotline.web import admin, bridge, conference, health, meeting_feed, sms, status, warm
 from hotline.web import voice as voice_routes
 from hotline.web.guard import BodyLimit, SafeAnswer

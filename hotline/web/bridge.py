@@ -22,14 +22,14 @@ from hotline import audit
 from hotline.bounded import within_deadline
 from hotline.cases import CaseStatus
 from hotline.catalogs import catalog
-from hotline.crisis_cases import alert_level
+from hotline.crisis.cases import alert_level
 from hotline.db import session_scope
 from hotline.flows.catalog import Catalog
 from hotline.logs import log
 from hotline.models import Contact, Coordinator, SupportCase
 from hotline.phones import PhoneError, normalise, vault_for
 from hotline.settings import Settings
-from hotline.voice import busy_answer
+from hotline.voice.runner import busy_answer
 from hotline.web.ids import ID
 from hotline.web.twilio_auth import twilio_form
 

@@ -7,8 +7,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from hotline import clock, db, oncall, warm_stats
+from hotline import clock, db, oncall
 from hotline.queues import get_redis
+from hotline.warm import stats as warm_stats
 
 
 async def healthz(_request: Request) -> Response:

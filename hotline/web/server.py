@@ -81,7 +81,7 @@ def warm_up() -> None:
     collector from walking it again and again (full collections paused requests ~200 ms).
     """
     from hotline import catalogs, finder
-    from hotline.crisis_detector import assess
+    from hotline.crisis.detector import assess
 
     for language in ("en", "es"):
         catalogs.catalog(language)

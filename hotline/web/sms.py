@@ -5,10 +5,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hotline import sms
 from hotline.bounded import record_within_budget_async, within_deadline
-from hotline.crisis_detector import assess
+from hotline.crisis.detector import assess
 from hotline.settings import Settings
+from hotline.sms import runner as sms
 from hotline.web.twilio_auth import twilio_form
 
 TWIML = "application/xml"

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hotline import voice
 from hotline.bounded import record_within_budget_async, within_deadline
+from hotline.voice import runner as voice
 from hotline.web.ids import ID
 from hotline.web.twilio_auth import twilio_form
 

@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hotline import voicemail, warm_calls
-from hotline import warm_twiml as twiml
 from hotline.bounded import within_deadline
 from hotline.flows.digits import as_int
-from hotline.voice import busy_answer
+from hotline.voice.runner import busy_answer
+from hotline.warm import calls as warm_calls
+from hotline.warm import twiml, voicemail
 from hotline.web.ids import ID
 from hotline.web.twilio_auth import twilio_form
 

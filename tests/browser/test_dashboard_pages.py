@@ -15,12 +15,24 @@ from sqlalchemy import Engine, update
 from hotline import rooms
 from hotline import settings as settings_module
 from hotline.db import session_scope
+from hotline.importer import import_feed
 from hotline.jobs.worker import run_worker
-from hotline.models import FindOutcome, OutboxMessage, SupportCase
+from hotline.models import (
+    BlockedNumber,
+    Coordinator,
+    FindOutcome,
+    Meeting,
+    OutboxMessage,
+    StaffShift,
+    SupportCase,
+)
 from hotline.settings import Settings, get_settings
 from hotline.web.twilio_auth import sign
+from tests import people
 from tests.browser.test_dashboard import CHROMIUM, CHROMIUM_ARGS
 from tests.jobs.conftest import prism_url  # noqa: F401 - the session fixture
+from tests.test_importer import row as feed_row
+from tests.test_importer import write_feed
 from tests.twilio import LINE_NUMBER, new_sid
 from tests.web.test_admin import MEMBER_PHONE, STAFF_PHONE, add_staff, open_case, texted_code
 from tests.web.test_admin_broadcasts import SPANISH, members
@@ -57,11 +69,11 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-def signed_in_page(browser: Browser, live_url: str) -> Page:
+def signed_in_page(browser: Browser, live_url: str, typed: str = "555 010 0001") -> Page:
     page = browser.new_page(viewport=WIDTHS["phone"])
     page.goto(f"{live_url}/admin/cases")
     expect(page).to_have_url(f"{live_url}/admin/sign-in")
-    page.get_by_label("Phone number").fill("555 010 0001")
+    page.get_by_label("Phone number").fill(typed)
     page.get_by_role("button", name="Text me a code").click()
     page.get_by_label("6-digit code").fill(texted_code())
     page.get_by_role("button", name="Sign in").click()
@@ -145,7 +157,7 @@ def test_mute_a_participant_through_prism(
     page.get_by_role("link", name="Overview").click()
     shoot(page, "overview")
     page.get_by_role("link", name="On call").click()
-    expect(page.get_by_role("alert")).to_contain_text("Nobody is on call")
+    expect(page.locator("#nobody-on-call")).to_contain_text("Nobody is on call")
     shoot(page, "oncall")
 
 
@@ -175,6 +187,19 @@ def test_open_the_report_and_download_its_csv(
         "100,2,2",
         "606,1,1",
     ]
+
+    expect(page.locator("#report-warm")).to_contain_text("0")
+    with page.expect_download() as download:
+        page.locator('a[href^="/admin/reports/warm.csv"]').click()
+    download.value.save_as(tmp_path / "warm.csv")
+    header, figures = (tmp_path / "warm.csv").read_text().splitlines()
+    assert header.startswith("waited,answered,abandoned,") and figures.startswith("0,0,0,")
+    page.get_by_label("Group", exact=True).select_option(label="Bay Peer Support")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#line-wide-warm")).to_contain_text("The whole line")
+    expect(page.locator("#summary")).to_contain_text("(whole line)")
+    expect(page.locator("#line-wide-meetings")).to_have_count(0)
+    shoot(page, "reports-group")
 
 
 @pytest.mark.browser
@@ -247,3 +272,96 @@ def test_create_a_meeting_and_find_it_by_text(
         f"{live_url}/twilio/sms", data=fields, headers={"X-Twilio-Signature": signature}
     )
     assert reply.status_code == 200 and "Mission Evening Peer Circle" in reply.text
+
+
+@pytest.mark.browser
+def test_an_admin_edits_the_rota_and_the_blocklist(
+    live_url: str, settings: Settings, browser: Browser
+) -> None:
+    people.add_staff(settings, STAFF_PHONE, "admin", name="Ada Admin", tier=2)
+    rae = people.add_staff(settings, "+15550100002", "responder", name="Rae Responder")
+    with session_scope() as session:
+        responder = session.get(Coordinator, rae)
+        assert responder is not None
+        responder.oncall = False  # tier 1 is empty all week: a gap whatever the hour
+    page = signed_in_page(browser, live_url)
+    page.get_by_role("link", name="On call").click()
+    expect(page.locator("#gaps-1")).to_contain_text("Nobody of tier 1 is on call")
+
+    page.get_by_label("Staff", exact=True).select_option(label="Rae Responder (Tier 1)")
+    page.get_by_label("Day", exact=True).select_option(label="Tuesday")
+    page.get_by_label("From", exact=True).fill("18:00")
+    page.get_by_label("Until", exact=True).fill("23:00")
+    page.get_by_label("Time zone", exact=True).select_option("America/Chicago")
+    page.get_by_role("button", name="Add a weekly shift").click()
+    expect(page.get_by_role("status")).to_contain_text("Shift added for Rae Responder.")
+    expect(page.locator(f"#rota-{rae}")).to_contain_text("Tuesday 18:00–23:00 (America/Chicago)")
+    page.get_by_role("button", name="Put Rae Responder on call").click()
+    expect(page.get_by_role("status")).to_contain_text("On-call override set for Rae Responder.")
+    expect(page.locator(f"#rota-{rae}")).to_contain_text("on call until")
+    expect(page.locator("#tier-1")).to_contain_text("Rae Responder")
+    shoot(page, "oncall-rota")
+    page.get_by_role(
+        "button", name="Remove the shift Tuesday 18:00–23:00 (America/Chicago) of Rae Responder"
+    ).click()
+    expect(page.get_by_role("status")).to_contain_text("Shift removed from Rae Responder.")
+    with session_scope() as session:
+        assert session.query(StaffShift).count() == 0
+
+    page.get_by_role("link", name="Blocklist").click()
+    page.get_by_label("Number or prefix").fill("(555) 123-9876")
+    page.get_by_label("Why").fill("texts every minute")
+    page.get_by_role("button", name="Block", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("The number ending 9876 is blocked")
+    page.get_by_label("prefix", exact=True).check()
+    page.get_by_label("Number or prefix").fill("+1900")
+    page.get_by_role("button", name="Block", exact=True).click()
+    expect(page.locator("main table")).to_contain_text("+1900")
+    shoot(page, "blocklist")
+    assert "5551239876" not in page.inner_text("body")
+    with session_scope() as session:
+        number = session.query(BlockedNumber).filter_by(kind="number").one()
+    page.get_by_role("button", name=f"Lift block {number.id}").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Block {number.id} lifted.")
+
+
+@pytest.mark.browser
+def test_a_feed_meeting_detached_on_several_days_and_its_coordinator(
+    live_url: str, settings: Settings, browser: Browser, tmp_path: Path
+) -> None:
+    import_feed(write_feed(tmp_path, [feed_row("oakland-tue")]))
+    other = make_meeting(code="7734", name="Other Circle")
+    people.add_staff(settings, STAFF_PHONE, "admin", name="Ada Admin")
+    people.add_staff(settings, "+15550100002", "coordinator", name="Cy Coordinator")
+    page = signed_in_page(browser, live_url)
+    page.get_by_role("link", name="Meetings", exact=True).click()
+    expect(page.locator("#meeting-list")).to_contain_text("from feed")
+    with session_scope() as session:
+        mine = session.query(Meeting).filter_by(slug="oakland-tue").one()
+        mine_id, code = mine.id, mine.code
+    page.get_by_role("link", name=f"#{code}").click()
+    expect(page.locator("#feed-warning")).to_contain_text("replaced at the next read of the feed")
+    shoot(page, "meeting-feed")
+    page.get_by_role("button", name="Detach from feed").click()
+    expect(page.get_by_role("status")).to_contain_text(f"#{code} is detached from its feed")
+
+    page.locator("#more-days").get_by_label("Friday").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(f"#{code} is saved.")
+    page.get_by_label("Cy Coordinator").check()
+    page.get_by_role("button", name="Save who runs it").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Who runs #{code} is saved.")
+    expect(page.locator("#runners")).to_contain_text("Cy Coordinator")
+    page.get_by_role("link", name="← Meetings").click()
+    expect(page.locator(f"#meeting-{code}")).to_contain_text("Tuesday, Friday 19:00")
+    expect(page.locator(f"#meeting-{code}")).to_contain_text("(detached from feed)")
+    page.get_by_role("button", name="Sign out").click()
+
+    coordinator = signed_in_page(browser, live_url, "555 010 0002")
+    coordinator.get_by_role("link", name="Meetings", exact=True).click()
+    expect(coordinator.locator("#meeting-list")).to_contain_text(f"#{code}")
+    expect(coordinator.locator("#meeting-list")).not_to_contain_text("Other Circle")
+    refused = coordinator.goto(f"{live_url}/admin/meetings/{other}")
+    assert refused is not None and refused.status == 403
+    allowed = coordinator.goto(f"{live_url}/admin/meetings/{mine_id}")
+    assert allowed is not None and allowed.status == 200

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from hotline.catalogs import catalog
-from hotline.flows.coordinator import (
+from hotline.flows.segments import count_segments
+from hotline.flows.sms.coordinator import (
     Ack,
     Broadcast,
     CallBack,
@@ -23,7 +24,6 @@ from hotline.flows.coordinator import (
     occurrence_label,
     parse_command,
 )
-from hotline.flows.segments import count_segments
 
 
 @pytest.mark.parametrize(

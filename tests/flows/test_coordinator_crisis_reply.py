@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from hotline.catalogs import catalog
-from hotline.crisis_resources import CrisisResourcesError, crisis_resources, load_crisis_resources
-from hotline.flows.crisis_cues import Danger
-from hotline.flows.crisis_reply import country_values, crisis_reply, dial_number, fields
+from hotline.crisis.resources import CrisisResourcesError, crisis_resources, load_crisis_resources
+from hotline.flows.crisis.cues import Danger
+from hotline.flows.crisis.reply import country_values, crisis_reply, dial_number, fields
 from hotline.flows.segments import count_segments
 
 NUMBERS = crisis_resources()
@@ -89,8 +89,19 @@ def test_a_country_without_a_service_reads_a_wording_that_does_not_need_it() -> 
 def test_a_volunteer_is_promised_only_when_someone_is_on_call() -> None:
     for danger in Danger:
         off, on = reply(danger, "en"), reply(danger, "en", oncall=True)
-        assert "volunteer" not in off
-        assert on == off + " A peer volunteer will reach out soon."
+        assert "volunteer" not in off and "CALL" not in off
+        if danger is Danger.VIOLENCE:  # a call only when the person says it is safe
+            assert on == off + " Reply CALL if it is safe for us to call you."
+        else:
+            assert on == off + " A peer volunteer will reach out soon."
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_violence_reply_never_promises_a_call_it_was_not_asked_for(language: str) -> None:
+    for country in COUNTRIES:
+        on = reply(Danger.VIOLENCE, language, country, oncall=True).lower()
+        assert "volunt" not in on and "will call" not in on and "contactara" not in on
+        assert ("responda llamar si es seguro" if language == "es" else "reply call if") in on
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -116,7 +127,7 @@ def test_the_last_wording_of_each_danger_needs_no_number(danger: Danger, languag
 
 
 def _known_names() -> set[str]:
-    from hotline.crisis_resources import NAMES
+    from hotline.crisis.resources import NAMES
 
     return set(NAMES)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from hotline.crisis_detector import assess, detector
-from hotline.flows import crisis
-from hotline.flows.crisis import CrisisAssessment, Level, normalise
-from hotline.flows.crisis_cues import Cue, first_chars, prepare, specialise
+from hotline.crisis.detector import assess, detector
+from hotline.flows.crisis import detect as crisis
+from hotline.flows.crisis.cues import Cue, first_chars, prepare, specialise
+from hotline.flows.crisis.detect import CrisisAssessment, Level, normalise
 
 CUES = detector().cues
 CUE_NAMES = detector().cue_names

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.crisis_detector import assess
+from hotline.crisis.detector import assess
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

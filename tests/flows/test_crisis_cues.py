@@ -3,6 +3,7 @@ a broken file is refused in one line, and the line will not start with one."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -10,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from hotline.crisis_detector import CUES_FILE, CrisisConfigError, detector, load_cues
-from hotline.flows.crisis import _Scanner, normalise
-from hotline.flows.crisis_cues import CueEntry, CueFileError, Kind, parse_cues
+from hotline.crisis.detector import CUES_FILE, CrisisConfigError, detector, load_cues
+from hotline.flows.crisis.cues import CueEntry, CueFileError, Kind, parse_cues
+from hotline.flows.crisis.detect import _Scanner, normalise
 
 # Cues the detector names in `matched` when they count (screens and context never are).
 REPORTED = frozenset(
@@ -121,3 +122,23 @@ def test_the_line_refuses_to_start_with_a_broken_cue_file(tmp_path: Path) -> Non
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "crisis_cues.toml" in lines[0] and "weight" in lines[0], lines
+
+
+@pytest.mark.parametrize("text", TABLES.small_talk_examples)
+def test_each_small_talk_example_leaves_the_model_nothing_to_read(text: str) -> None:
+    assert detector().evidence(normalise(text)) == "", f"{text!r} is not all small talk"
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"small_talk": ["bye"]}, "[small_talk] must have patterns and examples"),
+        ({"small_talk": {"patterns": ["bye"]}}, "[small_talk] must have patterns and examples"),
+        ({"small_talk": {"patterns": ["(bye)"], "examples": ["bye"]}}, "capturing group"),
+        ({"small_talk": {"patterns": ["(?:bye"], "examples": ["bye"]}}, "bad pattern"),
+        ({"small_talk": {"patterns": [], "examples": ["bye"]}}, "non-empty list"),
+    ],
+)
+def test_a_broken_small_talk_table_is_refused(change: dict[str, object], problem: str) -> None:
+    with pytest.raises(CueFileError, match=re.escape(problem)):
+        parse_cues({"cue": [GOOD | {"counter_examples": ["b"]}], **change})

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hotline.crisis_detector import assess
+from hotline.crisis.detector import assess
 
 HELDOUT = Path(__file__).resolve().parent.parent / "data" / "crisis_heldout.tsv"
 MIN_RECALL = 0.97

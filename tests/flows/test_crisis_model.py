@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from hotline import crisis_detector
-from hotline.crisis_detector import detector, load_model
-from hotline.flows import crisis, crisis_model
-from hotline.flows.crisis import Detector, Level, Model, normalise
-from hotline.flows.crisis_cues import Danger
+from hotline.crisis import detector as crisis_detector
+from hotline.crisis.detector import detector, load_model
+from hotline.flows.crisis import detect as crisis
+from hotline.flows.crisis import model as crisis_model
+from hotline.flows.crisis.cues import Danger
+from hotline.flows.crisis.detect import MODEL_CUE, Detector, Level, Model, normalise
 
 MODEL = detector().model
 MODEL_FILE = crisis_detector.MODEL_FILE
@@ -33,8 +34,10 @@ def test_the_model_file_loads_and_records_what_it_was_trained_on() -> None:
         "crisis_blind_b.tsv",
         "crisis_dev_en.tsv",
         "crisis_dev_es.tsv",
+        "crisis_in_use.tsv",
     ]
-    assert not any("blind_c" in name for name in raw["trained_on"])  # the untouched measure
+    measures = {f"crisis_blind_{s}_{lang}.tsv" for s in "cdef" for lang in ("en", "es")}
+    assert not measures & set(raw["trained_on"])  # C and D were read, E and F never
     assert MODEL_FILE.stat().st_size < 1_000_000
     assert set(MODEL.dangers) == {Danger.MEDICAL, Danger.VIOLENCE, Danger.OTHERS}
     assert set(MODEL.languages) == {"en", "es"}
@@ -131,3 +134,54 @@ def test_a_binary_model_file_falls_back_to_cues_only(tmp_path: Path) -> None:
     path = tmp_path / "crisis_model.json"
     path.write_bytes(b"\xff\xfe\x00garbage")
     assert load_model(path) is None
+
+
+# False alarms found in use: an ordinary goodbye and a supportive reply opened a case on the
+# model's word alone. None of these texts is a training row (crisis_in_use.tsv holds others).
+ORDINARY = [
+    "bye",
+    "Goodbye!",
+    "ok bye",
+    "bye bye :)",
+    "thanks, bye",
+    "good night",
+    "adios",
+    "Adiós!!",
+    "chao",
+    "ok chau",
+    "gracias, hasta luego",
+    "nos vemos",
+    "I'm here. Want to tell me about it?",
+    "i'm here if you want to tell me what's wrong",
+    "Estoy aquí. ¿Quieres contarme qué pasó?",
+    "aqui estoy si me quieres contar",
+]
+FINAL = [
+    "goodbye forever, this is my last text",
+    "bye everyone. this is my last message",
+    "ok bye. goodbye forever",
+    "adios para siempre, este es mi ultimo mensaje",
+    "adios a todos, ya no voy a estar",
+    "chao, este es mi ultimo mensaje",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_an_ordinary_goodbye_or_a_supportive_reply_is_not_a_crisis(text: str) -> None:
+    verdict = detector().assess(text)
+    assert not verdict.crisis, verdict
+    assert MODEL_CUE not in verdict.matched
+
+
+@pytest.mark.parametrize("text", FINAL)
+def test_a_goodbye_with_finality_still_is(text: str) -> None:
+    assert detector().assess(text).crisis
+
+
+def test_small_talk_is_no_evidence_for_the_model() -> None:
+    evidence = detector().evidence
+    assert evidence(normalise("ok bye")) == ""
+    assert evidence(normalise("gracias. adios!")) == ""
+    assert evidence(normalise("ok bye. i want to die")) == "i want to die"
+    assert evidence(normalise("iwannadie")) == "iwanadie"  # one word, but evidence
+    assert detector().assess("iwannadie").crisis  # the model still reads it

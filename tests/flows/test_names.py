@@ -6,9 +6,9 @@ import pytest
 
 from hotline.catalogs import catalog
 from hotline.flows import names
-from hotline.flows import sms as flow
-from hotline.flows.keywords import parse
 from hotline.flows.segments import count_segments
+from hotline.flows.sms import member as flow
+from hotline.flows.sms.keywords import parse
 from tests.flows.test_sms import EN, ES, SF, decide, meeting, only
 
 JAPANESE = "希望の会"

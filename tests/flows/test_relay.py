@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from hotline.flows import relay
-from hotline.flows.caring import caring_times
-from hotline.flows.relay import Ambiguous, Relay
+from hotline.flows.crisis.caring import caring_times
+from hotline.flows.warm import relay
+from hotline.flows.warm.relay import Ambiguous, Relay
 
 T0 = dt.datetime(2026, 11, 1, 8, 30, tzinfo=dt.UTC)
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from hotline.catalogs import catalog
-from hotline.flows import voice as flow
-from hotline.flows.voice import Heard, MeetingFacts, VoiceState
+from hotline.flows.voice import menu as flow
+from hotline.flows.voice.menu import Heard, MeetingFacts, VoiceState
 
 OPEN = MeetingFacts(1, "4821", "Evening Circle", "phone_bridge", open_now=True, when="Mon 7:00pm")
 PINNED = replace(OPEN, member_pin="2468", host_pin="1357")

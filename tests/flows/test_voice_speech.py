@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hotline.catalogs import catalog
-from hotline.flows.voice_speech import digits_in, key_for_speech, language_for_speech, normalise
+from hotline.flows.voice.speech import digits_in, key_for_speech, language_for_speech, normalise
 
 
 @pytest.mark.parametrize(

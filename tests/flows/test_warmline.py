@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from hotline.flows import warmline as flow
-from hotline.flows.warmline import Hold, Volunteer, Waiting, WarmRules
+from hotline.flows.warm import line as flow
+from hotline.flows.warm.line import Hold, Volunteer, Waiting, WarmRules
 
 T0 = dt.datetime(2026, 3, 8, 17, 0, tzinfo=dt.UTC)
 EN = frozenset({"en"})

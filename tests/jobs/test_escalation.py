@@ -18,12 +18,12 @@ from sqlalchemy import Engine, select
 
 from hotline import clock
 from hotline.cases import open_support_case
-from hotline.coordinator_sms import handle_coordinator_sms
 from hotline.db import session_scope
 from hotline.jobs.escalation import escalate_case, sweep_due_escalations
 from hotline.models import AuditEvent, Contact, Coordinator, OutboxMessage, SupportCase
 from hotline.phones import vault_for
 from hotline.settings import Settings
+from hotline.sms.coordinator import handle_coordinator_sms
 from tests.clock import travel
 
 START = dt.datetime(2025, 3, 4, 2, 0, tzinfo=dt.UTC)  # 6pm the evening before in California

@@ -17,6 +17,7 @@ from hotline import cli
 from hotline.db import session_scope
 from hotline.flows.segments import count_segments
 from hotline.jobs import feeds
+from hotline.jobs.names import REFRESH_JOB
 from hotline.models import Feed, Meeting, OutboxMessage, Subscription
 from hotline.queues import get_queue
 from hotline.settings import Settings
@@ -201,7 +202,7 @@ def test_the_scheduler_enqueues_each_due_feed_once(server: FeedServer) -> None:
     assert feeds.enqueue_due(MONDAY) == 1
     assert feeds.enqueue_due(MONDAY + dt.timedelta(minutes=1)) == 0  # same job, still waiting
     (job,) = get_queue("bulk").jobs
-    assert (job.func_name, job.args) == (feeds.REFRESH_JOB, (feed_id,))
+    assert (job.func_name, job.args) == (REFRESH_JOB, (feed_id,))
     job.delete()
     with travel(MONDAY, tick=False):
         feeds.refresh_feed(feed_id)

@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import select
 
 from hotline import clock
-from hotline.coordinator_sms import cancel_next_occurrence
 from hotline.db import session_scope
 from hotline.flows.segments import count_segments
 from hotline.jobs import reminders
 from hotline.models import Contact, Meeting, OutboxMessage
 from hotline.retirement import retired_text
 from hotline.settings import Settings
+from hotline.sms.coordinator import cancel_next_occurrence
 from tests.clock import travel
 from tests.jobs.factories import make_contact, make_meeting, subscribe
 from tests.twilio import TwilioPoster

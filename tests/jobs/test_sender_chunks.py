@@ -10,9 +10,10 @@ from redis import Redis
 from hotline.db import session_scope
 from hotline.jobs import broadcast as broadcast_module
 from hotline.jobs.broadcast import confirm_broadcast, fan_out, prepare_broadcast
+from hotline.jobs.names import SEND_BATCH_JOB
 from hotline.jobs.sender import send_batch, sid_note_key
 from hotline.models import Contact, OutboxMessage, Priority
-from hotline.outbox import SEND_BATCH_JOB, queue_sms
+from hotline.outbox import queue_sms
 from hotline.queues import get_queue
 from hotline.settings import Settings
 from hotline.transport import Retryable, Text, send_texts

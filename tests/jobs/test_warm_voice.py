@@ -15,11 +15,13 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from hotline import clock, voicemail, warm_calls
+from hotline import clock
 from hotline.db import session_scope
 from hotline.jobs.sender import send_outbox
 from hotline.models import AuditEvent, OutboxMessage, SupportCase, Voicemail, WarmCall
 from hotline.settings import Settings
+from hotline.warm import calls as warm_calls
+from hotline.warm import voicemail
 from tests.clock import travel
 from tests.jobs.conftest import UseSettings
 from tests.twilio import LINE_NUMBER, TwilioPoster
@@ -167,9 +169,10 @@ def test_a_volunteer_already_on_a_call_is_not_rung(
     assert calls_to(settings, BEN) == [f"outbound/warm/{entry.id}", f"outbound/warm/{_entry().id}"]
 
 
-def test_nobody_within_the_wait_means_voicemail_read_by_the_crisis_detector_and_called_back(
+def _voicemail_left(
     twilio: TwilioPoster, line: tuple[Settings, time_machine.Traveller]
-) -> None:
+) -> tuple[Caller, ET.Element, WarmCall]:
+    """Nobody answers within the wait: the caller leaves a voicemail to be transcribed."""
     settings, traveller = line
     caller, enqueue = _queued(twilio)
     _wait(caller, enqueue)
@@ -191,6 +194,43 @@ def test_nobody_within_the_wait_means_voicemail_read_by_the_crisis_detector_and_
         RecordingDuration="14",
     )
     assert "Your message is with our volunteers" in caller.says()
+    return caller, record, entry
+
+
+@pytest.mark.parametrize(
+    ("said", "danger"),
+    [
+        ("he said he will kill me when he gets home, please help", "violence"),
+        ("mi esposo me va a matar esta noche", "violence"),
+        ("i took all my pills and i cant breathe", "medical"),
+        ("ok thanks, bye", None),
+        ("hola, gracias, adios", None),
+    ],
+)
+def test_a_voicemail_transcription_is_screened_for_every_kind_of_danger(
+    twilio: TwilioPoster,
+    line: tuple[Settings, time_machine.Traveller],
+    said: str,
+    danger: str | None,
+) -> None:
+    caller, record, _ = _voicemail_left(twilio, line)
+    response = twilio.post(
+        path_of(record.get("transcribeCallback", "")),
+        twilio.call_fields(
+            CALLER, caller.sid, RecordingSid="RE" + "7" * 32, TranscriptionText=said
+        ),
+    )
+    assert response.status_code == 204
+    with session_scope() as session:
+        cases = session.scalars(select(SupportCase)).all()
+        assert [case.danger for case in cases] == ([danger] if danger else [])
+
+
+def test_nobody_within_the_wait_means_voicemail_read_by_the_crisis_detector_and_called_back(
+    twilio: TwilioPoster, line: tuple[Settings, time_machine.Traveller]
+) -> None:
+    settings, _ = line
+    caller, record, entry = _voicemail_left(twilio, line)
     with session_scope() as session:
         (message,) = session.scalars(select(Voicemail)).all()
         number = message.id
@@ -307,7 +347,7 @@ def test_unsigned_posts_are_forbidden(twilio: TwilioPoster, path: str) -> None:
 def test_in_order_rings_one_volunteer_at_a_time(
     twilio: TwilioPoster, use_settings: UseSettings, prism_url: str
 ) -> None:
-    from hotline.flows.warmline import WarmRules
+    from hotline.flows.warm.line import WarmRules
 
     settings = use_settings(warm=WarmRules(ring_strategy="in_order", ring_seconds=25))
     twilio.client.app.state.settings = settings  # type: ignore[attr-defined]

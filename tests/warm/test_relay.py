@@ -10,11 +10,12 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from hotline import clock, relay
+from hotline import clock
 from hotline.db import session_scope
 from hotline.flows.segments import count_segments
 from hotline.models import AuditEvent, RelayConversation, SupportCase
 from hotline.settings import Settings
+from hotline.warm import relay
 from tests.clock import travel
 from tests.people import add_contact, add_staff
 from tests.twilio import TwilioPoster, sms_texts
@@ -115,18 +116,21 @@ def test_a_volunteer_in_two_conversations_names_which_one(
     assert texts_to(settings, ANA, "relay")[-1] == f"#{first}: better now"
 
 
+@pytest.mark.parametrize("goodbye", ["chao", "bye", "BYE", "adios", "Adiós"])
 def test_the_member_says_bye_and_the_volunteer_is_told(
-    twilio: TwilioPoster, settings: Settings, on_shift: time_machine.Traveller
+    twilio: TwilioPoster, settings: Settings, on_shift: time_machine.Traveller, goodbye: str
 ) -> None:
     number = _taken_by_ana(twilio)
-    # A bare "bye" or "adios" is read by the crisis model as a farewell (crisis reply and a
-    # case), which the detector-first rule honours; "chao" is a closing word it does not flag.
-    (bye,) = sms_texts(twilio.sms(MEMBER, "chao"))
+    # The crisis detector reads it first and, since session 3, a bare goodbye is not a crisis
+    # (the model reads no small talk): it closes the conversation, and no case is opened.
+    (bye,) = sms_texts(twilio.sms(MEMBER, goodbye))
     assert bye.startswith("Thank you for talking with us.")
     assert texts_to(settings, ANA, "relay")[-1] == (
         f"#{number}: the member said goodbye. Conversation closed."
     )
     assert _conversation().closed_by == "member"
+    with session_scope() as session:
+        assert session.scalars(select(SupportCase)).all() == []
 
 
 def test_stop_in_a_conversation_opts_out_and_closes_it(
@@ -334,9 +338,9 @@ def test_take_is_a_volunteers_command_even_when_the_detector_hears_take_8_pills(
     on_shift: time_machine.Traveller,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from hotline import crisis_detector
-    from hotline import sms as sms_runner
-    from hotline.flows.crisis import CrisisAssessment
+    from hotline.crisis import detector as crisis_detector
+    from hotline.flows.crisis.detect import CrisisAssessment
+    from hotline.sms import runner as sms_runner
     from hotline.web import sms as sms_handler
 
     real = crisis_detector.assess

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hotline import warm_stats
 from hotline.db import session_scope
 from hotline.models import RelayConversation, WarmCall
 from hotline.settings import Settings
+from hotline.warm import stats as warm_stats
 from tests.people import add_contact
 from tests.warm.people import ON_SHIFT
 

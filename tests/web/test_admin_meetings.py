@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from hotline.db import session_scope
+from hotline.flows.schedule import weekly_times
+from hotline.importer import import_feed
 from hotline.meetings import get_meeting_by_code
 from hotline.models import AuditEvent, Coordinator, Group, Meeting, Subscription
 from hotline.settings import Settings
+from tests import people
 from tests.people import add_contact
+from tests.test_importer import row as feed_row
+from tests.test_importer import write_feed
 from tests.twilio import TwilioPoster
 from tests.web.test_admin import add_staff, csrf_of, sign_in
 from tests.web.test_voice_caller import make_meeting
@@ -229,3 +236,144 @@ def test_odd_digits_and_huge_ids_are_refused_not_500(admin: TestClient, settings
     assert huge.status_code == 404
     assert target.status_code == 200 and "Choose a meeting or a group." in target.text
     assert report.status_code == 200 and meeting_id
+
+
+def _form_of(page: str) -> dict[str, str]:
+    """The meeting form's fields as the page fills them in, ready to post again."""
+    form = dict(
+        re.findall(r'name="([a-z_]+)" type="(?:text|number|time|url)" [^>]*value="([^"]*)"', page)
+    )
+    chosen = re.findall(
+        r'<select id="([a-z_]+)"[^>]*>.*?<option value="([^"]*)" selected', page, re.S
+    )
+    form.update(dict(chosen))
+    form.update(
+        (name, "on") for name in re.findall(r'type="checkbox" name="([a-z_0-9]+)" checked', page)
+    )
+    form["csrf"] = csrf_of(page)
+    return form
+
+
+def test_a_feed_meeting_warns_and_detaching_makes_edits_hold(
+    admin: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    feed = write_feed(tmp_path, [feed_row("oakland-tue")])
+    import_feed(feed)
+    add_staff(settings)
+    sign_in(admin)
+    meeting = meeting_named("Meeting oakland-tue")
+    assert "from feed" in admin.get("/admin/meetings").text
+    page = admin.get(f"/admin/meetings/{meeting.id}").text
+    assert 'id="feed-warning"' in page and "replaced at the next read of the feed" in page
+
+    saved = admin.post(f"/admin/meetings/{meeting.id}", data={**_form_of(page), "name": "Ours"})
+    assert "is saved. Edits made here will be replaced" in saved.text
+    import_feed(feed)
+    assert meeting_named("Meeting oakland-tue").id == meeting.id  # the feed wrote over it
+
+    detached = admin.post(f"/admin/meetings/{meeting.id}/detach", data={"csrf": csrf_of(page)})
+    assert "is detached from its feed" in detached.text and 'id="feed-detached"' in detached.text
+    assert admin.post(f"/admin/meetings/{meeting.id}/detach", data={}).status_code == 403
+    page = admin.get(f"/admin/meetings/{meeting.id}").text
+    saved = admin.post(f"/admin/meetings/{meeting.id}", data={**_form_of(page), "name": "Ours"})
+    assert "replaced" not in saved.text
+    report = import_feed(feed)
+    assert report.detached == ["oakland-tue"] and meeting_named("Ours").id == meeting.id
+    spanish = admin.get(f"/admin/language/es?next=/admin/meetings/{meeting.id}").text
+    assert "Separada de su listado" in spanish
+    with session_scope() as session:
+        events = session.execute(
+            select(AuditEvent.actor, AuditEvent.action)
+            .where(AuditEvent.subject_type == "meeting", AuditEvent.subject_id == meeting.id)
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [action for _, action in events] == [
+        "meeting_updated",
+        "meeting_detached",
+        "meeting_updated",
+    ]
+    assert all(actor.startswith("coordinator:") for actor, _ in events)
+
+
+def test_an_admin_assigns_coordinators_who_then_see_only_their_groups(
+    admin: TestClient, settings: Settings
+) -> None:
+    mine = make_meeting(code="4821")
+    theirs = make_meeting(code="7734", name="Other Circle")
+    boss = people.add_staff(settings, "+15550100001", "admin", name="Ada Admin")
+    cy = people.add_staff(settings, "+15550100002", "coordinator", name="Cy Coordinator")
+    page = sign_in(admin, "+15550100001")
+    form = admin.get(f"/admin/meetings/{mine}").text
+    assert 'name="runner_' + str(cy) + '"' in form and "Coordinators who run this meeting" in form
+
+    saved = admin.post(
+        f"/admin/meetings/{mine}/runners", data={"csrf": csrf_of(page), f"runner_{cy}": "on"}
+    )
+    assert "Who runs #4821 is saved." in saved.text
+    assert "Cy Coordinator" in saved.text.split('id="runners"')[1].split("</p>")[0]
+    assert (
+        "Cy Coordinator"
+        not in admin.get(f"/admin/meetings/{theirs}").text.split('id="runners"')[1].split("</p>")[0]
+    )
+    no_token = admin.post(f"/admin/meetings/{mine}/runners", data={f"runner_{cy}": "on"})
+    assert no_token.status_code == 403
+    with session_scope() as session:
+        [event] = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "meeting_runners_changed")
+        ).all()
+        assert (event.actor, event.subject_id) == (f"coordinator:{boss}", mine)
+        assert event.detail == {"via": "dashboard", "added": [cy], "removed": []}
+
+    admin.cookies.clear()
+    page = sign_in(admin, "+15550100002")
+    assert admin.get(f"/admin/meetings/{mine}").status_code == 200
+    assert admin.get(f"/admin/meetings/{theirs}").status_code == 403
+    listing = admin.get("/admin/meetings").text
+    assert "#4821" in listing and "Other Circle" not in listing
+    refused = admin.post(
+        f"/admin/meetings/{mine}/runners", data={"csrf": csrf_of(page), f"runner_{cy}": "on"}
+    )
+    assert refused.status_code == 403  # coordinators do not choose who runs a meeting
+
+    admin.cookies.clear()
+    page = sign_in(admin, "+15550100001")
+    cleared = admin.post(f"/admin/meetings/{mine}/runners", data={"csrf": csrf_of(page)})
+    assert (
+        "No meeting is ticked for Cy Coordinator any more, so they now run every group"
+        in cleared.text
+    )
+
+
+def test_a_meeting_on_several_days_is_one_meeting_with_one_code(
+    admin: TestClient, settings: Settings
+) -> None:
+    make_meeting()  # the group
+    add_staff(settings)
+    sign_in(admin)
+    saved = create(admin, weekday="3", also_1="on", also_3="on", also_5="on", also_9="on")
+    assert "is saved" in saved
+    meeting = meeting_named("Mission Evening Peer Circle")
+    # The first day is the weekday, the others more_weekdays; an impossible day is ignored.
+    assert (meeting.weekday, meeting.more_weekdays) == (1, [3, 5])
+    assert weekly_times(meeting) == [
+        (1, dt.time(18, 30)),
+        (3, dt.time(18, 30)),
+        (5, dt.time(18, 30)),
+    ]
+    page = admin.get(f"/admin/meetings/{meeting.id}").text
+    assert page.count("checked> ") >= 3 and 'name="also_3" checked' in page
+    assert "Tuesday, Thursday, Saturday 18:30" in admin.get("/admin/meetings").text
+
+    form = _form_of(page)
+    assert (form["also_3"], form["mute_on_entry"]) == ("on", "on")
+    del form["also_3"], form["also_5"]  # Thursday and Saturday no longer ticked
+    admin.post(f"/admin/meetings/{meeting.id}", data=form)
+    again = meeting_named("Mission Evening Peer Circle")
+    assert (again.weekday, again.more_weekdays, again.code) == (1, [], meeting.code)
+    with session_scope() as session:
+        updated = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "meeting_updated")
+        ).one()
+    assert updated.detail["fields"] == ["more_weekdays"]
+    spanish = admin.get(f"/admin/language/es?next=/admin/meetings/{meeting.id}").text
+    assert "También los" in spanish

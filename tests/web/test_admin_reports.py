@@ -22,7 +22,9 @@ from hotline.models import (
     RoomParticipant,
     Subscription,
     SupportCase,
+    WarmCall,
 )
+from hotline.reports import WARM_COLUMNS
 from hotline.settings import Settings
 from tests.clock import travel
 from tests.people import add_contact
@@ -181,3 +183,88 @@ def test_a_responder_cannot_open_reports(admin: TestClient, settings: Settings) 
         staff.role = "responder"
     sign_in(admin)
     assert admin.get("/admin/reports").status_code == 403
+
+
+def _warm_calls(settings: Settings) -> None:
+    """Four warm-line callers in the period (two answered after 30 s and 90 s), one before it."""
+    caller = add_contact(settings, "+15551110009")
+    entered = NOW - dt.timedelta(hours=1)
+    with session_scope() as session:
+        for n, (status, wait) in enumerate(
+            (("bridged", 30), ("bridged", 90), ("abandoned", None), ("voicemail", None))
+        ):
+            session.add(
+                WarmCall(
+                    call_sid=f"CA{n:032d}",
+                    contact_id=caller,
+                    status=status,
+                    entered_at=entered,
+                    answered_at=entered + dt.timedelta(seconds=wait) if wait else None,
+                )
+            )
+        session.add(
+            WarmCall(
+                call_sid="CA" + "9" * 32,
+                contact_id=caller,
+                status="bridged",
+                entered_at=NOW - dt.timedelta(days=5),
+                answered_at=NOW - dt.timedelta(days=5) + dt.timedelta(seconds=600),
+            )
+        )
+
+
+def test_the_warm_line_figures_with_their_csv(admin: TestClient, settings: Settings) -> None:
+    _warm_calls(settings)
+    add_staff(settings)
+    sign_in(admin)
+    page = admin.get(f"/admin/reports?{PERIOD}").text
+    warm = page[page.index('id="report-warm"') :]
+    for label, value in (
+        ("Callers who waited", 4),
+        ("Answered by a volunteer", 2),
+        ("Hung up while waiting", 1),
+        ("Left for voicemail", 1),
+        ("Median wait of answered callers (s)", 60),
+    ):
+        assert f'<td data-label="{label}">{value}</td>' in warm, label
+    rows = list(csv.reader(io.StringIO(admin.get(f"/admin/reports/warm.csv?{PERIOD}").text)))
+    assert rows[0][:3] == ["waited", "answered", "abandoned"] and len(rows) == 2
+    assert dict(zip(rows[0], rows[1], strict=True)) == {
+        **dict.fromkeys(WARM_COLUMNS, "0"),
+        **{"waited": "4", "answered": "2", "abandoned": "1", "to_voicemail": "1"},
+        "median_wait_seconds": "60",
+    }
+    admin.get("/admin/language/es?next=/admin/reports")
+    spanish = admin.get(f"/admin/reports?{PERIOD}").text
+    assert "La línea de apoyo" in spanish and "Espera mediana de las atendidas (s)" in spanish
+
+
+def test_the_group_filter_narrows_what_it_can_and_says_what_is_line_wide(
+    admin: TestClient, settings: Settings, twilio: TwilioPoster
+) -> None:
+    seed_the_period(settings, twilio)  # its opt-out had joined meeting 4821
+    make_meeting(code="7734", name="Other Circle")
+    add_staff(settings)
+    sign_in(admin)
+    with session_scope() as session:
+        mine, other = (
+            session.scalars(select(Group.id).where(Group.slug == f"group-{code}")).one()
+            for code in ("4821", "7734")
+        )
+
+    whole = admin.get(f"/admin/reports?{PERIOD}").text
+    assert 'id="line-wide-' not in whole and "(whole line)" not in whole
+    theirs = admin.get(f"/admin/reports?{PERIOD}&group={other}").text
+    summary = theirs[theirs.index('id="summary"') : theirs.index("</dl>")]
+    assert "<dt>Opt-outs</dt><dd>0</dd>" in summary  # not a member of that group
+    assert '<dt>Texts in</dt><dd>3 <span class="muted line-wide">(whole line)</span>' in summary
+    assert "<dt>Reminders sent</dt><dd>0</dd>" in summary
+    for name in ("activity", "areas", "cases", "timings", "warm"):
+        assert f'id="line-wide-{name}"' in theirs, name
+    assert 'id="line-wide-meetings"' not in theirs
+    meetings = theirs[theirs.index('id="report-meetings"') :]
+    assert "7734" in meetings and "4821" not in meetings
+    ours = admin.get(f"/admin/reports?{PERIOD}&group={mine}").text
+    assert "<dt>Opt-outs</dt><dd>1</dd>" in ours
+    csv_rows = admin.get(f"/admin/reports/meetings.csv?{PERIOD}&group={other}").text
+    assert "7734" in csv_rows and "4821" not in csv_rows

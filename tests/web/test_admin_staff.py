@@ -123,3 +123,25 @@ def test_a_removed_staff_member_is_signed_out_at_once(
         roster.remove_staff(session=session, staff=staff, actor="test", now=staff.created_at)
     assert admin.get("/admin/").url.path == "/admin/sign-in"
     assert not get_redis().keys("admin:session:*")
+
+
+def test_an_admin_changes_a_role_and_the_page_reads_in_spanish(
+    admin: TestClient, settings: Settings
+) -> None:
+    add_staff(settings, ADMIN, "admin", name="Ada")
+    rae = add_staff(settings, RESPONDER, "responder", name="Rae")
+    sign_in(admin, ADMIN)
+    page = _post(admin, f"/admin/staff/{rae}/edit", role="coordinator", tier="3")
+    assert f"Staff {rae} changed." in page
+    with session_scope() as session:
+        staff = session.get(Coordinator, rae)
+        assert staff is not None and (staff.role, staff.tier) == ("coordinator", 3)
+        [event] = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "staff_edited")
+        ).all()
+        assert event.actor.startswith("coordinator:") and event.subject_id == rae
+        assert event.detail["role"] == "coordinator"
+    spanish = admin.get("/admin/language/es?next=/admin/staff").text
+    assert "Añadir personal" in spanish and "coordinación" in spanish and RESPONDER not in spanish
+    refused = admin.post(f"/admin/staff/{rae}/edit", data={"role": "admin"})
+    assert refused.status_code == 403

@@ -9,8 +9,8 @@ from starlette.testclient import TestClient
 
 from hotline import logs
 from hotline.flows.digits import as_int, ascii_digits, is_number
-from hotline.flows.keywords import Kind, parse
-from hotline.flows.voice_steps import VoiceState
+from hotline.flows.sms.keywords import Kind, parse
+from hotline.flows.voice.steps import VoiceState
 from hotline.settings import Settings
 from tests.twilio import TwilioPoster, new_sid, sms_texts
 from tests.web.test_admin import add_staff, csrf_of, open_case, sign_in

@@ -478,7 +478,8 @@ def test_crisis_reply_is_not_held_by_a_slow_database(
 ) -> None:
     import time
 
-    from hotline import bounded, sms
+    from hotline import bounded
+    from hotline.sms import runner as sms
 
     release = threading.Event()
     real_record = sms._record_crisis

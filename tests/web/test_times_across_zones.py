@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from hotline.coordinator_sms import cancel_next_occurrence
 from hotline.db import session_scope
 from hotline.jobs import reminders
 from hotline.models import Meeting, OutboxMessage
+from hotline.sms.coordinator import cancel_next_occurrence
 from tests.clock import travel
 from tests.twilio import TwilioPoster, sms_texts
 from tests.web.test_voice_caller import Caller, make_meeting

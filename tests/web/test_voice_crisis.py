@@ -84,10 +84,14 @@ def test_the_crisis_dial_does_not_need_the_database(twilio: TwilioPoster) -> Non
     caller = Caller(twilio)
     caller.start()
     caller.press("1")
-    with mock.patch("hotline.voice.session_scope", side_effect=RuntimeError("database down")):
+    with mock.patch(
+        "hotline.voice.runner.session_scope", side_effect=RuntimeError("database down")
+    ):
         caller.press("9")
     assert (caller.dial().text or "").strip() == "+18002738255"
-    with mock.patch("hotline.voice.session_scope", side_effect=RuntimeError("database down")):
+    with mock.patch(
+        "hotline.voice.runner.session_scope", side_effect=RuntimeError("database down")
+    ):
         after_dial(caller, "no-answer")
     assert "9 8 8" in caller.says()
 
@@ -110,8 +114,9 @@ def test_crisis_dial_is_not_held_by_a_slow_database(
 
     from sqlalchemy import select
 
-    from hotline import bounded, voice
+    from hotline import bounded
     from hotline.models import SupportCase
+    from hotline.voice import runner as voice
 
     release = threading.Event()
     real_record = voice._record_crisis_call

@@ -10,10 +10,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from hotline import voice_terminal
 from hotline.db import session_scope
 from hotline.models import SupportCase, Voicemail
 from hotline.settings import Settings
+from hotline.voice import terminal as voice_terminal
 from tests.clock import travel
 from tests.twilio import TwilioPoster
 from tests.warm.people import ON_SHIFT, add_volunteer

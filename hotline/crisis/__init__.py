@@ -1,0 +1,1 @@
+"""Crisis: cues and model loaded once, the resources file, a case's danger, caring contacts."""

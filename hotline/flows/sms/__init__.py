@@ -1,0 +1,1 @@
+"""Pure decisions for the SMS line: keywords, member replies, staff commands and escalation."""

@@ -1,0 +1,182 @@
+"""Render voice steps as TwiML with the twilio library; no database here."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from hotline.catalogs import catalog
+from hotline.crisis.resources import CrisisResourcesError, crisis_resources
+from hotline.flows.crisis.cues import Danger
+from hotline.flows.crisis.reply import dial_number
+from hotline.flows.voice import menu as flow
+from hotline.flows.voice.speech import phrases
+from hotline.settings import Settings
+
+# Twilio's public hold music, played to members until the host starts the room.
+HOLD_MUSIC_URL = "http://twimlets.com/holdmusic?Bucket=com.twilio.music.classical"
+GATHER_TIMEOUT_SECONDS = 6
+DIAL_TIMEOUT_SECONDS = 30
+CONFERENCE_EVENTS = "start end join leave"
+
+
+def step_url(settings: Settings, state: flow.VoiceState) -> str:
+    """The action URL of a menu: the state as opaque ids, never a number or a name."""
+    return f"{settings.public_url}/twilio/voice/step?{urlencode(state.to_query())}"
+
+
+def say(target: VoiceResponse | Gather, said: flow.Said, language: str) -> None:
+    if isinstance(said, flow.Pause):
+        target.pause(length=said.seconds)
+        return
+    words = catalog(said.language or language)
+    target.say(
+        words.t(said.key, **dict(said.values)),
+        language=words.t("voice.say_language"),
+        voice=words.t("voice.say_voice"),
+    )
+
+
+def say_all(target: VoiceResponse | Gather, said: tuple[flow.Said, ...], language: str) -> None:
+    for item in said:
+        say(target, item, language)
+
+
+def hints(state: flow.VoiceState) -> str:
+    """Speech hints for a menu: the catalog words it understands, plus digits for numbers."""
+    words = catalog(state.language)
+    keys = [f"voice.words.any.{key}" for key in flow.CRISIS_KEY + "*0"]
+    keys += [f"voice.words.{state.menu}.{key}" for key in "0123456789*"]
+    if state.menu in flow.NUMBER_MENUS:
+        keys.append("voice.words.digits")
+    if state.menu == flow.LANGUAGE:
+        keys.append("voice.words.language_name")
+    found: list[str] = []
+    for key in keys:
+        if words.has(key):
+            found += [p for p in phrases(words.t(key)) if p not in found]
+    return ", ".join(found)
+
+
+def gather(response: VoiceResponse, settings: Settings, step: flow.Step) -> None:
+    """Say the step inside a Gather that takes keys or speech and always posts back."""
+    assert isinstance(step.then, flow.Ask)
+    state = step.then.state
+    entry = {"finish_on_key": "#"} if state.menu in flow.NUMBER_MENUS else {"num_digits": 1}
+    menu = response.gather(
+        input="dtmf speech",
+        action=step_url(settings, state),
+        method="POST",
+        action_on_empty_result=True,
+        speech_timeout="auto",
+        timeout=GATHER_TIMEOUT_SECONDS,
+        hints=hints(state),
+        language=catalog(state.language).t("voice.say_language"),
+        **entry,
+    )
+    say_all(menu, step.said, state.language)
+
+
+def crisis_dial(
+    settings: Settings, language: str, *, danger: Danger = Danger.SUICIDE, country: str = "US"
+) -> str:
+    """Say what to do and dial the line for the danger; the fallback runs if nobody answers."""
+    response = VoiceResponse()
+    key = f"crisis_connect_{danger.value}"
+    say(
+        response,
+        flow.line(key if catalog(language).has(f"voice.{key}") else "crisis_connect"),
+        language,
+    )
+    number = _crisis_number(settings, language, danger, country)
+    fallback = (
+        f"{settings.public_url}/twilio/voice/crisis-fallback?{urlencode({'l': language, 's': 1})}"
+    )
+    response.dial(number, action=fallback, method="POST", timeout=DIAL_TIMEOUT_SECONDS)
+    return str(response)
+
+
+def _crisis_number(settings: Settings, language: str, danger: Danger, country: str) -> str:
+    """The line for this danger in the caller's country, else the line's crisis number."""
+    try:
+        found = dial_number(crisis_resources(), country, danger)
+    except CrisisResourcesError:
+        found = None
+    if found:
+        return found
+    return settings.crisis_number_es if language == "es" else settings.crisis_number
+
+
+def responder_dial(settings: Settings, language: str, number: str, caller_id: str) -> str:
+    """Ring the on-call responder from the hotline's number, so neither sees the other's."""
+    response = VoiceResponse()
+    say(response, flow.line("crisis_responder"), language)
+    done = (
+        f"{settings.public_url}/twilio/voice/crisis-fallback?{urlencode({'l': language, 's': 2})}"
+    )
+    response.dial(
+        number, action=done, method="POST", timeout=DIAL_TIMEOUT_SECONDS, caller_id=caller_id
+    )
+    return str(response)
+
+
+def busy_menu(settings: Settings, languages: tuple[str, ...]) -> str:
+    """The main menu's Gather, saying (in each language) that 9 still reaches crisis help."""
+    response = VoiceResponse()
+    state = flow.VoiceState(menu=flow.MAIN, language=languages[0])
+    said = tuple(flow.line("busy", language) for language in languages)
+    gather(response, settings, flow.Step(said, flow.Ask(state)))
+    say(response, flow.line("crisis_again"), languages[0])
+    response.hangup()
+    return str(response)
+
+
+def goodbye(language: str, key: str = "crisis_again") -> str:
+    response = VoiceResponse()
+    say(response, flow.line(key), language)
+    response.hangup()
+    return str(response)
+
+
+def conference(
+    response: VoiceResponse,
+    settings: Settings,
+    *,
+    room: str,
+    host: bool,
+    muted: bool,
+    beep: bool,
+    host_starts: bool,
+    max_participants: int | None = None,
+) -> None:
+    """Dial into a room; members wait with music for the host when the meeting has one."""
+    dial = response.dial()
+    dial.conference(
+        room,
+        muted=muted and not host,
+        start_conference_on_enter=host or not host_starts,
+        end_conference_on_exit=False,
+        wait_url=HOLD_MUSIC_URL,
+        wait_method="GET",
+        record="do-not-record",
+        beep="true" if beep else "false",
+        max_participants=max_participants or settings.max_participants,
+        status_callback=f"{settings.public_url}/twilio/status/conference",
+        status_callback_method="POST",
+        status_callback_event=CONFERENCE_EVENTS,
+    )
+
+
+def send_digits(digits: str) -> str:
+    """Turn feed digits (",,8675309#") into Twilio's sendDigits ("wwww8675309#")."""
+    waits = digits.replace(",", "ww")
+    return "".join(char for char in waits if char in "0123456789#*w")
+
+
+def bridge(response: VoiceResponse, phone: str, digits: str) -> None:
+    dial = response.dial()
+    if digits:
+        dial.number(phone, send_digits=send_digits(digits))
+    else:
+        dial.number(phone)

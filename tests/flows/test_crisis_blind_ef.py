@@ -1,0 +1,129 @@
+"""Blind sets E and F: the first measure of the detector on text its tuner never read.
+
+``crisis_blind_{e,f}_{en,es}.tsv`` were written on branches ``s3-blind`` (English, 399 and 395
+rows) and ``s3-blind-es`` (Spanish, 410 and 435 rows) by two helpers who never saw the cues,
+the model, the other sets or the tests; how, and their styles and families, are in
+``crisis_blind_ef_{en,es}.README.md`` beside them, with the SHA-256 checked here. The detector
+was tuned (session 3: small talk is no evidence for the model, retrained with
+``crisis_in_use.tsv``) on the older sets only; the branches were merged after the last tuning
+commit, and each file was measured exactly once, then, with nothing changed after:
+
+===========  ===================  ====================  ===================  ===============
+set          recall               false alarms          kind named right     cues alone
+===========  ===================  ====================  ===================  ===============
+E English    0.809 (165/204)      0.087 (17/195)        0.879 (145/165)      0.593 / 0.031
+E Spanish    0.604 (128/212)      0.071 (14/198)        0.961 (123/128)      0.514 / 0.066
+F English    0.657 (140/213)      0.093 (17/182)        0.843 (118/140)      0.469 / 0.049
+F Spanish    0.655 (150/229)      0.112 (23/206)        0.893 (134/150)      0.546 / 0.087
+===========  ===================  ====================  ===================  ===============
+
+Far short of recall 0.95 with false alarms 0.05 in
+either language: C and D, written by the cues' own author, flattered the detector. Of the 275
+misses, 93 still get the concern offer (a peer call and the crisis line, no page).
+
+Misses by family (described, not quoted; counts per kind E-en / E-es / F-en / F-es):
+suicide 23 / 36 / 34 / 41, violence 8 / 21 / 15 / 14, medical 4 / 20 / 15 / 18, others
+4 / 7 / 9 / 6.
+
+* Plan, place and time in plain words with no stock phrase: a chosen day or hour, a place
+  picked or reached (a bridge, rail tracks, woods, the sea), a car running in a closed garage,
+  a rope or belt already tied, standing on the ledge now.
+* Means acquired or held with reluctance that is not safety ("only X keeps me", "not yet
+  because ..."), often in Spanish.
+* Farewells without the word goodbye: things given away, affairs settled, last words, "after
+  tonight it won't matter", a friend's or sibling's farewell post and a phone switched off.
+* Third-party reports: a friend, child or roommate who cut, took pills or wrote a note.
+* Recent self-harm and attempts told in the past tense with present risk (stitches last week
+  and still wanting to; a failed hanging last night).
+* Medical emergencies without overdose words: swallowed household chemicals, a child under the
+  sink, collapse, stroke signs, chest pain, a diabetic crisis, bleeding that will not stop,
+  drugs with alcohol and symptoms now; Spanish slang for pills (pastis, blister, frasco).
+* Violence described as acts rather than threats: strangled, thrown down stairs, kicked, hair
+  pulled, door being kicked in, locked in a bathroom, stalked, followed, extortion, a gun at
+  the waist; Caribbean and Southern Cone slang for beatings.
+* Danger to others in slang or plain plans: shooting up a workplace or school, arson tonight,
+  running someone over, intrusive urges to shake or choke a baby.
+* Concern-only cues ("decided", "hopeless", "leaving words") that keep the cues' concern level
+  even when the text names a time and a plan: the model is not allowed to raise them.
+
+False alarms by family: small talk the ``[small_talk]`` table does not list (good night, nite,
+bai, aca ando, im still here, maybe, idk); Spanish hyperbole with *quiero morir*, *matarme*,
+*me va a matar* (football, a hangover, a crush, traffic, a boss); talk of a series or
+telenovela; "unalive" and "kms" mentioned, not used; moving-away goodbyes and last meetings;
+means in safe contexts (a gun safe, a will, pharmacist advice, vitamins twice); 988 reminders
+and training questions. One is a normaliser bug: collapsing repeated letters turns the Spanish
+*nose* (no sé) into the English word for a hanging rope.
+
+These are floors at exactly the figures measured; the sets stay frozen. E may be tuned on from
+now on (then it is no longer blind); F should stay unread until a change is final.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from hotline.crisis.detector import assess
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+HEADER = "label\tlang\ttext\tkind"
+KINDS = frozenset({"suicide", "medical", "violence", "others"})
+FROZEN = {
+    "crisis_blind_e_en.tsv": "ebce8971db98baa4e57f5a5bfaad57721cb44d985508417e31930a434368a58e",
+    "crisis_blind_f_en.tsv": "e3fd033d753eb8e0871476c1d8f3e694c06a2264e70225ca2652637e141cc1aa",
+    "crisis_blind_e_es.tsv": "cd3e1416e059a12e4b84c762240c694962f23399d6640498b63b53154ccab9ad",
+    "crisis_blind_f_es.tsv": "5e5d9262081835dccfc8c78e68e5e6c1ff4e3f054bc257c68f27738e65d62339",
+}
+# (file, language, rows, minimum recall, maximum false alarms, minimum kind accuracy): the
+# figures measured once, after the last tuning change.
+SETS = (
+    ("crisis_blind_e_en.tsv", "en", 399, 165 / 204, 17 / 195, 145 / 165),
+    ("crisis_blind_e_es.tsv", "es", 410, 128 / 212, 14 / 198, 123 / 128),
+    ("crisis_blind_f_en.tsv", "en", 395, 140 / 213, 17 / 182, 118 / 140),
+    ("crisis_blind_f_es.tsv", "es", 435, 150 / 229, 23 / 206, 134 / 150),
+)
+
+
+def rows(name: str) -> list[tuple[str, str, str, str]]:
+    """Return (label, language, text, kind) for every row of a set."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == HEADER
+    return [(a, b, c, d) for a, b, c, d in (line.split("\t") for line in lines[1:] if line)]
+
+
+@pytest.mark.parametrize(("name", "digest"), FROZEN.items())
+def test_blind_set_is_frozen_as_its_readme_says(name: str, digest: str) -> None:
+    assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest
+    language = name.removesuffix(".tsv")[-2:]
+    readme = (DATA / f"crisis_blind_ef_{language}.README.md").read_text(encoding="utf-8")
+    assert digest in readme
+
+
+@pytest.mark.parametrize(("name", "language", "size", "_r", "_f", "_k"), SETS)
+def test_blind_set_is_one_language_and_labelled_by_kind(
+    name: str, language: str, size: int, _r: float, _f: float, _k: float
+) -> None:
+    found = rows(name)
+    assert len(found) == size
+    assert {lang for _, lang, _, _ in found} == {language}
+    assert {kind for label, _, _, kind in found if label == "1"} == KINDS
+    assert {kind for label, _, _, kind in found if label == "0"} == {"none"}
+
+
+@pytest.mark.parametrize(("name", "language", "_size", "recall", "alarms", "kinds"), SETS)
+def test_blind_set_recall_false_alarms_and_kind(
+    name: str, language: str, _size: int, recall: float, alarms: float, kinds: float
+) -> None:
+    found = rows(name)
+    positives = [(text, kind) for label, _, text, kind in found if label == "1"]
+    negatives = [text for label, _, text, _ in found if label == "0"]
+    verdicts = [(assess(text), kind) for text, kind in positives]
+    caught = [(verdict, kind) for verdict, kind in verdicts if verdict.crisis]
+    raised = sum(assess(text).crisis for text in negatives)
+    named = sum(verdict.danger.value == kind for verdict, kind in caught)
+    # Figures only: the rows stay unread by whoever tunes the detector.
+    assert len(caught) / len(positives) >= recall - 1e-9, f"{language} recall {len(caught)}"
+    assert raised / len(negatives) <= alarms + 1e-9, f"{language} false alarms {raised}"
+    assert named / len(caught) >= kinds - 1e-9, f"{language} kinds named {named}"
