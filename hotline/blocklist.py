@@ -14,6 +14,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from hotline.flows.digits import as_int, ascii_digits
 from hotline.models import BlockedNumber
 from hotline.phones import PhoneVault, normalise
 
@@ -69,8 +70,9 @@ def remove_block(
     *, session: Session, vault: PhoneVault, value: str, prefix: bool, region: str
 ) -> bool:
     """Lift a block by its number, prefix or id; False when there was none."""
-    if value.strip().isascii() and value.strip().isdigit() and not prefix:
-        statement = delete(BlockedNumber).where(BlockedNumber.id == int(value.strip()))
+    block_id = as_int(ascii_digits(value.strip()), max_digits=9)
+    if block_id is not None and not prefix:
+        statement = delete(BlockedNumber).where(BlockedNumber.id == block_id)
     elif prefix:
         statement = delete(BlockedNumber).where(
             BlockedNumber.kind == PREFIX, BlockedNumber.value == parse_prefix(value)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hotline.feeds import FeedError
+from hotline.flows.digits import as_int, ascii_digits
 
 SEARCH_PATH = "client_interface/json/?switcher=GetSearchResults"
 # BMLT format keys that name a Meeting Guide type of a different code.
@@ -73,7 +74,9 @@ def meeting_guide_row(meeting: object) -> object:
 
 
 def _day(value: str) -> object:
-    return int(value) - 1 if value.isascii() and value.isdigit() and 1 <= int(value) <= 7 else value
+    """BMLT's 1-7 (Sunday first) as the spec's 0-6; anything else is left for the reader to name."""
+    number = as_int(ascii_digits(value), max_digits=1)
+    return number - 1 if number is not None and 1 <= number <= 7 else value
 
 
 def _end(start: str, duration: str) -> str | None:

@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hotline import places
+from hotline.flows.digits import ascii_digits, has_stray_numerals, is_number
 from hotline.models import MeetingFormat
 from hotline.phones import PhoneError, normalise
 
@@ -39,14 +40,14 @@ _CLIP = {
     "location": 300,
 }
 # "19:00", "19:00:00", "7:00 PM", "7.00pm".
-_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?::(\d{2}))?\s*(?:([AaPp])\.?[Mm]\.?)?")
-_HOSTED_TAIL = re.compile(r",*(\d{3,12})#?")
-_DIAL_TAIL = re.compile(r"[\d,#*wWpP]*")
+_TIME = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})(?::([0-9]{2}))?\s*(?:([AaPp])\.?[Mm]\.?)?")
+_HOSTED_TAIL = re.compile(r",*([0-9]{3,12})#?")
+_DIAL_TAIL = re.compile(r"[0-9,#*wWpP]*")
 # "..., Oakland, CA 94612, USA", "..., Tupelo, MS", "..., Trenton, ON K8V 2H5, Canada": the
 # trailing city, state or province and postal code of an address line.
 _ADDRESS_TAIL = re.compile(
     r",\s*(?P<city>[^,]+?),\s*(?P<state>[A-Z]{2})"
-    r"(?:\s+(?P<zip>\d{5}(?:-\d{4})?|[A-Z]\d[A-Z]\s?\d[A-Z]\d))?"
+    r"(?:\s+(?P<zip>[0-9]{5}(?:-[0-9]{4})?|[A-Z][0-9][A-Z]\s?[0-9][A-Z][0-9]))?"
     r"(?:,\s*(?P<country>USA|US|United States|Canada|CA))?\s*$"
 )
 _US = {"US", "USA", "UNITED STATES", "UNITED STATES OF AMERICA"}
@@ -281,10 +282,12 @@ def _days(value: object) -> tuple[int, ...]:
 
 def _day(value: object) -> int:
     if isinstance(value, str):
-        word = _ascii(value).strip().lower().rstrip(".")
+        if has_stray_numerals(value):  # "²" is no day, though NFKD would make it "2"
+            raise FeedError(f"bad day {value!r}")
+        word = _ascii(ascii_digits(value)).strip().lower().rstrip(".")
         if word in _DAY_NAMES:
             return _DAY_NAMES[word]
-        value = int(word) if word.isascii() and word.isdigit() else value
+        value = int(word) if is_number(word) else value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
@@ -293,7 +296,7 @@ def _day(value: object) -> int:
 
 
 def _time(value: object, key: str) -> dt.time:
-    match = _TIME.fullmatch(value.strip()) if isinstance(value, str) else None
+    match = _TIME.fullmatch(ascii_digits(value.strip())) if isinstance(value, str) else None
     if match is None or int(match[2]) > 59 or int(match[3] or 0) > 59:
         raise FeedError(f"bad {key} {value!r}")
     hour = int(match[1])
@@ -327,14 +330,17 @@ def _address(row: Mapping[str, Any]) -> dict[str, str]:
     """
     formatted = _plain(row.get("formatted_address"))
     street = _plain(row.get("address"))
-    parsed = _ADDRESS_TAIL.search(formatted) or _ADDRESS_TAIL.search(street)
+    # Digits of any script are read as 0-9 (a ZIP typed "٩٤١١٠" is 94110).
+    parsed = _ADDRESS_TAIL.search(ascii_digits(formatted)) or _ADDRESS_TAIL.search(
+        ascii_digits(street)
+    )
     found = parsed.groupdict() if parsed else {}
     state = _text(row.get("state")) or found.get("state") or ""
     fields = {
         "address": street or formatted,
         "city": _plain(row.get("city")) or found.get("city") or "",
         "state": state,
-        "postal_code": _text(row.get("postal_code")) or found.get("zip") or "",
+        "postal_code": ascii_digits(_text(row.get("postal_code"))) or found.get("zip") or "",
     }
     clipped = {key: value[: _CLIP[key]] for key, value in fields.items()}
     return {**clipped, "country": _country(row, found.get("country"), state)}
@@ -343,7 +349,7 @@ def _address(row: Mapping[str, Any]) -> dict[str, str]:
 def _street(address: str) -> str:
     """The street part of an address line: "100 Main St" of "100 Main St, Tupelo, MS"."""
     street = address.split(",")[0].strip()
-    return street if any(ch.isdigit() for ch in street) else ""
+    return street if any(ch in "0123456789" for ch in ascii_digits(street)) else ""
 
 
 def _country(row: Mapping[str, Any], parsed: str | None, state: str) -> str:
@@ -368,6 +374,8 @@ def _place(row: Mapping[str, Any], address: dict[str, str]) -> tuple[float | Non
 
 
 def _coordinate(value: object, limit: float) -> float | None:
+    if isinstance(value, str):
+        value = ascii_digits(value)
     try:
         number = float(value) if isinstance(value, str | int | float) else None
     except ValueError:
@@ -376,9 +384,13 @@ def _coordinate(value: object, limit: float) -> float | None:
 
 
 def _look_up(address: dict[str, str]) -> places.Place | None:
-    """Place an address offline: by US ZIP, else by its city and state."""
+    """Place an address offline: by US ZIP or Canadian postal code, else by city and state."""
     if address["country"] == "US":
         found = places.place_for_zip(address["postal_code"][:5])
+        if found is not None:
+            return found
+    if address["country"] == "CA" and address["postal_code"]:
+        found = places.place_for_postal_code(address["postal_code"])
         if found is not None:
             return found
     if not address["city"] or not (address["state"] or address["country"] == "CA"):
@@ -458,7 +470,7 @@ def _bridge(row: Mapping[str, Any], hotline_numbers: Collection[str]) -> _Bridge
     url = _text(row.get("conference_url")) or None
     if url is not None and len(url) > _URL_MAX:
         raise FeedError(f"conference_url longer than {_URL_MAX} characters")
-    raw_phone = _text(row.get("conference_phone")).removeprefix("tel:")
+    raw_phone = ascii_digits(_text(row.get("conference_phone"))).removeprefix("tel:")
     if not raw_phone:
         return _Bridge(MeetingFormat.ONLINE if url else MeetingFormat.IN_PERSON, url=url)
     number, tail = _split_dial_string(raw_phone)

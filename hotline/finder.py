@@ -28,6 +28,7 @@ from hotline.places import (  # the finder's callers place what a member typed t
     Place,
     names_a_city,
     place_for_city,
+    place_for_postal_code,
     place_for_zip,
     places_for_city_name,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "next_start",
     "occurrence_open",
     "place_for_city",
+    "place_for_postal_code",
     "place_for_zip",
     "places_for_city_name",
 ]

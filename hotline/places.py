@@ -1,4 +1,4 @@
-"""Places, offline: ZIP and city centroids, loose city names, and the time zone at a point.
+"""Places, offline: ZIP, postal code and city centroids, loose city names, zones at a point.
 
 One geocoder for the whole line: the importer places feed rows with it and the finder places
 what a member typed, so "Fuquay Varina" means the same town to both.
@@ -56,6 +56,22 @@ def place_for_zip(zip_code: str) -> Place | None:
     if not found:
         return None
     return Place(zip_code, *_centroid(found))
+
+
+def place_for_postal_code(code: str) -> Place | None:
+    """Return the centroid of a Canadian postal code's FSA ("K8N" of "K8N 5W6"), or None.
+
+    Only the FSA is placed (the data has no finer centroids): a few streets to a town's worth,
+    near enough to find the nearest groups.
+    """
+    compact = code.replace(" ", "").upper()
+    if not CANADIAN_POSTAL_CODE.fullmatch(compact[:3]) or len(compact) not in (3, 6):
+        return None
+    found = _fsa_centroids().get(compact[:3])
+    if found is None:
+        return None
+    label = f"{compact[:3]} {compact[3:]}".strip()
+    return Place(label, found.latitude, found.longitude, _fsa_zone(compact[:3]))
 
 
 def place_for_city(words: tuple[str, ...], state: str | None) -> tuple[Place | None, str]:
@@ -161,6 +177,24 @@ def _cities() -> dict[str, dict[str, Place]]:
     for (city, state), found in entries.items():
         cities[city][state] = Place(f"{names[city, state]}, {state}", *_centroid(found))
     return dict(cities)
+
+
+@functools.cache
+def _fsa_centroids() -> dict[str, Place]:
+    """FSA -> its centroid, from countrystatecity-postal-codes' data in its wheel (read once)."""
+    from countrystatecity_postal_codes import get_postcodes_of_country
+
+    return {
+        entry.code.upper(): Place(f"{entry.code} {entry.stateCode or ''}".strip(), lat, lng, None)
+        for entry in get_postcodes_of_country("CA")
+        if (lat := entry.latitude) is not None and (lng := entry.longitude) is not None
+    }
+
+
+@functools.cache
+def _fsa_zone(fsa: str) -> str | None:
+    place = _fsa_centroids()[fsa]
+    return zone_at(place.latitude, place.longitude)
 
 
 @functools.cache

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from hotline import catalogs, finder
 from hotline import settings as settings_module
-from hotline.flows.schedule import local_label
+from hotline.flows.names import NAME_LIMITS, fit_names
+from hotline.flows.schedule import texted_when
 from hotline.flows.segments import count_segments
 from hotline.logs import log
 from hotline.models import Contact, Meeting, Priority, Subscription
@@ -36,12 +37,15 @@ def retire_meetings(*, session: Session, meetings: Sequence[Meeting], now: dt.da
     rows = []
     for meeting in meetings:
         similar = _similar(session, meeting, now)
-        for subscription, language in _subscribers(session, meeting):
+        for subscription, language, zone in _subscribers(session, meeting):
             subscription.ended_at = now
+            body = retired_text(
+                language=language, meeting=meeting, similar=similar, viewer_zone=zone
+            )
             rows.append(
                 sms_values(
                     contact_id=subscription.contact_id,
-                    body=retired_text(language=language, meeting=meeting, similar=similar),
+                    body=body,
                     purpose="retired",
                     priority=Priority.DEFAULT,
                     # One notice per subscription, however often the feed is re-read.
@@ -55,23 +59,42 @@ def retire_meetings(*, session: Session, meetings: Sequence[Meeting], now: dt.da
 
 
 def retired_text(
-    *, language: str, meeting: Meeting, similar: Sequence[finder.NearbyMeeting]
+    *,
+    language: str,
+    meeting: Meeting,
+    similar: Sequence[finder.NearbyMeeting],
+    viewer_zone: str | None = None,
 ) -> str:
     """Word the notice in one segment: the similar meetings that fit, else none."""
     words = catalogs.catalog(language)
-    name = meeting.name if len(meeting.name) <= 40 else meeting.name[:37].rstrip() + "..."
+
+    def notice(listed: str) -> str:
+        key = "feeds.retired_similar" if listed else "feeds.retired"
+        return fit_names(
+            lambda style: words.t(
+                key, name=style(meeting.name, meeting.code), code=meeting.code, similar=listed
+            ),
+            words,
+            segments=1,
+            limits=NAME_LIMITS,
+        )
+
     for count in range(len(similar), 0, -1):
-        listed = ", ".join(_label(found, language) for found in similar[:count])
-        text = words.t("feeds.retired_similar", name=name, code=meeting.code, similar=listed)
+        text = notice(", ".join(_label(f, language, viewer_zone) for f in similar[:count]))
         if count_segments(text).segments <= 1:
             return text
-    return words.t("feeds.retired", name=name, code=meeting.code)
+    return notice("")
 
 
-def _label(found: finder.NearbyMeeting, language: str) -> str:
-    return (
-        f"#{found.meeting.code} {local_label(found.next_start, found.meeting.time_zone, language)}"
+def _label(found: finder.NearbyMeeting, language: str, viewer_zone: str | None) -> str:
+    when = texted_when(
+        found.next_start,
+        found.meeting.time_zone,
+        language,
+        by_phone=found.meeting.format in finder.PHONE_FORMATS,
+        viewer_zone=viewer_zone,
     )
+    return f"#{found.meeting.code} {when}"
 
 
 def _similar(session: Session, meeting: Meeting, now: dt.datetime) -> list[finder.NearbyMeeting]:
@@ -91,9 +114,9 @@ def _similar(session: Session, meeting: Meeting, now: dt.datetime) -> list[finde
     )
 
 
-def _subscribers(session: Session, meeting: Meeting) -> list[tuple[Subscription, str]]:
+def _subscribers(session: Session, meeting: Meeting) -> list[tuple[Subscription, str, str | None]]:
     statement = (
-        select(Subscription, Contact.language)
+        select(Subscription, Contact.language, Contact.time_zone)
         .join(Contact, Contact.id == Subscription.contact_id)
         .where(
             Subscription.meeting_id == meeting.id,
@@ -103,4 +126,4 @@ def _subscribers(session: Session, meeting: Meeting) -> list[tuple[Subscription,
             Contact.can_sms.is_(True),
         )
     )
-    return [(subscription, language) for subscription, language in session.execute(statement)]
+    return [(row[0], row[1], row[2]) for row in session.execute(statement)]

@@ -20,6 +20,7 @@ from hotline import audit
 from hotline.catalogs import catalog
 from hotline.contacts import get_or_create_contact
 from hotline.flows import rota
+from hotline.flows.digits import as_int, ascii_digits
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import Contact, Coordinator, Meeting, Priority, StaffShift
@@ -166,8 +167,9 @@ def clear_shifts(*, session: Session, staff: Coordinator, actor: str) -> None:
 
 def find_staff(*, session: Session, settings: Settings, ref: str) -> Coordinator:
     """Find a current staff member by id or by phone number."""
-    if ref.isdigit() and len(ref) < 9:
-        staff = session.get(Coordinator, int(ref))
+    staff_id = as_int(ascii_digits(ref.strip()), max_digits=8)
+    if staff_id is not None:
+        staff = session.get(Coordinator, staff_id)
     else:
         vault = vault_for(settings.secret_key)
         hashed = vault.index(_phone(ref, settings))

@@ -334,11 +334,13 @@ def test_cancel_the_next_occurrence_and_tell_its_members(
         assert (cancelled.meeting_id, cancelled.occurs_on) == (meeting, dt.date(2025, 3, 4))
     rows = outbox(purpose="cancel")
     assert [row.body for row in rows] == [
-        "Hotline: Tuesday Circle (#4821) on Tue 3/4 7:00pm is cancelled. "
-        "The next one is Tue 3/11 7:00pm.",
+        # In person, to members whose zone the line does not know: the meeting's zone, named
+        # (and the DST change between the two dates with it).
+        "Hotline: Tuesday Circle (#4821) on Tue 3/4 7:00pm PST is cancelled. "
+        "The next one is Tue 3/11 7:00pm PDT.",
     ] * 2 + [
-        "Hotline: Tuesday Circle (#4821) del mar 4/3 19:00 se cancela. "
-        "La proxima es mar 11/3 19:00."
+        "Hotline: Tuesday Circle (#4821) del mar 4/3 19:00 PST se cancela. "
+        "La proxima es mar 11/3 19:00 PDT."
     ]
     assert text(settings, lee, "CANCEL 4821") == (
         "Meeting #4821 on Tue 3/4 7:00pm was already cancelled."

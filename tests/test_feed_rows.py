@@ -10,7 +10,7 @@ import pytest
 from hotline.feeds import FeedError, parse_row, plain_text
 from hotline.flows.schedule import weekly_times
 from hotline.meeting_types import Topic, topic_of
-from hotline.places import city_key, place_for_address, place_for_city
+from hotline.places import city_key, place_for_address, place_for_city, place_for_postal_code
 
 
 def row(**fields: Any) -> dict[str, Any]:
@@ -177,3 +177,39 @@ def test_an_online_row_with_no_link_and_only_a_city_is_not_placed_at_its_centre(
         "online (ONL) with no link or phone, and no street address",
     )
     assert parse_row(row(types=["ONL"])).active  # a street to go to: an in-person meeting
+
+
+@pytest.mark.parametrize("code", ["K8N 5W6", "k8n5w6", "K8N"])
+def test_a_canadian_postal_code_is_placed_at_its_fsa(code: str) -> None:
+    place = place_for_postal_code(code)
+    assert place is not None
+    assert place.label == code.upper().replace("K8N5W6", "K8N 5W6")
+    assert (round(place.latitude, 2), round(place.longitude, 2)) == (44.16, -77.37)  # Belleville
+    assert place.time_zone == "America/Toronto"
+
+
+@pytest.mark.parametrize("code", ["H0H 0H0", "Z9Z", "K8N 5W", "94110", "KKN"])
+def test_a_postal_code_the_table_cannot_place_is_none(code: str) -> None:
+    assert place_for_postal_code(code) is None
+
+
+def test_a_canadian_row_with_only_a_postal_code_is_placed_by_it() -> None:
+    meeting = parse_row(row(city="", state="", country="CA", postal_code="K8P 2A1", timezone=None))
+    assert meeting.latitude is not None and round(meeting.latitude, 1) == 44.2
+    assert meeting.time_zone == "America/Toronto"
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("FIND K8N 5W6", ("k8n5w6",)),
+        ("find k8n5w6", ("k8n5w6",)),
+        ("FIND anxiety K8N", ("anxiety", "k8n")),
+        ("BUSCAR k8n 5w6", ("k8n5w6",)),
+    ],
+)
+def test_a_postal_code_is_one_word_of_find(body: str, words: tuple[str, ...]) -> None:
+    from hotline.flows.sms.keywords import Kind, parse
+
+    command = parse(body)
+    assert (command.kind, command.words) == (Kind.FIND, words)

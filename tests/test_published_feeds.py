@@ -153,9 +153,7 @@ def test_an_online_only_meeting_says_a_flip_phone_cannot_join(
 
 
 @pytest.mark.usefixtures("frozen")
-def test_find_in_an_ontario_town_and_a_clear_answer_for_a_postal_code(
-    settings: Settings, twilio: TwilioPoster
-) -> None:
+def test_find_by_an_ontario_town_or_postal_code(settings: Settings, twilio: TwilioPoster) -> None:
     load(QUINTE, settings)
 
     (reply,) = sms_texts(twilio.sms(MEMBER, "FIND belleville on"))
@@ -165,10 +163,28 @@ def test_find_in_an_ontario_town_and_a_clear_answer_for_a_postal_code(
     assert all(" mi" in line for line in lines[1:4])  # in person, with the distance
     assert count_segments(reply).segments <= 2
 
-    (postal,) = sms_texts(twilio.sms(MEMBER, "FIND K8N 1A1"))
-    assert postal.startswith("I can't look up Canadian postal codes yet.")
-    assert "FIND belleville on" in postal
-    assert count_segments(postal).segments == 1
+    # Belleville East's FSA (its centroid, from countrystatecity-postal-codes): the same town.
+    for body, header in [
+        ("FIND K8N 5W6", "Groups near K8N 5W6:"),
+        ("find k8n5w6", "Groups near K8N 5W6:"),
+        ("FIND K8N", "Groups near K8N:"),
+        ("BUSCAR K8N 5W6", None),
+    ]:
+        (near,) = sms_texts(twilio.sms(MEMBER, body))
+        found = near.splitlines()
+        assert header is None or found[0] == header, near
+        assert len([line for line in found if line.startswith("#")]) == 3, near
+        miles = [float(line.rsplit(", ", 1)[1].split()[0]) for line in found[1:4]]
+        assert miles == sorted(miles) and miles[0] < 3, near  # in person, nearest first
+        assert count_segments(near).segments <= 2
+    sms_texts(twilio.sms(MEMBER, "EN"))
+
+    # A code the table does not place (reserved, or no such FSA) gets a clear answer.
+    for code in ("H0H 0H0", "Z9Z"):
+        (postal,) = sms_texts(twilio.sms(MEMBER, f"FIND {code}"))
+        assert postal.startswith(f"I don't know the postal code {code.replace(' ', '')}."), postal
+        assert "FIND belleville on" in postal
+        assert count_segments(postal).segments == 1
 
 
 @pytest.mark.usefixtures("frozen")

@@ -31,3 +31,11 @@ def as_int(text: str | None, *, max_digits: int = 12) -> int | None:
     if text is None or not is_number(text) or len(text) > max_digits:
         return None
     return int(text)
+
+
+def has_stray_numerals(text: str) -> bool:
+    """Whether text holds number signs that are no digit ("²", "½", "Ⅻ"): read, they mislead."""
+    return any(
+        unicodedata.numeric(ch, None) is not None and unicodedata.decimal(ch, None) is None
+        for ch in text
+    )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -178,6 +178,39 @@ def spoken_label(when: dt.datetime, time_zone: str, language: str) -> str:
     hour = local.hour % 12 or 12
     clock = f"{hour}:{local.minute:02d}" if local.minute else str(hour)
     return f"{_DAY_NAMES['en'][local.weekday()]} at {clock} {'AM' if local.hour < 12 else 'PM'}"
+
+
+def texted_when(
+    start: dt.datetime,
+    zone: str,
+    language: str,
+    *,
+    by_phone: bool,
+    viewer_zone: str | None,
+    label_for: Callable[[dt.datetime, str, str], str] = local_label,
+) -> str:
+    """Day and time in the meeting's zone, naming the zone when the reader may be elsewhere.
+
+    A meeting by phone is joined from wherever the reader is, so it is told in the reader's
+    own zone when known (and that zone named, when it is not the meeting's). `label_for`
+    words the time ("Tue 7:00pm", or with the date for a cancellation).
+    """
+    if viewer_zone is not None and by_phone:
+        label = label_for(start, viewer_zone, language)
+        if same_offset(start, zone, viewer_zone):
+            return label
+        return f"{label} {start.astimezone(ZoneInfo(viewer_zone)):%Z}"
+    label = label_for(start, zone, language)
+    if viewer_zone is not None and same_offset(start, zone, viewer_zone):
+        return label
+    return f"{label} {start.astimezone(ZoneInfo(zone)):%Z}"
+
+
+def same_offset(when: dt.datetime, zone: str, viewer_zone: str) -> bool:
+    return (
+        when.astimezone(ZoneInfo(viewer_zone)).utcoffset()
+        == when.astimezone(ZoneInfo(zone)).utcoffset()
+    )
 
 
 def _weekly_dates(weekday: int, near: dt.date) -> Iterator[dt.date]:

@@ -30,12 +30,13 @@ from hotline import catalogs
 from hotline import settings as settings_module
 from hotline.db import session_scope
 from hotline.flows import schedule
-from hotline.flows.schedule import local_label, next_occurrences
-from hotline.flows.segments import count_segments
+from hotline.flows.names import NAME_LIMITS, fit_names
+from hotline.flows.schedule import next_occurrences, texted_when
 from hotline.jobs.names import SEND_BATCH_JOB
 from hotline.logs import log
 from hotline.models import Contact, Group, Meeting, MeetingCancellation, Priority, Subscription
 from hotline.outbox import call_values, insert_new, sms_values
+from hotline.phone_index import PHONE_FORMATS
 from hotline.queues import enqueue_after_commit, get_redis
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class Due:
     meeting: Meeting
     occurrence: dt.datetime
     lead: int
+    viewer_zone: str | None = None  # the member's zone: a phone meeting is told in it
 
     @property
     def dedupe_key(self) -> str:
@@ -131,17 +133,37 @@ def find_due(
     return list(due.values())
 
 
-def reminder_text(*, language: str, meeting: Meeting, occurrence: dt.datetime) -> str:
-    """Word a reminder text in one segment, trimming the meeting name if it must."""
+def reminder_text(
+    *,
+    language: str,
+    meeting: Meeting,
+    occurrence: dt.datetime,
+    viewer_zone: str | None = None,
+) -> str:
+    """Word a reminder text in one segment, shortening the meeting name if it must.
+
+    A phone meeting's time is told in the member's zone (`viewer_zone`), an in-person one's in
+    the meeting's, each with its zone named when the member may be elsewhere.
+    """
     words = catalogs.catalog(language)
-    when = local_label(occurrence, meeting.time_zone, language)
-    text = ""
-    for cut in range(len(meeting.name), 7, -4):
-        name = meeting.name if cut == len(meeting.name) else meeting.name[:cut].rstrip() + "..."
-        text = words.t("outbound.reminder", name=name, code=meeting.code, when=when)
-        if count_segments(text).segments <= 1:
-            break
-    return text
+    when = texted_when(
+        occurrence,
+        meeting.time_zone,
+        language,
+        by_phone=meeting.format in PHONE_FORMATS,
+        viewer_zone=viewer_zone,
+    )
+    return fit_names(
+        lambda style: words.t(
+            "outbound.reminder",
+            name=style(meeting.name, meeting.code),
+            code=meeting.code,
+            when=when,
+        ),
+        words,
+        segments=1,
+        limits=NAME_LIMITS,
+    )
 
 
 # Boundaries ---------------------------------------------------------------------------------
@@ -221,6 +243,7 @@ def _members(session: Session, which: Any) -> list[Any]:
             Subscription.channel,
             Subscription.meeting_id,
             Contact.language,
+            Contact.time_zone,
             Group.reminder_lead_minutes.label("leads"),
         )
         .join(Contact, Contact.id == Subscription.contact_id)
@@ -249,7 +272,8 @@ def _meetings(session: Session, ids: set[int]) -> dict[int, Meeting]:
 
 
 def _due(row: Any, meeting: Meeting, occurrence: dt.datetime, lead: int) -> Due:
-    return Due(row.id, row.contact_id, row.channel, row.language, meeting, occurrence, lead)
+    due = (row.id, row.contact_id, row.channel, row.language, meeting, occurrence, lead)
+    return Due(*due, viewer_zone=row.time_zone)
 
 
 def _row_values(item: Due) -> dict[str, Any]:
@@ -261,7 +285,12 @@ def _row_values(item: Due) -> dict[str, Any]:
             priority=Priority.DEFAULT,
             dedupe_key=item.dedupe_key,
         )
-    body = reminder_text(language=item.language, meeting=item.meeting, occurrence=item.occurrence)
+    body = reminder_text(
+        language=item.language,
+        meeting=item.meeting,
+        occurrence=item.occurrence,
+        viewer_zone=item.viewer_zone,
+    )
     return sms_values(
         contact_id=item.contact_id,
         body=body,

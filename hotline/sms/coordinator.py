@@ -8,6 +8,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from redis.exceptions import RedisError
@@ -20,7 +21,8 @@ from hotline.cases import CaseStatus, close_case, take_case
 from hotline.catalogs import catalog
 from hotline.crisis.cases import ack_key
 from hotline.flows.catalog import Catalog
-from hotline.flows.schedule import next_starts, weekly_times
+from hotline.flows.names import NAME_LIMITS, fit_names
+from hotline.flows.schedule import next_starts, texted_when, weekly_times
 from hotline.flows.sms.coordinator import (
     Ack,
     Broadcast,
@@ -46,6 +48,7 @@ from hotline.models import (
     SupportCase,
 )
 from hotline.outbox import queue_call, queue_sms
+from hotline.phone_index import PHONE_FORMATS
 from hotline.queues import get_redis
 from hotline.settings import Settings
 from hotline.staff import Role, can_close_others_cases, can_manage_meeting
@@ -384,12 +387,29 @@ def _tell_cancelled(
     occurs_on: dt.date,
 ) -> None:
     language = member.language
-    body = catalog(language).t(
-        "cases.member_cancelled",
-        name=meeting.name,
-        code=meeting.code,
-        date=occurrence_label(start, meeting.time_zone, language),
-        next=occurrence_label(following, meeting.time_zone, language),
+    words = catalog(language)
+    # A phone meeting is told in the member's zone, an in-person one in its own (both named
+    # when the member's clock differs), as FIND and reminders tell them.
+    told = partial(
+        texted_when,
+        zone=meeting.time_zone,
+        language=language,
+        by_phone=meeting.format in PHONE_FORMATS,
+        viewer_zone=member.time_zone,
+        label_for=occurrence_label,
+    )
+    date, next_label = told(start), told(following)
+    body = fit_names(
+        lambda style: words.t(
+            "cases.member_cancelled",
+            name=style(meeting.name, meeting.code),
+            code=meeting.code,
+            date=date,
+            next=next_label,
+        ),
+        words,
+        segments=1,
+        limits=NAME_LIMITS,
     )
     queue_sms(
         session=session,

@@ -32,7 +32,7 @@ from hotline.flows.crisis.reply import crisis_reply
 from hotline.flows.limits import Verdict
 from hotline.flows.schedule import local_label
 from hotline.flows.sms import member as flow
-from hotline.flows.sms.keywords import Command, Kind, looks_spanish, parse
+from hotline.flows.sms.keywords import POSTAL_CODE, Command, Kind, looks_spanish, parse
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import (
@@ -45,7 +45,6 @@ from hotline.models import (
 )
 from hotline.outbox import queue_call
 from hotline.phones import PhoneError, country_of, normalise, vault_for
-from hotline.places import CANADIAN_POSTAL_CODE
 from hotline.queues import get_redis
 from hotline.settings import Settings
 from hotline.sms.conversations import load_conversation, save_conversation
@@ -465,7 +464,7 @@ def _look_up(
     if command.kind is Kind.MY:
         meetings = subscriptions.list_subscribed_meetings(session=session, contact_id=contact.id)
         views = tuple(_view(session, meeting, now) for meeting in meetings)
-        return flow.Lookup(subscriptions=views)
+        return flow.Lookup(subscriptions=views, viewer_zone=contact.time_zone)
     if command.kind is Kind.TALK:
         return _talk_lookup(session, settings, contact, now)
     if command.code is not None:
@@ -509,20 +508,25 @@ def _find_query(command: Command) -> flow.FindCursor | flow.FindResults:
     if command.state is not None:
         typed = " ".join([*command.words, command.state, *command.tail])
         return flow.FindResults(None, problem="unknown_city", problem_value=typed)
-    if _names_a_postal_code(command.words):
-        # No offline table of Canadian postal codes here yet: say so, and what does work.
-        return flow.FindResults(None, problem="unknown_postal", problem_value=command.words[0])
+    postal = _postal_code_in(command.words)
+    if postal is not None:
+        code, topic = postal
+        place = finder.place_for_postal_code(code)
+        if place is None:
+            return flow.FindResults(None, problem="unknown_postal", problem_value=code)
+        return _cursor(place, " ".join([topic, *command.tail]).strip())
     if finder.names_a_city(command.words):
         return flow.FindResults(None, problem="need_state", problem_value=" ".join(command.words))
     # No place named: a topic alone ("FIND anxiety") searches the phone meetings.
     return flow.FindCursor(None, None, None, None, topic=" ".join(command.words))
 
 
-def _names_a_postal_code(words: tuple[str, ...]) -> bool:
-    """True when the words hold a Canadian postal code ("K8N 1A1" arrives as k, 8, n, ...)."""
-    return any(
-        CANADIAN_POSTAL_CODE.fullmatch("".join(words[at : at + 3])) for at in range(len(words))
-    )
+def _postal_code_in(words: tuple[str, ...]) -> tuple[str, str] | None:
+    """A Canadian postal code in the words ("k8n5w6", "k8n"), and the other words (a topic)."""
+    for at, word in enumerate(words):
+        if POSTAL_CODE.fullmatch(word):
+            return word.upper(), " ".join(words[:at] + words[at + 1 :])
+    return None
 
 
 def _cursor(place: finder.Place, topic: str) -> flow.FindCursor:

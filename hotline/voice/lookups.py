@@ -21,8 +21,10 @@ from hotline.catalogs import catalog
 from hotline.crisis.cases import record_danger
 from hotline.find_outcomes import record_find
 from hotline.flows.crisis.cues import Danger
-from hotline.flows.schedule import spoken_label
+from hotline.flows.names import NameStyle, fit_names, spoken_name
+from hotline.flows.schedule import same_offset, spoken_label, texted_when
 from hotline.flows.sms.keywords import tokenize
+from hotline.flows.sms.member import MAX_FIND_SEGMENTS
 from hotline.flows.voice import menu as flow
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code, get_meeting_by_direct_number
@@ -116,7 +118,7 @@ class Look:
         return flow.MeetingFacts(
             id=meeting.id,
             code=meeting.code,
-            name=meeting.name,
+            name=spoken_name(meeting.name, meeting.code, catalog(self.language)),
             format=meeting.format,
             member_pin=meeting.member_pin or None,
             host_pin=meeting.host_pin or None,
@@ -131,7 +133,7 @@ class Look:
         if self.viewer_zone is not None and meeting.format in finder.PHONE_FORMATS:
             zone = self.viewer_zone
         label = spoken_label(when, zone, self.language)
-        if self.viewer_zone is not None and _same_offset(when, meeting.time_zone, self.viewer_zone):
+        if self.viewer_zone is not None and same_offset(when, meeting.time_zone, self.viewer_zone):
             return label
         abbreviation = when.astimezone(ZoneInfo(zone)).strftime("%Z")
         words = catalog(self.language)
@@ -166,12 +168,6 @@ class Look:
         if minutes < 50:
             return words.t("voice.in_minutes", minutes=minutes)
         return words.t("voice.at_time", when=self.spoken_when(meeting, start))
-
-
-def _same_offset(when: dt.datetime, zone: str, other: str) -> bool:
-    return (
-        when.astimezone(ZoneInfo(zone)).utcoffset() == when.astimezone(ZoneInfo(other)).utcoffset()
-    )
 
 
 def _closest(found: list[finder.NearbyMeeting]) -> float:
@@ -237,11 +233,30 @@ def text_results(
     """Queue the find results the caller heard as one text, through the outbox."""
     look = Look(session=session, settings=settings, language=language, now=clock.now())
     words = catalog(language)
-    items = [
-        words.t("voice.find_text_item", code=m.code, when=m.when, name=m.name)
-        for m in look.by_ids(meeting_ids)
+    contact = session.get(Contact, contact_id)
+    viewer_zone = contact.time_zone if contact is not None else None
+    heard = [
+        meeting
+        for meeting_id in meeting_ids
+        if (meeting := session.get(Meeting, meeting_id)) is not None and meeting.active
     ]
-    body = words.t("voice.find_text", items="; ".join(items))
+
+    def item(meeting: Meeting, style: NameStyle) -> str:
+        # Written for a text (GSM-7 words, the zone abbreviated), not as the voice said it.
+        when = texted_when(
+            look.in_progress(meeting) or look.next_start(meeting),
+            meeting.time_zone,
+            language,
+            by_phone=meeting.format in finder.PHONE_FORMATS,
+            viewer_zone=viewer_zone,
+        )
+        name = style(meeting.name, meeting.code)
+        return words.t("voice.find_text_item", code=meeting.code, when=when, name=name)
+
+    def render(style: NameStyle) -> str:
+        return words.t("voice.find_text", items="; ".join(item(m, style) for m in heard))
+
+    body = fit_names(render, words, segments=MAX_FIND_SEGMENTS)
     # The caller asked for these just now: quiet hours hold reminders and broadcasts, not this.
     queue_sms(
         session=session, contact_id=contact_id, body=body, purpose="find", ignore_quiet_hours=True

@@ -27,6 +27,7 @@ from hotline import admin_auth, clock, limits
 from hotline.admin_auth import CodeResult
 from hotline.catalogs import catalog
 from hotline.db import session_scope
+from hotline.flows.digits import ascii_digits
 from hotline.flows.limits import SignIn
 from hotline.logs import log
 from hotline.models import Coordinator
@@ -202,7 +203,7 @@ async def enter_code(request: Request) -> Response:
     pending = request.session.get("pending")
     if not isinstance(pending, str):
         return _go("/admin/sign-in", request=request)
-    code = "".join(ch for ch in fields.get("code", "")[:20] if ch.isdigit())
+    code = "".join(ch for ch in ascii_digits(fields.get("code", "")[:20]) if ch in "0123456789")
     settings, words = _settings(request), catalog("en")
     try:
         check = await run_in_threadpool(_check_code, settings, pending, code, _address(request))

@@ -17,6 +17,7 @@ from hotline import clock, oncall, roster
 from hotline.catalogs import catalog
 from hotline.db import session_scope
 from hotline.flows.catalog import Catalog
+from hotline.flows.digits import as_int, ascii_digits
 from hotline.models import Coordinator, Meeting
 from hotline.roster import RosterError, StaffChange, StaffRow
 from hotline.settings import Settings
@@ -110,7 +111,7 @@ def _change(fields: dict[str, str]) -> StaffChange:
         phone=value("phone"),
         role=value("role"),
         meetings=meetings.replace(",", " ").split() if meetings is not None else None,
-        tier=int(tier) if tier is not None and tier.isdigit() else None,
+        tier=as_int(ascii_digits(tier), max_digits=2) if tier is not None else None,
         language=value("language"),
     )
 

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hotline.bounded import within_deadline
+from hotline.flows.digits import as_int
 from hotline.voice.runner import busy_answer
 from hotline.warm import calls as warm_calls
 from hotline.warm import twiml, voicemail
@@ -107,7 +108,7 @@ async def recorded(request: Request) -> Response:
     settings = request.app.state.settings
     sid = _field(form, "RecordingSid")
     duration = _field(form, "RecordingDuration", 8)
-    seconds = int(duration) if duration.isdigit() else 0
+    seconds = as_int(duration) or 0
     return await _answer(request, voicemail.answer_recorded, settings, _id(request), sid, seconds)
 
 

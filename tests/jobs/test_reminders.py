@@ -25,11 +25,11 @@ from tests.jobs.factories import subscribe as subscribe_row
 UTC = dt.UTC
 
 
-def _setup(settings: Settings, channel: str = "sms") -> int:
+def _setup(settings: Settings, channel: str = "sms", **contact: str) -> int:
     # Sundays at 10:00 in Los Angeles; DST starts Sunday 9 March 2025 at 02:00.
     with session_scope() as session:
         meeting = make_meeting(session, weekday=6, start_time=dt.time(10, 0))
-        return subscribe_row(session, make_contact(session, settings), meeting, channel)
+        return subscribe_row(session, make_contact(session, settings, **contact), meeting, channel)
 
 
 def _keys() -> list[str]:
@@ -38,7 +38,8 @@ def _keys() -> list[str]:
 
 
 def test_day_and_hour_reminders_across_spring_forward(settings: Settings) -> None:
-    sub = _setup(settings)
+    # A member in the meeting's own zone: its time is told with no zone named.
+    sub = _setup(settings, time_zone="America/Los_Angeles")
     # 10:00 PDT on 9 March is 17:00 UTC; a week earlier 10:00 PST was 18:00 UTC.
     for when, created in [
         (dt.datetime(2025, 3, 1, 17, 59, tzinfo=UTC), 0),

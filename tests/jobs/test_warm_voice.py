@@ -432,6 +432,8 @@ def test_the_voice_path_logs_no_number(
         ("warm/screen/999", {"Digits": "1"}),
         ("warm/ended/999", {}),
         ("warm/recorded/999", {"RecordingSid": "RE" + "1" * 32, "RecordingDuration": "x"}),
+        ("warm/recorded/999", {"RecordingSid": "RE" + "1" * 32, "RecordingDuration": "²"}),
+        ("warm/recorded/999", {"RecordingSid": "RE" + "1" * 32, "RecordingDuration": "١٤"}),
         ("outbound/warm/999", {}),
         ("outbound/voicemail/999", {}),
     ],

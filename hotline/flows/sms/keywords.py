@@ -153,6 +153,8 @@ _PROVINCES = frozenset(
     {"ab", "bc", "mb", "nb", "nl", "ns", "nt", "nu", "on", "pe", "qc", "sk", "yt"}
 )
 _ZIP = re.compile(r"^[0-9]{5}$")
+# A Canadian postal code ("k8n5w6") or its first half, the FSA ("k8n"), after tokenize.
+POSTAL_CODE = re.compile(r"[a-z][0-9][a-z](?:[0-9][a-z][0-9])?")
 _CODE = re.compile(r"^[0-9]{3,12}$")
 
 
@@ -179,8 +181,12 @@ def tokenize(body: str) -> list[str]:
     # ASCII digits only past this point: "٩٤١١٠" is 94110, and nothing native sees "٩".
     text = ascii_digits(fold_accents(body)).lower()
     text = re.sub(r"\b(\d{5})-\d{4}\b", r"\1", text)  # ZIP+4
-    text = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text)
-    return re.findall(r"[a-z]+|[0-9]+", text)
+    text = re.sub(r"\b([a-z][0-9][a-z]) ([0-9][a-z][0-9])\b", r"\1\2", text)  # "k8n 5w6"
+    tokens: list[str] = []
+    for chunk in re.findall(r"[a-z0-9]+", text):
+        # A Canadian postal code stays one word; other runs split letters from digits.
+        tokens += [chunk] if POSTAL_CODE.fullmatch(chunk) else re.findall(r"[a-z]+|[0-9]+", chunk)
+    return tokens
 
 
 def fold_accents(text: str) -> str:

@@ -7,32 +7,21 @@ Pure: no database, no Redis. The runner (hotline/sms/runner.py) looks up what a 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from zoneinfo import ZoneInfo
+from functools import partial
 
 from hotline.flows.catalog import Catalog
-from hotline.flows.schedule import local_label
-from hotline.flows.segments import count_segments, is_gsm7
-from hotline.flows.sms.keywords import Command, Kind, fold_accents
+from hotline.flows.names import NameStyle, fit_names, gsm_safe, plain_name, texted_name
+from hotline.flows.schedule import texted_when
+from hotline.flows.segments import count_segments
+from hotline.flows.sms.keywords import Command, Kind
 
 PHONE_FORMATS = frozenset({"phone_bridge", "external_bridge"})
 MAX_FIND_SEGMENTS = 2
-_NAME_CHARS = 28
-_WHOLE_NAME = 300  # Meeting.name: INFO gives it whole
+# INFO gives the whole name (Meeting.name holds 300) when it fits, else a shorter one.
+_INFO_NAME_LIMITS = (300, 60, 28)
 _BY_PHONE = ("phone_bridge", "external_bridge")
-# A cut name should not end on a joining word ("Grupo de apoyo en").
-_DANGLING = frozenset(
-    {"a", "and", "con", "de", "del", "el", "en", "for", "la", "of"}
-    | {"para", "the", "y", "&", "-", "+", "/"}
-)
-_TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)$")  # "Grief Group (Downtown)" -> "Grief Group"
-# Latin letters with no accent to fold away, written as SMS can carry them.
-_LATIN = {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
-          "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ı": "i"}  # fmt: skip
-_CURLY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
 
 
 @dataclass(frozen=True)
@@ -256,7 +245,7 @@ def _answer(
     if kind is Kind.LEAVE:
         return _leave(command, lookup, texts)
     if kind is Kind.MY:
-        return Decision((_my(lookup.subscriptions, texts),))
+        return Decision((_my(lookup.subscriptions, texts, lookup.viewer_zone),))
     if kind is Kind.CALL:
         return _call(command, lookup, texts)
     if kind is Kind.TALK:
@@ -292,9 +281,12 @@ def _find(found: FindResults | None, texts: Catalog, rules: LineRules) -> Decisi
         return Decision((texts.t(f"sms.find.{key}", topic=query.topic or ""),))
     has_more = len(found.meetings) > rules.page_size
     header = _find_header(query, page, texts, rules)
-    lines = [_find_line(meeting, query, texts) for meeting in page]
-    footer_key = "sms.find.footer_more" if has_more else "sms.find.footer"
-    text = "\n".join([header, *lines, texts.t(footer_key, code=page[0].code)])
+    footer = texts.t("sms.find.footer_more" if has_more else "sms.find.footer", code=page[0].code)
+
+    def render(style: NameStyle) -> str:
+        return "\n".join([header, *(_find_line(m, query, texts, style) for m in page), footer])
+
+    text = fit_names(render, texts, segments=MAX_FIND_SEGMENTS)
     following = replace(query, offset=query.offset + len(page))
     return Decision((text,), (SaveConversation(Conversation(find=following)),))
 
@@ -312,13 +304,13 @@ def _find_header(
     return texts.t("sms.find.near_header", place=query.place)
 
 
-def _find_line(meeting: MeetingView, query: FindCursor, texts: Catalog) -> str:
+def _find_line(meeting: MeetingView, query: FindCursor, texts: Catalog, style: NameStyle) -> str:
     if meeting.distance_miles is None:
         where = texts.t("sms.find.by_phone")
     else:
         where = texts.t("sms.find.miles", miles=_miles(meeting.distance_miles))
     when = when_label(meeting, texts.language, viewer_zone=query.time_zone)
-    name = meeting_name(meeting, texts)
+    name = style(meeting.name, meeting.code)
     return texts.t("sms.find.line", code=meeting.code, when=when, name=name, where=where)
 
 
@@ -327,27 +319,13 @@ def _miles(distance: float) -> str:
 
 
 def when_label(meeting: MeetingView, language: str, *, viewer_zone: str | None) -> str:
-    """Day and time in the meeting's zone, naming the zone when the reader may be elsewhere.
-
-    A meeting by phone is joined from wherever the reader is, so it is told in the reader's
-    own zone when known (and that zone named, when it is not the meeting's).
-    """
-    if viewer_zone is not None and meeting.format in _BY_PHONE:
-        label = local_label(meeting.next_start, viewer_zone, language)
-        if _same_offset(meeting, viewer_zone):
-            return label
-        return f"{label} {meeting.next_start.astimezone(ZoneInfo(viewer_zone)):%Z}"
-    label = local_label(meeting.next_start, meeting.time_zone, language)
-    if viewer_zone is not None and _same_offset(meeting, viewer_zone):
-        return label
-    return f"{label} {meeting.next_start.astimezone(ZoneInfo(meeting.time_zone)):%Z}"
-
-
-def _same_offset(meeting: MeetingView, viewer_zone: str) -> bool:
-    when = meeting.next_start
-    return (
-        when.astimezone(ZoneInfo(viewer_zone)).utcoffset()
-        == when.astimezone(ZoneInfo(meeting.time_zone)).utcoffset()
+    """Day and time of the meeting's next start for this reader (see `texted_when`)."""
+    return texted_when(
+        meeting.next_start,
+        meeting.time_zone,
+        language,
+        by_phone=meeting.format in _BY_PHONE,
+        viewer_zone=viewer_zone,
     )
 
 
@@ -362,13 +340,14 @@ def _info(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
     meeting = lookup.meeting
     if meeting is None:
         return _unknown(command, texts)
-    head = texts.t(
-        "sms.info.head",
-        code=meeting.code,
-        name=meeting_name(meeting, texts, limit=_WHOLE_NAME),
-        when=when_label(meeting, texts.language, viewer_zone=lookup.viewer_zone),
-    )
-    text = head + _how_to_join(meeting, lookup.line_number, texts)
+    when = when_label(meeting, texts.language, viewer_zone=lookup.viewer_zone)
+    joining = _how_to_join(meeting, lookup.line_number, texts)
+
+    def render(style: NameStyle) -> str:
+        name = style(meeting.name, meeting.code)
+        return texts.t("sms.info.head", code=meeting.code, name=name, when=when) + joining
+
+    text = fit_names(render, texts, segments=MAX_FIND_SEGMENTS, limits=_INFO_NAME_LIMITS)
     for extra in (meeting.conference_notes, meeting.notes):
         extra = " ".join(gsm_safe(extra).split())
         if extra:
@@ -409,8 +388,12 @@ def _remind(command: Command, lookup: Lookup, texts: Catalog, rules: LineRules) 
     if meeting is None:
         return _unknown(command, texts)
     leads = lead_phrase(meeting.lead_minutes or rules.lead_minutes, texts)
-    text = texts.t(
-        "sms.remind.on", code=meeting.code, name=meeting_name(meeting, texts), leads=leads
+    text = fit_names(
+        lambda style: texts.t(
+            "sms.remind.on", code=meeting.code, name=style(meeting.name, meeting.code), leads=leads
+        ),
+        texts,
+        segments=1,
     )
     effects: tuple[Effect, ...] = () if lookup.subscribed else (Subscribe(meeting.id),)
     return Decision((text,), effects)
@@ -423,32 +406,41 @@ def _leave(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
     return Decision((texts.t("sms.leave.done", code=meeting.code),), (Unsubscribe(meeting.id),))
 
 
-def _my(subscriptions: Sequence[MeetingView], texts: Catalog) -> str:
+def _my(subscriptions: Sequence[MeetingView], texts: Catalog, viewer_zone: str | None) -> str:
     if not subscriptions:
         return texts.t("sms.my.none")
-    text = texts.t("sms.my.header")
-    for meeting in subscriptions:
-        line = texts.t(
-            "sms.my.line",
-            code=meeting.code,
-            name=meeting_name(meeting, texts),
-            when=when_label(meeting, texts.language, viewer_zone=None),
-        )
-        longer = f"{text}\n{line}"
-        if count_segments(longer + "\n" + texts.t("sms.my.footer")).segments > MAX_FIND_SEGMENTS:
+    footer = texts.t("sms.my.footer")
+    # Names in another script (UCS-2) would crowd meetings out of the list: name those by number.
+    for style in (partial(texted_name, texts=texts), partial(plain_name, texts=texts)):
+        text, listed = texts.t("sms.my.header"), 0
+        for meeting in subscriptions:
+            line = texts.t(
+                "sms.my.line",
+                code=meeting.code,
+                name=style(meeting.name, meeting.code),
+                when=when_label(meeting, texts.language, viewer_zone=viewer_zone),
+            )
+            longer = f"{text}\n{line}"
+            if count_segments(f"{longer}\n{footer}").segments > MAX_FIND_SEGMENTS:
+                break
+            text, listed = longer, listed + 1
+        if listed == len(subscriptions):
             break
-        text = longer
-    return f"{text}\n{texts.t('sms.my.footer')}"
+    return f"{text}\n{footer}"
 
 
 def _call(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
     meeting = lookup.meeting
     if meeting is None:
         return _unknown(command, texts)
-    name = meeting_name(meeting, texts)
-    if not _joinable_by_phone(meeting):
-        return Decision((texts.t("sms.call.not_by_phone", code=meeting.code, name=name),))
-    text = texts.t("sms.call.queued", code=meeting.code, name=name)
+    key = "sms.call.queued" if _joinable_by_phone(meeting) else "sms.call.not_by_phone"
+    text = fit_names(
+        lambda style: texts.t(key, code=meeting.code, name=style(meeting.name, meeting.code)),
+        texts,
+        segments=1,
+    )
+    if key == "sms.call.not_by_phone":
+        return Decision((text,))
     return Decision((text,), (QueueJoinCall(meeting.id),))
 
 
@@ -478,50 +470,6 @@ def _lead(minutes: int, texts: Catalog) -> str:
 
 
 # Text shaping -------------------------------------------------------------------------------
-
-
-def gsm_safe(text: str) -> str:
-    """Keep feed text readable on any phone: GSM-7 where a plain letter keeps the meaning.
-
-    Curly quotes go straight and Latin letters SMS cannot carry lose their accents ("é" to
-    "e", "ß" to "ss"); letters of other scripts (a name in Japanese) are kept, though the text
-    then goes as UCS-2, since no plain letter says the same. Emoji and symbols are dropped.
-    """
-    out = []
-    for ch in text.translate(_CURLY):
-        if is_gsm7(ch):
-            out.append(ch)
-            continue
-        plain = _LATIN.get(ch) or fold_accents(ch)
-        if plain and all(is_gsm7(c) for c in plain):
-            out.append(plain)
-        elif unicodedata.category(ch)[0] in "LN" and "LATIN" not in unicodedata.name(ch, ""):
-            out.append(ch)
-    return "".join(out)
-
-
-def meeting_name(meeting: MeetingView, texts: Catalog, limit: int = _NAME_CHARS) -> str:
-    """The meeting's name fit for a text; never empty (a name of emoji alone says "Meeting")."""
-    return shorten(meeting.name, limit) or texts.t("sms.unnamed")
-
-
-def shorten(name: str, limit: int) -> str:
-    """Fit a name in `limit`: drop a trailing aside in parentheses, then cut at a word."""
-    name = " ".join(gsm_safe(name).split())
-    if len(name) <= limit:
-        return name
-    name = _TRAILING_ASIDE.sub("", name) or name
-    if len(name) <= limit:
-        return name
-    words = name[: limit + 1].split(" ")[:-1]
-    opened = [i for i, word in enumerate(words) if "(" in word]
-    if opened and ")" not in " ".join(words[opened[-1] :]):
-        # A cut inside parentheses would leave one open: keep the words before them.
-        words = words[: opened[-1]] or words
-    while len(words) > 1 and words[-1].lower() in _DANGLING:
-        words.pop()
-    cut = " ".join(words).rstrip(",;:-")
-    return cut if len(cut) >= limit // 2 else name[:limit]
 
 
 def _fit(text: str, extra: str, segments: int) -> str:

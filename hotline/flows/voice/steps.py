@@ -105,7 +105,7 @@ class Heard:
 class MeetingFacts:
     id: int
     code: str
-    name: str
+    name: str  # as the voice can say it (hotline.flows.names.spoken_name), never empty
     format: str
     member_pin: str | None = None
     host_pin: str | None = None
