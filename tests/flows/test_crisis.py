@@ -221,9 +221,11 @@ ODD_INPUTS = [
 
 @pytest.mark.parametrize("text", ODD_INPUTS, ids=range(len(ODD_INPUTS)))
 def test_odd_input_is_quick_and_never_raises(text: str) -> None:
-    started = time.perf_counter()
+    # CPU time, not the wall clock: a regex that backtracks burns CPU, while a machine busy with
+    # other work only stretches the wall clock (it did, to 3.9 s, for a 0.3 s assessment).
+    started = time.process_time()
     found = assess(text)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
     assert isinstance(found.level, Level)
     assert 0.0 <= found.score <= 1.0
     json.dumps(found.as_json(text))
