@@ -33,7 +33,16 @@ logger = logging.getLogger(__name__)
 
 
 class RosterError(ValueError):
-    """A change the roster refuses; the message is one line a person can act on."""
+    """A change the roster refuses; the message is one line a person can act on.
+
+    The message is the CLI's wording; `key` names the same refusal in the dashboard's catalogs
+    (`dash.roster.<key>`, with `params`), so a page can say it in the reader's language.
+    """
+
+    def __init__(self, message: str, *, key: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,7 @@ def add_staff(
 ) -> Coordinator:
     """Add a staff member and text them what they will receive and how to stop."""
     if not change.name or not change.phone or not change.role:
-        raise RosterError("staff add needs --name, --phone and --role")
+        raise RosterError("staff add needs --name, --phone and --role", key="needs")
     e164 = _phone(change.phone, settings)
     contact = get_or_create_contact(
         session=session, vault=vault_for(settings.secret_key), e164=e164
@@ -73,7 +82,11 @@ def add_staff(
         select(Coordinator).where(Coordinator.contact_id == contact.id)
     ).first()
     if existing is not None and existing.removed_at is None:
-        raise RosterError(f"that number is already staff (id {existing.id}): use staff edit")
+        raise RosterError(
+            f"that number is already staff (id {existing.id}): use staff edit",
+            key="already",
+            id=existing.id,
+        )
     staff = existing or Coordinator(contact_id=contact.id, display_name="")
     staff.removed_at = None
     staff.oncall_until = None
@@ -100,7 +113,7 @@ def edit_staff(
         other = get_or_create_contact(session=session, vault=vault, e164=e164)
         taken = session.scalars(select(Coordinator).where(Coordinator.contact_id == other.id))
         if any(row.id != staff.id for row in taken):
-            raise RosterError("that number belongs to another staff member")
+            raise RosterError("that number belongs to another staff member", key="taken")
         staff.contact_id, contact = other.id, other
     _apply(session, settings, staff, contact, change)
     session.flush()
@@ -139,7 +152,7 @@ def add_shift(
         weekday, start, minutes = rota.parse_shift(text)
         ZoneInfo(time_zone)
     except (ValueError, ZoneInfoNotFoundError) as exc:
-        raise RosterError(str(exc) or f"unknown time zone {time_zone!r}") from None
+        raise RosterError(str(exc) or f"unknown time zone {time_zone!r}", key="shift") from None
     shift = StaffShift(weekday=weekday, start_time=start, minutes=minutes, time_zone=time_zone)
     staff.shifts.append(shift)
     staff.oncall_until = None  # the schedule decides from now on
@@ -152,7 +165,7 @@ def remove_shift(*, session: Session, staff: Coordinator, shift_id: int, actor: 
     """Take one weekly shift off a staff member's rota."""
     shift = next((s for s in staff.shifts if s.id == shift_id), None)
     if shift is None:
-        raise RosterError(f"staff {staff.id} has no shift {shift_id}")
+        raise RosterError(f"staff {staff.id} has no shift {shift_id}", key="no_shift")
     staff.shifts.remove(shift)
     staff.oncall_until = None  # the schedule decides from now on
     session.flush()
@@ -177,7 +190,7 @@ def find_staff(*, session: Session, settings: Settings, ref: str) -> Coordinator
             select(Coordinator).join(Contact).where(Contact.phone_hash == hashed)
         ).first()
     if staff is None or staff.removed_at is not None:
-        raise RosterError(f"no staff member {ref!r}: see hotline staff list")
+        raise RosterError(f"no staff member {ref!r}: see hotline staff list", key="no_staff")
     return staff
 
 
@@ -219,19 +232,23 @@ def _apply(
 ) -> None:
     if change.name is not None:
         if not change.name.strip():
-            raise RosterError("--name cannot be empty")
+            raise RosterError("--name cannot be empty", key="name")
         staff.display_name = change.name.strip()[:120]
     if change.role is not None:
         if change.role not in ROLES:
-            raise RosterError(f"--role must be one of {', '.join(ROLES)}")
+            raise RosterError(f"--role must be one of {', '.join(ROLES)}", key="role")
         staff.role = change.role
     if change.tier is not None:
         if not 1 <= change.tier <= 9:
-            raise RosterError("--tier must be 1 to 9 (1 is paged first)")
+            raise RosterError("--tier must be 1 to 9 (1 is paged first)", key="tier")
         staff.tier = change.tier
     if change.language is not None:
         if change.language not in settings.languages:
-            raise RosterError(f"--language must be one of {', '.join(settings.languages)}")
+            raise RosterError(
+                f"--language must be one of {', '.join(settings.languages)}",
+                key="language",
+                languages=", ".join(settings.languages),
+            )
         contact.language = change.language
     if change.meetings is not None:
         staff.meetings[:] = [_meeting(session, code) for code in change.meetings]
@@ -240,7 +257,11 @@ def _apply(
 def _meeting(session: Session, code: str) -> Meeting:
     meeting = get_meeting_by_code(session=session, code=code.lstrip("#"), active_only=False)
     if meeting is None:
-        raise RosterError(f"no meeting #{code}: import the meetings first (hotline import)")
+        raise RosterError(
+            f"no meeting #{code}: import the meetings first (hotline import)",
+            key="no_meeting",
+            code=code.lstrip("#"),
+        )
     return meeting
 
 
@@ -248,7 +269,9 @@ def _phone(raw: str, settings: Settings) -> str:
     try:
         return normalise(raw, settings.default_region)
     except PhoneError:
-        raise RosterError("--phone is not a phone number (write it like +14155550123)") from None
+        raise RosterError(
+            "--phone is not a phone number (write it like +14155550123)", key="phone"
+        ) from None
 
 
 def _named(change: StaffChange) -> set[str]:

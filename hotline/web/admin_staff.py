@@ -126,7 +126,7 @@ async def _act(request: Request, action: Callable[[Session, Coordinator], str]) 
                 return action(session, me)
             except RosterError as exc:
                 session.rollback()
-                return str(exc)
+                return refusal(_words(request), exc)
 
     note = await run_in_threadpool(run)
     if note is None:
@@ -139,14 +139,16 @@ def _meetings(session: Session, codes: Sequence[str] | None) -> list[Meeting]:
     for code in codes or []:
         meeting = session.scalars(select(Meeting).where(Meeting.code == code.lstrip("#"))).first()
         if meeting is None:
-            raise RosterError(f"no meeting #{code}")
+            raise RosterError(f"no meeting #{code}", key="no_meeting", code=code.lstrip("#"))
         found.append(meeting)
     return found
 
 
 def _allowed(session: Session, me: Coordinator, role: str, change: StaffChange) -> None:
     if not can_manage_staff(me, role, _meetings(session, change.meetings)):
-        raise RosterError("You may add and change only responders and volunteers of your groups.")
+        raise RosterError(
+            "You may add and change only responders and volunteers of your groups.", key="scope"
+        )
 
 
 def _add(session: Session, request: Request, me: Coordinator, change: StaffChange) -> str:
@@ -186,6 +188,13 @@ def _visible(session: Session, me: Coordinator, staff_id: int) -> Coordinator:
     if staff is None or staff.removed_at is not None or not can_see_staff(me, staff):
         raise RosterError(f"No staff member {staff_id}.")
     return staff
+
+
+def refusal(words: Catalog, exc: RosterError) -> str:
+    """The roster's refusal in the page's language (the CLI's English only for an unkeyed one)."""
+    if not exc.key:
+        return str(exc)
+    return words.t(f"dash.roster.{exc.key}", **{k: str(v) for k, v in exc.params.items()})
 
 
 def _words(request: Request) -> Catalog:

@@ -145,3 +145,39 @@ def test_an_admin_changes_a_role_and_the_page_reads_in_spanish(
     assert "Añadir personal" in spanish and "coordinación" in spanish and RESPONDER not in spanish
     refused = admin.post(f"/admin/staff/{rae}/edit", data={"role": "admin"})
     assert refused.status_code == 403
+
+
+def test_a_refused_change_is_said_in_the_pages_language(
+    admin: TestClient, settings: Settings
+) -> None:
+    add_staff(settings, ADMIN, "admin", name="Ada")
+    rae = add_staff(settings, RESPONDER, "responder", name="Rae")
+    sign_in(admin, ADMIN)
+    page = _post(admin, "/admin/staff", name="Sam", phone="not a number", role="responder")
+    assert "That is not a phone number: write it like +14155550123." in page
+    assert "--phone" not in page  # the CLI's wording stays in the CLI
+    admin.get("/admin/language/es?next=/admin/staff")
+    page = _post(admin, f"/admin/staff/{rae}/edit", tier="12")
+    assert "El nivel es un número del 1 al 9" in page and "--tier" not in page
+    page = _post(admin, "/admin/staff", name="Sam", phone=RESPONDER, role="responder")
+    assert f"Ese número ya es del equipo (id {rae})" in page
+    page = _post(admin, "/admin/staff", name="Sam", phone="+15550100009", role="boss")
+    assert "Elija uno de los roles de la lista." in page
+
+
+def test_every_roster_refusal_has_words_in_both_languages() -> None:
+    import re
+    from pathlib import Path
+
+    from hotline.catalogs import catalog
+
+    hotline = Path(__file__).resolve().parents[2] / "hotline"
+    keys = {
+        key
+        for path in (hotline / "roster.py", hotline / "web" / "admin_staff.py")
+        for key in re.findall(r'key="(\w+)"', path.read_text(encoding="utf-8"))
+    }
+    assert len(keys) >= 12
+    for language in ("en", "es"):
+        words = catalog(language)
+        assert all(words.strings.get(f"dash.roster.{key}") for key in keys), language
