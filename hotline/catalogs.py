@@ -7,7 +7,7 @@ import tomllib
 from typing import Any
 
 from hotline.flows.catalog import Catalog
-from hotline.settings import CONFIG_DIR
+from hotline.settings import config_dir
 
 
 def _flatten(prefix: str, table: dict[str, Any], out: dict[str, str]) -> dict[str, str]:
@@ -23,7 +23,7 @@ def _flatten(prefix: str, table: dict[str, Any], out: dict[str, str]) -> dict[st
 @functools.cache
 def _strings(language: str) -> dict[str, str]:
     """Merge every config/messages/<language>/*.toml; a file's tables name its keys."""
-    folder = CONFIG_DIR / "messages" / language
+    folder = config_dir() / "messages" / language
     if not folder.is_dir():
         raise FileNotFoundError(folder)
     strings: dict[str, str] = {}

@@ -38,7 +38,6 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 200
 INSERT_CHUNK = 1000
 # US long-code price per segment, for the estimate shown before confirming.
-DEFAULT_PRICE_PER_SEGMENT = 0.0083
 FINAL = ("sent", "delivered", "undelivered", "failed", "abandoned", "skipped")
 
 
@@ -137,7 +136,7 @@ def start_due_broadcasts(now: dt.datetime) -> int:
 def price_per_segment() -> float:
     """The price of one segment, in US dollars, that estimates use."""
     settings = settings_module.get_settings()
-    return float(settings.extra.get("price_per_segment", DEFAULT_PRICE_PER_SEGMENT))
+    return settings.price_per_segment
 
 
 def estimate_cost(broadcast: Broadcast) -> float:

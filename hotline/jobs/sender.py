@@ -57,7 +57,6 @@ from hotline.transport import (
 )
 
 logger = logging.getLogger(__name__)
-DEFAULT_TIME_ZONE = "America/New_York"
 # A successful send's SID is noted in Redis at once, so a worker killed before its commit
 # leaves a trace the reconciler uses instead of sending the row again.
 SID_NOTE_SECONDS = 86400
@@ -410,7 +409,7 @@ class _Sender:
         """The contact's zone, else the meeting's the row is about, else the line's."""
         if contact.time_zone:
             return contact.time_zone
-        line_zone = str(self.settings.extra.get("time_zone", DEFAULT_TIME_ZONE))
+        line_zone = self.settings.time_zone
         meeting_id: int | None = None
         if row.broadcast_id is not None:
             key = ("broadcast", row.broadcast_id)

@@ -29,28 +29,28 @@ ABANDONED = "abandoned"
 
 @dataclass(frozen=True)
 class WarmRules:
-    """The warm line's settings ([warm] in config/hotline.toml)."""
+    """The warm line's settings: [warm] in config/hotline.toml, which holds every default."""
 
-    ring_strategy: str = SIMULTANEOUS
+    ring_strategy: str
     # In order or at random: how long one volunteer rings before the next is tried.
-    ring_seconds: int = 25
+    ring_seconds: int
     # Nobody took the call in this long: the caller is offered voicemail.
-    wait_minutes: int = 4
+    wait_minutes: int
     # One hold cycle: the message, then this long of hold audio (or quiet) before the next.
-    hold_seconds: int = 40
-    hold_audio_url: str = ""
-    voicemail_seconds: int = 120
+    hold_seconds: int
+    hold_audio_url: str
+    voicemail_seconds: int
     # Recordings are deleted from Twilio this long after they were made.
-    recording_days: int = 14
+    recording_days: int
     # Text conversations: closed after this long with no text either way.
-    relay_idle_minutes: int = 30
+    relay_idle_minutes: int
     # TALK by text: nobody replied TAKE in this long -> a call-back case.
-    relay_wait_minutes: int = 10
+    relay_wait_minutes: int
     # This many callers waiting asks on-call responders for help.
-    surge_waiting: int = 3
-    surge_help_minutes: int = 60
+    surge_waiting: int
+    surge_help_minutes: int
     # Caring texts after a crisis case closes (only with the member's YES).
-    caring_hours: tuple[int, ...] = (24, 168)
+    caring_hours: tuple[int, ...]
 
 
 @dataclass(frozen=True)
