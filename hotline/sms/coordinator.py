@@ -20,6 +20,7 @@ from hotline.cases import CaseStatus, close_case, take_case
 from hotline.catalogs import catalog
 from hotline.flows.catalog import Catalog
 from hotline.flows.schedule import next_starts, weekly_times
+from hotline.flows.sending import held_by_quiet_hours, resume_label
 from hotline.flows.sms.coordinator import (
     Ack,
     Broadcast,
@@ -32,7 +33,6 @@ from hotline.flows.sms.coordinator import (
     occurrence_label,
     parse_command,
 )
-from hotline.jobs.sender import held_by_quiet_hours, resume_label
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import (
