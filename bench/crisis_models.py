@@ -42,9 +42,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from hotline.crisis.detector import CUES_FILE, MODEL_FILE, load_cues, load_model
+from hotline.crisis.detector import load_cues, load_model
 from hotline.flows.crisis import model as crisis_model
 from hotline.flows.crisis.detect import Detector, Model, normalise
+from hotline.settings import config_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -71,6 +72,8 @@ def _trainer() -> object:
 
 
 TRAIN = _trainer()
+CUES_FILE = config_dir() / "crisis_cues.toml"
+MODEL_FILE = config_dir() / "crisis_model.json"
 CUES = load_cues(CUES_FILE)
 EVIDENCE = Detector(CUES).evidence
 

@@ -7,7 +7,7 @@ import tomllib
 from typing import Any
 
 from hotline.flows.catalog import Catalog
-from hotline.settings import CONFIG_DIR
+from hotline.settings import config_dir
 
 
 def _flatten(prefix: str, table: dict[str, Any], out: dict[str, str]) -> dict[str, str]:
@@ -23,7 +23,7 @@ def _flatten(prefix: str, table: dict[str, Any], out: dict[str, str]) -> dict[st
 @functools.cache
 def _strings(language: str) -> dict[str, str]:
     """Merge every config/messages/<language>/*.toml; a file's tables name its keys."""
-    folder = CONFIG_DIR / "messages" / language
+    folder = config_dir() / "messages" / language
     if not folder.is_dir():
         raise FileNotFoundError(folder)
     strings: dict[str, str] = {}
@@ -45,5 +45,5 @@ def catalog(language: str, default: str = "en") -> Catalog:
 
 def languages() -> tuple[str, ...]:
     """The languages with a catalog under config/messages/."""
-    folder = CONFIG_DIR / "messages"
+    folder = config_dir() / "messages"
     return tuple(sorted(path.name for path in folder.iterdir() if path.is_dir()))

@@ -15,7 +15,7 @@ from pathlib import Path
 from redis import Redis
 
 from hotline import settings as settings_module
-from hotline.settings import CONFIG_DIR
+from hotline.settings import config_dir
 
 VAR = Path("var")
 DEMO_STAFF = (
@@ -80,7 +80,7 @@ def _prepare() -> None:
 
     upgrade()
     numbers = [settings_module.get_settings().from_number or ""]
-    report = import_feed(str(CONFIG_DIR / "sample_feed.json"), hotline_numbers=numbers)
+    report = import_feed(str(config_dir() / "sample_feed.json"), hotline_numbers=numbers)
     print(f"sample groups: {report.created} new, {report.unchanged + report.updated} already there")
     _seed_staff()
     _seed_volunteer()

@@ -6,7 +6,7 @@ import functools
 import tomllib
 from dataclasses import dataclass
 
-from hotline.settings import CONFIG_DIR
+from hotline.settings import config_dir
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,6 @@ def topic_of(text: str | None) -> Topic:
 
 @functools.cache
 def _vocabulary() -> dict[str, str]:
-    with (CONFIG_DIR / "meeting_types.toml").open("rb") as fh:
+    with (config_dir() / "meeting_types.toml").open("rb") as fh:
         table = tomllib.load(fh)["types"]
     return {word: code for code, words in table.items() for word in words}

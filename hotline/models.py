@@ -248,6 +248,14 @@ class OutboxMessage(Base):
     # Unique business key, e.g. "reminder:<sub>:<occurrence>:<lead>", so duplicates cannot exist.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True, default=None)
     broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
+    # What the row is about, as columns the sender reads (rows queued before 0012 carry them
+    # only in dedupe_key): a reminder's subscription and the occurrence it announces, and the
+    # meeting whose zone keeps quiet hours for a contact of no known zone.
+    subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subscriptions.id"), default=None
+    )
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), default=None)
+    occurs_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     segments: Mapped[int] = mapped_column(Integer, default=1)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(default=None)

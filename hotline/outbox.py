@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -11,9 +12,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hotline import clock
+from hotline import settings as settings_module
 from hotline.contacts import opt_out
 from hotline.flows.segments import count_segments
-from hotline.jobs.names import SEND_JOB
+from hotline.flows.sending import batch_timeout
+from hotline.jobs.names import SEND_BATCH_JOB, SEND_JOB
 from hotline.logs import log
 from hotline.models import Contact, OutboxMessage, OutboxStatus, Priority
 from hotline.queues import DEFAULT_JOB_TIMEOUT, PendingJob, enqueue_after_commit
@@ -209,10 +212,16 @@ def sms_values(
 
 
 def call_values(
-    *, contact_id: int, call_path: str, purpose: str, priority: Priority, dedupe_key: str
+    *,
+    contact_id: int,
+    call_path: str,
+    purpose: str,
+    priority: Priority,
+    dedupe_key: str,
+    **extra: Any,
 ) -> dict[str, Any]:
     """Column values of an outbound call, for insert_new."""
-    return {
+    return extra | {
         "kind": "call",
         "contact_id": contact_id,
         "call_path": call_path,
@@ -229,4 +238,26 @@ def enqueue_ids(session: Session, ids: list[int], priority: str) -> None:
     for outbox_id in ids:
         enqueue_after_commit(
             session, SEND_JOB, outbox_id, job_id=f"outbox-{outbox_id}", queue=priority
+        )
+
+
+# Rows sent per batch job: a job per row would cost more than the rows' sending.
+BATCH_SIZE = 200
+
+
+def enqueue_batches(
+    session: Session,
+    ids: list[int],
+    *,
+    queue: str,
+    job_id: Callable[[list[int]], str],
+    size: int = BATCH_SIZE,
+) -> None:
+    """Enqueue the sends of these rows as batch jobs of `size`, once the session commits."""
+    settings = settings_module.get_settings()
+    for start in range(0, len(ids), size):
+        batch = ids[start : start + size]
+        timeout = batch_timeout(len(batch), settings.segments_per_second, settings.urgent_headroom)
+        enqueue_after_commit(
+            session, SEND_BATCH_JOB, batch, job_id=job_id(batch), queue=queue, timeout=timeout
         )

@@ -1,21 +1,25 @@
-"""One settings object, read once: config/hotline.toml under the environment."""
+"""One settings object, read once: config/hotline.toml under the environment.
+
+config/hotline.toml holds every default, once: `Settings` has no default values and the
+reader below none either; a key missing, unknown or of the wrong type refuses in one line.
+The environment (DESIGN.md §6) overrides the file; nothing is read at import."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hotline.flows.warm.line import RING_STRATEGIES, WarmRules
 
-CONFIG_DIR = Path(
-    os.environ.get("HOTLINE_CONFIG_DIR", Path(__file__).resolve().parent.parent / "config")
-)
 DEMO_ACCOUNT_SID = "AC" + "0" * 32
 DEMO_AUTH_TOKEN = "demo-auth-token-not-a-secret"  # noqa: S105 - public demo value
 DEMO_SECRET_KEY = "demo-secret-key-not-for-production"  # noqa: S105 - public demo value
@@ -32,52 +36,68 @@ class SettingsError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = "sqlite:///hotline.db"
-    redis_url: str | None = None
-    public_url: str = "http://localhost:8000"
-    twilio_account_sid: str = ""
-    twilio_auth_token: str = ""
-    twilio_api_url: str | None = None
-    from_number: str | None = None
-    messaging_service_sid: str | None = None
-    secret_key: str = ""
-    demo: bool = False
-    transport: str = "twilio"
-    languages: tuple[str, ...] = ("en", "es")
-    default_language: str = "en"
-    default_country: str = "US"
-    default_region: str = "US"
-    find_radius_miles: float = 50.0
-    find_page_size: int = 3
-    cursor_ttl_seconds: int = 3600
-    reminder_lead_minutes: tuple[int, ...] = (1440, 60)
-    quiet_hours: tuple[str, str] = ("21:00", "08:00")
-    segments_per_second: float = 1.0
+    """Every setting, typed. No field has a default: config/hotline.toml holds each one once
+    (read by `load_settings`), and the environment-only ones are unset unless given."""
+
+    # [service]: the environment (DESIGN.md §6) overrides each of these.
+    database_url: str
+    public_url: str
+    transport: str
+    # Environment only (credentials and where the line runs): unset is None, or "" for text.
+    redis_url: str | None
+    twilio_account_sid: str
+    twilio_auth_token: str
+    twilio_api_url: str | None
+    from_number: str | None
+    messaging_service_sid: str | None
+    secret_key: str
+    demo: bool
+    # [line]
+    languages: tuple[str, ...]
+    default_language: str
+    default_country: str
+    default_region: str
+    # The line's own zone: shifts typed without one, quiet hours for a contact of no known zone.
+    time_zone: str
+    # [find]
+    find_radius_miles: float
+    find_page_size: int
+    cursor_ttl_seconds: int
+    # [reminders]
+    reminder_lead_minutes: tuple[int, ...]
+    quiet_hours: tuple[str, str]
+    # [sender]
+    segments_per_second: float
     # Outbound calls a second (Twilio's CPS for the account: 1 unless Twilio raised it).
-    calls_per_second: float = 1.0
-    urgent_headroom: float = 0.2
-    max_attempts: int = 6
-    backoff_base_seconds: float = 2.0
-    backoff_cap_seconds: float = 300.0
-    http_timeout_seconds: float = 10.0
-    stuck_after_seconds: int = 300
-    body_retention_days: int = 30
-    tier_wait_minutes: tuple[int, ...] = (3, 3, 5)
-    crisis_number: str = "+18002738255"
-    crisis_number_es: str = "+18886289454"
-    join_window_minutes: int = 15
-    max_participants: int = 40
-    warm: WarmRules = field(default_factory=WarmRules)
-    # How often `hotline scheduler` re-reads each registered feed (`hotline feeds add`).
-    feed_refresh_hours: float = 24.0
+    calls_per_second: float
+    urgent_headroom: float
+    max_attempts: int
+    backoff_base_seconds: float
+    backoff_cap_seconds: float
+    http_timeout_seconds: float
+    stuck_after_seconds: int
+    # US dollars per segment, for a broadcast's cost estimate.
+    price_per_segment: float
+    # [retention]
+    body_retention_days: int
+    # [crisis]
+    tier_wait_minutes: tuple[int, ...]
+    crisis_number: str
+    crisis_number_es: str
+    # [voice]
+    join_window_minutes: int
+    max_participants: int
+    # [warm]
+    warm: WarmRules
+    # [feeds]: how often `hotline scheduler` re-reads each registered feed (`hotline feeds add`).
+    feed_refresh_hours: float
     # [limits]: texts per number per minute before the one slow-down reply and silence; how
     # long that silence lasts; dashboard code requests per network address and per number.
-    sms_per_minute: int = 20
-    sms_quiet_minutes: int = 10
-    sign_in_per_address: int = 10
-    sign_in_codes_per_number: int = 3
-    sign_in_window_minutes: int = 15
-    extra: dict[str, Any] = field(default_factory=dict)
+    sms_per_minute: int
+    sms_quiet_minutes: int
+    sign_in_per_address: int
+    sign_in_codes_per_number: int
+    sign_in_window_minutes: int
 
     def require_secrets(self) -> None:
         """Refuse to run a real line on placeholder credentials."""
@@ -118,95 +138,61 @@ class Settings:
                 )
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+SHIPPED_CONFIG = Path(__file__).resolve().parent.parent / "config"
 
 
-def _from_toml(data: dict[str, Any]) -> dict[str, Any]:
-    line, find = data.get("line", {}), data.get("find", {})
-    rem, snd = data.get("reminders", {}), data.get("sender", {})
-    crisis, voice = data.get("crisis", {}), data.get("voice", {})
-    values: dict[str, Any] = {
-        "languages": tuple(line.get("languages", ("en", "es"))),
-        "default_language": line.get("default_language", "en"),
-        "default_country": line.get("default_country", "US"),
-        "default_region": line.get("default_region", "US"),
-        "find_radius_miles": float(find.get("radius_miles", 50)),
-        "find_page_size": int(find.get("page_size", 3)),
-        "cursor_ttl_seconds": int(find.get("cursor_ttl_seconds", 3600)),
-        "reminder_lead_minutes": tuple(rem.get("lead_minutes", (1440, 60))),
-        "quiet_hours": (rem.get("quiet_hours_start", "21:00"), rem.get("quiet_hours_end", "08:00")),
-        "body_retention_days": int(data.get("retention", {}).get("body_days", 30)),
-        "tier_wait_minutes": tuple(crisis.get("tier_wait_minutes", (3, 3, 5))),
-        "crisis_number": crisis.get("crisis_number", "+18002738255"),
-        "crisis_number_es": crisis.get("crisis_number_es", "+18886289454"),
-        "join_window_minutes": int(voice.get("join_window_minutes", 15)),
-        "max_participants": int(voice.get("max_participants", 40)),
-        "feed_refresh_hours": float(data.get("feeds", {}).get("refresh_hours", 24)),
-    }
-    limits = data.get("limits", {})
-    for key in _LIMIT_KEYS:
-        if key in limits:
-            values[key] = int(limits[key])
-    for key in (
+def config_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The folder of the line's files: HOTLINE_CONFIG_DIR, else the repository's config/.
+
+    Read when asked (by the loaders, at start or first use), never at import."""
+    env = os.environ if env is None else env
+    return Path(env.get("HOTLINE_CONFIG_DIR") or SHIPPED_CONFIG)
+
+
+# Where each key of config/hotline.toml goes: [section] key -> Settings field. The file holds
+# every default; this table holds none. [warm] keys are WarmRules' fields by the same names.
+def _same(*names: str) -> dict[str, str]:
+    return {name: name for name in names}
+
+
+FILE_KEYS: dict[str, dict[str, str]] = {
+    "service": _same("database_url", "public_url", "transport"),
+    "line": _same(
+        "languages", "default_language", "default_country", "default_region", "time_zone"
+    ),
+    "find": {
+        "radius_miles": "find_radius_miles",
+        "page_size": "find_page_size",
+        "cursor_ttl_seconds": "cursor_ttl_seconds",
+    },
+    "reminders": {"lead_minutes": "reminder_lead_minutes"}
+    | _same("quiet_hours_start", "quiet_hours_end"),
+    "sender": _same(
         "segments_per_second",
         "calls_per_second",
+        "calls_per_second",
         "urgent_headroom",
+        "max_attempts",
         "backoff_base_seconds",
         "backoff_cap_seconds",
         "http_timeout_seconds",
-    ):
-        if key in snd:
-            values[key] = float(snd[key])
-    for key in ("max_attempts", "stuck_after_seconds"):
-        if key in snd:
-            values[key] = int(snd[key])
-    values["warm"] = _warm_rules(data.get("warm", {}))
-    return values
+        "stuck_after_seconds",
+        "price_per_segment",
+    ),
+    "retention": {"body_days": "body_retention_days"},
+    "crisis": _same("tier_wait_minutes", "crisis_number", "crisis_number_es"),
+    "voice": _same("join_window_minutes", "max_participants"),
+    "feeds": {"refresh_hours": "feed_refresh_hours"},
+    "limits": _same(
+        "sms_per_minute",
+        "sms_quiet_minutes",
+        "sign_in_per_address",
+        "sign_in_codes_per_number",
+        "sign_in_window_minutes",
+    ),
+}
 
-
-def _warm_rules(warm: dict[str, Any]) -> WarmRules:
-    """Read [warm]; a ring strategy the line does not know is refused at start-up."""
-    defaults = WarmRules()
-    strategy = str(warm.get("ring_strategy", defaults.ring_strategy))
-    if strategy not in RING_STRATEGIES:
-        raise SettingsError(f"[warm] ring_strategy must be one of {', '.join(RING_STRATEGIES)}")
-    numbers = {
-        key: int(warm[key])
-        for key in (
-            "ring_seconds",
-            "wait_minutes",
-            "hold_seconds",
-            "voicemail_seconds",
-            "recording_days",
-            "relay_idle_minutes",
-            "relay_wait_minutes",
-            "surge_waiting",
-            "surge_help_minutes",
-            "relay_tag_minutes",
-            "leg_ring_seconds",
-        )
-        if key in warm
-    }
-    return WarmRules(
-        ring_strategy=strategy,
-        tag_menu=tuple(str(tag).strip().lower() for tag in warm.get("tag_menu", ())),
-        hold_audio_url=str(warm.get("hold_audio_url", "")),
-        caring_hours=tuple(int(h) for h in warm.get("caring_hours", defaults.caring_hours)),
-        **numbers,
-    )
-
-
-_LIMIT_KEYS = (
-    "sms_per_minute",
-    "sms_quiet_minutes",
-    "sign_in_per_address",
-    "sign_in_codes_per_number",
-    "sign_in_window_minutes",
-)
-
-_ENV = {
+ENVIRONMENT_FIELDS = {
     "HOTLINE_DATABASE_URL": "database_url",
     "HOTLINE_REDIS_URL": "redis_url",
     "HOTLINE_PUBLIC_URL": "public_url",
@@ -218,26 +204,154 @@ _ENV = {
     "HOTLINE_SECRET_KEY": "secret_key",
     "HOTLINE_TRANSPORT": "transport",
 }
+# Paces the environment may set (a number each), for an account whose Twilio limits differ.
+ENVIRONMENT_RATES = {
+    "HOTLINE_SEGMENTS_PER_SECOND": "segments_per_second",
+    "HOTLINE_CALLS_PER_SECOND": "calls_per_second",
+}
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
-def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    raise ValueError("must be text")
+
+
+def _whole(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError("must be a whole number")
+
+
+def _number(value: object) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise ValueError("must be a number")
+
+
+def _clock(value: object) -> str:
+    if isinstance(value, str) and _CLOCK.match(value):
+        return value
+    raise ValueError('must be a time of day like "21:00"')
+
+
+def _zone(value: object) -> str:
+    try:
+        ZoneInfo(_text(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError('must be a time zone like "America/New_York"') from None
+    return str(value)
+
+
+def _listed(item: Callable[[object], Any]) -> Callable[[object], tuple[Any, ...]]:
+    def read(value: object) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise ValueError("must be a list")
+        return tuple(item(each) for each in value)
+
+    return read
+
+
+def _strategy(value: object) -> str:
+    if value in RING_STRATEGIES:
+        return str(value)
+    raise ValueError(f"must be one of {', '.join(RING_STRATEGIES)}")
+
+
+# How a field is read, by its annotation; the few with a narrower rule by name.
+_BY_TYPE: dict[str, Callable[[object], Any]] = {
+    "str": _text,
+    "int": _whole,
+    "float": _number,
+    "tuple[str, ...]": _listed(_text),
+    "tuple[int, ...]": _listed(_whole),
+}
+_BY_NAME: dict[str, Callable[[object], Any]] = {
+    "quiet_hours_start": _clock,
+    "quiet_hours_end": _clock,
+    "time_zone": _zone,
+    "ring_strategy": _strategy,
+    "tag_menu": _listed(lambda tag: _text(tag).strip().lower()),
+}
+
+
+def _types(cls: type) -> dict[str, str]:
+    return {f.name: str(f.type) for f in dataclasses.fields(cls)}
+
+
+def _section(
+    path: Path, data: dict[str, Any], name: str, keys: Mapping[str, str]
+) -> dict[str, Any]:
+    """Read one [section]: every key present, no unknown key, each value of its type."""
+    table = data.get(name)
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: the [{name}] table is missing (the shipped file has it)")
+    unknown = sorted(set(table) - set(keys))
+    if unknown:
+        raise SettingsError(f"{path}: [{name}] {unknown[0]} is not a setting")
+    types = _types(WarmRules) if name == "warm" else _types(Settings)
+    values: dict[str, Any] = {}
+    for key, attr in keys.items():
+        if key not in table:
+            raise SettingsError(f"{path}: [{name}] {key} is missing (the shipped file has it)")
+        read = _BY_NAME.get(key) or _BY_TYPE[types.get(attr, "str")]
+        try:
+            values[attr] = read(table[key])
+        except ValueError as exc:
+            raise SettingsError(f"{path}: [{name}] {key} {exc}, not {table[key]!r}") from None
+    return values
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """Every Settings field config/hotline.toml holds, checked; SettingsError in one line."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"{path}: {exc}") from None
+    unknown = sorted(set(data) - set(FILE_KEYS) - {"warm"})
+    if unknown:
+        raise SettingsError(f"{path}: [{unknown[0]}] is not a settings table")
+    values: dict[str, Any] = {}
+    for name, keys in FILE_KEYS.items():
+        values.update(_section(path, data, name, keys))
+    values["quiet_hours"] = (values.pop("quiet_hours_start"), values.pop("quiet_hours_end"))
+    warm = {f.name: f.name for f in dataclasses.fields(WarmRules)}
+    values["warm"] = WarmRules(**_section(path, data, "warm", warm))
+    return values
+
+
+def _unset(attr: str) -> str | None:
+    """An environment-only setting nobody gave: None, or "" for one typed as plain text."""
+    return None if "None" in _types(Settings)[attr] else ""
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
     """Build settings from config/hotline.toml, then the environment, then overrides."""
     env = dict(os.environ) if env is None else env
-    values = _from_toml(_read_toml(CONFIG_DIR / "hotline.toml"))
-    values.update({attr: env[name] for name, attr in _ENV.items() if env.get(name)})
-    if env.get("HOTLINE_SEGMENTS_PER_SECOND"):
-        values["segments_per_second"] = float(env["HOTLINE_SEGMENTS_PER_SECOND"])
-    if env.get("HOTLINE_CALLS_PER_SECOND"):
-        values["calls_per_second"] = float(env["HOTLINE_CALLS_PER_SECOND"])
+    values = read_file(config_dir(env) / "hotline.toml")
+    values.update(
+        {attr: _unset(attr) for attr in ENVIRONMENT_FIELDS.values() if attr not in values}
+    )
     values["demo"] = env.get("HOTLINE_DEMO") == "1"
     if values["demo"]:
-        values.setdefault("twilio_account_sid", DEMO_ACCOUNT_SID)
-        values.setdefault("twilio_auth_token", DEMO_AUTH_TOKEN)
-        values.setdefault("secret_key", DEMO_SECRET_KEY)
-        values.setdefault("from_number", "+15550100000")
-        values.setdefault("transport", "console")
+        values.update(
+            twilio_account_sid=DEMO_ACCOUNT_SID,
+            twilio_auth_token=DEMO_AUTH_TOKEN,
+            secret_key=DEMO_SECRET_KEY,
+            from_number="+15550100000",
+            transport="console",
+        )
+    values.update({attr: env[name] for name, attr in ENVIRONMENT_FIELDS.items() if env.get(name)})
+    for name, attr in ENVIRONMENT_RATES.items():
+        if env.get(name):
+            try:
+                values[attr] = _number(float(env[name]))
+            except ValueError:
+                raise SettingsError(f"{name} must be a number, not {env[name]!r}") from None
     values.update(overrides)
-    values["public_url"] = str(values.get("public_url", Settings.public_url)).rstrip("/")
+    values["public_url"] = str(values["public_url"]).rstrip("/")
     return Settings(**values)
 
 

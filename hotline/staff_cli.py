@@ -132,7 +132,7 @@ def _oncall(args: argparse.Namespace) -> int:
             staff = roster.find_staff(session=session, settings=settings, ref=args.ref)
             if args.clear:
                 roster.clear_shifts(session=session, staff=staff, actor=ACTOR)
-            zone = args.tz or str(settings.extra.get("time_zone", "America/New_York"))
+            zone = args.tz or settings.time_zone
             for text in args.shift:
                 roster.add_shift(
                     session=session, staff=staff, text=text, time_zone=zone, actor=ACTOR

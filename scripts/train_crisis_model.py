@@ -37,9 +37,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hotline.crisis.detector import CUES_FILE, load_cues  # noqa: E402
+from hotline.crisis.detector import load_cues  # noqa: E402
 from hotline.flows.crisis.detect import Detector, normalise  # noqa: E402
 from hotline.flows.crisis.model import BUCKETS, features, margin  # noqa: E402
+from hotline.settings import config_dir  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 TRAINING_SETS = (
@@ -77,7 +78,9 @@ Row = tuple[list[int], int]
 def load_rows() -> tuple[list[Row], list[str], list[str]]:
     """Return (feature indices, label) for every training row, and each one's kind and language."""
     assert not set(TRAINING_SETS) & set(NEVER)
-    evidence = Detector(load_cues(CUES_FILE)).evidence  # what the model reads at run time
+    evidence = Detector(
+        load_cues(config_dir() / "crisis_cues.toml")
+    ).evidence  # what the model reads at run time
     rows: list[Row] = []
     kinds: list[str] = []
     languages: list[str] = []

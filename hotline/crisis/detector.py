@@ -16,10 +16,7 @@ from pathlib import Path
 from hotline.crisis.resources import CrisisResourcesError, crisis_resources
 from hotline.flows.crisis.cues import CueFileError, CueTables, parse_cues
 from hotline.flows.crisis.detect import CrisisAssessment, Detector, Model, parse_model
-from hotline.settings import CONFIG_DIR
-
-CUES_FILE = CONFIG_DIR / "crisis_cues.toml"
-MODEL_FILE = CONFIG_DIR / "crisis_model.json"
+from hotline.settings import config_dir
 
 
 class CrisisConfigError(CrisisResourcesError):
@@ -46,7 +43,10 @@ def load_model(path: Path) -> Model | None:
 @functools.cache
 def detector() -> Detector:
     """The line's detector, built once per process."""
-    return Detector(load_cues(CUES_FILE), load_model(MODEL_FILE))
+    folder = config_dir()
+    return Detector(
+        load_cues(folder / "crisis_cues.toml"), load_model(folder / "crisis_model.json")
+    )
 
 
 def assess(text: str) -> CrisisAssessment:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hotline.flows.crisis.cues import Danger
 from hotline.flows.crisis.reply import DEFAULT, Numbers
-from hotline.settings import CONFIG_DIR
+from hotline.settings import config_dir
 
 # Every name a wording or the voice line may use (see the header of config/crisis.toml).
 NAMES = frozenset(
@@ -58,4 +58,4 @@ def _check(path: Path, country: str, name: str, value: object) -> None:
 @functools.cache
 def crisis_resources() -> Numbers:
     """Return the line's crisis numbers, read once per process."""
-    return load_crisis_resources(CONFIG_DIR / "crisis.toml")
+    return load_crisis_resources(config_dir() / "crisis.toml")

@@ -15,8 +15,8 @@ from hotline import outbox
 from hotline import settings as settings_module
 from hotline.db import session_scope
 from hotline.flows.segments import count_segments
-from hotline.jobs.names import FAN_OUT_JOB, SEND_BATCH_JOB
-from hotline.jobs.sender import QUIET_HOURS, batch_timeout
+from hotline.flows.sending import QUIET_HOURS
+from hotline.jobs.names import FAN_OUT_JOB
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import (
@@ -38,7 +38,6 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 200
 INSERT_CHUNK = 1000
 # US long-code price per segment, for the estimate shown before confirming.
-DEFAULT_PRICE_PER_SEGMENT = 0.0083
 FINAL = ("sent", "delivered", "undelivered", "failed", "abandoned", "skipped")
 
 
@@ -137,7 +136,7 @@ def start_due_broadcasts(now: dt.datetime) -> int:
 def price_per_segment() -> float:
     """The price of one segment, in US dollars, that estimates use."""
     settings = settings_module.get_settings()
-    return float(settings.extra.get("price_per_segment", DEFAULT_PRICE_PER_SEGMENT))
+    return settings.price_per_segment
 
 
 def estimate_cost(broadcast: Broadcast) -> float:
@@ -175,12 +174,14 @@ def fan_out(broadcast_id: int) -> int:
             return 0
         contact_ids = list(session.scalars(_recipients(broadcast)))
         bodies = {"": body_for(broadcast, "en"), "es": body_for(broadcast, "es")}
+        meeting_id = broadcast.meeting_id
     enqueued: set[int] = set()
     for chunk in _chunks(contact_ids, INSERT_CHUNK):
         with session_scope() as session:
             spanish = _spanish(session, chunk) if bodies["es"] != bodies[""] else set()
             rows = [
-                _values(broadcast_id, cid, bodies["es" if cid in spanish else ""]) for cid in chunk
+                _values(broadcast_id, meeting_id, cid, bodies["es" if cid in spanish else ""])
+                for cid in chunk
             ]
             new_ids = outbox.insert_new(session=session, rows=rows)
             _enqueue_sends(session, broadcast_id, new_ids)
@@ -205,16 +206,13 @@ def fan_out(broadcast_id: int) -> int:
 
 def _enqueue_sends(session: Session, broadcast_id: int, ids: list[int]) -> None:
     """Enqueue batch sends of these rows once the session commits."""
-    settings = settings_module.get_settings()
-    for batch in _chunks(sorted(ids), BATCH_SIZE):
-        enqueue_after_commit(
-            session,
-            SEND_BATCH_JOB,
-            batch,
-            job_id=f"broadcast-{broadcast_id}-{batch[0]}",
-            queue=Priority.BULK.value,
-            timeout=batch_timeout(len(batch), settings),
-        )
+    outbox.enqueue_batches(
+        session,
+        sorted(ids),
+        queue=Priority.BULK.value,
+        job_id=lambda batch: f"broadcast-{broadcast_id}-{batch[0]}",
+        size=BATCH_SIZE,
+    )
 
 
 def broadcast_progress(*, session: Session, broadcast_id: int) -> dict[str, int]:
@@ -325,7 +323,9 @@ def _spanish(session: Session, contact_ids: list[int]) -> set[int]:
     return set(session.scalars(statement))
 
 
-def _values(broadcast_id: int, contact_id: int, body: str) -> dict[str, object]:
+def _values(
+    broadcast_id: int, meeting_id: int | None, contact_id: int, body: str
+) -> dict[str, object]:
     return outbox.sms_values(
         contact_id=contact_id,
         body=body,
@@ -333,6 +333,7 @@ def _values(broadcast_id: int, contact_id: int, body: str) -> dict[str, object]:
         priority=Priority.BULK,
         dedupe_key=f"broadcast:{broadcast_id}:{contact_id}",
         broadcast_id=broadcast_id,
+        meeting_id=meeting_id,
     )
 
 

@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 from hotline import clock, outbox
 from hotline import settings as settings_module
 from hotline.db import session_scope
+from hotline.flows.sending import batch_timeout
 from hotline.jobs.names import FAN_OUT_JOB, SEND_BATCH_JOB
-from hotline.jobs.sender import batch_timeout, sid_note_key
+from hotline.jobs.sender import sid_note_key
 from hotline.logs import log
 from hotline.models import Broadcast, OutboxMessage, OutboxStatus
-from hotline.queues import PendingJob, enqueue_after_commit, enqueue_now, get_redis, is_live
+from hotline.queues import PendingJob, enqueue_now, get_redis, is_live
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 200
@@ -94,16 +95,13 @@ def _release_dead_claims(
         else:
             batch[row.priority].append(row.id)
     for priority, ids in batch.items():
-        for start in range(0, len(ids), BATCH_SIZE):
-            chunk = ids[start : start + BATCH_SIZE]
-            enqueue_after_commit(
-                session,
-                SEND_BATCH_JOB,
-                chunk,
-                job_id=f"outbox-released-{chunk[0]}-{chunk[-1]}-{int(now.timestamp())}",
-                queue=priority,
-                timeout=batch_timeout(len(chunk), settings_module.get_settings()),
-            )
+        outbox.enqueue_batches(
+            session,
+            ids,
+            queue=priority,
+            job_id=lambda chunk: f"outbox-released-{chunk[0]}-{chunk[-1]}-{int(now.timestamp())}",
+            size=BATCH_SIZE,
+        )
     return released, recovered
 
 
@@ -141,7 +139,9 @@ def _lost_sends(session: Session, stale_before: dt.datetime) -> list[PendingJob]
         for start in range(0, len(ids), BATCH_SIZE):
             chunk = ids[start : start + BATCH_SIZE]
             job_id = f"outbox-batch-{broadcast_id}-{chunk[0]}-{chunk[-1]}"
-            timeout = batch_timeout(len(chunk), settings)
+            timeout = batch_timeout(
+                len(chunk), settings.segments_per_second, settings.urgent_headroom
+            )
             jobs.append(PendingJob(SEND_BATCH_JOB, (chunk,), job_id, priority, None, timeout))
     return jobs
 

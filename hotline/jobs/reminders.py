@@ -32,12 +32,11 @@ from hotline.db import session_scope
 from hotline.flows import schedule
 from hotline.flows.names import NAME_LIMITS, fit_names
 from hotline.flows.schedule import next_occurrences, texted_when
-from hotline.jobs.names import SEND_BATCH_JOB
 from hotline.logs import log
 from hotline.models import Contact, Group, Meeting, MeetingCancellation, Priority, Subscription
-from hotline.outbox import call_values, insert_new, sms_values
+from hotline.outbox import call_values, enqueue_batches, insert_new, sms_values
 from hotline.phone_index import PHONE_FORMATS
-from hotline.queues import enqueue_after_commit, get_redis
+from hotline.queues import get_redis
 
 logger = logging.getLogger(__name__)
 WATERMARK_KEY = "hotline:reminders:last-tick"
@@ -46,7 +45,6 @@ WATERMARK_KEY = "hotline:reminders:last-tick"
 CATCH_UP = dt.timedelta(hours=24)
 # Subscriptions that committed while the previous tick was reading are looked at again.
 OVERLAP = dt.timedelta(minutes=2)
-BATCH_SIZE = 200
 # Ids per IN (...) list: SQLite allows 32,766 parameters a statement.
 _IN_CHUNK = 5000
 
@@ -284,6 +282,7 @@ def _row_values(item: Due) -> dict[str, Any]:
             purpose="reminder",
             priority=Priority.DEFAULT,
             dedupe_key=item.dedupe_key,
+            **_refs(item),
         )
     body = reminder_text(
         language=item.language,
@@ -297,24 +296,24 @@ def _row_values(item: Due) -> dict[str, Any]:
         purpose="reminder",
         priority=Priority.DEFAULT,
         dedupe_key=item.dedupe_key,
+        **_refs(item),
     )
+
+
+def _refs(item: Due) -> dict[str, Any]:
+    """What the row is about, as columns: the sender never parses the dedupe key back."""
+    return {
+        "subscription_id": item.subscription_id,
+        "meeting_id": item.meeting.id,
+        "occurs_at": item.occurrence,
+    }
 
 
 def _enqueue(session: Session, ids: list[int]) -> None:
     """Send new rows in batches after commit (a job per row would cost more than the tick)."""
-    from hotline.jobs.sender import batch_timeout
-
-    settings = settings_module.get_settings()
-    for start in range(0, len(ids), BATCH_SIZE):
-        batch = ids[start : start + BATCH_SIZE]
-        enqueue_after_commit(
-            session,
-            SEND_BATCH_JOB,
-            batch,
-            job_id=f"reminders-{batch[0]}",
-            queue=Priority.DEFAULT.value,
-            timeout=batch_timeout(len(batch), settings),
-        )
+    enqueue_batches(
+        session, ids, queue=Priority.DEFAULT.value, job_id=lambda batch: f"reminders-{batch[0]}"
+    )
 
 
 def _cancellations(session: Session, now: dt.datetime) -> defaultdict[int, set[dt.date]]:

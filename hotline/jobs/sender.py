@@ -1,4 +1,7 @@
-"""Send outbox rows: claim, re-check opt-out and quiet hours, pace, send, record the outcome.
+"""Send outbox rows: claim, pace, send, record the outcome. The I/O only.
+
+What to do with a row (send now, defer until T, finish it) and what an error means are
+decided in hotline/flows/sending.py; this module reads the facts, applies the decision.
 
 A row is claimed by one conditional UPDATE (queued -> sending) before anything is sent, so a
 job that runs twice, or two workers given the same ids, send each row at most once.
@@ -10,9 +13,9 @@ import datetime as dt
 import logging
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from functools import cached_property
 
 from rq import get_current_job
 from sqlalchemy import or_, select, update
@@ -22,7 +25,7 @@ from hotline import clock, outbox, sealed
 from hotline import settings as settings_module
 from hotline.contacts import opt_out
 from hotline.db import session_scope
-from hotline.jobs.names import SEND_BATCH_JOB
+from hotline.flows import sending
 from hotline.logs import log
 from hotline.models import (
     Broadcast,
@@ -35,15 +38,7 @@ from hotline.models import (
 )
 from hotline.pacing import Pacer
 from hotline.phones import PhoneError, vault_for
-from hotline.queues import (
-    QUEUE_ORDER,
-    PendingJob,
-    enqueue_after_commit,
-    enqueue_now,
-    get_queue,
-    get_redis,
-    is_live,
-)
+from hotline.queues import QUEUE_ORDER, PendingJob, enqueue_now, get_queue, get_redis, is_live
 from hotline.settings import Settings
 from hotline.transport import (
     InvalidNumber,
@@ -57,12 +52,9 @@ from hotline.transport import (
 )
 
 logger = logging.getLogger(__name__)
-DEFAULT_TIME_ZONE = "America/New_York"
 # A successful send's SID is noted in Redis at once, so a worker killed before its commit
 # leaves a trace the reconciler uses instead of sending the row again.
 SID_NOTE_SECONDS = 86400
-# error_reason of a row that waits for quiet hours to end (cleared when it is sent).
-QUIET_HOURS = "quiet_hours"
 # Bulk rows are claimed a few seconds' worth at a time, so rows are never held "sending" long
 # and a worker returns to the urgent queue between chunks.
 CHUNK_SECONDS = 5.0
@@ -108,49 +100,6 @@ def claim(*, session: Session, ids: Sequence[int], now: dt.datetime) -> list[int
         .execution_options(synchronize_session=False)
     )
     return sorted(session.scalars(statement))
-
-
-def quiet_until(now: dt.datetime, time_zone: str, window: tuple[str, str]) -> dt.datetime | None:
-    """Return when quiet hours end (UTC) if `now` falls inside them in the zone, else None."""
-    zone = ZoneInfo(time_zone)
-    local = now.astimezone(zone)
-    start, end = (dt.time.fromisoformat(value) for value in window)
-    clock = local.time().replace(tzinfo=None)
-    inside = start <= clock or clock < end if start > end else start <= clock < end
-    if not inside:
-        return None
-    end_date = local.date() if clock < end else local.date() + dt.timedelta(days=1)
-    return dt.datetime.combine(end_date, end).replace(tzinfo=zone).astimezone(dt.UTC)
-
-
-def held_by_quiet_hours(
-    now: dt.datetime, zones: Iterable[str], window: tuple[str, str]
-) -> tuple[int, dt.datetime | None]:
-    """Count the recipients (by zone) quiet hours hold now, and when the last is released."""
-    ends = [end for end in (quiet_until(now, zone, window) for zone in zones) if end is not None]
-    return len(ends), max(ends, default=None)
-
-
-def resume_label(window: tuple[str, str], language: str) -> str:
-    """Say when quiet hours end, in the reader's way: "8:00am", "8:00"."""
-    end = dt.time.fromisoformat(window[1])
-    if language == "es":
-        return f"{end.hour}:{end.minute:02d}"
-    return f"{end.hour % 12 or 12}:{end.minute:02d}{'am' if end.hour < 12 else 'pm'}"
-
-
-def backoff_seconds(attempts: int, settings: Settings) -> float:
-    """Return an exponential delay with jitter, capped: ~base, 2·base, 4·base … per attempt."""
-    ceiling = min(settings.backoff_cap_seconds, settings.backoff_base_seconds * 2 ** (attempts - 1))
-    return random.uniform(ceiling / 2, ceiling)
-
-
-def reminder_start(dedupe_key: str | None) -> dt.datetime | None:
-    """Return the occurrence a reminder row announces, from its dedupe key."""
-    if not dedupe_key or not dedupe_key.startswith("reminder:"):
-        return None
-    stamp = dedupe_key.split(":")[2]
-    return dt.datetime.strptime(stamp, "%Y%m%dT%H%MZ").replace(tzinfo=dt.UTC)
 
 
 @dataclass
@@ -293,18 +242,13 @@ class _Sender:
         now: dt.datetime,
     ) -> bool:
         """Re-check opt-out and quiet hours just before sending; settle the row if it must wait."""
-        refusal = _refusal(row, contact)
-        if refusal is not None:
-            _finish(row, *refusal)
-            return False
-        if not row.ignore_quiet_hours:
-            resume = quiet_until(now, zone, self.settings.quiet_hours)
-            if resume is not None:
-                log(logger, "outbox_deferred", outbox_id=row.id, reason="quiet_hours")
-                row.error_reason = QUIET_HOURS
-                self.defer(deferred, row, resume)
-                return False
-        return True
+        decision = sending.before_send(_facts(row, contact, zone), now, self.rules)
+        if isinstance(decision, sending.SendNow):
+            return True
+        if isinstance(decision, sending.Defer):
+            log(logger, "outbox_deferred", outbox_id=row.id, reason=decision.reason)
+        _apply(row, contact, decision, deferred, now)
+        return False
 
     def settle(
         self,
@@ -317,40 +261,50 @@ class _Sender:
         slow_down: bool = True,
     ) -> bool:
         """Record a send's outcome on its row (SID already noted); True if Twilio is in trouble."""
-        if isinstance(outcome, str):
-            row.twilio_sid, row.sent_at = outcome, now
-            row.status, row.claimed_at = OutboxStatus.SENT.value, None
-            row.error_code = row.error_reason = None
-            log(logger, "outbox_sent", logging.DEBUG, outbox_id=row.id, sid=outcome)
-        elif isinstance(outcome, Retryable):
-            if outcome.throttled and slow_down:
-                self.pacer.slow_down()
-            self.retry(deferred, row, outcome.code or outcome.reason)
-            return True
-        elif isinstance(outcome, OptedOut):
-            opt_out(contact=contact)
-            _finish(row, OutboxStatus.FAILED, "opted_out", outcome.code)
-        elif isinstance(outcome, InvalidNumber):
-            contact.invalid_at = now
-            _finish(row, OutboxStatus.FAILED, "invalid_number", outcome.code)
-        elif isinstance(outcome, TransportError):
-            _finish(row, OutboxStatus.FAILED, outcome.reason, outcome.code)
-        else:
-            _finish(row, OutboxStatus.FAILED, "phone_undecryptable")
-        return False
+        tried = outcome if isinstance(outcome, str) else _failure(outcome)
+        if isinstance(tried, sending.Failure) and tried.throttled and slow_down:
+            self.pacer.slow_down()
+        facts = _facts(row, contact, "UTC")
+        decision = sending.after_send(facts, tried, now, self.rules, random.random())
+        if isinstance(decision, sending.Defer):
+            log(
+                logger,
+                "outbox_retry",
+                logging.WARNING,
+                outbox_id=row.id,
+                attempt=row.attempts,
+                delay=round((decision.until - now).total_seconds(), 1),
+                reason=decision.reason,
+            )
+        elif isinstance(decision, sending.Finish) and decision.status == sending.ABANDONED:
+            log(
+                logger,
+                "outbox_abandoned",
+                logging.WARNING,
+                outbox_id=row.id,
+                reason=decision.reason,
+            )
+        _apply(row, contact, decision, deferred, now)
+        return sending.troubled(tried)
+
+    @cached_property
+    def rules(self) -> sending.Rules:
+        return sending.Rules(
+            quiet_hours=self.settings.quiet_hours,
+            max_attempts=self.settings.max_attempts,
+            backoff_base_seconds=self.settings.backoff_base_seconds,
+            backoff_cap_seconds=self.settings.backoff_cap_seconds,
+        )
 
     def hold(self, deferred: list[OutboxMessage], row: OutboxMessage) -> None:
         """Twilio is failing or slow: hold a row instead of hitting it again now."""
-        wait = dt.timedelta(seconds=backoff_seconds(1, self.settings))
-        log(
-            logger,
-            "outbox_held",
-            logging.WARNING,
-            outbox_id=row.id,
-            reason="twilio_trouble",
-            delay=wait.seconds,
-        )
-        self.defer(deferred, row, clock.now() + wait)
+        now = clock.now()
+        decision = sending.hold(_announces(row), now, self.rules, random.random())
+        if isinstance(decision, sending.Defer):
+            wait = int((decision.until - now).total_seconds())
+            reason = "twilio_trouble"
+            log(logger, "outbox_held", logging.WARNING, outbox_id=row.id, reason=reason, delay=wait)
+        _apply(row, None, decision, deferred, now)
 
     def pace_together(self, rows: list[OutboxMessage]) -> bool:
         """Book a whole chunk of texts in one go when it fits in one burst; True if booked.
@@ -387,54 +341,35 @@ class _Sender:
         """A warm-line volunteer's leg rings only so long, so "in order" can move on."""
         return self.settings.warm.leg_ring_seconds if row.purpose == "warm" else None
 
-    def retry(self, deferred: list[OutboxMessage], row: OutboxMessage, reason: str) -> None:
-        if row.attempts >= self.settings.max_attempts:
-            log(logger, "outbox_abandoned", logging.WARNING, outbox_id=row.id, reason=reason)
-            return _finish(row, OutboxStatus.ABANDONED, f"gave up after {row.attempts}: {reason}")
-        delay = backoff_seconds(row.attempts, self.settings)
-        row.error_reason = reason[:200]
-        log(
-            logger,
-            "outbox_retry",
-            logging.WARNING,
-            outbox_id=row.id,
-            attempt=row.attempts,
-            delay=round(delay, 1),
-            reason=reason,
-        )
-        self.defer(deferred, row, clock.now() + dt.timedelta(seconds=delay))
-
-    def defer(self, deferred: list[OutboxMessage], row: OutboxMessage, when: dt.datetime) -> None:
-        starts = reminder_start(row.dedupe_key)
-        if starts is not None and when >= starts:
-            return _finish(row, OutboxStatus.SKIPPED, "quiet_hours_until_meeting")
-        row.status, row.claimed_at = OutboxStatus.QUEUED.value, None
-        row.next_attempt_at = when
-        deferred.append(row)
-
     def zone_for(self, session: Session, row: OutboxMessage, contact: Contact) -> str:
         """The contact's zone, else the meeting's the row is about, else the line's."""
         if contact.time_zone:
             return contact.time_zone
-        line_zone = str(self.settings.extra.get("time_zone", DEFAULT_TIME_ZONE))
-        meeting_id: int | None = None
-        if row.broadcast_id is not None:
-            key = ("broadcast", row.broadcast_id)
-            if key in self.zones:
-                return self.zones[key]
-            meeting_id = session.scalar(
-                select(Broadcast.meeting_id).where(Broadcast.id == row.broadcast_id)
-            )
-        elif row.dedupe_key and row.dedupe_key.startswith("reminder:"):
-            key = ("subscription", int(row.dedupe_key.split(":")[1]))
-            meeting_id = session.scalar(
-                select(Subscription.meeting_id).where(Subscription.id == key[1])
-            )
-        else:
-            return line_zone
-        zone = session.scalar(select(Meeting.time_zone).where(Meeting.id == meeting_id))
-        self.zones[key] = zone or line_zone
-        return self.zones[key]
+        about = _about(row)
+        if about is None:
+            return self.settings.time_zone
+        if about not in self.zones:
+            kind, ref = about
+            meeting_id: int | None = ref
+            if kind == "broadcast":
+                meeting_id = session.scalar(select(Broadcast.meeting_id).where(Broadcast.id == ref))
+            elif kind == "subscription":
+                statement = select(Subscription.meeting_id).where(Subscription.id == ref)
+                meeting_id = session.scalar(statement)
+            zone = session.scalar(select(Meeting.time_zone).where(Meeting.id == meeting_id))
+            self.zones[about] = zone or self.settings.time_zone
+        return self.zones[about]
+
+
+def _about(row: OutboxMessage) -> tuple[str, int] | None:
+    """What a row is about, for its zone: its meeting, its broadcast, or (rows queued before
+    0012_outbox_refs) the subscription named in its dedupe key."""
+    if row.meeting_id is not None:
+        return "meeting", row.meeting_id
+    if row.broadcast_id is not None:
+        return "broadcast", row.broadcast_id
+    old = sending.old_reminder_key(row.dedupe_key)
+    return ("subscription", old[0]) if old is not None else None
 
 
 _OUTCOME = (
@@ -503,15 +438,65 @@ def _schedule_again(row: OutboxMessage) -> None:
     enqueue_now(again)
 
 
-def _refusal(row: OutboxMessage, contact: Contact) -> tuple[OutboxStatus, str] | None:
-    """Why this row must not go out at all, if it must not."""
-    if contact.opted_out_at is not None:
-        return OutboxStatus.SKIPPED, "opted_out"
-    if contact.invalid_at is not None:
-        return OutboxStatus.SKIPPED, "invalid_number"
-    if row.kind == "sms" and not row.body:
-        return OutboxStatus.FAILED, "body_missing"
-    return None
+def _apply(
+    row: OutboxMessage,
+    contact: Contact | None,
+    decision: sending.Sent | sending.Defer | sending.Finish,
+    deferred: list[OutboxMessage],
+    now: dt.datetime,
+) -> None:
+    """Write a decision on the row (and the contact): sent, back in the queue, or done."""
+    if isinstance(decision, sending.Sent):
+        row.twilio_sid, row.sent_at = decision.sid, now
+        row.status, row.claimed_at = OutboxStatus.SENT.value, None
+        row.error_code = row.error_reason = None
+        log(logger, "outbox_sent", logging.DEBUG, outbox_id=row.id, sid=decision.sid)
+    elif isinstance(decision, sending.Defer):
+        if decision.reason is not None:
+            row.error_reason = decision.reason
+        row.status, row.claimed_at = OutboxStatus.QUEUED.value, None
+        row.next_attempt_at = decision.until
+        deferred.append(row)
+    else:
+        if contact is not None and decision.mark == sending.OPTED_OUT:
+            opt_out(contact=contact)
+        elif contact is not None and decision.mark == sending.INVALID_NUMBER:
+            contact.invalid_at = now
+        _finish(row, OutboxStatus(decision.status), decision.reason, decision.code)
+
+
+def _facts(row: OutboxMessage, contact: Contact, zone: str) -> sending.Row:
+    return sending.Row(
+        kind=row.kind,
+        has_body=bool(row.body),
+        attempts=row.attempts,
+        ignore_quiet_hours=row.ignore_quiet_hours,
+        zone=zone,
+        announces=_announces(row),
+        opted_out=contact.opted_out_at is not None,
+        invalid=contact.invalid_at is not None,
+    )
+
+
+def _announces(row: OutboxMessage) -> dt.datetime | None:
+    """The occurrence a reminder row announces: its column, or an older row's dedupe key."""
+    if row.occurs_at is not None:
+        return outbox.aware(row.occurs_at)
+    old = sending.old_reminder_key(row.dedupe_key)
+    return old[1] if old is not None else None
+
+
+def _failure(error: TransportError | PhoneError) -> sending.Failure:
+    """What a vendor error means to the sender's decisions (the boundary's one mapping)."""
+    if isinstance(error, Retryable):
+        return sending.Failure(sending.RETRYABLE, error.reason, error.code, error.throttled)
+    if isinstance(error, OptedOut):
+        return sending.Failure(sending.OPTED_OUT, error.reason, error.code)
+    if isinstance(error, InvalidNumber):
+        return sending.Failure(sending.INVALID_NUMBER, error.reason, error.code)
+    if isinstance(error, TransportError):
+        return sending.Failure(sending.REFUSED, error.reason, error.code)
+    return sending.Failure(sending.UNDECRYPTABLE)
 
 
 def _finish(row: OutboxMessage, status: OutboxStatus, reason: str, code: str | None = None) -> None:
@@ -524,20 +509,13 @@ def _finish(row: OutboxMessage, status: OutboxStatus, reason: str, code: str | N
 def _continue_later(ids: Sequence[int], priority: str) -> None:
     """Put the rest of a batch at the back of its queue so urgent work goes first."""
     with session_scope() as session:
-        enqueue_after_commit(
+        outbox.enqueue_batches(
             session,
-            SEND_BATCH_JOB,
             list(ids),
-            job_id=f"outbox-rest-{ids[0]}-{time.time_ns()}",
             queue=priority,
-            timeout=batch_timeout(len(ids), settings_module.get_settings()),
+            job_id=lambda rest: f"outbox-rest-{rest[0]}-{time.time_ns()}",
+            size=len(ids),
         )
-
-
-def batch_timeout(rows: int, settings: Settings) -> int:
-    """Give a batch job time for its rows at the bulk pace, and some slack."""
-    rate = settings.segments_per_second * (1 - settings.urgent_headroom)
-    return int(120 + 3 * rows / rate)
 
 
 _senders: dict[int, tuple[Settings, _Sender]] = {}

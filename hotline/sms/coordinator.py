@@ -23,6 +23,7 @@ from hotline.crisis.cases import ack_key
 from hotline.flows.catalog import Catalog
 from hotline.flows.names import NAME_LIMITS, fit_names
 from hotline.flows.schedule import next_starts, texted_when, weekly_times
+from hotline.flows.sending import held_by_quiet_hours, resume_label
 from hotline.flows.sms.coordinator import (
     Ack,
     Broadcast,
@@ -35,7 +36,6 @@ from hotline.flows.sms.coordinator import (
     occurrence_label,
     parse_command,
 )
-from hotline.jobs.sender import held_by_quiet_hours, resume_label
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import (

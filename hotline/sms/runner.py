@@ -619,7 +619,7 @@ def _talk_lookup(
     if reach is not oncall.Coverage.NONE:
         return flow.Lookup(talk_open=talk_open)
     upcoming = oncall.next_shift(session=session, now=now)
-    zone = contact.time_zone or str(settings.extra.get("time_zone", "America/New_York"))
+    zone = contact.time_zone or settings.time_zone
     label = local_label(upcoming, zone, contact.language) if upcoming else ""
     return flow.Lookup(talk_open=talk_open, nobody_on_call=True, next_shift=label)
 

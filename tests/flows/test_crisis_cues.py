@@ -11,15 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from hotline.crisis.detector import CUES_FILE, CrisisConfigError, detector, load_cues
+from hotline.crisis.detector import CrisisConfigError, detector, load_cues
 from hotline.flows.crisis.cues import CueEntry, CueFileError, Kind, parse_cues
 from hotline.flows.crisis.detect import _Scanner, normalise
+from hotline.settings import config_dir
 
 # Cues the detector names in `matched` when they count (screens and context never are).
 REPORTED = frozenset(
     {Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL, Kind.DISTRESS, Kind.MEANS, Kind.TIME}
 )
 
+CUES_FILE = config_dir() / "crisis_cues.toml"
 TABLES = load_cues(CUES_FILE)
 ENTRIES = {entry.cue.name: entry for entry in TABLES.entries}
 

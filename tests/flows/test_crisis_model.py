@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from hotline.crisis import detector as crisis_detector
 from hotline.crisis.detector import detector, load_model
 from hotline.flows.crisis import detect as crisis
 from hotline.flows.crisis import model as crisis_model
 from hotline.flows.crisis.cues import Danger
 from hotline.flows.crisis.detect import MODEL_CUE, Detector, Level, Model, normalise
+from hotline.settings import config_dir
 
 MODEL = detector().model
-MODEL_FILE = crisis_detector.MODEL_FILE
+MODEL_FILE = config_dir() / "crisis_model.json"
 
 
 def with_model(model: Model | None) -> Detector:

@@ -13,8 +13,10 @@ from hotline.flows.voice import menu as flow
 from hotline.flows.voice.menu import Heard, VoiceState
 from hotline.flows.warm import line as warm
 from hotline.flows.warm import relay
-from hotline.flows.warm.line import Volunteer, Waiting, WarmRules
+from hotline.flows.warm.line import Volunteer, Waiting
+from hotline.settings import load_settings
 
+LINE = load_settings({}).warm  # the shipped [warm] rules
 VOCABULARY = relay.tag_vocabulary([catalog("en"), catalog("es")])
 T0 = dt.datetime(2026, 3, 8, 17, 0, tzinfo=dt.UTC)
 EN, ES = frozenset({"en"}), frozenset({"es"})
@@ -173,7 +175,7 @@ def test_tagged_volunteers_are_rung_first_then_every_peer(
     widened: bool,
 ) -> None:
     hold = warm.on_hold(
-        entry, volunteers=volunteers, rules=WarmRules(ring_strategy=strategy), now=now
+        entry, volunteers=volunteers, rules=replace(LINE, ring_strategy=strategy), now=now
     )
     assert (hold.ring, hold.widened) == (ring, widened)
 

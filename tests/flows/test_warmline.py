@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from hotline.flows.warm import line as flow
-from hotline.flows.warm.line import Hold, Volunteer, Waiting, WarmRules
+from hotline.flows.warm.line import Hold, Volunteer, Waiting
+from hotline.settings import load_settings
+
+# The line's own rules, from config/hotline.toml (the one home of their defaults).
+LINE = load_settings({}).warm
 
 T0 = dt.datetime(2026, 3, 8, 17, 0, tzinfo=dt.UTC)
 EN = frozenset({"en"})
@@ -57,12 +62,12 @@ def test_who_is_rung(
     now: dt.datetime,
     ring: tuple[int, ...],
 ) -> None:
-    rules = WarmRules(ring_strategy=strategy)
+    rules = dataclasses.replace(LINE, ring_strategy=strategy)
     assert flow.to_ring(entry, volunteers=volunteers, rules=rules, now=now) == ring
 
 
 def test_random_rings_one_free_volunteer_and_the_same_one_on_a_repeated_tick() -> None:
-    rules = WarmRules(ring_strategy="random")
+    rules = dataclasses.replace(LINE, ring_strategy="random")
     volunteers = [ANA, BEN, CARA, Volunteer(4, EN, busy=True)]
     first = flow.to_ring(_entry(), volunteers=volunteers, rules=rules, now=T0)
     assert len(first) == 1 and first[0] in {1, 2, 3}
@@ -92,12 +97,12 @@ def test_random_rings_one_free_volunteer_and_the_same_one_on_a_repeated_tick() -
     ],
 )
 def test_a_hold_tick(entry: Waiting, now: dt.datetime, hold: Hold) -> None:
-    assert flow.on_hold(entry, volunteers=[ANA, BEN], rules=WarmRules(), now=now) == hold
+    assert flow.on_hold(entry, volunteers=[ANA, BEN], rules=LINE, now=now) == hold
 
 
 @pytest.mark.parametrize(("setting", "pause"), [(10, 30), (40, 40), (90, 60)])
 def test_the_hold_message_comes_back_every_30_to_60_seconds(setting: int, pause: int) -> None:
-    rules = WarmRules(hold_seconds=setting)
+    rules = dataclasses.replace(LINE, hold_seconds=setting)
     assert flow.on_hold(_entry(), volunteers=[], rules=rules, now=T0).pause == pause
 
 
@@ -144,4 +149,6 @@ def test_when_the_queue_lets_go(queue_result: str, status: str, then: str) -> No
     ("waiting", "threshold", "ask"), [(2, 3, False), (3, 3, True), (9, 0, False)]
 )
 def test_surge(waiting: int, threshold: int, ask: bool) -> None:
-    assert flow.surge(waiting=waiting, rules=WarmRules(surge_waiting=threshold)) is ask
+    assert (
+        flow.surge(waiting=waiting, rules=dataclasses.replace(LINE, surge_waiting=threshold)) is ask
+    )

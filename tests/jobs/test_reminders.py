@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import pytest
 from redis import Redis
 from sqlalchemy import select
 
@@ -215,21 +216,37 @@ def test_someone_who_subscribes_again_gets_the_nearest_reminder(settings: Settin
     assert _keys()[-1] == f"reminder:{sub}:20250316T1700Z:60"
 
 
-def test_quiet_hours_still_hold_reminders(settings: Settings) -> None:
+@pytest.mark.parametrize(
+    ("member_zone", "queued_before_0012"),
+    [("America/Los_Angeles", False), (None, False), (None, True)],
+)
+def test_quiet_hours_still_hold_reminders(
+    settings: Settings, member_zone: str | None, queued_before_0012: bool
+) -> None:
     # Sundays at 07:30 in Los Angeles: the 1 h reminder falls at 06:30, inside quiet hours
     # that end at 08:00, after the meeting has begun, so it is skipped; the day-before one
-    # (Saturday 07:30) waits for 08:00.
+    # (Saturday 07:30) waits for 08:00. A member of no known zone: the meeting's keeps quiet
+    # hours, not the line's (New York, where both times are past 08:00). Rows queued before
+    # 0012_outbox_refs name their subscription and occurrence only in the dedupe key.
     with session_scope() as session:
         meeting = make_meeting(session, weekday=6, start_time=dt.time(7, 30))
-        member = make_contact(session, settings, time_zone="America/Los_Angeles")
-        subscribe_row(session, member, meeting)
+        assert meeting.time_zone == "America/Los_Angeles"
+        meeting_id = meeting.id
+        sub = subscribe_row(
+            session, make_contact(session, settings, time_zone=member_zone), meeting
+        )
     day_before = dt.datetime(2025, 3, 8, 15, 30, tzinfo=UTC)  # Sat 07:30 PST
     hour_before = dt.datetime(2025, 3, 9, 13, 30, tzinfo=UTC)  # Sun 06:30 PDT
     for now in (day_before, hour_before):
         with travel(now, tick=False):
             assert reminders.tick(now) == 1
             with session_scope() as session:
-                newest = max(session.scalars(select(OutboxMessage.id)))
+                row = session.get_one(OutboxMessage, max(session.scalars(select(OutboxMessage.id))))
+                assert (row.subscription_id, row.meeting_id) == (sub, meeting_id)
+                assert row.occurs_at is not None and aware(row.occurs_at) > now
+                if queued_before_0012:
+                    row.subscription_id = row.meeting_id = row.occurs_at = None
+                newest = row.id
             send_outbox(newest)
     with session_scope() as session:
         rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()

@@ -133,15 +133,6 @@ def test_429_backs_off_reschedules_and_slows_the_limiter(
     assert len(standin.requests) == 2
 
 
-def test_backoff_grows_and_is_capped(use_settings: UseSettings) -> None:
-    from hotline.jobs.sender import backoff_seconds
-
-    settings = use_settings(backoff_base_seconds=2.0, backoff_cap_seconds=30.0)
-    assert 1.0 <= backoff_seconds(1, settings) <= 2.0
-    assert 4.0 <= backoff_seconds(3, settings) <= 8.0
-    assert 15.0 <= backoff_seconds(10, settings) <= 30.0
-
-
 @travel(DAYTIME, tick=True)
 def test_5xx_is_retried_then_abandoned_after_max_attempts(
     use_settings: UseSettings, standin: TwilioStandIn

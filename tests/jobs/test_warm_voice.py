@@ -362,9 +362,12 @@ def test_unsigned_posts_are_forbidden(twilio: TwilioPoster, path: str) -> None:
 def test_in_order_rings_one_volunteer_at_a_time(
     twilio: TwilioPoster, use_settings: UseSettings, prism_url: str
 ) -> None:
-    from hotline.flows.warm.line import WarmRules
+    import dataclasses
 
-    settings = use_settings(warm=WarmRules(ring_strategy="in_order", ring_seconds=25))
+    from hotline.settings import load_settings
+
+    rules = dataclasses.replace(load_settings({}).warm, ring_strategy="in_order", ring_seconds=25)
+    settings = use_settings(warm=rules)
     twilio.client.app.state.settings = settings  # type: ignore[attr-defined]
     with travel(ON_SHIFT, tick=False) as traveller:
         add_volunteer(settings, ANA, name="Ana")

@@ -14,7 +14,7 @@ from hotline.db import session_scope
 from hotline.importer import import_feed
 from hotline.jobs.escalation import escalate_case
 from hotline.models import SupportCase
-from hotline.settings import CONFIG_DIR, Settings
+from hotline.settings import Settings, config_dir
 from tests.people import add_staff
 from tests.twilio import TwilioPoster
 
@@ -48,7 +48,7 @@ def test_metrics_a_person_can_watch(
     assert (
         twilio.post("/twilio/sms", {"From": MEMBER, "Body": "x"}, signed=False).status_code == 403
     )
-    import_feed(str(CONFIG_DIR / "sample_feed.json"))
+    import_feed(str(config_dir() / "sample_feed.json"))
     with session_scope() as session:
         case_id = session.scalars(select(SupportCase.id)).one()
     escalate_case(case_id, 0)

@@ -29,36 +29,36 @@ ABANDONED = "abandoned"
 
 @dataclass(frozen=True)
 class WarmRules:
-    """The warm line's settings ([warm] in config/hotline.toml)."""
+    """The warm line's settings: [warm] in config/hotline.toml, which holds every default."""
 
-    ring_strategy: str = SIMULTANEOUS
+    ring_strategy: str
     # In order or at random: how long one volunteer rings before the next is tried.
-    ring_seconds: int = 25
+    ring_seconds: int
     # Nobody took the call in this long: the caller is offered voicemail.
-    wait_minutes: int = 4
+    wait_minutes: int
     # One hold cycle: the message, then this long of hold audio (or quiet) before the next.
-    hold_seconds: int = 40
-    hold_audio_url: str = ""
-    voicemail_seconds: int = 120
+    hold_seconds: int
+    hold_audio_url: str
+    voicemail_seconds: int
     # Recordings are deleted from Twilio this long after they were made.
-    recording_days: int = 14
+    recording_days: int
     # Text conversations: closed after this long with no text either way.
-    relay_idle_minutes: int = 30
+    relay_idle_minutes: int
     # TALK by text: nobody replied TAKE in this long -> a call-back case.
-    relay_wait_minutes: int = 10
+    relay_wait_minutes: int
     # This many callers waiting asks on-call responders for help.
-    surge_waiting: int = 3
-    surge_help_minutes: int = 60
+    surge_waiting: int
+    surge_help_minutes: int
     # Caring texts after a crisis case closes (only with the member's YES).
-    caring_hours: tuple[int, ...] = (24, 168)
+    caring_hours: tuple[int, ...]
     # Tags a caller may ask for in the voice sub-menu after pressing 2 (keys 2, 3 ...), in
     # this order; empty: no sub-menu (speech "a veteran" and TALK veteran still work).
-    tag_menu: tuple[str, ...] = ()
+    tag_menu: tuple[str, ...]
     # TALK veteran by text: offered to the tagged volunteers first; nobody took it in this
     # long -> offered to the other peers on shift too.
-    relay_tag_minutes: int = 3
+    relay_tag_minutes: int
     # Each volunteer's call stops ringing after this long (Twilio's `timeout` on the call).
-    leg_ring_seconds: int = 25
+    leg_ring_seconds: int
 
 
 @dataclass(frozen=True)
