@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_outbox_refs"
-down_revision = "0010_warm_more"  # the lead re-chains at merge
+down_revision = "0010_warm_more"
 branch_labels = None
 depends_on = None
 
