@@ -123,29 +123,24 @@ class _FailFast:
         path = getattr(self, "path", "")
         return circuit(path or f"{getattr(self, 'host', '')}:{getattr(self, 'port', '')}")
 
+    def _watched(self, call: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        except _FAILURES as exc:
+            self._circuit().trip(exc)
+            raise
+
     def connect_check_health(self, *args: Any, **kwargs: Any) -> None:
         if getattr(self, "_sock", None) is None:
             self._circuit().check()
-        try:
-            super().connect_check_health(*args, **kwargs)  # type: ignore[misc]
-        except _FAILURES as exc:
-            self._circuit().trip(exc)
-            raise
+        self._watched(super().connect_check_health, *args, **kwargs)  # type: ignore[misc]
 
     def send_packed_command(self, *args: Any, **kwargs: Any) -> None:
         self._circuit().check()
-        try:
-            super().send_packed_command(*args, **kwargs)  # type: ignore[misc]
-        except _FAILURES as exc:
-            self._circuit().trip(exc)
-            raise
+        self._watched(super().send_packed_command, *args, **kwargs)  # type: ignore[misc]
 
     def read_response(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().read_response(*args, **kwargs)  # type: ignore[misc]
-        except _FAILURES as exc:
-            self._circuit().trip(exc)
-            raise
+        return self._watched(super().read_response, *args, **kwargs)  # type: ignore[misc]
 
 
 class FailFastConnection(_FailFast, Connection):
