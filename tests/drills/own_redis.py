@@ -17,7 +17,7 @@ import pytest
 from redis import Redis
 
 from hotline import queues
-from hotline import settings as settings_module
+from hotline.settings import get_settings
 from tests.conftest import free_port
 
 
@@ -67,15 +67,18 @@ def own_redis(monkeypatch: pytest.MonkeyPatch) -> Iterator[OwnRedis]:
     """Point this process's Redis (and its settings) at a server of its own for the block."""
     server = OwnRedis()
     server.start()
-    monkeypatch.setenv("HOTLINE_REDIS_URL", server.url)
-    settings_module.get_settings.cache_clear()
-    queues.get_redis.cache_clear()
     try:
-        yield server
+        with monkeypatch.context() as patch:
+            patch.setenv("HOTLINE_REDIS_URL", server.url)
+            _forget_clients()
+            yield server
     finally:
         with contextlib.suppress(ProcessLookupError, AssertionError):
             server.thaw()
         server.stop()
-        monkeypatch.undo()
-        settings_module.get_settings.cache_clear()
-        queues.get_redis.cache_clear()
+        _forget_clients()
+
+
+def _forget_clients() -> None:
+    get_settings.cache_clear()  # the cached original, even while a test has swapped it
+    queues.get_redis.cache_clear()
