@@ -9,11 +9,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import clock, finder, oncall, subscriptions, volunteers, warm_calls, warm_twiml
+from hotline import (
+    clock,
+    finder,
+    limits,
+    oncall,
+    subscriptions,
+    volunteers,
+    warm_calls,
+    warm_twiml,
+)
 from hotline import voice_lookups as meetings
 from hotline import voice_twiml as twiml
 from hotline.bounded import record_within_budget
@@ -25,10 +35,12 @@ from hotline.db import session_scope
 from hotline.flows import voice as flow
 from hotline.flows.crisis_cues import Danger
 from hotline.flows.digits import ascii_digits
+from hotline.flows.limits import Verdict
 from hotline.flows.schedule import spoken_label
 from hotline.logs import log
-from hotline.models import Contact
+from hotline.models import Call, Contact
 from hotline.phones import PhoneError, country_of, normalise, vault_for
+from hotline.queues import get_redis
 from hotline.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -91,12 +103,35 @@ def answer_inbound(settings: Settings, event: CallEvent) -> str:
     with session_scope() as session:
         contact = _start_call(session, settings, event)
         state = flow.VoiceState(language=_language_of(settings, contact))
+        if _over_call_limit(session, settings, event, contact):
+            return twiml.calls_limited(settings, state.language)
         direct = meetings.by_direct_number(session=session, e164=event.line)
         if direct is not None:
             facts = _facts(session, settings, state, contact, event, meeting_id=direct.id)
             return _run(session, settings, event, contact, flow.start_join(state, facts))
         facts = _facts(session, settings, state, contact, event)
         return _run(session, settings, event, contact, flow.greet(state, facts))
+
+
+def _over_call_limit(
+    session: Session, settings: Settings, event: CallEvent, contact: Contact
+) -> bool:
+    """Count a new call from the number; over the limit, mark the call and say so."""
+    verdict = limits.screen_call(
+        redis=get_redis(), settings=settings, phone_hash=contact.phone_hash, call_sid=event.call_sid
+    )
+    if verdict is Verdict.ANSWER:
+        return False
+    session.execute(update(Call).where(Call.call_sid == event.call_sid).values(limited=verdict))
+    log(logger, "voice_limited", call_sid=event.call_sid, contact_id=contact.id)
+    return True
+
+
+def limited_goodbye(settings: Settings, query: Mapping[str, str]) -> str:
+    """After the over-the-limit answer: anything but 9 (handled first) ends the call."""
+    return twiml.goodbye(
+        flow.VoiceState.from_query(query, _languages(settings)).language, "goodbye"
+    )
 
 
 def crisis_language(settings: Settings, event: CallEvent, query: Mapping[str, str]) -> str | None:
