@@ -7,9 +7,8 @@ thread in the process: the lanes' threads, and anything else CPU-bound. Here `ho
 runs with N extra threads spinning in pure Python (started once the server listens), and each
 route is offered --rate req/s at constant intervals (timed from when each request was meant to
 be sent, no coordinated omission). It prints, per N and route, p50 / p99 / max latency and how
-many answers were the deadline's fallback. `--switch-interval` overrides the server's
-sys.setswitchinterval (hotline/web/server.py sets 0.001 s; Python's default is 0.005 s) once it
-has started, to compare.
+many answers were the deadline's fallback. `--switch-interval` sets the server's
+sys.setswitchinterval (Python's default is 0.005 s) once it has started, to compare.
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ from bench.webhook import (
     seed,
 )
 from hotline import bounded, queues
-from hotline.web.server import SWITCH_INTERVAL_SECONDS
 
 BUSY_LINE = """
 import signal, sys, threading
@@ -98,7 +96,7 @@ def main() -> int:
     embedded = queues.embedded_redis(_TMP / "redis" / "bench.rdb")
     redis_url = queues.embedded_url(embedded)
     seed(args.meetings)
-    interval = args.switch_interval or SWITCH_INTERVAL_SECONDS
+    interval = args.switch_interval or sys.getswitchinterval()
     print(
         f"{args.meetings:,} meetings, offered {args.rate:g} req/s per route for "
         f"{args.seconds:g} s, deadline {bounded.WEBHOOK_DEADLINE_SECONDS:g} s, "

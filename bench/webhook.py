@@ -309,7 +309,9 @@ def main() -> int:
     parser.add_argument("--meetings", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--routes", default="", help="only these routes, comma-separated")
     args = parser.parse_args()
+    chosen = [r for r in ROUTES if not args.routes or r.name in args.routes.split(",")]
     redis_url = os.environ.get("HOTLINE_BENCH_REDIS_URL")
     embedded = None
     if not redis_url:
@@ -331,7 +333,7 @@ def main() -> int:
         print(
             f"{'ceiling':<14}{top.rate:>10,.0f}{1:>8.2f}{top.pct(0.5):>9.1f}{top.pct(0.99):>9.1f}"
         )
-        for index, route in enumerate(ROUTES):
+        for index, route in enumerate(chosen):
             peak, steady = measure(line_port, route, args.seconds, args.rate, (index + 1) * 10**6)
             print(
                 f"{route.name:<14}{peak.rate:>10,.0f}{peak.rate / top.rate:>8.3f}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import sys
 from typing import Any
 
@@ -75,9 +76,6 @@ def config(app: ASGIApp, *, host: str, port: int, **extra: Any) -> uvicorn.Confi
     )
 
 
-SWITCH_INTERVAL_SECONDS = 0.001
-
-
 def warm_up() -> None:
     """Load what the first requests would (catalogs, the crisis model, ZIP data), then freeze.
 
@@ -94,7 +92,10 @@ def warm_up() -> None:
     gc.collect()
     gc.freeze()
     # The deadline is kept by the event loop, which takes turns on the GIL with the lanes'
-    # threads; each turn waits up to the switch interval per busy thread. 1 ms instead of
-    # Python's 5 ms: with 8 CPU-bound threads beside the server, the slowest answer fell from
-    # 14.7 s to 6.9 s (bench/cpu_saturation.py, README).
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+    # threads. A shorter switch interval than Python's 5 ms helps it beside CPU-bound threads
+    # (8 busy threads: slowest answer 14.7 s at 5 ms, 6.9 s at 1 ms) but, in one A/B at an
+    # offered 200 FIND/s, made the slowest answer worse (3.4 s -> 8.1 s): the default stays,
+    # and HOTLINE_SWITCH_INTERVAL_MS sets another (bench/cpu_saturation.py, README).
+    chosen = os.environ.get("HOTLINE_SWITCH_INTERVAL_MS")
+    if chosen:
+        sys.setswitchinterval(float(chosen) / 1000)
