@@ -77,6 +77,10 @@ class Settings:
     sign_in_per_address: int = 10
     sign_in_codes_per_number: int = 3
     sign_in_window_minutes: int = 15
+    # New calls per number per window before the short "you have called a lot" answer (which
+    # still offers 9 for crisis help); the window in minutes.
+    calls_per_window: int = 6
+    calls_window_minutes: int = 10
     extra: dict[str, Any] = field(default_factory=dict)
 
     def require_secrets(self) -> None:
@@ -204,6 +208,8 @@ _LIMIT_KEYS = (
     "sign_in_per_address",
     "sign_in_codes_per_number",
     "sign_in_window_minutes",
+    "calls_per_window",
+    "calls_window_minutes",
 )
 
 _ENV = {

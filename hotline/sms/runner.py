@@ -19,7 +19,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from hotline import clock, finder, limits, metrics, oncall, subscriptions
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
-from hotline.contacts import get_contact_by_phone, get_or_create_contact, opt_in, opt_out
+from hotline.contacts import create_contact, get_contact_by_phone, opt_in, opt_out
 from hotline.crisis import caring
 from hotline.crisis.cases import member_asks_call, record_danger
 from hotline.crisis.detector import assess
@@ -92,11 +92,14 @@ def render_reply(*texts: str) -> str:
 
 
 def answer_member(settings: Settings, message: InboundSms, level: Level) -> str:
-    """Answer a text that is not a crisis: record it once, then the staff or member flow."""
-    held = _held_reply(settings, message)
-    if held is not None:
-        return held
+    """Answer a text that is not a crisis: record it once, then the staff or member flow.
+
+    One transaction for all of it, the limits' blocklist check included.
+    """
     with session_scope() as session:
+        held = _held_reply(session, settings, message)
+        if held is not None:
+            return held
         stored = _stored_reply(session, message.message_sid)
         if stored is not None:
             return stored
@@ -259,7 +262,7 @@ def _crisis_with_callback(session: Session, contact: Contact, danger: Danger) ->
 # Limits -------------------------------------------------------------------------------------
 
 
-def _held_reply(settings: Settings, message: InboundSms) -> str | None:
+def _held_reply(session: Session, settings: Settings, message: InboundSms) -> str | None:
     """Record a text from a blocked or flooding number and answer it once or not at all.
 
     None lets the text through to the member flow. Runs after the crisis check, so a crisis text
@@ -267,31 +270,30 @@ def _held_reply(settings: Settings, message: InboundSms) -> str | None:
     """
     command = parse(message.body, opt_out_type=message.opt_out_type)
     phone_hash = vault_for(settings.secret_key).index(message.sender)
-    with session_scope() as session:
-        verdict = limits.screen_inbound(
-            session=session,
-            redis=get_redis(),
-            settings=settings,
-            e164=message.sender,
-            phone_hash=phone_hash,
-            opt_keyword=command.kind in (Kind.STOP, Kind.START),
-        )
-        if verdict is Verdict.ANSWER:
-            return None
-        stored = _stored_reply(session, message.message_sid)
-        if stored is not None:
-            return stored
-        contact, _ = _contact(session, settings, message.sender)
-        slow_down = catalog(contact.language).t("limits.slow_down")
-        twiml = render_reply(slow_down if verdict is Verdict.SLOW_DOWN else "")
-        _record(session, message, contact.id, twiml, limited=verdict.value)
-        log(
-            logger,
-            "sms_limited",
-            message_sid=message.message_sid,
-            contact_id=contact.id,
-            limit=verdict.value,
-        )
+    verdict = limits.screen_inbound(
+        session=session,
+        redis=get_redis(),
+        settings=settings,
+        e164=message.sender,
+        phone_hash=phone_hash,
+        opt_keyword=command.kind in (Kind.STOP, Kind.START),
+    )
+    if verdict is Verdict.ANSWER:
+        return None
+    stored = _stored_reply(session, message.message_sid)
+    if stored is not None:
+        return stored
+    contact, _ = _contact(session, settings, message.sender)
+    slow_down = catalog(contact.language).t("limits.slow_down")
+    twiml = render_reply(slow_down if verdict is Verdict.SLOW_DOWN else "")
+    _record(session, message, contact.id, twiml, limited=verdict.value)
+    log(
+        logger,
+        "sms_limited",
+        message_sid=message.message_sid,
+        contact_id=contact.id,
+        limit=verdict.value,
+    )
     return twiml
 
 
@@ -317,7 +319,7 @@ def _contact(
     if found is not None:
         return found, False
     language = language or settings.default_language
-    return get_or_create_contact(session=session, vault=vault, e164=e164, language=language), True
+    return create_contact(session=session, vault=vault, e164=e164, language=language), True
 
 
 def _record(

@@ -9,11 +9,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import clock, finder, oncall, subscriptions
+from hotline import clock, finder, limits, oncall, subscriptions
 from hotline.bounded import record_within_budget
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
@@ -22,12 +23,14 @@ from hotline.crisis.detector import assess
 from hotline.db import session_scope
 from hotline.flows.crisis.cues import Danger
 from hotline.flows.digits import ascii_digits
+from hotline.flows.limits import Verdict
 from hotline.flows.schedule import spoken_label
 from hotline.flows.voice import menu as flow
 from hotline.flows.warm import line as warm_flow
 from hotline.logs import log
-from hotline.models import Contact
+from hotline.models import Call, Contact
 from hotline.phones import PhoneError, country_of, normalise, vault_for
+from hotline.queues import get_redis
 from hotline.settings import Settings
 from hotline.voice import lookups, twiml
 from hotline.warm import calls as warm_calls
@@ -94,12 +97,35 @@ def answer_inbound(settings: Settings, event: CallEvent) -> str:
     with session_scope() as session:
         contact = _start_call(session, settings, event)
         state = flow.VoiceState(language=_language_of(settings, contact))
+        if _over_call_limit(session, settings, event, contact):
+            return twiml.calls_limited(settings, state.language)
         direct = lookups.by_direct_number(session=session, e164=event.line)
         if direct is not None:
             facts = _facts(session, settings, state, contact, event, meeting_id=direct.id)
             return _run(session, settings, event, contact, flow.start_join(state, facts))
         facts = _facts(session, settings, state, contact, event)
         return _run(session, settings, event, contact, flow.greet(state, facts))
+
+
+def _over_call_limit(
+    session: Session, settings: Settings, event: CallEvent, contact: Contact
+) -> bool:
+    """Count a new call from the number; over the limit, mark the call and say so."""
+    verdict = limits.screen_call(
+        redis=get_redis(), settings=settings, phone_hash=contact.phone_hash, call_sid=event.call_sid
+    )
+    if verdict is Verdict.ANSWER:
+        return False
+    session.execute(update(Call).where(Call.call_sid == event.call_sid).values(limited=verdict))
+    log(logger, "voice_limited", call_sid=event.call_sid, contact_id=contact.id)
+    return True
+
+
+def limited_goodbye(settings: Settings, query: Mapping[str, str]) -> str:
+    """After the over-the-limit answer: anything but 9 (handled first) ends the call."""
+    return twiml.goodbye(
+        flow.VoiceState.from_query(query, _languages(settings)).language, "goodbye"
+    )
 
 
 def crisis_language(settings: Settings, event: CallEvent, query: Mapping[str, str]) -> str | None:

@@ -63,14 +63,21 @@ def hints(state: flow.VoiceState) -> str:
     return ", ".join(found)
 
 
-def gather(response: VoiceResponse, settings: Settings, step: flow.Step) -> None:
-    """Say the step inside a Gather that takes keys or speech and always posts back."""
+def gather(
+    response: VoiceResponse, settings: Settings, step: flow.Step, *, limited: bool = False
+) -> None:
+    """Say the step inside a Gather that takes keys or speech and always posts back.
+
+    `limited`: the caller is over the call limit; the step after this one is only key 9
+    (crisis help) or goodbye (see CALLS_LIMITED).
+    """
     assert isinstance(step.then, flow.Ask)
     state = step.then.state
     entry = {"finish_on_key": "#"} if state.menu in flow.NUMBER_MENUS else {"num_digits": 1}
+    action = step_url(settings, state) + (f"&{CALLS_LIMITED}=1" if limited else "")
     menu = response.gather(
         input="dtmf speech",
-        action=step_url(settings, state),
+        action=action,
         method="POST",
         action_on_empty_result=True,
         speech_timeout="auto",
@@ -132,6 +139,22 @@ def busy_menu(settings: Settings, languages: tuple[str, ...]) -> str:
     said = tuple(flow.line("busy", language) for language in languages)
     gather(response, settings, flow.Step(said, flow.Ask(state)))
     say(response, flow.line("crisis_again"), languages[0])
+    response.hangup()
+    return str(response)
+
+
+# The query flag of a Gather answered to a number over the call limit.
+CALLS_LIMITED = "q"
+
+
+def calls_limited(settings: Settings, language: str) -> str:
+    """The short answer to a number calling too often: 9 reaches crisis help, then goodbye."""
+    response = VoiceResponse()
+    state = flow.VoiceState(menu=flow.MAIN, language=language)
+    gather(
+        response, settings, flow.Step((flow.line("calls_limited"),), flow.Ask(state)), limited=True
+    )
+    say(response, flow.line("crisis_again"), language)
     response.hangup()
     return str(response)
 

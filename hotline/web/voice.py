@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from hotline.bounded import record_within_budget_async, within_deadline
 from hotline.voice import runner as voice
+from hotline.voice.twiml import CALLS_LIMITED
 from hotline.web.ids import ID
 from hotline.web.twilio_auth import twilio_form
 
@@ -62,6 +63,8 @@ async def menu_step(request: Request) -> Response:
     language = voice.crisis_language(request.app.state.settings, event, query)
     if language is not None:
         return Response(await _crisis(request, event, language), media_type=TWIML)
+    if query.get(CALLS_LIMITED) == "1":  # over the call limit: only 9 goes on
+        return Response(voice.limited_goodbye(request.app.state.settings, query), media_type=TWIML)
     return await _in_time(request, event, voice.answer_step, query)
 
 
