@@ -30,6 +30,7 @@ from hotline import db, queues
 from hotline import settings as settings_module
 from hotline.flows.crisis.detect import Level
 from hotline.sms import runner as sms
+from hotline.web.events import sms_event
 
 
 def main() -> int:
@@ -47,8 +48,7 @@ def main() -> int:
     chosen = settings_module.get_settings()
     fields = _text(args.body)
     messages = [
-        sms.InboundSms.from_form(FormData(fields(n)), chosen.default_region)
-        for n in range(args.count * 2)
+        sms_event(FormData(fields(n)), chosen.default_region) for n in range(args.count * 2)
     ]
     for message in messages[:100]:  # warm: contacts exist, caches filled
         sms.answer_member(chosen, message, Level.NONE)

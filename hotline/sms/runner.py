@@ -13,7 +13,6 @@ from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 from twilio.twiml.messaging_response import MessagingResponse
 
 from hotline import clock, finder, limits, metrics, oncall, subscriptions
@@ -44,7 +43,7 @@ from hotline.models import (
     SupportCase,
 )
 from hotline.outbox import queue_call
-from hotline.phones import PhoneError, country_of, normalise, vault_for
+from hotline.phones import country_of, vault_for
 from hotline.queues import get_redis
 from hotline.settings import Settings
 from hotline.sms.conversations import load_conversation, save_conversation
@@ -52,34 +51,18 @@ from hotline.sms.coordinator import handle_coordinator_sms
 from hotline.warm import relay
 
 logger = logging.getLogger(__name__)
-MAX_BODY_CHARS = 1600
-
-
-class BadWebhook(ValueError):
-    """A webhook that lacks what Twilio always sends."""
 
 
 @dataclass(frozen=True)
 class InboundSms:
+    """One inbound text, as hotline.web.events reads it from Twilio's form."""
+
     message_sid: str
     sender: str
     to: str
     body: str
     # Set by Twilio's Advanced Opt-Out: "STOP", "START" or "HELP".
     opt_out_type: str | None = None
-
-    @classmethod
-    def from_form(cls, form: FormData, region: str = "US") -> InboundSms:
-        sid, sender = str(form.get("MessageSid") or ""), str(form.get("From") or "")
-        if not sid or not sender:
-            raise BadWebhook("MessageSid and From are required")
-        try:
-            e164 = normalise(sender, region)
-        except PhoneError as exc:
-            raise BadWebhook("From is not a phone number") from exc
-        body = str(form.get("Body") or "")[:MAX_BODY_CHARS]
-        opt_out_type = str(form.get("OptOutType") or "") or None
-        return cls(sid, e164, str(form.get("To") or ""), body, opt_out_type)
 
 
 def render_reply(*texts: str) -> str:

@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import clock, finder, limits, oncall, subscriptions
@@ -22,14 +21,13 @@ from hotline.contacts import get_or_create_contact
 from hotline.crisis.detector import assess
 from hotline.db import session_scope
 from hotline.flows.crisis.cues import Danger
-from hotline.flows.digits import ascii_digits
 from hotline.flows.limits import Verdict
 from hotline.flows.schedule import spoken_label
 from hotline.flows.voice import menu as flow
 from hotline.flows.warm import line as warm_flow
 from hotline.logs import log
 from hotline.models import Call, Contact
-from hotline.phones import PhoneError, country_of, normalise, vault_for
+from hotline.phones import country_of, vault_for
 from hotline.queues import get_redis
 from hotline.settings import Settings
 from hotline.voice import lookups, twiml
@@ -40,15 +38,12 @@ from hotline.warm import volunteers
 logger = logging.getLogger(__name__)
 Record = Callable[[], None]
 ANSWERED = frozenset({"completed", "answered"})
-MAX_SPEECH_CHARS = 300
-
-
-class BadCall(ValueError):
-    """A call webhook that lacks what Twilio always sends."""
 
 
 @dataclass(frozen=True)
 class CallEvent:
+    """One call webhook, as hotline.web.events reads it from Twilio's form."""
+
     call_sid: str
     # The person on the line, and the hotline number between us (theirs is never shown).
     caller: str
@@ -56,24 +51,6 @@ class CallEvent:
     direction: str
     heard: flow.Heard = field(default_factory=flow.Heard)
     dial_status: str = ""
-
-    @classmethod
-    def from_form(cls, form: FormData, region: str = "US") -> CallEvent:
-        sid, direction = str(form.get("CallSid") or ""), str(form.get("Direction") or "inbound")
-        them, us = str(form.get("From") or ""), str(form.get("To") or "")
-        if direction.startswith("outbound"):
-            them, us = us, them
-        if not sid or not them:
-            raise BadCall("CallSid and From are required")
-        try:
-            caller = normalise(them, region)
-        except PhoneError as exc:
-            raise BadCall("the caller is not a phone number") from exc
-        speech = str(form.get("SpeechResult") or "")[:MAX_SPEECH_CHARS]
-        digits = ascii_digits(str(form.get("Digits") or "")[:20])
-        heard = flow.Heard(digits, speech, *screen_words(speech))
-        dial_status = str(form.get("DialCallStatus") or "")
-        return cls(sid, caller, us, direction, heard, dial_status)
 
 
 def screen_words(words: str) -> tuple[bool, Danger]:
