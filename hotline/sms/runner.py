@@ -13,7 +13,6 @@ from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from twilio.twiml.messaging_response import MessagingResponse
 
 from hotline import clock, finder, limits, metrics, oncall, subscriptions
 from hotline.cases import flag_stop_during_open_case, open_support_case
@@ -48,6 +47,7 @@ from hotline.queues import get_redis
 from hotline.settings import Settings
 from hotline.sms.conversations import load_conversation, save_conversation
 from hotline.sms.coordinator import handle_coordinator_sms
+from hotline.sms.twiml import render_reply
 from hotline.warm import relay
 
 logger = logging.getLogger(__name__)
@@ -63,15 +63,6 @@ class InboundSms:
     body: str
     # Set by Twilio's Advanced Opt-Out: "STOP", "START" or "HELP".
     opt_out_type: str | None = None
-
-
-def render_reply(*texts: str) -> str:
-    """Render one or more SMS replies as TwiML; no text renders an empty (silent) response."""
-    response = MessagingResponse()
-    for text in texts:
-        if text:
-            response.message(text)
-    return str(response)
 
 
 def answer_member(settings: Settings, message: InboundSms, level: Level) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
-from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import clock, finder, limits, oncall, subscriptions
 from hotline.bounded import record_within_budget
@@ -352,12 +352,8 @@ def _render(
     language: str,
     contact_id: int,
 ) -> str:
-    response = VoiceResponse()
+    """Look up where the step leads (a queue entry, a room, a bridge), then render it."""
     then = step.then
-    if isinstance(then, flow.Ask):
-        twiml.gather(response, settings, replace(step, then=then))
-        return str(response)
-    twiml.say_all(response, step.said, language)
     if isinstance(then, flow.EnterWarmLine):
         entry = warm_calls.enter(
             session=session,
@@ -367,22 +363,17 @@ def _render(
             now=clock.now(),
             tag=then.tag,
         )
-        warm_twiml.enqueue(response, settings, entry.id)
-        return str(response)
+        enqueue = functools.partial(warm_twiml.enqueue, settings=settings, entry_id=entry.id)
+        return twiml.render_step(settings, step, language, enqueue=enqueue)
     if isinstance(then, flow.JoinRoom):
         room = lookups.room_for(
             session=session, settings=settings, meeting_id=then.meeting_id, call_sid=event.call_sid
         )
-        if room is not None:
-            twiml.conference(response, settings, host=then.host, **room)
-            twiml.say(response, flow.line("meeting_ended"), language)
-    elif isinstance(then, flow.DialBridge):
-        phone, digits = lookups.bridge_of(session=session, meeting_id=then.meeting_id)
-        if phone:
-            twiml.bridge(response, phone, digits)
-        twiml.say(response, flow.line("goodbye"), language)
-    response.hangup()
-    return str(response)
+        return twiml.render_step(settings, step, language, room=room)
+    if isinstance(then, flow.DialBridge):
+        bridge_to = lookups.bridge_of(session=session, meeting_id=then.meeting_id)
+        return twiml.render_step(settings, step, language, bridge_to=bridge_to)
+    return twiml.render_step(settings, step, language)
 
 
 def _name(step: flow.Step) -> str:

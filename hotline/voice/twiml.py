@@ -1,7 +1,15 @@
-"""Render voice steps as TwiML with the twilio library; no database here."""
+"""The voice channel's one TwiML renderer (the twilio library); no database here.
+
+Menu steps, the crisis dial, the staff legs (a crisis alert read aloud, the masked callback
+bridge) and the building blocks hotline/warm/twiml.py uses for the warm line's own verbs. Every
+`<Say>` goes through `say`, so its language and voice always come from the catalog.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
@@ -160,8 +168,75 @@ def calls_limited(settings: Settings, language: str) -> str:
 
 
 def goodbye(language: str, key: str = "crisis_again") -> str:
+    return said_then_hang_up(language, flow.line(key))
+
+
+def said_then_hang_up(language: str, *said: flow.Said) -> str:
+    """Say the lines and hang up."""
     response = VoiceResponse()
-    say(response, flow.line(key), language)
+    say_all(response, said, language)
+    response.hangup()
+    return str(response)
+
+
+def said_twice(language: str, line: flow.Said) -> str:
+    """Say one line twice with a pause after each (a crisis alert read to a responder)."""
+    response = VoiceResponse()
+    for _ in range(2):
+        say(response, line, language)
+        response.pause(length=1)
+    return str(response)
+
+
+def masked_dial(
+    language: str, *, before: flow.Said, number: str, caller_id: str, after: flow.Said
+) -> str:
+    """Dial a member for staff from the line's number, so neither sees the other's number."""
+    response = VoiceResponse()
+    say(response, before, language)
+    dial = response.dial(caller_id=caller_id, timeout=DIAL_TIMEOUT_SECONDS)
+    dial.number(number)
+    say(response, after, language)
+    return str(response)
+
+
+# Where a spoken step leads once said (the runner looks each up; nothing here reads storage).
+Enqueue = Callable[[VoiceResponse], None]
+
+
+def render_step(
+    settings: Settings,
+    step: flow.Step,
+    language: str,
+    *,
+    enqueue: Enqueue | None = None,
+    room: dict[str, Any] | None = None,
+    bridge_to: tuple[str, str] | None = None,
+) -> str:
+    """Render one menu step: a Gather for a question, else the lines and where they lead.
+
+    `enqueue` puts the caller in the warm line's queue, `room` is the conference to join
+    (None: the meeting has no room now) and `bridge_to` the (phone, digits) of a phone bridge.
+    """
+    response = VoiceResponse()
+    then = step.then
+    if isinstance(then, flow.Ask):
+        gather(response, settings, replace(step, then=then))
+        return str(response)
+    say_all(response, step.said, language)
+    if isinstance(then, flow.EnterWarmLine):
+        assert enqueue is not None
+        enqueue(response)
+        return str(response)
+    if isinstance(then, flow.JoinRoom):
+        if room is not None:
+            conference(response, settings, host=then.host, **room)
+            say(response, flow.line("meeting_ended"), language)
+    elif isinstance(then, flow.DialBridge):
+        phone, digits = bridge_to or ("", "")
+        if phone:
+            bridge(response, phone, digits)
+        say(response, flow.line("goodbye"), language)
     response.hangup()
     return str(response)
 
