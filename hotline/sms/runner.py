@@ -23,6 +23,7 @@ from hotline.crisis.cases import member_asks_call, record_danger
 from hotline.crisis.detector import assess
 from hotline.crisis.resources import crisis_resources
 from hotline.db import read_scope, session_scope
+from hotline.effects import apply_shared
 from hotline.find_outcomes import record_find
 from hotline.flows.crisis.cues import Danger
 from hotline.flows.crisis.detect import Level
@@ -624,12 +625,8 @@ def _apply(
         case flow.OptIn():
             opt_in(contact=contact)
             log(logger, "sms_opted_in", contact_id=contact.id)
-        case flow.SetLanguage(language):
-            contact.language = language
-        case flow.Subscribe(meeting_id):
-            subscriptions.subscribe(
-                session=session, contact_id=contact.id, meeting_id=meeting_id, channel="sms"
-            )
+        case flow.SetLanguage() | flow.Subscribe():
+            apply_shared(effect, session=session, contact=contact)
         case flow.Unsubscribe(meeting_id):
             subscriptions.end_subscription(
                 session=session, contact_id=contact.id, meeting_id=meeting_id

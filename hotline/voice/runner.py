@@ -13,13 +13,14 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from hotline import clock, finder, limits, oncall, subscriptions
+from hotline import clock, finder, limits, oncall
 from hotline.bounded import record_within_budget
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import get_or_create_contact
 from hotline.crisis.detector import assess
 from hotline.db import session_scope
+from hotline.effects import apply_shared
 from hotline.flows.crisis.cues import Danger
 from hotline.flows.limits import Verdict
 from hotline.flows.schedule import spoken_label
@@ -312,16 +313,9 @@ def _run(
     """Apply a step's effects and render it."""
     language = step.then.state.language if isinstance(step.then, flow.Ask) else None
     for effect in step.effects:
-        if isinstance(effect, flow.SetLanguage):
-            contact.language = effect.language
-            language = effect.language
-        elif isinstance(effect, flow.Subscribe):
-            subscriptions.subscribe(
-                session=session,
-                contact_id=contact.id,
-                meeting_id=effect.meeting_id,
-                channel=effect.channel,
-            )
+        if isinstance(effect, flow.SetLanguage | flow.Subscribe):
+            apply_shared(effect, session=session, contact=contact)
+            language = effect.language if isinstance(effect, flow.SetLanguage) else language
         elif isinstance(effect, flow.EndSubscription):
             lookups.end_subscription(
                 session=session, subscription_id=effect.subscription_id, contact_id=contact.id
