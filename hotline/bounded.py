@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import redis.exceptions
 import sqlalchemy.exc
@@ -287,6 +287,22 @@ def _record_later(
         log(logger, f"{event}_record_lost", logging.ERROR, error=type(again).__name__, **ids)
 
 
+def _shielded(future: concurrent.futures.Future[T]) -> asyncio.Future[T]:
+    """The lane's future for the event loop, shielded from the deadline's cancellation.
+
+    Work that outlives its deadline may still fail later; that failure is logged and spooled
+    by the lane thread, so it is read here only to keep asyncio from logging it again.
+    """
+    wrapped = asyncio.wrap_future(future)
+    wrapped.add_done_callback(_observed)
+    return asyncio.shield(wrapped)
+
+
+def _observed(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 async def within_deadline(
     work: Callable[[], T],
     *,
@@ -314,7 +330,7 @@ async def within_deadline(
             SPOOL.put(late, event=f"{event}_record", **ids)
         return fallback()
     try:
-        result = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), budget)
+        result = await asyncio.wait_for(_shielded(future), budget)
     except TimeoutError:
         log(logger, f"{event}_deadline", logging.ERROR, **ids)
         return fallback()
@@ -357,7 +373,7 @@ async def record_within_budget_async(
         return None
     limit = CRISIS_RECORD_BUDGET_SECONDS if budget is None else budget
     try:
-        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), limit)
+        return await asyncio.wait_for(_shielded(future), limit)
     except TimeoutError:
         log(logger, f"{event}_slow", logging.ERROR, **ids)
     except asyncio.CancelledError:

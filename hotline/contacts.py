@@ -23,6 +23,13 @@ def get_or_create_contact(
     contact = get_contact_by_phone(session=session, vault=vault, e164=e164)
     if contact is not None:
         return contact
+    return create_contact(session=session, vault=vault, e164=e164, language=language)
+
+
+def create_contact(
+    *, session: Session, vault: PhoneVault, e164: str, language: str = "en"
+) -> Contact:
+    """Create the contact for a number just looked up and not found (race-safe)."""
     contact = Contact(
         phone_hash=vault.index(e164),
         phone_encrypted=vault.encrypt(e164),

@@ -191,7 +191,8 @@ def _in_box(
         "west": longitude - dlon,
         "east": longitude + dlon,
     }
-    for row in session.execute(_box_statement(bool(topic)), box):
+    # Core, not the ORM's execute: plain rows, without the ORM's per-statement setup.
+    for row in session.connection().execute(_box_statement(bool(topic)), box):
         if topic:
             name, notes, types, group, about = row[4:]
             text = phone_index.meeting_text(name, group, about, notes, types)
@@ -253,6 +254,6 @@ def _cancellations(
             return {}
         statement = statement.where(MeetingCancellation.meeting_id.in_(meeting_ids))
     cancelled: dict[int, set[dt.date]] = defaultdict(set)
-    for meeting_id, occurs_on in session.execute(statement):
+    for meeting_id, occurs_on in session.connection().execute(statement):
         cancelled[meeting_id].add(occurs_on)
     return cancelled

@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 
 from hotline.blocklist import is_blocked
 from hotline.flows.limits import (
+    CallRules,
     InboundFacts,
     InboundRules,
     SignIn,
     SignInRules,
     Verdict,
+    call_verdict,
     code_request_verdict,
     code_try_verdict,
     counts_toward_limit,
@@ -83,6 +85,28 @@ def _count_text(redis: Redis, settings: Settings, phone_hash: str) -> InboundFac
         log(logger, "limits_unavailable", logging.WARNING, limit="sms", error=type(exc).__name__)
         return InboundFacts()
     return InboundFacts(recent=int(count), warned=bool(warned))
+
+
+# Count one call by its CallSid, so Twilio retrying the same webhook is not a second call.
+_CALL = """
+redis.call('SADD', KEYS[1], ARGV[1])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2])) end
+return redis.call('SCARD', KEYS[1])
+"""
+
+
+def screen_call(*, redis: Redis, settings: Settings, phone_hash: str, call_sid: str) -> Verdict:
+    """Decide whether a new inbound call gets the line, or the short answer."""
+    rules = CallRules(settings.calls_per_window, settings.calls_window_minutes)
+    key = f"hotline:limit:calls:{phone_hash[:32]}"
+    try:
+        recent: int | None = int(
+            redis.eval(_CALL, 1, key, call_sid[:64], rules.window_minutes * 60)
+        )
+    except RedisError as exc:
+        log(logger, "limits_unavailable", logging.WARNING, limit="calls", error=type(exc).__name__)
+        recent = None
+    return call_verdict(recent, rules)
 
 
 def sign_in_rules(settings: Settings) -> SignInRules:

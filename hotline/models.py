@@ -278,6 +278,8 @@ class Call(Base):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), default=None)
     started_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Why the call got only the short answer: "throttled" (too many calls from the number).
+    limited: Mapped[str | None] = mapped_column(String(12), default=None)
 
 
 class Coordinator(Base):

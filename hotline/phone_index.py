@@ -151,12 +151,16 @@ def _current(session: Session, now: dt.datetime) -> _Index:
 def _key(session: Session) -> tuple[Any, ...]:
     # Both maxima are read from indexes (the primary key and ix_meetings_updated_at).
     # One subquery each: SQLite answers a lone max() from an index, two in one SELECT by a scan.
-    newest = session.execute(
-        select(
-            select(func.max(Meeting.id)).scalar_subquery(),
-            select(func.max(Meeting.updated_at)).scalar_subquery(),
+    newest = (
+        session.connection()
+        .execute(
+            select(
+                select(func.max(Meeting.id)).scalar_subquery(),
+                select(func.max(Meeting.updated_at)).scalar_subquery(),
+            )
         )
-    ).one()
+        .one()
+    )
     return (id(session.get_bind()), _current_generation, *newest)
 
 

@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from redis import Redis
+from redis import ConnectionPool, Redis
+from redis.backoff import NoBackoff
+from redis.connection import Connection, UnixDomainSocketConnection
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.job import Job, JobStatus
@@ -61,6 +68,104 @@ def embedded_url(server: Redis) -> str:
     return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
 
 
+# How every Redis client of the line gives up, set here once. Redis answers in well under a
+# millisecond; one that has not answered within these is down or hung, and a webhook must not
+# wait on it (Twilio hangs up at 15 s). Commands that block on purpose (the worker's BLPOP) get
+# their longer read timeout from RQ itself.
+REDIS_CONNECT_TIMEOUT_SECONDS = 0.25
+REDIS_READ_TIMEOUT_SECONDS = 1.0
+# One retry, at once, on a fresh connection: a pooled one may have died with a Redis restart.
+# (redis-py's own default retries with backoff, seconds per call with Redis gone.)
+REDIS_RETRIES = 1
+# After a failure to connect or a timeout, every Redis call in this process fails at once for
+# this long, so the requests that follow do not each wait the timeouts out again.
+REDIS_DOWN_SECONDS = 2.0
+
+
+class RedisDown(RedisConnectionError):
+    """Raised without trying: Redis failed moments ago (see REDIS_DOWN_SECONDS)."""
+
+
+class _Circuit:
+    """Open (fail at once) for REDIS_DOWN_SECONDS after a failure; then the next call tries."""
+
+    def __init__(self, server: str) -> None:
+        self.server = server
+        self._open_until = 0.0
+        self._lock = threading.Lock()
+
+    def check(self) -> None:
+        if time.monotonic() < self._open_until:
+            raise RedisDown("Redis failed moments ago; not trying again yet")
+
+    def trip(self, exc: BaseException) -> None:
+        with self._lock:
+            opening = time.monotonic() >= self._open_until
+            self._open_until = time.monotonic() + REDIS_DOWN_SECONDS
+        if opening:
+            log(logger, "redis_down", logging.WARNING, error=type(exc).__name__)
+
+
+_circuits: dict[str, _Circuit] = {}
+_circuits_lock = threading.Lock()
+_FAILURES = (RedisConnectionError, RedisTimeoutError)
+
+
+def circuit(server: str) -> _Circuit:
+    with _circuits_lock:
+        return _circuits.setdefault(server, _Circuit(server))
+
+
+class _FailFast:
+    """A connection that trips its server's circuit on failure and refuses while it is open."""
+
+    def _circuit(self) -> _Circuit:
+        path = getattr(self, "path", "")
+        return circuit(path or f"{getattr(self, 'host', '')}:{getattr(self, 'port', '')}")
+
+    def _watched(self, call: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        except _FAILURES as exc:
+            self._circuit().trip(exc)
+            raise
+
+    def connect_check_health(self, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "_sock", None) is None:
+            self._circuit().check()
+        self._watched(super().connect_check_health, *args, **kwargs)  # type: ignore[misc]
+
+    def send_packed_command(self, *args: Any, **kwargs: Any) -> None:
+        self._circuit().check()
+        self._watched(super().send_packed_command, *args, **kwargs)  # type: ignore[misc]
+
+    def read_response(self, *args: Any, **kwargs: Any) -> Any:
+        return self._watched(super().read_response, *args, **kwargs)  # type: ignore[misc]
+
+
+class FailFastConnection(_FailFast, Connection):
+    pass
+
+
+class FailFastUnixConnection(_FailFast, UnixDomainSocketConnection):
+    pass
+
+
+_FAIL_FAST = {Connection: FailFastConnection, UnixDomainSocketConnection: FailFastUnixConnection}
+
+
+def client_for(url: str) -> Redis:
+    """A Redis client for a URL that gives up as this module says (timeouts, retry, circuit)."""
+    pool = ConnectionPool.from_url(
+        url,
+        socket_timeout=REDIS_READ_TIMEOUT_SECONDS,
+        socket_connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
+        retry=Retry(NoBackoff(), REDIS_RETRIES),
+    )
+    pool.connection_class = _FAIL_FAST.get(pool.connection_class, pool.connection_class)
+    return Redis(connection_pool=pool)
+
+
 @functools.cache
 def get_redis(url: str | None = None) -> Redis:
     """Return a Redis client for the configured URL, or an embedded server when unset."""
@@ -70,7 +175,7 @@ def get_redis(url: str | None = None) -> Redis:
         url = get_settings().redis_url
     if not url:
         return embedded_redis()
-    return Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+    return client_for(url)
 
 
 def get_queue(name: str, connection: Redis | None = None) -> Queue:

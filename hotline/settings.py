@@ -98,6 +98,10 @@ class Settings:
     sign_in_per_address: int
     sign_in_codes_per_number: int
     sign_in_window_minutes: int
+    # New calls per number per window before the short "you have called a lot" answer (which
+    # still offers 9 for crisis help); the window in minutes.
+    calls_per_window: int
+    calls_window_minutes: int
 
     def require_secrets(self) -> None:
         """Refuse to run a real line on placeholder credentials."""
@@ -189,6 +193,8 @@ FILE_KEYS: dict[str, dict[str, str]] = {
         "sign_in_per_address",
         "sign_in_codes_per_number",
         "sign_in_window_minutes",
+        "calls_per_window",
+        "calls_window_minutes",
     ),
 }
 

@@ -42,6 +42,23 @@ def inbound_verdict(facts: InboundFacts, rules: InboundRules) -> Verdict:
     return Verdict.THROTTLED if facts.warned else Verdict.SLOW_DOWN
 
 
+@dataclass(frozen=True)
+class CallRules:
+    per_window: int = 6
+    window_minutes: int = 10
+
+
+def call_verdict(recent: int | None, rules: CallRules) -> Verdict:
+    """Answer a new call, or give it the short answer (9 still reaches crisis help).
+
+    `recent`: distinct calls from the number in the window, this one included; None when they
+    could not be counted (Redis is down: limits fail open).
+    """
+    if recent is None or recent <= rules.per_window:
+        return Verdict.ANSWER
+    return Verdict.THROTTLED
+
+
 def counts_toward_limit(*, opt_keyword: bool) -> bool:
     """STOP and START are always honoured, however fast a number texts, so they are not counted."""
     return not opt_keyword

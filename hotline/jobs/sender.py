@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from redis.exceptions import RedisError
 from rq import get_current_job
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -62,6 +63,25 @@ MAX_CHUNK = 50
 # RQ's scheduler keeps whole seconds, so a retry job can start up to a second before its row is
 # due; a row due within this many seconds is waited for, a later one is scheduled again.
 EARLY_WAIT_SECONDS = 5.0
+
+
+def note_sid(outbox_id: int, sid: str) -> None:
+    """Note Twilio's SID in Redis the moment it answers, for the reconciler if we die next.
+
+    Best effort: with Redis gone the text is still recorded as sent in the database a moment
+    later; failing here instead would leave it "sending" and the reconciler would send it
+    again.
+    """
+    try:
+        get_redis().set(sid_note_key(outbox_id), sid, ex=SID_NOTE_SECONDS)
+    except RedisError as exc:
+        log(
+            logger,
+            "sid_note_failed",
+            logging.WARNING,
+            outbox_id=outbox_id,
+            error=type(exc).__name__,
+        )
 
 
 def sid_note_key(outbox_id: int) -> str:
@@ -200,10 +220,9 @@ class _Sender:
             assert row.body is not None
             ready.append((row, contact))
             texts.append(Text(to, row.body, callback))
-        redis = get_redis()
 
         def note(index: int, sid: str) -> None:
-            redis.set(sid_note_key(ready[index][0].id), sid, ex=SID_NOTE_SECONDS)
+            note_sid(ready[index][0].id, sid)
 
         outcomes = send_texts(self.transport, texts, note)
         throttled = False
@@ -230,7 +249,7 @@ class _Sender:
             sid = self.transmit(row, contact)
         except (TransportError, PhoneError) as exc:
             return self.settle(row, contact, exc, deferred, now)
-        get_redis().set(sid_note_key(row.id), sid, ex=SID_NOTE_SECONDS)
+        note_sid(row.id, sid)
         return self.settle(row, contact, sid, deferred, now)
 
     def may_send(

@@ -13,18 +13,17 @@ from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
-from twilio.twiml.messaging_response import MessagingResponse
 
 from hotline import clock, finder, limits, metrics, oncall, subscriptions
 from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
-from hotline.contacts import get_contact_by_phone, get_or_create_contact, opt_in, opt_out
+from hotline.contacts import create_contact, get_contact_by_phone, opt_in, opt_out
 from hotline.crisis import caring
 from hotline.crisis.cases import member_asks_call, record_danger
 from hotline.crisis.detector import assess
 from hotline.crisis.resources import crisis_resources
 from hotline.db import read_scope, session_scope
+from hotline.effects import apply_shared
 from hotline.find_outcomes import record_find
 from hotline.flows.crisis.cues import Danger
 from hotline.flows.crisis.detect import Level
@@ -44,23 +43,21 @@ from hotline.models import (
     SupportCase,
 )
 from hotline.outbox import queue_call
-from hotline.phones import PhoneError, country_of, normalise, vault_for
+from hotline.phones import country_of, vault_for
 from hotline.queues import get_redis
 from hotline.settings import Settings
 from hotline.sms.conversations import load_conversation, save_conversation
 from hotline.sms.coordinator import handle_coordinator_sms
+from hotline.sms.twiml import render_reply
 from hotline.warm import relay
 
 logger = logging.getLogger(__name__)
-MAX_BODY_CHARS = 1600
-
-
-class BadWebhook(ValueError):
-    """A webhook that lacks what Twilio always sends."""
 
 
 @dataclass(frozen=True)
 class InboundSms:
+    """One inbound text, as hotline.web.events reads it from Twilio's form."""
+
     message_sid: str
     sender: str
     to: str
@@ -68,35 +65,16 @@ class InboundSms:
     # Set by Twilio's Advanced Opt-Out: "STOP", "START" or "HELP".
     opt_out_type: str | None = None
 
-    @classmethod
-    def from_form(cls, form: FormData, region: str = "US") -> InboundSms:
-        sid, sender = str(form.get("MessageSid") or ""), str(form.get("From") or "")
-        if not sid or not sender:
-            raise BadWebhook("MessageSid and From are required")
-        try:
-            e164 = normalise(sender, region)
-        except PhoneError as exc:
-            raise BadWebhook("From is not a phone number") from exc
-        body = str(form.get("Body") or "")[:MAX_BODY_CHARS]
-        opt_out_type = str(form.get("OptOutType") or "") or None
-        return cls(sid, e164, str(form.get("To") or ""), body, opt_out_type)
-
-
-def render_reply(*texts: str) -> str:
-    """Render one or more SMS replies as TwiML; no text renders an empty (silent) response."""
-    response = MessagingResponse()
-    for text in texts:
-        if text:
-            response.message(text)
-    return str(response)
-
 
 def answer_member(settings: Settings, message: InboundSms, level: Level) -> str:
-    """Answer a text that is not a crisis: record it once, then the staff or member flow."""
-    held = _held_reply(settings, message)
-    if held is not None:
-        return held
+    """Answer a text that is not a crisis: record it once, then the staff or member flow.
+
+    One transaction for all of it, the limits' blocklist check included.
+    """
     with session_scope() as session:
+        held = _held_reply(session, settings, message)
+        if held is not None:
+            return held
         stored = _stored_reply(session, message.message_sid)
         if stored is not None:
             return stored
@@ -259,7 +237,7 @@ def _crisis_with_callback(session: Session, contact: Contact, danger: Danger) ->
 # Limits -------------------------------------------------------------------------------------
 
 
-def _held_reply(settings: Settings, message: InboundSms) -> str | None:
+def _held_reply(session: Session, settings: Settings, message: InboundSms) -> str | None:
     """Record a text from a blocked or flooding number and answer it once or not at all.
 
     None lets the text through to the member flow. Runs after the crisis check, so a crisis text
@@ -267,31 +245,30 @@ def _held_reply(settings: Settings, message: InboundSms) -> str | None:
     """
     command = parse(message.body, opt_out_type=message.opt_out_type)
     phone_hash = vault_for(settings.secret_key).index(message.sender)
-    with session_scope() as session:
-        verdict = limits.screen_inbound(
-            session=session,
-            redis=get_redis(),
-            settings=settings,
-            e164=message.sender,
-            phone_hash=phone_hash,
-            opt_keyword=command.kind in (Kind.STOP, Kind.START),
-        )
-        if verdict is Verdict.ANSWER:
-            return None
-        stored = _stored_reply(session, message.message_sid)
-        if stored is not None:
-            return stored
-        contact, _ = _contact(session, settings, message.sender)
-        slow_down = catalog(contact.language).t("limits.slow_down")
-        twiml = render_reply(slow_down if verdict is Verdict.SLOW_DOWN else "")
-        _record(session, message, contact.id, twiml, limited=verdict.value)
-        log(
-            logger,
-            "sms_limited",
-            message_sid=message.message_sid,
-            contact_id=contact.id,
-            limit=verdict.value,
-        )
+    verdict = limits.screen_inbound(
+        session=session,
+        redis=get_redis(),
+        settings=settings,
+        e164=message.sender,
+        phone_hash=phone_hash,
+        opt_keyword=command.kind in (Kind.STOP, Kind.START),
+    )
+    if verdict is Verdict.ANSWER:
+        return None
+    stored = _stored_reply(session, message.message_sid)
+    if stored is not None:
+        return stored
+    contact, _ = _contact(session, settings, message.sender)
+    slow_down = catalog(contact.language).t("limits.slow_down")
+    twiml = render_reply(slow_down if verdict is Verdict.SLOW_DOWN else "")
+    _record(session, message, contact.id, twiml, limited=verdict.value)
+    log(
+        logger,
+        "sms_limited",
+        message_sid=message.message_sid,
+        contact_id=contact.id,
+        limit=verdict.value,
+    )
     return twiml
 
 
@@ -317,7 +294,7 @@ def _contact(
     if found is not None:
         return found, False
     language = language or settings.default_language
-    return get_or_create_contact(session=session, vault=vault, e164=e164, language=language), True
+    return create_contact(session=session, vault=vault, e164=e164, language=language), True
 
 
 def _record(
@@ -648,12 +625,8 @@ def _apply(
         case flow.OptIn():
             opt_in(contact=contact)
             log(logger, "sms_opted_in", contact_id=contact.id)
-        case flow.SetLanguage(language):
-            contact.language = language
-        case flow.Subscribe(meeting_id):
-            subscriptions.subscribe(
-                session=session, contact_id=contact.id, meeting_id=meeting_id, channel="sms"
-            )
+        case flow.SetLanguage() | flow.Subscribe():
+            apply_shared(effect, session=session, contact=contact)
         case flow.Unsubscribe(meeting_id):
             subscriptions.end_subscription(
                 session=session, contact_id=contact.id, meeting_id=meeting_id

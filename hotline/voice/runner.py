@@ -4,30 +4,32 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
-from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import clock, finder, oncall, subscriptions
+from hotline import clock, finder, limits, oncall
 from hotline.bounded import record_within_budget
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import get_or_create_contact
 from hotline.crisis.detector import assess
 from hotline.db import session_scope
+from hotline.effects import apply_shared
 from hotline.flows.crisis.cues import Danger
-from hotline.flows.digits import ascii_digits
+from hotline.flows.limits import Verdict
 from hotline.flows.schedule import spoken_label
 from hotline.flows.voice import menu as flow
 from hotline.flows.warm import line as warm_flow
 from hotline.logs import log
-from hotline.models import Contact
-from hotline.phones import PhoneError, country_of, normalise, vault_for
+from hotline.models import Call, Contact
+from hotline.phones import country_of, vault_for
+from hotline.queues import get_redis
 from hotline.settings import Settings
 from hotline.voice import lookups, twiml
 from hotline.warm import calls as warm_calls
@@ -37,15 +39,12 @@ from hotline.warm import volunteers
 logger = logging.getLogger(__name__)
 Record = Callable[[], None]
 ANSWERED = frozenset({"completed", "answered"})
-MAX_SPEECH_CHARS = 300
-
-
-class BadCall(ValueError):
-    """A call webhook that lacks what Twilio always sends."""
 
 
 @dataclass(frozen=True)
 class CallEvent:
+    """One call webhook, as hotline.web.events reads it from Twilio's form."""
+
     call_sid: str
     # The person on the line, and the hotline number between us (theirs is never shown).
     caller: str
@@ -53,24 +52,6 @@ class CallEvent:
     direction: str
     heard: flow.Heard = field(default_factory=flow.Heard)
     dial_status: str = ""
-
-    @classmethod
-    def from_form(cls, form: FormData, region: str = "US") -> CallEvent:
-        sid, direction = str(form.get("CallSid") or ""), str(form.get("Direction") or "inbound")
-        them, us = str(form.get("From") or ""), str(form.get("To") or "")
-        if direction.startswith("outbound"):
-            them, us = us, them
-        if not sid or not them:
-            raise BadCall("CallSid and From are required")
-        try:
-            caller = normalise(them, region)
-        except PhoneError as exc:
-            raise BadCall("the caller is not a phone number") from exc
-        speech = str(form.get("SpeechResult") or "")[:MAX_SPEECH_CHARS]
-        digits = ascii_digits(str(form.get("Digits") or "")[:20])
-        heard = flow.Heard(digits, speech, *screen_words(speech))
-        dial_status = str(form.get("DialCallStatus") or "")
-        return cls(sid, caller, us, direction, heard, dial_status)
 
 
 def screen_words(words: str) -> tuple[bool, Danger]:
@@ -94,12 +75,35 @@ def answer_inbound(settings: Settings, event: CallEvent) -> str:
     with session_scope() as session:
         contact = _start_call(session, settings, event)
         state = flow.VoiceState(language=_language_of(settings, contact))
+        if _over_call_limit(session, settings, event, contact):
+            return twiml.calls_limited(settings, state.language)
         direct = lookups.by_direct_number(session=session, e164=event.line)
         if direct is not None:
             facts = _facts(session, settings, state, contact, event, meeting_id=direct.id)
             return _run(session, settings, event, contact, flow.start_join(state, facts))
         facts = _facts(session, settings, state, contact, event)
         return _run(session, settings, event, contact, flow.greet(state, facts))
+
+
+def _over_call_limit(
+    session: Session, settings: Settings, event: CallEvent, contact: Contact
+) -> bool:
+    """Count a new call from the number; over the limit, mark the call and say so."""
+    verdict = limits.screen_call(
+        redis=get_redis(), settings=settings, phone_hash=contact.phone_hash, call_sid=event.call_sid
+    )
+    if verdict is Verdict.ANSWER:
+        return False
+    session.execute(update(Call).where(Call.call_sid == event.call_sid).values(limited=verdict))
+    log(logger, "voice_limited", call_sid=event.call_sid, contact_id=contact.id)
+    return True
+
+
+def limited_goodbye(settings: Settings, query: Mapping[str, str]) -> str:
+    """After the over-the-limit answer: anything but 9 (handled first) ends the call."""
+    return twiml.goodbye(
+        flow.VoiceState.from_query(query, _languages(settings)).language, "goodbye"
+    )
 
 
 def crisis_language(settings: Settings, event: CallEvent, query: Mapping[str, str]) -> str | None:
@@ -309,16 +313,9 @@ def _run(
     """Apply a step's effects and render it."""
     language = step.then.state.language if isinstance(step.then, flow.Ask) else None
     for effect in step.effects:
-        if isinstance(effect, flow.SetLanguage):
-            contact.language = effect.language
-            language = effect.language
-        elif isinstance(effect, flow.Subscribe):
-            subscriptions.subscribe(
-                session=session,
-                contact_id=contact.id,
-                meeting_id=effect.meeting_id,
-                channel=effect.channel,
-            )
+        if isinstance(effect, flow.SetLanguage | flow.Subscribe):
+            apply_shared(effect, session=session, contact=contact)
+            language = effect.language if isinstance(effect, flow.SetLanguage) else language
         elif isinstance(effect, flow.EndSubscription):
             lookups.end_subscription(
                 session=session, subscription_id=effect.subscription_id, contact_id=contact.id
@@ -349,12 +346,8 @@ def _render(
     language: str,
     contact_id: int,
 ) -> str:
-    response = VoiceResponse()
+    """Look up where the step leads (a queue entry, a room, a bridge), then render it."""
     then = step.then
-    if isinstance(then, flow.Ask):
-        twiml.gather(response, settings, replace(step, then=then))
-        return str(response)
-    twiml.say_all(response, step.said, language)
     if isinstance(then, flow.EnterWarmLine):
         entry = warm_calls.enter(
             session=session,
@@ -364,22 +357,17 @@ def _render(
             now=clock.now(),
             tag=then.tag,
         )
-        warm_twiml.enqueue(response, settings, entry.id)
-        return str(response)
+        enqueue = functools.partial(warm_twiml.enqueue, settings=settings, entry_id=entry.id)
+        return twiml.render_step(settings, step, language, enqueue=enqueue)
     if isinstance(then, flow.JoinRoom):
         room = lookups.room_for(
             session=session, settings=settings, meeting_id=then.meeting_id, call_sid=event.call_sid
         )
-        if room is not None:
-            twiml.conference(response, settings, host=then.host, **room)
-            twiml.say(response, flow.line("meeting_ended"), language)
-    elif isinstance(then, flow.DialBridge):
-        phone, digits = lookups.bridge_of(session=session, meeting_id=then.meeting_id)
-        if phone:
-            twiml.bridge(response, phone, digits)
-        twiml.say(response, flow.line("goodbye"), language)
-    response.hangup()
-    return str(response)
+        return twiml.render_step(settings, step, language, room=room)
+    if isinstance(then, flow.DialBridge):
+        bridge_to = lookups.bridge_of(session=session, meeting_id=then.meeting_id)
+        return twiml.render_step(settings, step, language, bridge_to=bridge_to)
+    return twiml.render_step(settings, step, language)
 
 
 def _name(step: flow.Step) -> str:

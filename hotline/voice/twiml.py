@@ -1,7 +1,15 @@
-"""Render voice steps as TwiML with the twilio library; no database here."""
+"""The voice channel's one TwiML renderer (the twilio library); no database here.
+
+Menu steps, the crisis dial, the staff legs (a crisis alert read aloud, the masked callback
+bridge) and the building blocks hotline/warm/twiml.py uses for the warm line's own verbs. Every
+`<Say>` goes through `say`, so its language and voice always come from the catalog.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
@@ -63,14 +71,21 @@ def hints(state: flow.VoiceState) -> str:
     return ", ".join(found)
 
 
-def gather(response: VoiceResponse, settings: Settings, step: flow.Step) -> None:
-    """Say the step inside a Gather that takes keys or speech and always posts back."""
+def gather(
+    response: VoiceResponse, settings: Settings, step: flow.Step, *, limited: bool = False
+) -> None:
+    """Say the step inside a Gather that takes keys or speech and always posts back.
+
+    `limited`: the caller is over the call limit; the step after this one is only key 9
+    (crisis help) or goodbye (see CALLS_LIMITED).
+    """
     assert isinstance(step.then, flow.Ask)
     state = step.then.state
     entry = {"finish_on_key": "#"} if state.menu in flow.NUMBER_MENUS else {"num_digits": 1}
+    action = step_url(settings, state) + (f"&{CALLS_LIMITED}=1" if limited else "")
     menu = response.gather(
         input="dtmf speech",
-        action=step_url(settings, state),
+        action=action,
         method="POST",
         action_on_empty_result=True,
         speech_timeout="auto",
@@ -136,9 +151,92 @@ def busy_menu(settings: Settings, languages: tuple[str, ...]) -> str:
     return str(response)
 
 
-def goodbye(language: str, key: str = "crisis_again") -> str:
+# The query flag of a Gather answered to a number over the call limit.
+CALLS_LIMITED = "q"
+
+
+def calls_limited(settings: Settings, language: str) -> str:
+    """The short answer to a number calling too often: 9 reaches crisis help, then goodbye."""
     response = VoiceResponse()
-    say(response, flow.line(key), language)
+    state = flow.VoiceState(menu=flow.MAIN, language=language)
+    gather(
+        response, settings, flow.Step((flow.line("calls_limited"),), flow.Ask(state)), limited=True
+    )
+    say(response, flow.line("crisis_again"), language)
+    response.hangup()
+    return str(response)
+
+
+def goodbye(language: str, key: str = "crisis_again") -> str:
+    return said_then_hang_up(language, flow.line(key))
+
+
+def said_then_hang_up(language: str, *said: flow.Said) -> str:
+    """Say the lines and hang up."""
+    response = VoiceResponse()
+    say_all(response, said, language)
+    response.hangup()
+    return str(response)
+
+
+def said_twice(language: str, line: flow.Said) -> str:
+    """Say one line twice with a pause after each (a crisis alert read to a responder)."""
+    response = VoiceResponse()
+    for _ in range(2):
+        say(response, line, language)
+        response.pause(length=1)
+    return str(response)
+
+
+def masked_dial(
+    language: str, *, before: flow.Said, number: str, caller_id: str, after: flow.Said
+) -> str:
+    """Dial a member for staff from the line's number, so neither sees the other's number."""
+    response = VoiceResponse()
+    say(response, before, language)
+    dial = response.dial(caller_id=caller_id, timeout=DIAL_TIMEOUT_SECONDS)
+    dial.number(number)
+    say(response, after, language)
+    return str(response)
+
+
+# Where a spoken step leads once said (the runner looks each up; nothing here reads storage).
+Enqueue = Callable[[VoiceResponse], None]
+
+
+def render_step(
+    settings: Settings,
+    step: flow.Step,
+    language: str,
+    *,
+    enqueue: Enqueue | None = None,
+    room: dict[str, Any] | None = None,
+    bridge_to: tuple[str, str] | None = None,
+) -> str:
+    """Render one menu step: a Gather for a question, else the lines and where they lead.
+
+    `enqueue` puts the caller in the warm line's queue, `room` is the conference to join
+    (None: the meeting has no room now) and `bridge_to` the (phone, digits) of a phone bridge.
+    """
+    response = VoiceResponse()
+    then = step.then
+    if isinstance(then, flow.Ask):
+        gather(response, settings, replace(step, then=then))
+        return str(response)
+    say_all(response, step.said, language)
+    if isinstance(then, flow.EnterWarmLine):
+        assert enqueue is not None
+        enqueue(response)
+        return str(response)
+    if isinstance(then, flow.JoinRoom):
+        if room is not None:
+            conference(response, settings, host=then.host, **room)
+            say(response, flow.line("meeting_ended"), language)
+    elif isinstance(then, flow.DialBridge):
+        phone, digits = bridge_to or ("", "")
+        if phone:
+            bridge(response, phone, digits)
+        say(response, flow.line("goodbye"), language)
     response.hangup()
     return str(response)
 

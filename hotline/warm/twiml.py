@@ -1,4 +1,5 @@
-"""Render the warm line's voice steps as TwiML with the twilio library; no database here.
+"""The warm line's own TwiML verbs (queue, hold, screen, record), built with the voice
+channel's helpers in hotline/voice/twiml.py (every `<Say>` through its `say`); no database here.
 
 Each caller waits in a queue of their own ("warm-<entry id>", opaque), so the volunteer who
 presses 1 dials exactly that caller with `<Dial><Queue>`.
@@ -10,7 +11,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.flows.voice import menu as flow
 from hotline.settings import Settings
-from hotline.voice.twiml import say
+from hotline.voice.twiml import said_then_hang_up, say
 
 SCREEN_SECONDS = 8
 
@@ -104,10 +105,7 @@ def record(settings: Settings, entry_id: int, language: str) -> str:
 
 def spoken(key: str, language: str, **values: object) -> str:
     """Say one line and hang up."""
-    response = VoiceResponse()
-    say(response, flow.line(key, **values), language)
-    response.hangup()
-    return str(response)
+    return said_then_hang_up(language, flow.line(key, **values))
 
 
 def silence() -> str:

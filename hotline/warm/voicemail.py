@@ -15,7 +15,6 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import audit, clock
 from hotline.cases import open_support_case
@@ -30,7 +29,7 @@ from hotline.models import Contact, Coordinator, Priority, Voicemail, WarmCall
 from hotline.outbox import queue_call, queue_sms
 from hotline.phones import vault_for
 from hotline.settings import Settings
-from hotline.voice.twiml import say
+from hotline.voice import twiml as voice_twiml
 from hotline.warm import twiml, volunteers
 
 logger = logging.getLogger(__name__)
@@ -144,7 +143,6 @@ def answer_callback_leg(
     """The volunteer answered CALL V17's call: dial the caller from the line's number."""
     from hotline.warm.calls import staff_for_number
 
-    response = VoiceResponse()
     with session_scope() as session:
         staff, language = staff_for_number(session=session, settings=settings, number=answered_by)
         voicemail = session.get(Voicemail, voicemail_id)
@@ -153,12 +151,14 @@ def answer_callback_leg(
         member = session.get(Contact, voicemail.contact_id)
         assert member is not None  # a voicemail's contact is a foreign key
         number = vault_for(settings.secret_key).decrypt(member.phone_encrypted)
-    say(response, voice_flow.line("warm.voicemail_bridge", id=voicemail_id), language)
-    dial = response.dial(caller_id=settings.from_number or line_number, timeout=30)
-    dial.number(number)
-    say(response, voice_flow.line("warm.bridge_ended"), language)
     log(logger, "voicemail_bridge", voicemail_id=voicemail_id)
-    return str(response)
+    return voice_twiml.masked_dial(
+        language,
+        before=voice_flow.line("warm.voicemail_bridge", id=voicemail_id),
+        number=number,
+        caller_id=settings.from_number or line_number,
+        after=voice_flow.line("warm.bridge_ended"),
+    )
 
 
 def delete_expired(now: dt.datetime, settings: Settings) -> int:

@@ -12,11 +12,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 
-from hotline import bounded, catalogs, metrics
+from hotline import bounded, metrics
 from hotline.crisis.detector import check_crisis_config
 from hotline.logs import log
 from hotline.settings import Settings, get_settings
-from hotline.sms.runner import render_reply
+from hotline.sms import twiml as sms_twiml
 from hotline.voice import runner as voice
 from hotline.web import admin, bridge, conference, health, meeting_feed, sms, status, warm
 from hotline.web import voice as voice_routes
@@ -40,8 +40,9 @@ def _safe_answer(settings: Settings) -> Callable[[str, BaseException], Response]
     def answer(path: str, _exc: BaseException) -> Response:
         """Never leave a person in silence or show a stack trace: the crisis line, always."""
         if path.startswith("/twilio/sms"):
-            twiml = render_reply(catalogs.catalog(settings.default_language).t("sms.sorry"))
-            return Response(twiml, media_type="application/xml")
+            return Response(
+                sms_twiml.sorry(settings.default_language), media_type="application/xml"
+            )
         if path.startswith("/twilio/voice"):
             return Response(voice.busy_answer(settings), media_type="application/xml")
         if path.startswith("/twilio"):

@@ -16,26 +16,24 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import audit
 from hotline.bounded import within_deadline
 from hotline.cases import CaseStatus
-from hotline.catalogs import catalog
 from hotline.crisis.cases import alert_level
 from hotline.db import session_scope
-from hotline.flows.catalog import Catalog
+from hotline.flows.voice.menu import Line
 from hotline.logs import log
 from hotline.models import Contact, Coordinator, SupportCase
 from hotline.phones import PhoneError, normalise, vault_for
 from hotline.settings import Settings
+from hotline.voice import twiml
 from hotline.voice.runner import busy_answer
 from hotline.web.ids import ID
 from hotline.web.twilio_auth import twilio_form
 
 logger = logging.getLogger(__name__)
 TWIML = "application/xml"
-DIAL_TIMEOUT_SECONDS = 30
 
 
 async def bridge_call(request: Request) -> Response:
@@ -75,12 +73,11 @@ def bridge_twiml(
     *, settings: Settings, case_id: int, answered_by: str, line_number: str, call_sid: str
 ) -> str:
     """Dial the member of a case for the responder holding it; anyone else hears it is closed."""
-    response = VoiceResponse()
     with session_scope() as session:
         case = session.get(SupportCase, case_id)
         holder = session.get(Coordinator, case.acked_by_id) if case and case.acked_by_id else None
         staff = _staff_contact(session, settings, answered_by)
-        words = catalog(staff.language if staff else settings.default_language)
+        language = staff.language if staff else settings.default_language
         if (
             case is None
             or case.status != CaseStatus.ACKED.value
@@ -89,9 +86,7 @@ def bridge_twiml(
             or holder.contact_id != staff.id
         ):
             log(logger, "bridge_refused", case_id=case_id, call_sid=call_sid)
-            response.say(words.t("cases.bridge_closed", case_id=case_id), language=_voice(words))
-            response.hangup()
-            return str(response)
+            return twiml.said_then_hang_up(language, _line("bridge_closed", case_id))
         member = session.get(Contact, case.contact_id)
         assert member is not None  # a case's contact is a foreign key
         number = vault_for(settings.secret_key).decrypt(member.phone_encrypted)
@@ -104,36 +99,30 @@ def bridge_twiml(
             call_sid=call_sid,
         )
     log(logger, "bridge_dial", case_id=case_id, call_sid=call_sid)
-    response.say(words.t("cases.bridge_connecting", case_id=case_id), language=_voice(words))
-    dial = response.dial(
-        caller_id=settings.from_number or line_number, timeout=DIAL_TIMEOUT_SECONDS
+    return twiml.masked_dial(
+        language,
+        before=_line("bridge_connecting", case_id),
+        number=number,
+        caller_id=settings.from_number or line_number,
+        after=_line("bridge_ended", case_id),
     )
-    dial.number(number)
-    response.say(words.t("cases.bridge_ended", case_id=case_id), language=_voice(words))
-    return str(response)
 
 
 def alert_twiml(*, settings: Settings, case_id: int, answered_by: str) -> str:
     """Read a crisis alert to the paged responder: the case number and level, twice."""
-    response = VoiceResponse()
     with session_scope() as session:
         case = session.get(SupportCase, case_id)
         staff = _staff_contact(session, settings, answered_by)
         language = staff.language if staff else settings.default_language
-        words = catalog(language)
         if case is None or case.status != CaseStatus.OPEN.value:
-            response.say(words.t("cases.closed", case_id=case_id), language=_voice(words))
-            response.hangup()
-            return str(response)
-        text = words.t(
-            "cases.alert_voice",
-            case_id=case_id,
-            level=alert_level(language=language, case=case),
-        )
-    for _ in range(2):
-        response.say(text, language=_voice(words))
-        response.pause(length=1)
-    return str(response)
+            return twiml.said_then_hang_up(language, _line("closed", case_id))
+        level = alert_level(language=language, case=case)
+    return twiml.said_twice(language, _line("alert_voice", case_id, level=level))
+
+
+def _line(key: str, case_id: int, **values: str) -> Line:
+    """A staff leg's line from the catalog's cases.* strings."""
+    return Line(f"cases.{key}", (("case_id", str(case_id)), *values.items()))
 
 
 def _staff_contact(session: Session, settings: Settings, number: str) -> Contact | None:
@@ -148,10 +137,6 @@ def _staff_contact(session: Session, settings: Settings, number: str) -> Contact
         .join(Coordinator, Coordinator.contact_id == Contact.id)
         .where(Contact.phone_hash == phone_hash)
     ).first()
-
-
-def _voice(words: Catalog) -> str:
-    return "es-US" if words.language == "es" else "en-US"
 
 
 # Mounted under /twilio/voice.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
+import sys
 from typing import Any
 
 import h11
@@ -89,3 +91,11 @@ def warm_up() -> None:
     finder.place_for_zip("94110")
     gc.collect()
     gc.freeze()
+    # The deadline is kept by the event loop, which takes turns on the GIL with the lanes'
+    # threads. A shorter switch interval than Python's 5 ms helps it beside CPU-bound threads
+    # (8 busy threads: slowest answer 14.7 s at 5 ms, 6.9 s at 1 ms) but, in one A/B at an
+    # offered 200 FIND/s, made the slowest answer worse (3.4 s -> 8.1 s): the default stays,
+    # and HOTLINE_SWITCH_INTERVAL_MS sets another (bench/cpu_saturation.py, README).
+    chosen = os.environ.get("HOTLINE_SWITCH_INTERVAL_MS")
+    if chosen:
+        sys.setswitchinterval(float(chosen) / 1000)

@@ -9,6 +9,7 @@ from hotline.bounded import record_within_budget_async, within_deadline
 from hotline.crisis.detector import assess
 from hotline.settings import Settings
 from hotline.sms import runner as sms
+from hotline.web.events import BadWebhook, sms_event
 from hotline.web.twilio_auth import twilio_form
 
 TWIML = "application/xml"
@@ -18,8 +19,8 @@ async def inbound_sms(request: Request) -> Response:
     form = await twilio_form(request)
     settings = request.app.state.settings
     try:
-        message = sms.InboundSms.from_form(form, settings.default_region)
-    except sms.BadWebhook as exc:
+        message = sms_event(form, settings.default_region)
+    except BadWebhook as exc:
         return Response(str(exc), status_code=400, media_type="text/plain")
     return Response(await _answer(settings, message), media_type=TWIML)
 

@@ -11,6 +11,8 @@ from starlette.routing import Route
 
 from hotline.bounded import record_within_budget_async, within_deadline
 from hotline.voice import runner as voice
+from hotline.voice.twiml import CALLS_LIMITED
+from hotline.web.events import BadWebhook, call_event
 from hotline.web.ids import ID
 from hotline.web.twilio_auth import twilio_form
 
@@ -21,8 +23,8 @@ async def _event(request: Request) -> voice.CallEvent | Response:
     """Verify the webhook and read the call, or the 400 that says what is missing."""
     form = await twilio_form(request)
     try:
-        return voice.CallEvent.from_form(form, request.app.state.settings.default_region)
-    except voice.BadCall as exc:
+        return call_event(form, request.app.state.settings.default_region)
+    except BadWebhook as exc:
         return Response(str(exc), status_code=400, media_type="text/plain")
 
 
@@ -62,6 +64,8 @@ async def menu_step(request: Request) -> Response:
     language = voice.crisis_language(request.app.state.settings, event, query)
     if language is not None:
         return Response(await _crisis(request, event, language), media_type=TWIML)
+    if query.get(CALLS_LIMITED) == "1":  # over the call limit: only 9 goes on
+        return Response(voice.limited_goodbye(request.app.state.settings, query), media_type=TWIML)
     return await _in_time(request, event, voice.answer_step, query)
 
 

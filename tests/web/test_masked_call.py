@@ -7,11 +7,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from hotline import clock
 from hotline.cases import open_support_case, take_case
+from hotline.catalogs import catalog
 from hotline.db import session_scope
-from hotline.models import AuditEvent, Coordinator, SupportCase
+from hotline.models import AuditEvent, Contact, Coordinator, SupportCase
 from hotline.settings import Settings
 from tests.people import add_contact
 from tests.twilio import LINE_NUMBER, TwilioPoster, new_sid
@@ -110,3 +112,33 @@ def test_the_alert_call_reads_the_case_and_level_twice(poster: TwilioPoster, cas
     assert says[0] == says[1]
     assert f"Crisis case {case_id}, level imminent" in says[0]
     assert MEMBER[2:] not in ET.tostring(root, encoding="unicode")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_staff_leg_says_in_the_catalogs_language_and_voice(
+    poster: TwilioPoster, case_id: int, language: str
+) -> None:
+    with session_scope() as session:
+        for contact in session.scalars(select(Contact).where(Contact.id != _member_id(session))):
+            contact.language = language
+    words = catalog(language)
+    expected = {(words.t("voice.say_language"), words.t("voice.say_voice"))}
+    bridged = answered(poster, f"/twilio/voice/outbound/bridge/{case_id}", RESPONDER)
+    refused = answered(poster, f"/twilio/voice/outbound/bridge/{case_id}", OTHER)
+    with session_scope() as session:
+        row = session.get(SupportCase, case_id)
+        assert row is not None
+        row.status, row.acked_by_id = "open", None
+    alerted = answered(poster, f"/twilio/voice/outbound/alert/{case_id}", OTHER)
+    for root in (bridged, refused, alerted):
+        says = list(root.iter("Say"))
+        assert says
+        assert {(say.get("language"), say.get("voice")) for say in says} == expected
+    assert "".join(bridged.find("Say").itertext()) == words.t(  # type: ignore[union-attr]
+        "cases.bridge_connecting", case_id=case_id
+    )
+
+
+def _member_id(session: Session) -> int:
+    case = session.scalars(select(SupportCase)).one()
+    return case.contact_id

@@ -79,8 +79,8 @@ def test_speech_and_transcriptions_are_read_only_where_they_are_screened() -> No
         if re.search(r"[\"']SpeechResult[\"']", path.read_text(encoding="utf-8"))
     }
     # voice/terminal.py plays Twilio's part for `hotline call` (it writes the field).
-    assert readers == {"voice/runner.py", "voice/terminal.py"}
-    source = (HOTLINE / "voice" / "runner.py").read_text(encoding="utf-8")
+    assert readers == {"web/events.py", "voice/terminal.py"}
+    source = (HOTLINE / "web" / "events.py").read_text(encoding="utf-8")
     assert "heard = flow.Heard(digits, speech, *screen_words(speech))" in source
     transcribed = {
         path.relative_to(HOTLINE).as_posix()

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from hotline.flows.catalog import Catalog
+from hotline.flows.effects import SetLanguage as SetLanguage
+from hotline.flows.effects import Subscribe as Subscribe
 from hotline.flows.names import NameStyle, fit_names, gsm_safe, plain_name, texted_name
 from hotline.flows.schedule import texted_when
 from hotline.flows.segments import count_segments
@@ -108,16 +110,6 @@ class OptOut:
 @dataclass(frozen=True)
 class OptIn:
     pass
-
-
-@dataclass(frozen=True)
-class SetLanguage:
-    language: str
-
-
-@dataclass(frozen=True)
-class Subscribe:
-    meeting_id: int
 
 
 @dataclass(frozen=True)

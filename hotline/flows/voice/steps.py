@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from hotline.flows.catalog import Catalog
 from hotline.flows.crisis.cues import Danger
 from hotline.flows.digits import as_int, is_number
+from hotline.flows.effects import SetLanguage as SetLanguage
+from hotline.flows.effects import Subscribe as Subscribe
 
 LANGUAGE = "language"
 MAIN = "main"
@@ -210,17 +212,6 @@ Then = Ask | Hangup | CrisisDial | JoinRoom | DialBridge | EnterWarmLine
 
 
 # Effects the runner applies.
-@dataclass(frozen=True)
-class SetLanguage:
-    language: str
-
-
-@dataclass(frozen=True)
-class Subscribe:
-    meeting_id: int
-    channel: str  # "sms" or "voice"
-
-
 @dataclass(frozen=True)
 class EndSubscription:
     subscription_id: int

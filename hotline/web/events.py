@@ -1,0 +1,62 @@
+"""Twilio's webhook forms turned into the typed events the runners answer.
+
+The runners (hotline/sms/, hotline/voice/, hotline/warm/) never see Starlette: the web layer
+reads the form here and hands them an `InboundSms` or a `CallEvent`. A form that lacks what
+Twilio always sends raises `BadWebhook`, which the route answers with a 400 saying what is wrong.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData
+
+from hotline.flows.digits import ascii_digits
+from hotline.flows.voice import menu as flow
+from hotline.phones import PhoneError, normalise
+from hotline.sms.runner import InboundSms
+from hotline.voice.runner import CallEvent, screen_words
+
+MAX_BODY_CHARS = 1600
+MAX_SPEECH_CHARS = 300
+MAX_DIGITS = 20
+
+
+class BadWebhook(ValueError):
+    """A webhook that lacks what Twilio always sends (answered with a 400)."""
+
+
+def _text(form: FormData, name: str) -> str:
+    return str(form.get(name) or "")
+
+
+def _phone(number: str, region: str, what: str) -> str:
+    try:
+        return normalise(number, region)
+    except PhoneError as exc:
+        raise BadWebhook(f"{what} is not a phone number") from exc
+
+
+def sms_event(form: FormData, region: str = "US") -> InboundSms:
+    """An inbound text: who sent it, to which number, the body, and Twilio's opt-out type."""
+    sid, sender = _text(form, "MessageSid"), _text(form, "From")
+    if not sid or not sender:
+        raise BadWebhook("MessageSid and From are required")
+    e164 = _phone(sender, region, "From")
+    body = _text(form, "Body")[:MAX_BODY_CHARS]
+    # Set by Twilio's Advanced Opt-Out: "STOP", "START" or "HELP".
+    opt_out_type = _text(form, "OptOutType") or None
+    return InboundSms(sid, e164, _text(form, "To"), body, opt_out_type)
+
+
+def call_event(form: FormData, region: str = "US") -> CallEvent:
+    """A call webhook: the call, the person on the line, what they pressed or said (screened)."""
+    sid, direction = _text(form, "CallSid"), _text(form, "Direction") or "inbound"
+    them, us = _text(form, "From"), _text(form, "To")
+    if direction.startswith("outbound"):
+        them, us = us, them
+    if not sid or not them:
+        raise BadWebhook("CallSid and From are required")
+    caller = _phone(them, region, "the caller")
+    speech = _text(form, "SpeechResult")[:MAX_SPEECH_CHARS]
+    digits = ascii_digits(_text(form, "Digits")[:MAX_DIGITS])
+    heard = flow.Heard(digits, speech, *screen_words(speech))
+    return CallEvent(sid, caller, us, direction, heard, _text(form, "DialCallStatus"))

@@ -1,0 +1,52 @@
+"""One TwiML renderer per channel, and every `<Say>` in the catalog's language.
+
+Only hotline/sms/twiml.py (SMS), hotline/voice/twiml.py (voice) and hotline/warm/twiml.py (the
+warm line's own verbs, built with the voice helpers) may import the twilio library's TwiML
+builders; only the voice renderer's `say` calls `.say(`, and no module spells a Say language.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+HOTLINE = Path(__file__).resolve().parents[1] / "hotline"
+RENDERERS = {"sms/twiml.py", "voice/twiml.py", "warm/twiml.py"}
+TWIML_IMPORT = re.compile(r"^\s*(?:from|import)\s+twilio\.twiml\b", re.MULTILINE)
+SAY_CALL = re.compile(r"\.say\(")
+# A BCP-47 tag such as "es-US" or "en-GB" written in code (Twilio's Say language).
+SAY_LANGUAGE = re.compile(r"[\"'][a-z]{2}-[A-Z]{2}[\"']")
+
+
+def _sources() -> dict[str, str]:
+    return {
+        path.relative_to(HOTLINE).as_posix(): path.read_text(encoding="utf-8")
+        for path in HOTLINE.rglob("*.py")
+        if "migrations" not in path.parts
+    }
+
+
+def test_only_the_channel_renderers_build_twiml() -> None:
+    builders = {name for name, text in _sources().items() if TWIML_IMPORT.search(text)}
+    assert builders == RENDERERS
+
+
+def test_only_the_voice_renderer_says_anything() -> None:
+    sayers = {name for name, text in _sources().items() if SAY_CALL.search(text)}
+    assert sayers == {"voice/twiml.py"}
+
+
+def test_no_module_spells_a_say_language() -> None:
+    spelled = {
+        name: SAY_LANGUAGE.findall(text)
+        for name, text in _sources().items()
+        if SAY_LANGUAGE.search(text)
+    }
+    assert spelled == {}
+
+
+def test_the_patterns_see_what_they_refuse() -> None:
+    text = 'from twilio.twiml.voice_response import VoiceResponse\nr.say("hi", language="es-US")\n'
+    assert TWIML_IMPORT.search(text)
+    assert SAY_CALL.search(text)
+    assert SAY_LANGUAGE.findall(text) == ['"es-US"']
