@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 
 from hotline.db import session_scope
 from hotline.jobs.sender import send_outbox
-from hotline.models import AuditEvent, OutboxMessage, WarmCall
+from hotline.models import AuditEvent, OutboxMessage, Priority, WarmCall
 from hotline.outbox import queue_call
 from hotline.settings import Settings
 from hotline.transport.twilio_rest import TwilioTransport
@@ -203,8 +203,17 @@ def test_the_sender_gives_warm_legs_their_ring_timeout_and_other_calls_none(
     )
     contact_id = add_contact(settings, ANA)
     with session_scope() as session:
+        # Queued as the line queues them (hotline/warm/calls._ring, sms/coordinator's CALL):
+        # urgent and past quiet hours, so the test holds at any hour.
         ids = [
-            queue_call(session=session, contact_id=contact_id, call_path=path, purpose=purpose).id
+            queue_call(
+                session=session,
+                contact_id=contact_id,
+                call_path=path,
+                purpose=purpose,
+                priority=Priority.URGENT,
+                ignore_quiet_hours=True,
+            ).id
             for path, purpose in (("outbound/warm/5", "warm"), ("outbound/bridge/5", "bridge"))
         ]
     for outbox_id in ids:
