@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from hotline.catalogs import catalog
 from hotline.db import session_scope
 from hotline.models import AuditEvent, Coordinator
 from hotline.settings import Settings
@@ -166,11 +170,6 @@ def test_a_refused_change_is_said_in_the_pages_language(
 
 
 def test_every_roster_refusal_has_words_in_both_languages() -> None:
-    import re
-    from pathlib import Path
-
-    from hotline.catalogs import catalog
-
     hotline = Path(__file__).resolve().parents[2] / "hotline"
     keys = {
         key
