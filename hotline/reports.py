@@ -175,29 +175,34 @@ def meetings(
 
 
 def _reminders_by_meeting(session: Session, period: Period) -> tuple[Counter[int], Counter[int]]:
-    # Reminder rows carry "reminder:<subscription>:<occurrence>:<lead>" as their dedupe key.
-    statement = select(OutboxMessage.dedupe_key, OutboxMessage.status).where(
-        OutboxMessage.purpose == "reminder", _between(OutboxMessage.created_at, period)
-    )
-    rows = [(key.split(":")[1], status) for key, status in session.execute(statement) if key]
-    subscription_ids = {int(sub) for sub, _ in rows if is_number(sub)}
+    """Reminders sent and delivered per meeting: by the row's meeting, or for a row queued before
+    0012_outbox_refs, by the subscription named in its "reminder:<sub>:..." dedupe key."""
+    statement = select(
+        OutboxMessage.meeting_id, OutboxMessage.dedupe_key, OutboxMessage.status
+    ).where(OutboxMessage.purpose == "reminder", _between(OutboxMessage.created_at, period))
+    rows = list(session.execute(statement))
+    keyed = {sub for meeting_id, key, _ in rows if meeting_id is None and (sub := _keyed(key))}
     meeting_of = {
         subscription_id: meeting_id
         for subscription_id, meeting_id in session.execute(
-            select(Subscription.id, Subscription.meeting_id).where(
-                Subscription.id.in_(subscription_ids)
-            )
+            select(Subscription.id, Subscription.meeting_id).where(Subscription.id.in_(keyed))
         )
     }
     sent: Counter[int] = Counter()
     delivered: Counter[int] = Counter()
-    for sub, status in rows:
-        meeting_id = meeting_of.get(int(sub)) if is_number(sub) else None
+    for meeting_id, key, status in rows:
+        if meeting_id is None and (sub := _keyed(key)):
+            meeting_id = meeting_of.get(sub)
         if meeting_id is None:
             continue
         sent[meeting_id] += status in SENT
         delivered[meeting_id] += status == "delivered"
     return sent, delivered
+
+
+def _keyed(key: str | None) -> int | None:
+    parts = (key or "").split(":")
+    return int(parts[1]) if len(parts) > 1 and is_number(parts[1]) else None
 
 
 def cases(*, session: Session, period: Period) -> Table:

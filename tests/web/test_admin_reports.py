@@ -88,7 +88,9 @@ def seed_the_period(settings: Settings, twilio: TwilioPoster) -> int:
         subscription = Subscription(contact_id=member, meeting_id=meeting_id)
         session.add(subscription)
         session.flush()
-        for lead, status in ((1440, "delivered"), (60, "sent")):
+        # One row as the tick queues them now (its meeting on the row), one as it did before
+        # 0012_outbox_refs (the subscription only in the dedupe key): both count.
+        for lead, status, on_row in ((1440, "delivered", True), (60, "sent", False)):
             session.add(
                 OutboxMessage(
                     contact_id=member,
@@ -96,6 +98,8 @@ def seed_the_period(settings: Settings, twilio: TwilioPoster) -> int:
                     purpose="reminder",
                     status=status,
                     dedupe_key=f"reminder:{subscription.id}:20260310T1900Z:{lead}",
+                    subscription_id=subscription.id if on_row else None,
+                    meeting_id=meeting_id if on_row else None,
                     created_at=opened,
                 )
             )
@@ -135,6 +139,8 @@ def test_report_figures_charts_and_csv(
     assert '<td data-label="90% within (min)">10.0</td>' in timings
     meetings = page[page.index('id="report-meetings"') :]
     assert '<td data-label="Minutes on the bridge">45</td>' in meetings
+    assert '<td data-label="Reminders sent">2</td>' in meetings
+    assert '<td data-label="Reminders delivered">1</td>' in meetings
 
     areas = admin.get(f"/admin/reports/areas.csv?{PERIOD}")
     assert areas.headers["content-type"].startswith("text/csv")
