@@ -1,13 +1,15 @@
 """The member SMS line: a parsed command and what the runner looked up become replies + effects.
 
 Pure: no database, no Redis. The runner (hotline/sms/runner.py) looks up what a command needs
-(`Lookup`), calls `decide`, then applies the effects and renders the replies.
+(`NEEDS`, filled into a `Lookup`), calls `decide`, then applies the effects and renders the
+replies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import enum
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -84,6 +86,36 @@ class FindResults:
     # Why there is no search: "unknown_zip", "unknown_city", "no_place", "no_search".
     problem: str | None = None
     problem_value: str = ""
+
+
+class Need(enum.Enum):
+    """What the runner must look up before `decide` can answer a command (one fetcher each)."""
+
+    NOTHING = "nothing"
+    SEARCH = "search"  # FIND: a new search from the command's words
+    NEXT_PAGE = "next_page"  # MORE: the next page of the saved search
+    SUBSCRIPTIONS = "subscriptions"  # MY: the meetings the member gets reminders for
+    TALK = "talk"  # TALK: an open talk case, who is on call, when someone next is
+    MEETING = "meeting"  # the meeting a code names, and whether the member is subscribed
+
+
+# Every command, and what answering it needs (tests/test_sms_lookups.py: no Kind left out).
+NEEDS: Mapping[Kind, Need] = {
+    Kind.HELP: Need.NOTHING,
+    Kind.MENU: Need.NOTHING,
+    Kind.FIND: Need.SEARCH,
+    Kind.MORE: Need.NEXT_PAGE,
+    Kind.INFO: Need.MEETING,
+    Kind.REMIND: Need.MEETING,
+    Kind.MY: Need.SUBSCRIPTIONS,
+    Kind.LEAVE: Need.MEETING,
+    Kind.CALL: Need.MEETING,
+    Kind.TALK: Need.TALK,
+    Kind.LANGUAGE: Need.NOTHING,
+    Kind.STOP: Need.NOTHING,
+    Kind.START: Need.NOTHING,
+    Kind.UNKNOWN: Need.NOTHING,
+}
 
 
 @dataclass(frozen=True)
