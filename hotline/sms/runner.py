@@ -28,6 +28,7 @@ from hotline.find_outcomes import record_find
 from hotline.flows.crisis.cues import Danger
 from hotline.flows.crisis.detect import Level
 from hotline.flows.crisis.reply import crisis_reply
+from hotline.flows.effects import Shared
 from hotline.flows.limits import Verdict
 from hotline.flows.schedule import local_label
 from hotline.flows.sms import member as flow
@@ -661,6 +662,9 @@ def _talk_open(session: Session, contact_id: int) -> bool:
 def _apply(
     effect: flow.Effect, *, session: Session, redis: Redis, settings: Settings, contact: Contact
 ) -> None:
+    if isinstance(effect, Shared):
+        apply_shared(effect, session=session, contact=contact, channel="sms")
+        return
     match effect:
         case flow.OptOut():
             opt_out(contact=contact)
@@ -670,18 +674,8 @@ def _apply(
         case flow.OptIn():
             opt_in(contact=contact)
             log(logger, "sms_opted_in", contact_id=contact.id)
-        case flow.SetLanguage() | flow.Subscribe():
-            apply_shared(effect, session=session, contact=contact)
-        case flow.Unsubscribe(meeting_id):
-            subscriptions.end_subscription(
-                session=session, contact_id=contact.id, meeting_id=meeting_id
-            )
         case flow.QueueJoinCall(meeting_id):
             _queue_join_call(session, contact.id, meeting_id)
-        case flow.OpenTalkCase():
-            open_support_case(
-                session=session, contact_id=contact.id, kind="talk", level="talk", source="sms"
-            )
         case flow.SaveConversation(conversation):
             save_conversation(
                 redis=redis,

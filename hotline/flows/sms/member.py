@@ -14,8 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from hotline.flows.catalog import Catalog
-from hotline.flows.effects import SetLanguage as SetLanguage
-from hotline.flows.effects import Subscribe as Subscribe
+from hotline.flows.effects import RequestCallback, SetLanguage, Shared, Subscribe, Unsubscribe
 from hotline.flows.names import NameStyle, fit_names, gsm_safe, plain_name, texted_name
 from hotline.flows.schedule import texted_when
 from hotline.flows.segments import count_segments
@@ -145,18 +144,8 @@ class OptIn:
 
 
 @dataclass(frozen=True)
-class Unsubscribe:
-    meeting_id: int
-
-
-@dataclass(frozen=True)
 class QueueJoinCall:
     meeting_id: int
-
-
-@dataclass(frozen=True)
-class OpenTalkCase:
-    pass
 
 
 @dataclass(frozen=True)
@@ -164,16 +153,8 @@ class SaveConversation:
     conversation: Conversation
 
 
-Effect = (
-    OptOut
-    | OptIn
-    | SetLanguage
-    | Subscribe
-    | Unsubscribe
-    | QueueJoinCall
-    | OpenTalkCase
-    | SaveConversation
-)
+# The SMS line's own effects, and those it shares with voice (hotline/flows/effects.py).
+Effect = OptOut | OptIn | QueueJoinCall | SaveConversation | Shared
 
 
 @dataclass(frozen=True)
@@ -273,7 +254,7 @@ def _answer(
     if kind is Kind.CALL:
         return _call(command, lookup, texts)
     if kind is Kind.TALK:
-        effects: tuple[Effect, ...] = () if lookup.talk_open else (OpenTalkCase(),)
+        effects: tuple[Effect, ...] = () if lookup.talk_open else (RequestCallback(),)
         return Decision((_talk_reply(lookup, texts),), effects)
     if kind is Kind.LANGUAGE and command.language in rules.languages:
         chosen = all_texts(command.language)
