@@ -19,12 +19,11 @@ from starlette.routing import Route
 
 from hotline import audit
 from hotline.bounded import within_deadline
-from hotline.cases import CaseStatus
 from hotline.crisis.cases import alert_level
 from hotline.db import session_scope
 from hotline.flows.voice.menu import Line
 from hotline.logs import log
-from hotline.models import Contact, Coordinator, SupportCase
+from hotline.models import CaseStatus, Contact, Coordinator, SupportCase
 from hotline.phones import PhoneError, normalise, vault_for
 from hotline.settings import Settings
 from hotline.voice import twiml
