@@ -1,10 +1,10 @@
 """The runners never see the web: hotline/web/events.py reads Twilio's forms into typed events.
 
 Every module under hotline/sms/, hotline/voice/, hotline/warm/ and hotline/crisis/ is parsed and
-no import line may name Starlette (the web layer's library) or hotline.web; the three lines'
-webhook modules (web/sms.py, web/voice.py, web/warm.py) read no form field themselves. The one
-exception is `hotline sms` (sms/terminal.py), a terminal client that signs its requests to the
-app the way Twilio does, with the web layer's signer.
+no import line may name Starlette (the web layer's library) or hotline.web; the webhook modules
+of the lines and staff legs (web/sms.py, web/voice.py, web/warm.py, web/bridge.py) read no form
+field themselves. The one exception is `hotline sms` (sms/terminal.py), a terminal client that
+signs its requests to the app the way Twilio does, with the web layer's signer.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def test_no_runner_imports_starlette_or_the_web_layer() -> None:
     assert {path: names for path, names in offenders.items() if names} == {}
 
 
-# The Twilio webhooks of the three lines: each hands its form to hotline/web/events.py.
-WEBHOOKS = ("web/sms.py", "web/voice.py", "web/warm.py")
+# The Twilio webhooks of the lines and the staff legs: each hands its form to web/events.py.
+WEBHOOKS = ("web/sms.py", "web/voice.py", "web/warm.py", "web/bridge.py")
 
 
 def reads_form_fields(path: Path) -> list[str]:

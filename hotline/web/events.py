@@ -1,9 +1,9 @@
 """Twilio's webhook forms turned into the typed events the runners answer.
 
 The runners (hotline/sms/, hotline/voice/, hotline/warm/) never see Starlette: the web layer
-reads the form here and hands them an `InboundSms`, a `CallEvent` or a `WarmEvent`'s fields.
-A form that lacks what Twilio always sends raises `BadWebhook`, which the route answers with a
-400 saying what is wrong.
+reads the form here and hands them an `InboundSms`, a `CallEvent`, or a `LegEvent`'s or a
+`WarmEvent`'s fields. A form that lacks what Twilio always sends raises `BadWebhook`, which the
+route answers with a 400 saying what is wrong.
 """
 
 from __future__ import annotations
@@ -67,6 +67,24 @@ def call_event(form: FormData, region: str = "US") -> CallEvent:
     digits = ascii_digits(_text(form, "Digits")[:MAX_DIGITS])
     heard = flow.Heard(digits, speech, *screen_words(speech))
     return CallEvent(sid, caller, us, direction, heard, _text(form, "DialCallStatus"))
+
+
+@dataclass(frozen=True)
+class LegEvent:
+    """A staff leg the line placed (hotline/voice/legs.py): who answered, from which line."""
+
+    to: str
+    line: str
+    call_sid: str
+
+
+def leg_event(form: FormData) -> LegEvent:
+    """A staff leg's webhook: the responder's number, the line's, the call (each capped)."""
+    return LegEvent(
+        to=_text(form, "To", MAX_FIELD_CHARS),
+        line=_text(form, "From", MAX_FIELD_CHARS),
+        call_sid=_text(form, "CallSid", MAX_FIELD_CHARS),
+    )
 
 
 @dataclass(frozen=True)

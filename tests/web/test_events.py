@@ -1,10 +1,17 @@
-"""hotline/web/events.py: a warm-line webhook's form read as one capped `WarmEvent`."""
+"""hotline/web/events.py: a warm-line or staff-leg webhook's form read as one capped event."""
 
 from __future__ import annotations
 
 from starlette.datastructures import FormData
 
-from hotline.web.events import MAX_DIGITS, MAX_FIELD_CHARS, WarmEvent, warm_event
+from hotline.web.events import (
+    MAX_DIGITS,
+    MAX_FIELD_CHARS,
+    LegEvent,
+    WarmEvent,
+    leg_event,
+    warm_event,
+)
 
 
 def test_a_warm_form_becomes_one_event() -> None:
@@ -43,3 +50,9 @@ def test_a_warm_form_is_capped_field_by_field() -> None:
         MAX_DIGITS,
         MAX_FIELD_CHARS,
     )
+
+
+def test_a_staff_leg_form_becomes_one_event() -> None:
+    form = FormData({"To": "+15550100001", "From": "+15550100000", "CallSid": "CA" + "1" * 32})
+    assert leg_event(form) == LegEvent("+15550100001", "+15550100000", "CA" + "1" * 32)
+    assert leg_event(FormData({})) == LegEvent("", "", "")
