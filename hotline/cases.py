@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import logging
 from typing import Any, cast
 
@@ -16,21 +15,19 @@ from hotline.crisis import caring
 from hotline.flows.sms.coordinator import is_higher_level
 from hotline.jobs.names import ESCALATE_JOB
 from hotline.logs import log
-from hotline.models import Contact, Coordinator, Priority, SupportCase
+from hotline.models import (
+    ACTIVE_CASE_STATUSES,
+    CaseStatus,
+    Contact,
+    Coordinator,
+    Priority,
+    SupportCase,
+)
 from hotline.outbox import queue_sms
 from hotline.queues import enqueue_after_commit
 from hotline.settings import get_settings
 
 logger = logging.getLogger(__name__)
-
-
-class CaseStatus(enum.StrEnum):
-    OPEN = "open"
-    ACKED = "acked"
-    CLOSED = "closed"
-
-
-ACTIVE = (CaseStatus.OPEN.value, CaseStatus.ACKED.value)
 
 
 def open_support_case(
@@ -71,7 +68,7 @@ def get_active_case(*, session: Session, contact_id: int) -> SupportCase | None:
     """Return the contact's open or acknowledged case, newest first."""
     statement = (
         select(SupportCase)
-        .where(SupportCase.contact_id == contact_id, SupportCase.status.in_(ACTIVE))
+        .where(SupportCase.contact_id == contact_id, SupportCase.status.in_(ACTIVE_CASE_STATUSES))
         .order_by(SupportCase.id.desc())
     )
     return session.scalars(statement).first()
@@ -158,7 +155,7 @@ def flag_stop_during_open_case(*, session: Session, contact_id: int) -> bool:
         select(SupportCase)
         .where(
             SupportCase.contact_id == contact_id,
-            SupportCase.status.in_(ACTIVE),
+            SupportCase.status.in_(ACTIVE_CASE_STATUSES),
             SupportCase.kind == "crisis",
         )
         .order_by(SupportCase.id.desc())

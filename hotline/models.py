@@ -50,6 +50,17 @@ class OutboxStatus(enum.StrEnum):
     SKIPPED = "skipped"
 
 
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    ACKED = "acked"
+    CLOSED = "closed"
+
+
+# A support case still needing a person: here, beside the column, so hotline/cases.py and
+# hotline/crisis/caring.py (which cases.py imports) both read it without an import cycle.
+ACTIVE_CASE_STATUSES = (CaseStatus.OPEN.value, CaseStatus.ACKED.value)
+
+
 class Priority(enum.StrEnum):
     URGENT = "urgent"
     DEFAULT = "default"

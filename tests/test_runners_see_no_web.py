@@ -1,9 +1,10 @@
 """The runners never see the web: hotline/web/events.py reads Twilio's forms into typed events.
 
 Every module under hotline/sms/, hotline/voice/, hotline/warm/ and hotline/crisis/ is parsed and
-no import line may name Starlette (the web layer's library) or hotline.web. The one exception is
-`hotline sms` (sms/terminal.py), a terminal client that signs its requests to the app the way
-Twilio does, with the web layer's signer.
+no import line may name Starlette (the web layer's library) or hotline.web; the webhook modules
+of the lines and staff legs (web/sms.py, web/voice.py, web/warm.py, web/bridge.py) read no form
+field themselves. The one exception is `hotline sms` (sms/terminal.py), a terminal client that
+signs its requests to the app the way Twilio does, with the web layer's signer.
 """
 
 from __future__ import annotations
@@ -49,6 +50,30 @@ def test_no_runner_imports_starlette_or_the_web_layer() -> None:
         for name in [path.relative_to(HOTLINE).as_posix()]
     }
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+# The Twilio webhooks of the lines and the staff legs: each hands its form to web/events.py.
+WEBHOOKS = ("web/sms.py", "web/voice.py", "web/warm.py", "web/bridge.py")
+
+
+def reads_form_fields(path: Path) -> list[str]:
+    """The `form.get("X")` / `form["X"]` reads in a module."""
+    reads = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            target, name = node.func.value, node.func.attr
+            if isinstance(target, ast.Name) and target.id == "form" and name == "get":
+                reads.append(ast.unparse(node))
+        elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "form":
+            reads.append(ast.unparse(node))
+    return reads
+
+
+def test_the_webhooks_read_their_forms_through_events() -> None:
+    assert {name: reads_form_fields(HOTLINE / name) for name in WEBHOOKS} == {
+        name: [] for name in WEBHOOKS
+    }
+    assert reads_form_fields(HOTLINE / "web" / "events.py") != []
 
 
 def test_the_check_sees_an_import_of_starlette(tmp_path: Path) -> None:

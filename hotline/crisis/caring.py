@@ -19,7 +19,14 @@ from hotline.flows.crisis.caring import caring_times
 from hotline.flows.segments import count_segments
 from hotline.flows.sms.keywords import tokenize
 from hotline.logs import log
-from hotline.models import CaringConsent, Contact, OutboxMessage, Priority, SupportCase
+from hotline.models import (
+    ACTIVE_CASE_STATUSES,
+    CaringConsent,
+    Contact,
+    OutboxMessage,
+    Priority,
+    SupportCase,
+)
 from hotline.outbox import enqueue_row, queue_sms
 from hotline.settings import Settings
 
@@ -58,7 +65,7 @@ def member_yes(*, session: Session, contact: Contact, body: str, now: dt.datetim
         .where(
             CaringConsent.contact_id == contact.id,
             CaringConsent.agreed_at.is_(None),
-            SupportCase.status.in_(("open", "acked")),
+            SupportCase.status.in_(ACTIVE_CASE_STATUSES),
         )
         .order_by(CaringConsent.case_id.desc())
     ).first()

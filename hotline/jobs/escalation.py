@@ -13,14 +13,13 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from hotline import audit, clock, oncall
-from hotline.cases import CaseStatus
 from hotline.catalogs import catalog
 from hotline.crisis.cases import alert_level
 from hotline.db import session_scope
 from hotline.flows.sms.coordinator import next_rung, wait_for
 from hotline.jobs.names import ESCALATE_JOB
 from hotline.logs import log
-from hotline.models import Contact, Coordinator, Priority, SupportCase
+from hotline.models import CaseStatus, Contact, Coordinator, Priority, SupportCase
 from hotline.outbox import queue_call, queue_sms
 from hotline.queues import get_queue
 from hotline.settings import Settings, get_settings

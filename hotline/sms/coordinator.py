@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hotline import audit, oncall
-from hotline.cases import CaseStatus, close_case, take_case
+from hotline.cases import close_case, take_case
 from hotline.catalogs import catalog
 from hotline.crisis.cases import ack_key
 from hotline.flows.catalog import Catalog
@@ -39,6 +39,7 @@ from hotline.flows.sms.coordinator import (
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import (
+    CaseStatus,
     Contact,
     Coordinator,
     Meeting,

@@ -28,6 +28,7 @@ from hotline.find_outcomes import record_find
 from hotline.flows.crisis.cues import Danger
 from hotline.flows.crisis.detect import Level
 from hotline.flows.crisis.reply import crisis_reply
+from hotline.flows.effects import Shared
 from hotline.flows.limits import Verdict
 from hotline.flows.schedule import local_label
 from hotline.flows.sms import member as flow
@@ -426,29 +427,74 @@ def _look_up(
     contact: Contact,
     line_number: str,
 ) -> flow.Lookup:
-    """Fetch what the command needs to be answered, and nothing else."""
-    now = clock.now()
-    if command.kind is Kind.FIND:
-        query = _find_query(command)
-        if command.words in _NOW and command.zip_code is None:
-            # FIND NOW / BUSCAR AHORA: the phone meetings starting soonest, in the member's time.
-            query = flow.FindCursor(None, None, None, contact.time_zone, topic=None)
-        if isinstance(query, flow.FindCursor) and query.time_zone:
-            contact.time_zone = query.time_zone  # the member's zone: their last search's
-        return flow.Lookup(find=_search(session, settings, query, now, new=True))
-    if command.kind is Kind.MORE:
-        return flow.Lookup(find=_search(session, settings, conversation.find, now))
-    if command.kind is Kind.MY:
-        meetings = subscriptions.list_subscribed_meetings(session=session, contact_id=contact.id)
-        views = tuple(_view(session, meeting, now) for meeting in meetings)
-        return flow.Lookup(subscriptions=views, viewer_zone=contact.time_zone)
-    if command.kind is Kind.TALK:
-        return _talk_lookup(session, settings, contact, now)
-    if command.code is not None:
-        found = _meeting_lookup(session, command.code, contact.id, line_number, now)
-        viewer = conversation.find.time_zone if conversation.find else None
-        return dataclasses.replace(found, viewer_zone=viewer or contact.time_zone)
+    """Fetch what the command needs to be answered (the flow's NEEDS), and nothing else."""
+    asked = _Asked(session, settings, command, conversation, contact, line_number, clock.now())
+    return FETCHERS[flow.NEEDS[command.kind]](asked)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What a fetcher may read: the text's command and who sent it, to which number, when."""
+
+    session: Session
+    settings: Settings
+    command: Command
+    conversation: flow.Conversation
+    contact: Contact
+    line_number: str
+    now: dt.datetime
+
+
+def _nothing(asked: _Asked) -> flow.Lookup:
     return flow.Lookup()
+
+
+def _new_search(asked: _Asked) -> flow.Lookup:
+    command, contact = asked.command, asked.contact
+    query = _find_query(command)
+    if command.words in _NOW and command.zip_code is None:
+        # FIND NOW / BUSCAR AHORA: the phone meetings starting soonest, in the member's time.
+        query = flow.FindCursor(None, None, None, contact.time_zone, topic=None)
+    if isinstance(query, flow.FindCursor) and query.time_zone:
+        contact.time_zone = query.time_zone  # the member's zone: their last search's
+    return flow.Lookup(find=_search(asked.session, asked.settings, query, asked.now, new=True))
+
+
+def _next_page(asked: _Asked) -> flow.Lookup:
+    found = _search(asked.session, asked.settings, asked.conversation.find, asked.now)
+    return flow.Lookup(find=found)
+
+
+def _subscribed(asked: _Asked) -> flow.Lookup:
+    session, contact = asked.session, asked.contact
+    meetings = subscriptions.list_subscribed_meetings(session=session, contact_id=contact.id)
+    views = tuple(_view(session, meeting, asked.now) for meeting in meetings)
+    return flow.Lookup(subscriptions=views, viewer_zone=contact.time_zone)
+
+
+def _talk(asked: _Asked) -> flow.Lookup:
+    return _talk_lookup(asked.session, asked.settings, asked.contact, asked.now)
+
+
+def _meeting(asked: _Asked) -> flow.Lookup:
+    code, contact = asked.command.code, asked.contact
+    if code is None:
+        return flow.Lookup()  # "REMIND" alone: the flow asks for the code
+    found = _meeting_lookup(asked.session, code, contact.id, asked.line_number, asked.now)
+    find = asked.conversation.find
+    viewer = find.time_zone if find else None
+    return dataclasses.replace(found, viewer_zone=viewer or contact.time_zone)
+
+
+# One fetcher per need (tests/test_sms_lookups.py: none left out).
+FETCHERS: dict[flow.Need, Callable[[_Asked], flow.Lookup]] = {
+    flow.Need.NOTHING: _nothing,
+    flow.Need.SEARCH: _new_search,
+    flow.Need.NEXT_PAGE: _next_page,
+    flow.Need.SUBSCRIPTIONS: _subscribed,
+    flow.Need.TALK: _talk,
+    flow.Need.MEETING: _meeting,
+}
 
 
 def _meeting_lookup(
@@ -616,6 +662,9 @@ def _talk_open(session: Session, contact_id: int) -> bool:
 def _apply(
     effect: flow.Effect, *, session: Session, redis: Redis, settings: Settings, contact: Contact
 ) -> None:
+    if isinstance(effect, Shared):
+        apply_shared(effect, session=session, contact=contact, channel="sms")
+        return
     match effect:
         case flow.OptOut():
             opt_out(contact=contact)
@@ -625,18 +674,8 @@ def _apply(
         case flow.OptIn():
             opt_in(contact=contact)
             log(logger, "sms_opted_in", contact_id=contact.id)
-        case flow.SetLanguage() | flow.Subscribe():
-            apply_shared(effect, session=session, contact=contact)
-        case flow.Unsubscribe(meeting_id):
-            subscriptions.end_subscription(
-                session=session, contact_id=contact.id, meeting_id=meeting_id
-            )
         case flow.QueueJoinCall(meeting_id):
             _queue_join_call(session, contact.id, meeting_id)
-        case flow.OpenTalkCase():
-            open_support_case(
-                session=session, contact_id=contact.id, kind="talk", level="talk", source="sms"
-            )
         case flow.SaveConversation(conversation):
             save_conversation(
                 redis=redis,

@@ -215,13 +215,6 @@ def subscription_for(
     return subscription if subscription.ended_at is None else None
 
 
-def end_subscription(*, session: Session, subscription_id: int, contact_id: int) -> None:
-    row = subscription_for(session=session, subscription_id=subscription_id, contact_id=contact_id)
-    if row is not None:
-        row.ended_at = clock.now()
-        log(logger, "subscription_ended", subscription_id=row.id, source="voice")
-
-
 def text_results(
     *,
     session: Session,

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 
 from hotline import clock, finder, limits, oncall
 from hotline.bounded import record_within_budget
-from hotline.cases import open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import get_or_create_contact
 from hotline.crisis.detector import assess
 from hotline.db import session_scope
 from hotline.effects import apply_shared
 from hotline.flows.crisis.cues import Danger
+from hotline.flows.effects import SetLanguage, Shared
 from hotline.flows.limits import Verdict
 from hotline.flows.schedule import spoken_label
 from hotline.flows.voice import menu as flow
@@ -313,13 +313,9 @@ def _run(
     """Apply a step's effects and render it."""
     language = step.then.state.language if isinstance(step.then, flow.Ask) else None
     for effect in step.effects:
-        if isinstance(effect, flow.SetLanguage | flow.Subscribe):
-            apply_shared(effect, session=session, contact=contact)
-            language = effect.language if isinstance(effect, flow.SetLanguage) else language
-        elif isinstance(effect, flow.EndSubscription):
-            lookups.end_subscription(
-                session=session, subscription_id=effect.subscription_id, contact_id=contact.id
-            )
+        if isinstance(effect, Shared):
+            apply_shared(effect, session=session, contact=contact, channel="voice")
+            language = effect.language if isinstance(effect, SetLanguage) else language
         elif isinstance(effect, flow.TextResults):
             lookups.text_results(
                 session=session,
@@ -327,10 +323,6 @@ def _run(
                 contact_id=contact.id,
                 meeting_ids=effect.meeting_ids,
                 language=language or contact.language,
-            )
-        elif isinstance(effect, flow.RequestCallback):
-            open_support_case(
-                session=session, contact_id=contact.id, kind="talk", level="talk", source="voice"
             )
     language = language or _language_of(settings, contact)
     if isinstance(step.then, flow.CrisisDial):

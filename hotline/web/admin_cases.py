@@ -15,9 +15,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hotline.cases import ACTIVE, CaseStatus, level_word
+from hotline.cases import level_word
 from hotline.flows.digits import is_number
-from hotline.models import AuditEvent, CaseNote, Coordinator, SupportCase
+from hotline.models import (
+    ACTIVE_CASE_STATUSES,
+    AuditEvent,
+    CaseNote,
+    CaseStatus,
+    Coordinator,
+    SupportCase,
+)
 from hotline.web.admin_access import can_close_others_cases, can_handle_cases
 from hotline.web.admin_pages import Staff, act, fragment, page
 from hotline.web.ids import ID
@@ -107,7 +114,9 @@ def _lists(staff: Staff) -> dict[str, Any]:
     if not can_handle_cases(staff.me):
         raise staff.forbid()
     active = staff.session.scalars(
-        select(SupportCase).where(SupportCase.status.in_(ACTIVE)).order_by(SupportCase.opened_at)
+        select(SupportCase)
+        .where(SupportCase.status.in_(ACTIVE_CASE_STATUSES))
+        .order_by(SupportCase.opened_at)
     )
     since = staff.now - dt.timedelta(days=RECENT_DAYS)
     recent = staff.session.scalars(

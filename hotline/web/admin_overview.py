@@ -11,10 +11,18 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from hotline.cases import ACTIVE, CaseStatus, close_case, level_word, take_case
+from hotline.cases import close_case, level_word, take_case
 from hotline.catalogs import catalog
 from hotline.jobs.broadcast import broadcast_progress, held_for_quiet_hours
-from hotline.models import Broadcast, Coordinator, Meeting, Room, SupportCase
+from hotline.models import (
+    ACTIVE_CASE_STATUSES,
+    Broadcast,
+    CaseStatus,
+    Coordinator,
+    Meeting,
+    Room,
+    SupportCase,
+)
 from hotline.outbox import aware
 from hotline.rooms import live_head_count
 
@@ -124,7 +132,9 @@ def _minutes_since(when: dt.datetime, now: dt.datetime) -> int:
 
 def _active_cases(*, session: Session, me: Coordinator, now: dt.datetime) -> list[CaseRow]:
     statement = (
-        select(SupportCase).where(SupportCase.status.in_(ACTIVE)).order_by(SupportCase.opened_at)
+        select(SupportCase)
+        .where(SupportCase.status.in_(ACTIVE_CASE_STATUSES))
+        .order_by(SupportCase.opened_at)
     )
     return [
         CaseRow(

@@ -1,15 +1,18 @@
 """Twilio's webhook forms turned into the typed events the runners answer.
 
 The runners (hotline/sms/, hotline/voice/, hotline/warm/) never see Starlette: the web layer
-reads the form here and hands them an `InboundSms` or a `CallEvent`. A form that lacks what
-Twilio always sends raises `BadWebhook`, which the route answers with a 400 saying what is wrong.
+reads the form here and hands them an `InboundSms`, a `CallEvent`, or a `LegEvent`'s or a
+`WarmEvent`'s fields. A form that lacks what Twilio always sends raises `BadWebhook`, which the
+route answers with a 400 saying what is wrong.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from starlette.datastructures import FormData
 
-from hotline.flows.digits import ascii_digits
+from hotline.flows.digits import as_int, ascii_digits
 from hotline.flows.voice import menu as flow
 from hotline.phones import PhoneError, normalise
 from hotline.sms.runner import InboundSms
@@ -18,14 +21,18 @@ from hotline.voice.runner import CallEvent, screen_words
 MAX_BODY_CHARS = 1600
 MAX_SPEECH_CHARS = 300
 MAX_DIGITS = 20
+# A warm-line webhook's other fields: numbers, SIDs and Twilio's words ("hangup", "bridged").
+MAX_FIELD_CHARS = 64
+MAX_DURATION_CHARS = 8
+MAX_TRANSCRIPTION_CHARS = 4000
 
 
 class BadWebhook(ValueError):
     """A webhook that lacks what Twilio always sends (answered with a 400)."""
 
 
-def _text(form: FormData, name: str) -> str:
-    return str(form.get(name) or "")
+def _text(form: FormData, name: str, limit: int | None = None) -> str:
+    return str(form.get(name) or "")[:limit]
 
 
 def _phone(number: str, region: str, what: str) -> str:
@@ -60,3 +67,49 @@ def call_event(form: FormData, region: str = "US") -> CallEvent:
     digits = ascii_digits(_text(form, "Digits")[:MAX_DIGITS])
     heard = flow.Heard(digits, speech, *screen_words(speech))
     return CallEvent(sid, caller, us, direction, heard, _text(form, "DialCallStatus"))
+
+
+@dataclass(frozen=True)
+class LegEvent:
+    """A staff leg the line placed (hotline/voice/legs.py): who answered, from which line."""
+
+    to: str
+    line: str
+    call_sid: str
+
+
+def leg_event(form: FormData) -> LegEvent:
+    """A staff leg's webhook: the responder's number, the line's, the call (each capped)."""
+    return LegEvent(
+        to=_text(form, "To", MAX_FIELD_CHARS),
+        line=_text(form, "From", MAX_FIELD_CHARS),
+        call_sid=_text(form, "CallSid", MAX_FIELD_CHARS),
+    )
+
+
+@dataclass(frozen=True)
+class WarmEvent:
+    """One warm-line webhook (hotline/warm/): what the route hands the warm runner."""
+
+    # The leg's numbers: the volunteer's on their leg, the line's on a masked call back.
+    to: str
+    line: str
+    digits: str  # a key while holding, a volunteer's screening key
+    queue_result: str  # how the caller left the queue (<Enqueue> action)
+    recording_sid: str
+    recording_seconds: int
+    transcription: str
+
+
+def warm_event(form: FormData) -> WarmEvent:
+    """A warm-line webhook: each field capped, a voicemail's duration read as whole seconds."""
+    duration = _text(form, "RecordingDuration", MAX_DURATION_CHARS)
+    return WarmEvent(
+        to=_text(form, "To", MAX_FIELD_CHARS),
+        line=_text(form, "From", MAX_FIELD_CHARS),
+        digits=_text(form, "Digits", MAX_DIGITS),
+        queue_result=_text(form, "QueueResult", MAX_FIELD_CHARS),
+        recording_sid=_text(form, "RecordingSid", MAX_FIELD_CHARS),
+        recording_seconds=as_int(duration) or 0,
+        transcription=_text(form, "TranscriptionText", MAX_TRANSCRIPTION_CHARS),
+    )

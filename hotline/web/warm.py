@@ -1,4 +1,4 @@
-"""The warm line's call webhooks, mounted under /twilio/voice: verify, read, answer TwiML.
+"""The warm line's call webhooks, mounted under /twilio/voice: verify, read (web/events.py), answer.
 
 Caller: warm/wait (Twilio's <Enqueue> waitUrl), warm/key (a key while holding), warm/left
 (<Enqueue> action), warm/recorded and warm/transcribed (voicemail). Volunteer:
@@ -11,16 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from hotline.bounded import within_deadline
-from hotline.flows.digits import as_int
 from hotline.voice.runner import busy_answer
 from hotline.warm import calls as warm_calls
 from hotline.warm import twiml, voicemail
+from hotline.web.events import warm_event
 from hotline.web.ids import ID
 from hotline.web.twilio_auth import twilio_form
 
@@ -54,10 +53,6 @@ def _id(request: Request) -> int:
     return value if value <= _MAX_ROW_ID else 0
 
 
-def _field(form: FormData, name: str, limit: int = 64) -> str:
-    return str(form.get(name) or "")[:limit]
-
-
 async def wait(request: Request) -> Response:
     await twilio_form(request)
     settings = request.app.state.settings
@@ -68,33 +63,31 @@ async def wait(request: Request) -> Response:
 
 
 async def key(request: Request) -> Response:
-    form = await twilio_form(request)
+    event = warm_event(await twilio_form(request))
     settings = request.app.state.settings
-    entry_id, digits = _id(request), _field(form, "Digits")
+    entry_id, digits = _id(request), event.digits
     # A 9 leaves the queue even when the database is slow (the action then offers help).
     gone = twiml.leave if digits == "9" else (lambda: twiml.hold(settings, entry_id, "en", pause=1))
     return await _answer(request, warm_calls.answer_key, settings, entry_id, digits, fallback=gone)
 
 
 async def left(request: Request) -> Response:
-    form = await twilio_form(request)
+    event = warm_event(await twilio_form(request))
     settings = request.app.state.settings
-    result = _field(form, "QueueResult")
+    result = event.queue_result
     return await _answer(request, warm_calls.answer_left, settings, _id(request), result)
 
 
 async def volunteer_leg(request: Request) -> Response:
-    form = await twilio_form(request)
+    event = warm_event(await twilio_form(request))
     settings = request.app.state.settings
-    return await _answer(
-        request, warm_calls.answer_volunteer, settings, _id(request), _field(form, "To")
-    )
+    return await _answer(request, warm_calls.answer_volunteer, settings, _id(request), event.to)
 
 
 async def screen(request: Request) -> Response:
-    form = await twilio_form(request)
+    event = warm_event(await twilio_form(request))
     settings = request.app.state.settings
-    to, digits = _field(form, "To"), _field(form, "Digits", 20)
+    to, digits = event.to, event.digits
     return await _answer(request, warm_calls.answer_screen, settings, _id(request), to, digits)
 
 
@@ -104,17 +97,15 @@ async def ended(request: Request) -> Response:
 
 
 async def recorded(request: Request) -> Response:
-    form = await twilio_form(request)
+    event = warm_event(await twilio_form(request))
     settings = request.app.state.settings
-    sid = _field(form, "RecordingSid")
-    duration = _field(form, "RecordingDuration", 8)
-    seconds = as_int(duration) or 0
+    sid, seconds = event.recording_sid, event.recording_seconds
     return await _answer(request, voicemail.answer_recorded, settings, _id(request), sid, seconds)
 
 
 async def transcribed(request: Request) -> Response:
-    form = await twilio_form(request)
-    sid, text = _field(form, "RecordingSid"), _field(form, "TranscriptionText", 4000)
+    event = warm_event(await twilio_form(request))
+    sid, text = event.recording_sid, event.transcription
     await within_deadline(
         lambda: voicemail.answer_transcribed(sid, text),
         fallback=lambda: None,
@@ -125,9 +116,9 @@ async def transcribed(request: Request) -> Response:
 
 
 async def voicemail_leg(request: Request) -> Response:
-    form = await twilio_form(request)
+    event = warm_event(await twilio_form(request))
     settings = request.app.state.settings
-    to, line = _field(form, "To"), _field(form, "From")
+    to, line = event.to, event.line
     return await _answer(request, voicemail.answer_callback_leg, settings, _id(request), to, line)
 
 

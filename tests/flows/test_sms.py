@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from hotline.catalogs import catalog
-from hotline.flows import names
+from hotline.flows import effects, names
 from hotline.flows.segments import count_segments
 from hotline.flows.sms import member as flow
 from hotline.flows.sms.keywords import Command, Kind, looks_spanish, parse
@@ -309,16 +309,16 @@ def test_opted_out_start_opts_in_and_stop_confirms_again() -> None:
 
 def test_language_switch_answers_in_the_new_language() -> None:
     to_spanish = decide(parse("ESPANOL"), EN)
-    assert to_spanish.effects == (flow.SetLanguage("es"),)
+    assert to_spanish.effects == (effects.SetLanguage("es"),)
     assert only(to_spanish).startswith("Hotline le escribira en espanol.")
     to_english = decide(parse("EN"), ES)
-    assert to_english.effects == (flow.SetLanguage("en"),)
+    assert to_english.effects == (effects.SetLanguage("en"),)
     assert only(to_english).startswith("Hotline will text you in English.")
 
 
 def test_a_new_number_using_a_spanish_keyword_is_answered_and_kept_in_spanish() -> None:
     decision = decide(parse("AYUDA"), NEW)
-    assert decision.effects == (flow.SetLanguage("es"),)
+    assert decision.effects == (effects.SetLanguage("es"),)
     assert only(decision).startswith("Hotline: grupos de apoyo.")
     assert decide(parse("AYUDA"), EN).effects == ()  # a known contact keeps its choice
 
@@ -421,7 +421,7 @@ def test_find_results_in_spanish_stay_within_two_segments() -> None:
 
 def test_remind_subscribes_and_says_how_often() -> None:
     decision = decide(parse("REMIND 4821"), lookup=flow.Lookup(meeting=meeting("4821")))
-    assert decision.effects == (flow.Subscribe(4821),)
+    assert decision.effects == (effects.Subscribe(4821),)
     assert only(decision) == (
         "Reminders on for #4821 Group 4821: a day and an hour before. Text LEAVE 4821 to stop."
     )
@@ -451,7 +451,7 @@ def test_lead_phrase(minutes: tuple[int, ...], phrase: str) -> None:
 def test_leave_only_ends_an_existing_subscription() -> None:
     subscribed = flow.Lookup(meeting=meeting("4821"), subscribed=True)
     decision = decide(parse("LEAVE 4821"), lookup=subscribed)
-    assert decision.effects == (flow.Unsubscribe(4821),)
+    assert decision.effects == (effects.Unsubscribe(4821),)
     assert only(decision).startswith("Reminders off for #4821.")
     none = decide(parse("LEAVE 4821"), lookup=flow.Lookup(meeting=meeting("4821")))
     assert none.effects == ()
@@ -502,7 +502,7 @@ def test_call_and_talk_effects() -> None:
     assert decide(parse("CALL 6060"), lookup=flow.Lookup(meeting=external)).effects == (
         flow.QueueJoinCall(6060),
     )
-    assert decide(parse("TALK")).effects == (flow.OpenTalkCase(),)
+    assert decide(parse("TALK")).effects == (effects.RequestCallback(),)
     assert decide(parse("TALK"), lookup=flow.Lookup(talk_open=True)).effects == ()
 
 

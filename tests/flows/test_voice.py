@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from hotline.catalogs import catalog
+from hotline.flows import effects
 from hotline.flows.voice import menu as flow
 from hotline.flows.voice.menu import Heard, MeetingFacts, VoiceState
 
@@ -174,13 +175,13 @@ TABLE = [
     ("remind_choice", 0, "9", {"meeting": OPEN}, "CrisisDial | OpenCrisisCase | crisis_connect"),
     ("reminder_call", 0, "1", {"meeting": OPEN}, "join | joining"),
     ("reminder_call", 0, "1", {"meeting": SHUT}, "ask closed 0 | closed"),
-    ("reminder_call", 0, "2", {"meeting": OPEN}, "Hangup | EndSubscription | reminder_stopped"),
+    ("reminder_call", 0, "2", {"meeting": OPEN}, "Hangup | Unsubscribe | reminder_stopped"),
     (
         "reminder_call",
         0,
         "say:stop",
         {"meeting": OPEN},
-        "Hangup | EndSubscription | reminder_stopped",
+        "Hangup | Unsubscribe | reminder_stopped",
     ),
     ("reminder_call", 0, "", {"meeting": OPEN}, "ask reminder_call 1 | no_input"),
     ("reminder_call", 1, "", {"meeting": OPEN}, "Hangup | no_input"),
@@ -240,7 +241,7 @@ def test_choosing_spanish_switches_the_state_language() -> None:
     step = flow.handle(VoiceState(menu="language"), heard("2"), facts())
     assert isinstance(step.then, flow.Ask)
     assert step.then.state.language == "es"
-    assert step.effects == (flow.SetLanguage("es"),)
+    assert step.effects == (effects.SetLanguage("es"),)
 
 
 def test_greeting_asks_for_a_language_only_when_there_are_several() -> None:

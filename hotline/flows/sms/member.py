@@ -1,19 +1,20 @@
 """The member SMS line: a parsed command and what the runner looked up become replies + effects.
 
 Pure: no database, no Redis. The runner (hotline/sms/runner.py) looks up what a command needs
-(`Lookup`), calls `decide`, then applies the effects and renders the replies.
+(`NEEDS`, filled into a `Lookup`), calls `decide`, then applies the effects and renders the
+replies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import enum
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 
 from hotline.flows.catalog import Catalog
-from hotline.flows.effects import SetLanguage as SetLanguage
-from hotline.flows.effects import Subscribe as Subscribe
+from hotline.flows.effects import RequestCallback, SetLanguage, Shared, Subscribe, Unsubscribe
 from hotline.flows.names import NameStyle, fit_names, gsm_safe, plain_name, texted_name
 from hotline.flows.schedule import texted_when
 from hotline.flows.segments import count_segments
@@ -86,6 +87,36 @@ class FindResults:
     problem_value: str = ""
 
 
+class Need(enum.Enum):
+    """What the runner must look up before `decide` can answer a command (one fetcher each)."""
+
+    NOTHING = "nothing"
+    SEARCH = "search"  # FIND: a new search from the command's words
+    NEXT_PAGE = "next_page"  # MORE: the next page of the saved search
+    SUBSCRIPTIONS = "subscriptions"  # MY: the meetings the member gets reminders for
+    TALK = "talk"  # TALK: an open talk case, who is on call, when someone next is
+    MEETING = "meeting"  # the meeting a code names, and whether the member is subscribed
+
+
+# Every command, and what answering it needs (tests/test_sms_lookups.py: no Kind left out).
+NEEDS: Mapping[Kind, Need] = {
+    Kind.HELP: Need.NOTHING,
+    Kind.MENU: Need.NOTHING,
+    Kind.FIND: Need.SEARCH,
+    Kind.MORE: Need.NEXT_PAGE,
+    Kind.INFO: Need.MEETING,
+    Kind.REMIND: Need.MEETING,
+    Kind.MY: Need.SUBSCRIPTIONS,
+    Kind.LEAVE: Need.MEETING,
+    Kind.CALL: Need.MEETING,
+    Kind.TALK: Need.TALK,
+    Kind.LANGUAGE: Need.NOTHING,
+    Kind.STOP: Need.NOTHING,
+    Kind.START: Need.NOTHING,
+    Kind.UNKNOWN: Need.NOTHING,
+}
+
+
 @dataclass(frozen=True)
 class Lookup:
     find: FindResults | None = None
@@ -113,18 +144,8 @@ class OptIn:
 
 
 @dataclass(frozen=True)
-class Unsubscribe:
-    meeting_id: int
-
-
-@dataclass(frozen=True)
 class QueueJoinCall:
     meeting_id: int
-
-
-@dataclass(frozen=True)
-class OpenTalkCase:
-    pass
 
 
 @dataclass(frozen=True)
@@ -132,16 +153,8 @@ class SaveConversation:
     conversation: Conversation
 
 
-Effect = (
-    OptOut
-    | OptIn
-    | SetLanguage
-    | Subscribe
-    | Unsubscribe
-    | QueueJoinCall
-    | OpenTalkCase
-    | SaveConversation
-)
+# The SMS line's own effects, and those it shares with voice (hotline/flows/effects.py).
+Effect = OptOut | OptIn | QueueJoinCall | SaveConversation | Shared
 
 
 @dataclass(frozen=True)
@@ -241,7 +254,7 @@ def _answer(
     if kind is Kind.CALL:
         return _call(command, lookup, texts)
     if kind is Kind.TALK:
-        effects: tuple[Effect, ...] = () if lookup.talk_open else (OpenTalkCase(),)
+        effects: tuple[Effect, ...] = () if lookup.talk_open else (RequestCallback(),)
         return Decision((_talk_reply(lookup, texts),), effects)
     if kind is Kind.LANGUAGE and command.language in rules.languages:
         chosen = all_texts(command.language)

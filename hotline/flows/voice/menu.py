@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from hotline.flows.catalog import Catalog
 from hotline.flows.digits import is_number
+from hotline.flows.effects import RequestCallback, SetLanguage, Subscribe, Unsubscribe
 from hotline.flows.voice.speech import digits_in, key_for_speech, language_for_speech
 from hotline.flows.voice.steps import (
     CLOSED,
@@ -39,7 +40,6 @@ from hotline.flows.voice.steps import (
     CrisisDial,
     DialBridge,
     Effect,
-    EndSubscription,
     EnterWarmLine,
     Facts,
     Hangup,
@@ -49,12 +49,9 @@ from hotline.flows.voice.steps import (
     MeetingFacts,
     OpenCrisisCase,
     Pause,
-    RequestCallback,
     Said,
     SearchLookup,
-    SetLanguage,
     Step,
-    Subscribe,
     TextResults,
     Then,
     VoiceState,
@@ -87,7 +84,6 @@ __all__ = [
     "CrisisDial",
     "DialBridge",
     "Effect",
-    "EndSubscription",
     "EnterWarmLine",
     "Facts",
     "Hangup",
@@ -97,12 +93,9 @@ __all__ = [
     "MeetingFacts",
     "OpenCrisisCase",
     "Pause",
-    "RequestCallback",
     "Said",
     "SearchLookup",
-    "SetLanguage",
     "Step",
-    "Subscribe",
     "TextResults",
     "Then",
     "VoiceState",
@@ -504,7 +497,7 @@ def _reminder_call(state: VoiceState, key: str, facts: Facts) -> Step:
         return _join(state, facts, meeting)
     if key == "2" and state.subscription_id is not None:
         stopped = line("reminder_stopped", name=meeting.name)
-        return Step((stopped,), Hangup(), (EndSubscription(state.subscription_id),))
+        return Step((stopped,), Hangup(), (Unsubscribe(meeting.id),))
     return _retry(state, key, facts)
 
 

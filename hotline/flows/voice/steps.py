@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from hotline.flows.catalog import Catalog
 from hotline.flows.crisis.cues import Danger
 from hotline.flows.digits import as_int, is_number
-from hotline.flows.effects import SetLanguage as SetLanguage
-from hotline.flows.effects import Subscribe as Subscribe
+from hotline.flows.effects import Shared
 
 LANGUAGE = "language"
 MAIN = "main"
@@ -211,12 +210,8 @@ class EnterWarmLine:
 Then = Ask | Hangup | CrisisDial | JoinRoom | DialBridge | EnterWarmLine
 
 
-# Effects the runner applies.
-@dataclass(frozen=True)
-class EndSubscription:
-    subscription_id: int
-
-
+# Effects the runner applies: the voice line's own, and those it shares with SMS
+# (hotline/flows/effects.py).
 @dataclass(frozen=True)
 class TextResults:
     meeting_ids: tuple[int, ...]
@@ -227,12 +222,7 @@ class OpenCrisisCase:
     pass
 
 
-@dataclass(frozen=True)
-class RequestCallback:
-    """Open a talk case: on-call staff are paged to call the caller back."""
-
-
-Effect = SetLanguage | Subscribe | EndSubscription | TextResults | OpenCrisisCase | RequestCallback
+Effect = TextResults | OpenCrisisCase | Shared
 
 
 @dataclass(frozen=True)
