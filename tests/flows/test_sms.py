@@ -487,6 +487,22 @@ def test_info_for_each_way_to_join() -> None:
     )
 
 
+def test_info_tells_one_tap_digits_without_their_pauses() -> None:
+    # The published feeds write "+1 669 900 6833,,1234567890#": a person keys 1234567890#.
+    bridge = meeting(
+        "6060", format="external_bridge", dial_in="(669) 900-6833", dial_digits=",,1234567890#"
+    )
+    reply = only(decide(parse("INFO 6060"), lookup=flow.Lookup(meeting=bridge)))
+    assert "Join: call (669) 900-6833, then enter 1234567890#." in reply
+    assert "," * 2 not in reply
+    only_pauses = meeting(
+        "6061", format="external_bridge", dial_in="(669) 900-6833", dial_digits=",,"
+    )
+    assert "Join: call (669) 900-6833." in only(
+        decide(parse("INFO 6061"), lookup=flow.Lookup(meeting=only_pauses))
+    )
+
+
 def test_info_cuts_a_long_note_to_two_segments() -> None:
     wordy = meeting("4821", notes="We share and listen. " * 40)
     reply = only(decide(parse("INFO 4821"), lookup=flow.Lookup(meeting=wordy)))
