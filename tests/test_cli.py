@@ -8,6 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import uvicorn
+
+from hotline.settings import Settings
+from hotline.web.app import create_app
+from tests.conftest import free_port, serving
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -75,6 +81,17 @@ def test_sms_signed_for_another_url_is_refused(live_url: str) -> None:
     result = hotline("sms", "+15551230000", "HELP", "--url", other)
     assert result.returncode == 1
     assert "answered 403" in result.stdout
+
+
+def test_sms_reaches_a_line_behind_its_proxy_from_the_same_machine(settings: Settings) -> None:
+    # A deployed line checks signatures against HOTLINE_PUBLIC_URL (https://…), while the
+    # deployer's smoke test calls it on loopback: `hotline sms … --url http://127.0.0.1:8000`.
+    assert not settings.public_url.startswith("http://127.")
+    port = free_port()
+    with serving(uvicorn.Config(create_app(settings), port=port, log_level="warning")):
+        text = hotline("sms", "+15551230000", "HELP", "--url", f"http://127.0.0.1:{port}")
+    assert text.returncode == 0, text.stdout + text.stderr
+    assert "988" in text.stdout
 
 
 def test_worker_without_a_sender_explains_in_one_line() -> None:
