@@ -52,6 +52,21 @@ def test_serve_without_secrets_explains_in_one_line() -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_db_upgrade_says_what_it_did_and_why_it_could_not(tmp_path: Path) -> None:
+    env = dict(os.environ, HOTLINE_DATABASE_URL=f"sqlite:///{tmp_path / 'new.db'}")
+    first = hotline("db", "upgrade", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "newest revision" in first.stdout and "tables were created" in first.stdout
+    again = hotline("db", "upgrade", env=env)
+    assert "nothing to change" in again.stdout
+    # The database cannot be opened: check it, rather than "did `hotline db upgrade` run?".
+    env["HOTLINE_DATABASE_URL"] = f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"
+    failed = hotline("db", "upgrade", env=env)
+    assert failed.returncode == 2 and "Traceback" not in failed.stderr
+    assert failed.stderr.startswith("hotline: the database cannot be used")
+    assert "db upgrade" not in failed.stderr and "does it exist?" in failed.stderr
+
+
 def test_import_of_a_missing_feed_is_one_line(tmp_path: Path) -> None:
     result = hotline("import", str(tmp_path / "missing.json"))
     assert result.returncode == 1
