@@ -91,6 +91,16 @@ def test_staff_add_list_edit_remove_from_the_terminal(database: Engine) -> None:
     assert "not on call;" in out and "paged" not in out and "fallback" not in out
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_volunteers_welcome_says_what_the_warm_line_will_text(language: str) -> None:
+    # It said "For now the line texts you only /admin sign-in codes", then TALK offers came.
+    from hotline.catalogs import catalog
+
+    body = catalog(language).t("staff.welcome_volunteer", tier=1, codes="")
+    assert "TAKE" in body and "STOP" in body and "/admin" in body
+    assert count_segments(body).segments == 1
+
+
 @pytest.fixture()
 def monday_noon() -> Iterator[None]:
     with travel(MONDAY_NOON, tick=True):
