@@ -61,8 +61,13 @@ def _scheduler(args: argparse.Namespace) -> int:
 def _db(args: argparse.Namespace) -> int:
     from hotline.db import upgrade
 
-    upgrade()
-    print("database is at the newest revision")
+    before, after = upgrade()
+    if before is None:
+        print(f"database is at the newest revision ({after}): its tables were created")
+    elif before == after:
+        print(f"database is at the newest revision ({after}); nothing to change")
+    else:
+        print(f"database is at the newest revision ({after}), upgraded from {before}")
     return 0
 
 
@@ -275,9 +280,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hotline: {exc}", file=sys.stderr)  # a crisis file the line cannot run with
         return 2
     except OperationalError as exc:
+        # `hotline db upgrade` itself failing is told to check the server and the database's
+        # name, not to run `hotline db upgrade`.
+        hint = "does it exist" if args.func is _db else "did `hotline db upgrade` run"
         print(
-            f"hotline: the database cannot be used ({exc.orig}); is it up, and did "
-            "`hotline db upgrade` run?",
+            f"hotline: the database cannot be used ({exc.orig}); is it up, and {hint}?",
             file=sys.stderr,
         )
         return 2

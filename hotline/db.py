@@ -161,17 +161,21 @@ def read_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.close()
 
 
-def upgrade(engine: Engine | None = None) -> None:
-    """Bring the schema to the newest Alembic revision."""
+def upgrade(engine: Engine | None = None) -> tuple[str | None, str | None]:
+    """Bring the schema to the newest Alembic revision; return the revisions before and after."""
     from alembic import command
     from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
 
     engine = engine or get_engine()
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
+        before = MigrationContext.configure(connection).get_current_revision()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        after = MigrationContext.configure(connection).get_current_revision()
+    return before, after
 
 
 def ping(engine: Engine | None = None) -> None:

@@ -10,6 +10,13 @@ from typing import Any
 # Anything that looks like a phone number (E.164 or 10+ digits) is masked, should a caller of
 # log() or a library ever pass one.
 _PHONE = re.compile(r"\+?\d[\d\-\s().]{8,}\d")
+# A Twilio SID (SM, CA, MG… and 32 hex digits) is an id the logs exist to hold, never a phone
+# number, though its hex often has a run of ten digits: it is matched first and kept whole.
+_SID_OR_PHONE = re.compile(r"(?P<sid>\b[A-Z]{2}[0-9a-f]{32}\b)|" + _PHONE.pattern)
+
+
+def _mask(text: str) -> str:
+    return _SID_OR_PHONE.sub(lambda found: found["sid"] or "[phone]", text)
 
 
 # Control characters (newlines above all) would let a value start a forged log line.
@@ -19,7 +26,7 @@ _NEEDS_QUOTES = re.compile(r'[\s="\\\x00-\x1f\x7f-\x9f\u2028\u2029]')
 
 def _scrub(value: object) -> str:
     """Return one value as a single token: phones masked, control characters escaped, quoted."""
-    text = _PHONE.sub("[phone]", str(value))
+    text = _mask(str(value))
     if text and not _NEEDS_QUOTES.search(text):
         return text
     text = text.replace("\\", "\\\\").replace('"', '\\"')
@@ -43,7 +50,7 @@ class ScrubFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        scrubbed = _PHONE.sub("[phone]", message)
+        scrubbed = _mask(message)
         if scrubbed != message:
             record.msg, record.args = scrubbed, None
         return True

@@ -26,6 +26,11 @@ PROVINCES = {
     "09": "PE", "10": "QC", "11": "SK", "12": "YT", "13": "NT", "14": "NU",
 }  # fmt: skip
 _PROVINCE_CODES = frozenset(PROVINCES.values())
+# A province said in full, as a caller names it ("Belleville, Ontario").
+_REGION_WORDS = {
+    "alberta": "AB", "manitoba": "MB", "nunavut": "NU", "ontario": "ON", "quebec": "QC",
+    "saskatchewan": "SK", "yukon": "YT",
+}  # fmt: skip
 # The first half of a Canadian postal code ("K8N" of "K8N 1A1"), its FSA.
 CANADIAN_POSTAL_CODE = re.compile(r"[A-Za-z][0-9][A-Za-z]")
 
@@ -101,7 +106,18 @@ def place_for_address(city: str, state: str, country: str = "US") -> Place | Non
 
 
 def places_for_city_name(words: tuple[str, ...]) -> list[Place]:
-    """Return the US city the words name in each state that has one ("Oakland": sixteen)."""
+    """Return the US city the words name in each state that has one ("Oakland": sixteen).
+
+    A last word naming a state or province ("oakland ca", "belleville ontario", as a caller
+    says it) picks that one: before, a spoken "Belleville Ontario" was looked up as one US
+    city name and the caller heard "I found no groups near there". Canada's towns are read only
+    when a province is named (GeoNames' table takes seconds to load, once a process).
+    """
+    if len(words) > 1:
+        region = _REGION_WORDS.get(words[-1].lower()) or words[-1].upper()
+        found = _states_of(city_key(" ".join(words[:-1])), region).get(region)
+        if found is not None:
+            return [found]
     states = _cities().get(city_key(" ".join(words)), {})
     return [states[state] for state in sorted(states)]
 

@@ -30,6 +30,12 @@ _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _LOCAL_HOSTS = {"localhost", "0.0.0.0", "::1", "::", ""}  # noqa: S104 - names, not a bind
 
 
+def is_public_url(url: str) -> bool:
+    """Whether Twilio could reach url: not localhost, a loopback address or an empty host."""
+    host = (urlsplit(url).hostname or "").lower()
+    return not (host in _LOCAL_HOSTS or host.endswith(".localhost") or host.startswith("127."))
+
+
 class SettingsError(Exception):
     """A setting is missing or unsafe; the message is one line a person can act on."""
 
@@ -125,8 +131,7 @@ class Settings:
             )
         if self.from_number and not _E164.match(self.from_number):
             raise SettingsError("HOTLINE_FROM_NUMBER must be E.164, like +14155550123.")
-        host = (urlsplit(self.public_url).hostname or "").lower()
-        if host in _LOCAL_HOSTS or host.endswith(".localhost") or host.startswith("127."):
+        if not is_public_url(self.public_url):
             raise SettingsError(
                 f"HOTLINE_PUBLIC_URL is {self.public_url}, which Twilio cannot reach: set it to "
                 "the public https:// address in front of this line."

@@ -10,7 +10,7 @@ from hotline import clock, oncall, roster
 from hotline.db import session_scope
 from hotline.roster import RosterError, StaffChange
 from hotline.settings import get_settings
-from hotline.staff import ROLES
+from hotline.staff import ROLES, Role
 
 ACTOR = "cli"
 
@@ -80,7 +80,12 @@ def _add(args: argparse.Namespace) -> int:
             session=session, settings=settings, change=_change(args), actor=ACTOR
         )
         staff_id, role, on = staff.id, staff.role, staff.oncall
-    state = "on call" if on else "not on call (the fallback when nobody is)"
+    if on:
+        state = "on call"
+    elif role == Role.ADMIN:
+        state = "not on call (paged when nobody else is)"
+    else:
+        state = "not on call"
     print(f"added staff {staff_id} ({role}), {state}; a welcome text is on its way")
     return 0
 

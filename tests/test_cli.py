@@ -8,6 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import uvicorn
+
+from hotline.settings import Settings
+from hotline.web.app import create_app
+from tests.conftest import free_port, serving
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -46,6 +52,21 @@ def test_serve_without_secrets_explains_in_one_line() -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_db_upgrade_says_what_it_did_and_why_it_could_not(tmp_path: Path) -> None:
+    env = dict(os.environ, HOTLINE_DATABASE_URL=f"sqlite:///{tmp_path / 'new.db'}")
+    first = hotline("db", "upgrade", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "newest revision" in first.stdout and "tables were created" in first.stdout
+    again = hotline("db", "upgrade", env=env)
+    assert "nothing to change" in again.stdout
+    # The database cannot be opened: check it, rather than "did `hotline db upgrade` run?".
+    env["HOTLINE_DATABASE_URL"] = f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"
+    failed = hotline("db", "upgrade", env=env)
+    assert failed.returncode == 2 and "Traceback" not in failed.stderr
+    assert failed.stderr.startswith("hotline: the database cannot be used")
+    assert "db upgrade" not in failed.stderr and "does it exist?" in failed.stderr
+
+
 def test_import_of_a_missing_feed_is_one_line(tmp_path: Path) -> None:
     result = hotline("import", str(tmp_path / "missing.json"))
     assert result.returncode == 1
@@ -75,6 +96,17 @@ def test_sms_signed_for_another_url_is_refused(live_url: str) -> None:
     result = hotline("sms", "+15551230000", "HELP", "--url", other)
     assert result.returncode == 1
     assert "answered 403" in result.stdout
+
+
+def test_sms_reaches_a_line_behind_its_proxy_from_the_same_machine(settings: Settings) -> None:
+    # A deployed line checks signatures against HOTLINE_PUBLIC_URL (https://…), while the
+    # deployer's smoke test calls it on loopback: `hotline sms … --url http://127.0.0.1:8000`.
+    assert not settings.public_url.startswith("http://127.")
+    port = free_port()
+    with serving(uvicorn.Config(create_app(settings), port=port, log_level="warning")):
+        text = hotline("sms", "+15551230000", "HELP", "--url", f"http://127.0.0.1:{port}")
+    assert text.returncode == 0, text.stdout + text.stderr
+    assert "988" in text.stdout
 
 
 def test_worker_without_a_sender_explains_in_one_line() -> None:

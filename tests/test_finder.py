@@ -70,6 +70,17 @@ def test_a_city_name_in_every_state_that_has_it() -> None:
     assert finder.places_for_city_name(("nowhere", "town")) == []
 
 
+def test_a_spoken_city_may_be_canadian_or_name_its_state() -> None:
+    # What a caller says at the voice menu's "say the name of your city".
+    assert [p.label for p in finder.places_for_city_name(("belleville", "ontario"))] == [
+        "Belleville, ON"
+    ]
+    assert [p.label for p in finder.places_for_city_name(("Belleville", "ON"))] == [
+        "Belleville, ON"
+    ]
+    assert [p.label for p in finder.places_for_city_name(("oakland", "ca"))] == ["Oakland, CA"]
+
+
 @pytest.mark.usefixtures("meetings")
 def test_local_nearest_first_then_phone_soonest_first() -> None:
     found = find()

@@ -121,7 +121,7 @@ def test_info_says_how_to_attend(settings: Settings, twilio: TwilioPoster) -> No
     assert "passcode serenity" in hybrid
 
     by_phone = info(twilio, meetings["lunch-bunch"].code)
-    assert "Join: call (669) 900-6833, then enter ,,1234567890#." in by_phone
+    assert "Join: call (669) 900-6833, then enter 1234567890#." in by_phone  # keyed, no pauses
     assert "Westside Fellowship Hall" not in by_phone  # temporarily closed: not a place to go
 
     closed = info(twilio, meetings["as-bill-sees-it"].code)
@@ -159,6 +159,9 @@ def test_find_by_an_ontario_town_or_postal_code(settings: Settings, twilio: Twil
     (reply,) = sms_texts(twilio.sms(MEMBER, "FIND belleville on"))
     lines = reply.splitlines()
     assert lines[0] == "Groups near Belleville, ON:"
+    # The province written out, as people do ("Which state is belleville ontario in?" before).
+    for body in ("FIND belleville ontario", "find Belleville, Ontario"):
+        assert sms_texts(twilio.sms(MEMBER, body)) == [reply], body
     assert len([line for line in lines if line.startswith("#")]) == 3
     assert all(" mi" in line for line in lines[1:4])  # in person, with the distance
     assert count_segments(reply).segments <= 2

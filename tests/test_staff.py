@@ -49,7 +49,7 @@ def test_staff_add_list_edit_remove_from_the_terminal(database: Engine) -> None:
     with session_scope() as session:
         make_meeting(session, code="4821")
     out = _ok("add", "--name", "Ada Admin", "--phone", "(415) 555-0101", "--role", "admin")
-    assert "added staff" in out and "not on call" in out
+    assert "added staff" in out and "not on call (paged when nobody else is)" in out
     out = _ok(
         "add", "--name", "Rae", "--phone", RESPONDER, "--role", "responder", "--tier", "2",
         "--meeting", "4821", "--language", "es",
@@ -86,6 +86,19 @@ def test_staff_add_list_edit_remove_from_the_terminal(database: Engine) -> None:
     assert any("admin" in body and "STOP" in body for body in welcomes if body)
     assert any("nivel 2" in body and "ONCALL OFF" in body for body in welcomes if body)
     assert all(body and count_segments(body).segments == 1 for body in welcomes)
+    # Only admins are the fallback: a coordinator off call is never paged.
+    out = _ok("add", "--name", "Cy", "--phone", "+14155550103", "--role", "coordinator")
+    assert "not on call;" in out and "paged" not in out and "fallback" not in out
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_volunteers_welcome_says_what_the_warm_line_will_text(language: str) -> None:
+    # It said "For now the line texts you only /admin sign-in codes", then TALK offers came.
+    from hotline.catalogs import catalog
+
+    body = catalog(language).t("staff.welcome_volunteer", tier=1, codes="")
+    assert "TAKE" in body and "STOP" in body and "/admin" in body
+    assert count_segments(body).segments == 1
 
 
 @pytest.fixture()

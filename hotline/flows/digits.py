@@ -6,6 +6,7 @@ every number the line reads goes through here first.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -39,3 +40,12 @@ def has_stray_numerals(text: str) -> bool:
         unicodedata.numeric(ch, None) is not None and unicodedata.decimal(ch, None) is None
         for ch in text
     )
+
+
+def keyed_digits(dial_digits: str) -> str:
+    """Return a dial string's digits as a person keys them: pauses ("," and "w") left out.
+
+    Feeds write one-tap digits for phones that dial them ("+1 669 900 6833,,1234567890#");
+    told to a person who keys them by hand, the commas only mislead ("enter ,,1234567890#").
+    """
+    return " ".join(part for part in re.split(r"[,;wW\s]+", dial_digits) if part)

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import httpx
 
 from hotline.phones import PhoneError, normalise
-from hotline.settings import DEMO_AUTH_TOKEN, Settings, get_settings
+from hotline.settings import DEMO_AUTH_TOKEN, Settings, get_settings, is_public_url
 from hotline.web.twilio_auth import sign
 
 LINE_NUMBER = "+15550100000"
@@ -26,8 +26,23 @@ def _signing_settings(url: str | None) -> tuple[Settings, str]:
 
 def post_signed(path: str, params: dict[str, str], *, url: str | None = None) -> httpx.Response:
     settings, base = _signing_settings(url)
-    # Sign the URL actually called, as Twilio does; the line checks it against its public URL.
-    signature = sign(settings, base + path, params)
+    # Twilio signs the URL it calls, and the line checks the signature against its public URL.
+    # A deployed line (a public HOTLINE_PUBLIC_URL) reached on its own machine (`--url
+    # http://127.0.0.1:8000`, behind its proxy) wants that address signed; the demo, reached
+    # from another terminal without its settings, the URL called. A refused request did
+    # nothing, so the other is tried after a 403.
+    public = settings.public_url.rstrip("/")
+    order = [public, base] if is_public_url(public) else [base, public]
+    response = _post(settings, base, order[0], path, params)
+    if response.status_code == 403 and order[1] != order[0]:
+        response = _post(settings, base, order[1], path, params)
+    return response
+
+
+def _post(
+    settings: Settings, base: str, signed_base: str, path: str, params: dict[str, str]
+) -> httpx.Response:
+    signature = sign(settings, signed_base + path, params)
     return httpx.post(
         base + path, data=params, headers={"X-Twilio-Signature": signature}, timeout=20
     )

@@ -404,6 +404,9 @@ def test_find_problems_are_explained_in_one_segment(problem: str, value: str, st
         assert count_segments(reply).segments == 1, reply
         if contact is EN:
             assert reply.startswith(starts)
+        if problem == "unknown_city":
+            # A Canadian town the table lacks ("FIND trenton on") is shown the province form.
+            assert "belleville on" in reply, reply
 
 
 def test_find_results_in_spanish_stay_within_two_segments() -> None:
@@ -484,6 +487,22 @@ def test_info_for_each_way_to_join() -> None:
     street = meeting("4821", address="3150 18th St, San Francisco")
     assert "At 3150 18th St, San Francisco." in only(
         decide(parse("INFO 4821"), lookup=flow.Lookup(meeting=street))
+    )
+
+
+def test_info_tells_one_tap_digits_without_their_pauses() -> None:
+    # The published feeds write "+1 669 900 6833,,1234567890#": a person keys 1234567890#.
+    bridge = meeting(
+        "6060", format="external_bridge", dial_in="(669) 900-6833", dial_digits=",,1234567890#"
+    )
+    reply = only(decide(parse("INFO 6060"), lookup=flow.Lookup(meeting=bridge)))
+    assert "Join: call (669) 900-6833, then enter 1234567890#." in reply
+    assert "," * 2 not in reply
+    only_pauses = meeting(
+        "6061", format="external_bridge", dial_in="(669) 900-6833", dial_digits=",,"
+    )
+    assert "Join: call (669) 900-6833." in only(
+        decide(parse("INFO 6061"), lookup=flow.Lookup(meeting=only_pauses))
     )
 
 

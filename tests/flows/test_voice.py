@@ -275,6 +275,14 @@ def test_find_results_read_codes_digit_by_digit_and_offer_text_only_to_mobiles()
     )
 
 
+def test_find_results_offer_to_join_only_a_group_that_meets_by_phone() -> None:
+    state = VoiceState(menu="find_results", results=(1, 2))
+    for first, offered in ((OPEN, True), (EXTERNAL, True), (IN_PERSON, False)):
+        step = flow.ask(state, facts(results=(first, replace(OPEN, id=2, code="2000"))))
+        keys = [s.key for s in step.said if isinstance(s, flow.Line)]
+        assert ("voice.find_option_join" in keys) is offered, first.format
+
+
 @pytest.mark.parametrize(
     ("menu", "entry", "expected"),
     [

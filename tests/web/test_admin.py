@@ -31,7 +31,7 @@ from tests.people import add_contact
 
 STAFF_PHONE = "+15550100001"
 MEMBER_PHONE = "+15551234567"
-CODE_SENT = "If that number belongs to a coordinator, a code is on its way."
+CODE_SENT = "If that number belongs to staff of this line, a code is on its way."
 
 
 # Helpers, shared with the browser test ------------------------------------------------------

@@ -66,6 +66,34 @@ def test_ack_then_the_trail_shows_who_and_when(admin: TestClient, settings: Sett
     assert "acked" in acked.text and "ACK case" not in acked.text
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_step_a_case_records_reads_as_words_in_its_trail(
+    admin: TestClient, settings: Settings, language: str
+) -> None:
+    # A deployer's case page read "member — caring_agreed": the member's YES to check-in texts
+    # and their CALL (safe to call now) had no wording, so the raw action showed.
+    from hotline import audit
+
+    add_staff(settings)
+    case_id = open_case(settings)
+    with session_scope() as session:
+        for action in ("call_asked", "caring_agreed", "no_oncall"):
+            audit.record(
+                session=session, actor="member", action=action, subject_type="case",
+                subject_id=case_id,
+            )  # fmt: skip
+    sign_in(admin)
+    admin.get(f"/admin/language/{language}")
+    page = admin.get(f"/admin/cases/{case_id}").text
+    trail = page[page.index('id="trail"') :]
+    for action in ("call_asked", "caring_agreed", "no_oncall"):
+        assert action not in trail
+    # Nobody on call pages every admin (oncall.fallback), not every coordinator.
+    assert {"en": "told every admin", "es": "se avisó a todos los administradores"}[
+        language
+    ] in trail
+
+
 def test_a_staff_note_is_kept_and_audited_without_its_words(
     admin: TestClient,
     settings: Settings,

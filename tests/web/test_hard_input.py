@@ -94,6 +94,21 @@ def test_a_voice_crash_answers_a_menu_where_9_works(
     assert "press 9" in response.text
 
 
+def test_a_twilio_sid_is_logged_whole_and_a_number_beside_it_is_masked(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Seen in a deployer's log: "message_sid=SMeb8524f5c8600b8a[phone]be7743" (hex digits).
+    sid = "SMeb8524f5c8600b8a1234567890be7743"
+    logger = logging.getLogger("hotline.test")
+    with caplog.at_level(logging.INFO, logger="hotline.test"):
+        logs.log(logger, "sms_received", message_sid=sid, note="from +14155550101")
+        record = logging.LogRecord("hotline.test", logging.INFO, __file__, 1, "%s %s", None, None)
+        record.msg, record.args = "sent %s to %s", (sid, "+1 415 555 0101")
+        logs.ScrubFilter().filter(record)
+    assert caplog.messages == [f'sms_received message_sid={sid} note="from [phone]"']
+    assert record.getMessage() == f"sent {sid} to [phone]"
+
+
 def test_a_newline_in_a_value_cannot_forge_a_log_line(caplog: pytest.LogCaptureFixture) -> None:
     logger = logging.getLogger("hotline.test")
     with caplog.at_level(logging.INFO, logger="hotline.test"):

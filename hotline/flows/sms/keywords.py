@@ -152,6 +152,11 @@ _STATES = frozenset(
 _PROVINCES = frozenset(
     {"ab", "bc", "mb", "nb", "nl", "ns", "nt", "nu", "on", "pe", "qc", "sk", "yt"}
 )
+# A province written out in one word ("belleville ontario") reads as its code.
+_PROVINCE_NAMES = {
+    "alberta": "ab", "manitoba": "mb", "nunavut": "nu", "ontario": "on", "quebec": "qc",
+    "saskatchewan": "sk", "yukon": "yt",
+}  # fmt: skip
 _ZIP = re.compile(r"^[0-9]{5}$")
 # A Canadian postal code ("k8n5w6") or its first half, the FSA ("k8n"), after tokenize.
 POSTAL_CODE = re.compile(r"[a-z][0-9][a-z](?:[0-9][a-z][0-9])?")
@@ -279,7 +284,7 @@ def _is_argument(kind: Kind, rest: list[str], code: str | None) -> bool:
 
 
 def _is_state(word: str, at: int, words: list[str]) -> bool:
-    if word in _STATES:
+    if word in _STATES or word in _PROVINCE_NAMES:
         return True
     return word in _PROVINCES and (word != "on" or at == len(words) - 1)
 
@@ -295,7 +300,7 @@ def _find(rest: list[str], spanish: bool) -> Command:
             return Command(
                 Kind.FIND,
                 words=tuple(words[:at]),
-                state=words[at].upper(),
+                state=_PROVINCE_NAMES.get(words[at], words[at]).upper(),
                 tail=tuple(words[at + 1 :]),
                 spanish=spanish,
             )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from hotline.flows.catalog import Catalog
+from hotline.flows.digits import keyed_digits
 from hotline.flows.effects import RequestCallback, SetLanguage, Shared, Subscribe, Unsubscribe
 from hotline.flows.names import NameStyle, fit_names, gsm_safe, plain_name, texted_name
 from hotline.flows.schedule import texted_when
@@ -366,9 +367,8 @@ def _how_to_join(meeting: MeetingView, line_number: str, texts: Catalog) -> str:
         hosted = texts.t("sms.info.hosted", line=line_number, code=meeting.code)
         return hosted + pin + _where_to_go(meeting, texts)
     if meeting.format == "external_bridge" and meeting.dial_in:
-        digits = (
-            texts.t("sms.info.digits", digits=meeting.dial_digits) if meeting.dial_digits else ""
-        )
+        keys = keyed_digits(meeting.dial_digits or "")
+        digits = texts.t("sms.info.digits", digits=keys) if keys else ""
         external = texts.t("sms.info.external", phone=meeting.dial_in, digits=digits)
         return external + _where_to_go(meeting, texts)
     return _where_to_go(meeting, texts)

@@ -257,12 +257,19 @@ def _has_more(state: VoiceState, facts: Facts) -> bool:
     return len(facts.results) > (state.page + 1) * PAGE_SIZE
 
 
+_BY_PHONE = ("phone_bridge", "external_bridge")
+
+
 def _results_prompt(state: VoiceState, facts: Facts) -> tuple[Said, ...]:
     said: list[Said] = [line("find_intro"), Pause(1)]
     for meeting in _page(state, facts):
         said += [line("find_item", name=meeting.name, when=meeting.when, code=spell(meeting.code))]
         said += [Pause(2)]
-    said.append(line("find_option_join"))
+    page = _page(state, facts)
+    if page and page[0].format in _BY_PHONE:
+        # Offered only when the first group can be joined from this call: "press 1 to join"
+        # before an in-person group was answered "does not meet by phone".
+        said.append(line("find_option_join"))
     if facts.can_text:
         said.append(line("find_option_text"))
     if _has_more(state, facts):
