@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +20,9 @@ from tests.clock import travel
 from tests.twilio import TwilioPoster, sms_texts
 
 REPO = Path(__file__).resolve().parent.parent
-# In CI the shared folder sits beside the clone; in a worktree, beside the worktree.
-FEEDS = REPO.parent / "shared" / "feeds"
+# In CI the shared folder sits beside the clone; elsewhere (a worktree, a clone under /tmp)
+# HOTLINE_SHARED_FEEDS names the folder.
+FEEDS = Path(os.environ.get("HOTLINE_SHARED_FEEDS") or REPO.parent / "shared" / "feeds")
 QUINTE = FEEDS / "quinte-ontario-2017.json"
 LOS_ANGELES = FEEDS / "tsml-angular-la.json"
 MEMBER = "+15551230000"
@@ -29,7 +31,10 @@ WEDNESDAY = dt.datetime(2025, 11, 5, 17, 0, tzinfo=dt.UTC)
 
 
 def load(path: Path, settings: Settings) -> ImportReport:
-    assert path.is_file(), f"{path} is missing: the shared feeds must sit beside the repository"
+    assert path.is_file(), (
+        f"{path} is missing: the shared feeds must sit beside the repository "
+        "(../shared/feeds), or HOTLINE_SHARED_FEEDS must name their folder"
+    )
     return import_feed(str(path), hotline_numbers=[settings.from_number])
 
 
