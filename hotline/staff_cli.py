@@ -151,10 +151,11 @@ def _oncall(args: argparse.Namespace) -> int:
     print(f"on call now: {state.value}" + _next(upcoming))
     for row in rows:
         mark = "ON " if row.on_now else "off"
-        shifts = "; ".join(row.shifts) or "no shifts"
-        extra = f" [{row.override}]" if row.override else ""
+        # "off (no shifts)" already says there are none: "no shifts" only when nothing else does.
+        override = f"[{row.override}]" if row.override else ""
+        rota = " ".join(part for part in ("; ".join(row.shifts), override) if part)
         who = f"{row.staff_id:>4} {row.role:<11} tier {row.tier}"
-        print(f"  {mark} {who}  {shifts}{extra}  {row.name}")
+        print(f"  {mark} {who}  {rota or 'no shifts'}  {row.name}")
     return 0
 
 

@@ -129,6 +129,9 @@ def test_staff_oncall_shows_and_sets_shifts(
     assert "on call now: ok" in out and "on until 2025-03-04 02:00 UTC" in out
     code, _, err = _in_process(capsys, "oncall", ana, "--shift", "someday 9-5")
     assert code == 1 and "mon 18:00-23:00" in err
+    code, out, _ = _in_process(capsys, "oncall", ana, "--clear", "--off")
+    ana_line = next(line for line in out.splitlines() if line.endswith("Ana"))
+    assert "[off (no shifts)]" in ana_line and ana_line.count("no shifts") == 1, ana_line
 
 
 def test_role_checks(database: Engine, settings: Settings) -> None:
