@@ -188,6 +188,8 @@ def test_matched_never_holds_the_message() -> None:
         ("ＫＩＬＬ", "kil"),
         ("k\u200bill\u200f", "kil"),
         ("want 2 die", "want to die"),
+        ("nose q hacer", "nose que hacer"),  # "no se", never the rope
+        ("a noooose", "a noze"),
     ],
 )
 def test_normalise(text: str, normal: str) -> None:
@@ -326,6 +328,8 @@ def test_each_kind_of_danger_is_named(text: str, danger: str) -> None:
         "que cruda, me quiero morir",
         "me mate en el gym hoy",
         "i've never wanted to kill myself",
+        "nose q hacer con mi vida amorosa jaja",
+        "my nose is bleeding from the dry air",
     ],
 )
 def test_hyperbole_jokes_and_denials_are_not_a_crisis(text: str) -> None:

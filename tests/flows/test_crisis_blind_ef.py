@@ -79,8 +79,8 @@ FROZEN = {
 # (file, language, rows, minimum recall, maximum false alarms, minimum kind accuracy): the
 # figures measured once, after the last tuning change.
 SETS = (
-    ("crisis_blind_e_en.tsv", "en", 399, 165 / 204, 17 / 195, 145 / 165),
-    ("crisis_blind_e_es.tsv", "es", 410, 128 / 212, 14 / 198, 123 / 128),
+    ("crisis_blind_e_en.tsv", "en", 399, 167 / 204, 12 / 195, 147 / 167),
+    ("crisis_blind_e_es.tsv", "es", 410, 130 / 212, 13 / 198, 124 / 130),
     ("crisis_blind_f_en.tsv", "en", 395, 140 / 213, 17 / 182, 118 / 140),
     ("crisis_blind_f_es.tsv", "es", 435, 150 / 229, 23 / 206, 134 / 150),
 )
