@@ -56,6 +56,19 @@ and training questions. One is a normaliser bug: collapsing repeated letters tur
 
 These are floors at exactly the figures measured; the sets stay frozen. E may be tuned on from
 now on (then it is no longer blind); F should stay unread until a change is final.
+
+Session 20 (branch ``s20-ctune``): **E is a tuning set now, not a measure.** Its misses and
+false alarms were read and cues written against their families (never a row copied); E is
+still never a training row of the model. New training rows written for the families above
+(``crisis_dev2_{en,es}.tsv``; C and D became training rows too), the model retrained with
+``scripts/train_crisis_model.py``, the ``noose``/``nose`` collapse fixed, small talk widened,
+a distress cue with a time or means no longer holds the model back. E after it (the E rows
+of ``SETS``): English recall 0.946 (193/204), false alarms 0.000 (0/195), kind 178/193;
+Spanish 0.962 (204/212), 0.005 (1/198), kind 197/204. These flatter the detector: three
+probes of fresh rows written here, each measured once before its own fixes, gave recall 0.76
+/ 0.77 (EN / ES, second probe; false alarms 6/18 and 3/15 on deliberately hard negatives) and
+0.74 / 0.56 (third probe; 1/13 and 0/12), so on text by other hands expect well under 0.95.
+The F rows of ``SETS`` were not changed and F was not read: the lead measures F (and G) once.
 """
 
 from __future__ import annotations
@@ -76,8 +89,8 @@ FROZEN = {
     "crisis_blind_e_es.tsv": "cd3e1416e059a12e4b84c762240c694962f23399d6640498b63b53154ccab9ad",
     "crisis_blind_f_es.tsv": "5e5d9262081835dccfc8c78e68e5e6c1ff4e3f054bc257c68f27738e65d62339",
 }
-# (file, language, rows, minimum recall, maximum false alarms, minimum kind accuracy): the
-# figures measured once, after the last tuning change.
+# (file, language, rows, minimum recall, maximum false alarms, minimum kind accuracy): F at the
+# figures measured once, after the last tuning change; E at what it scores as a tuning set.
 SETS = (
     ("crisis_blind_e_en.tsv", "en", 399, 193 / 204, 0 / 195, 178 / 193),
     ("crisis_blind_e_es.tsv", "es", 410, 204 / 212, 1 / 198, 197 / 204),
