@@ -63,11 +63,12 @@ still never a training row of the model. New training rows written for the famil
 (``crisis_dev2_{en,es}.tsv``; C and D became training rows too), the model retrained with
 ``scripts/train_crisis_model.py``, the ``noose``/``nose`` collapse fixed, small talk widened,
 a distress cue with a time or means no longer holds the model back. E after it (the E rows
-of ``SETS``): English recall 0.946 (193/204), false alarms 0.000 (0/195), kind 178/193;
-Spanish 0.962 (204/212), 0.005 (1/198), kind 197/204. These flatter the detector: three
+of ``SETS``): English recall 0.936 (191/204), false alarms 0.000 (0/195), kind 177/191;
+Spanish 0.967 (205/212), 0.010 (2/198), kind 198/205. These flatter the detector: three
 probes of fresh rows written here, each measured once before its own fixes, gave recall 0.76
 / 0.77 (EN / ES, second probe; false alarms 6/18 and 3/15 on deliberately hard negatives) and
-0.74 / 0.56 (third probe; 1/13 and 0/12), so on text by other hands expect well under 0.95.
+0.74 / 0.56 (third probe; 1/13 and 0/12); a fourth, of stock-phrase posts, 1.00 / 0.93 (1/11
+and 2/10). On text by other hands, expect well under 0.95.
 The F rows of ``SETS`` were not changed and F was not read: the lead measures F (and G) once.
 """
 
@@ -92,8 +93,8 @@ FROZEN = {
 # (file, language, rows, minimum recall, maximum false alarms, minimum kind accuracy): F at the
 # figures measured once, after the last tuning change; E at what it scores as a tuning set.
 SETS = (
-    ("crisis_blind_e_en.tsv", "en", 399, 193 / 204, 0 / 195, 178 / 193),
-    ("crisis_blind_e_es.tsv", "es", 410, 204 / 212, 1 / 198, 197 / 204),
+    ("crisis_blind_e_en.tsv", "en", 399, 191 / 204, 0 / 195, 177 / 191),
+    ("crisis_blind_e_es.tsv", "es", 410, 205 / 212, 2 / 198, 198 / 205),
     ("crisis_blind_f_en.tsv", "en", 395, 140 / 213, 17 / 182, 118 / 140),
     ("crisis_blind_f_es.tsv", "es", 435, 150 / 229, 23 / 206, 134 / 150),
 )
