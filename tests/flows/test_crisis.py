@@ -319,6 +319,18 @@ def test_each_kind_of_danger_is_named(text: str, danger: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "ive decided. tonight. nobody can talk me out of it",  # resolve and a time
+        "in the movie theater parking lot im going to kill myself",  # the show screen stops at "im"
+        "en la serie el malo se suicida y yo tambien me quiero matar hoy",
+    ],
+)
+def test_a_plan_beside_a_screen_or_a_resolve_is_a_crisis(text: str) -> None:
+    assert assess(text).crisis, (text, assess(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "my boss is going to kill me if i'm late",
         "he's going to kill me in fortnite lol",
         "mi mama me va a matar si llego tarde jaja",
