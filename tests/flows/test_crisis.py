@@ -188,6 +188,8 @@ def test_matched_never_holds_the_message() -> None:
         ("ＫＩＬＬ", "kil"),
         ("k\u200bill\u200f", "kil"),
         ("want 2 die", "want to die"),
+        ("nose q hacer", "nose que hacer"),  # "no se", never the rope
+        ("a noooose", "a noze"),
     ],
 )
 def test_normalise(text: str, normal: str) -> None:
@@ -317,6 +319,18 @@ def test_each_kind_of_danger_is_named(text: str, danger: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "ive decided. tonight. nobody can talk me out of it",  # resolve and a time
+        "in the movie theater parking lot im going to kill myself",  # the show screen stops at "im"
+        "en la serie el malo se suicida y yo tambien me quiero matar hoy",
+    ],
+)
+def test_a_plan_beside_a_screen_or_a_resolve_is_a_crisis(text: str) -> None:
+    assert assess(text).crisis, (text, assess(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "my boss is going to kill me if i'm late",
         "he's going to kill me in fortnite lol",
         "mi mama me va a matar si llego tarde jaja",
@@ -326,6 +340,8 @@ def test_each_kind_of_danger_is_named(text: str, danger: str) -> None:
         "que cruda, me quiero morir",
         "me mate en el gym hoy",
         "i've never wanted to kill myself",
+        "nose q hacer con mi vida amorosa jaja",
+        "my nose is bleeding from the dry air",
     ],
 )
 def test_hyperbole_jokes_and_denials_are_not_a_crisis(text: str) -> None:

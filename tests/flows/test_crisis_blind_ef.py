@@ -56,6 +56,20 @@ and training questions. One is a normaliser bug: collapsing repeated letters tur
 
 These are floors at exactly the figures measured; the sets stay frozen. E may be tuned on from
 now on (then it is no longer blind); F should stay unread until a change is final.
+
+Session 20 (branch ``s20-ctune``): **E is a tuning set now, not a measure.** Its misses and
+false alarms were read and cues written against their families (never a row copied); E is
+still never a training row of the model. New training rows written for the families above
+(``crisis_dev2_{en,es}.tsv``; C and D became training rows too), the model retrained with
+``scripts/train_crisis_model.py``, the ``noose``/``nose`` collapse fixed, small talk widened,
+a distress cue with a time or means no longer holds the model back. E after it (the E rows
+of ``SETS``): English recall 0.936 (191/204), false alarms 0.000 (0/195), kind 177/191;
+Spanish 0.967 (205/212), 0.010 (2/198), kind 198/205. These flatter the detector: three
+probes of fresh rows written here, each measured once before its own fixes, gave recall 0.76
+/ 0.77 (EN / ES, second probe; false alarms 6/18 and 3/15 on deliberately hard negatives) and
+0.74 / 0.56 (third probe; 1/13 and 0/12); a fourth, of stock-phrase posts, 1.00 / 0.93 (1/11
+and 2/10). On text by other hands, expect well under 0.95.
+The F rows of ``SETS`` were not changed and F was not read: the lead measures F (and G) once.
 """
 
 from __future__ import annotations
@@ -76,11 +90,11 @@ FROZEN = {
     "crisis_blind_e_es.tsv": "cd3e1416e059a12e4b84c762240c694962f23399d6640498b63b53154ccab9ad",
     "crisis_blind_f_es.tsv": "5e5d9262081835dccfc8c78e68e5e6c1ff4e3f054bc257c68f27738e65d62339",
 }
-# (file, language, rows, minimum recall, maximum false alarms, minimum kind accuracy): the
-# figures measured once, after the last tuning change.
+# (file, language, rows, minimum recall, maximum false alarms, minimum kind accuracy): F at the
+# figures measured once, after the last tuning change; E at what it scores as a tuning set.
 SETS = (
-    ("crisis_blind_e_en.tsv", "en", 399, 165 / 204, 17 / 195, 145 / 165),
-    ("crisis_blind_e_es.tsv", "es", 410, 128 / 212, 14 / 198, 123 / 128),
+    ("crisis_blind_e_en.tsv", "en", 399, 191 / 204, 0 / 195, 177 / 191),
+    ("crisis_blind_e_es.tsv", "es", 410, 205 / 212, 2 / 198, 198 / 205),
     ("crisis_blind_f_en.tsv", "en", 395, 140 / 213, 17 / 182, 118 / 140),
     ("crisis_blind_f_es.tsv", "es", 435, 150 / 229, 23 / 206, 134 / 150),
 )

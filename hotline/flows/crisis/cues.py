@@ -53,10 +53,16 @@ class Cue:
 
 
 _PATTERN_REPEATS = re.compile(r"(?<!\\)([a-z])\1+")
+_PATTERN_NOOSE = re.compile(r"(?:(?<=\\b)|(?<![a-z\\]))no{2,}s")
 
 
 def prepare(pattern: str) -> str:
-    """Apply the normaliser's letter collapse and glued-word rule to a pattern."""
+    """Apply the normaliser's letter collapse and glued-word rule to a pattern.
+
+    As in ``crisis.normalise``, "noose" is spelled "noze" first, so it never collapses into
+    "nose" (the Spanish "no se" written as one word).
+    """
+    pattern = _PATTERN_NOOSE.sub("noz", pattern)
     return _PATTERN_REPEATS.sub(r"\1", pattern).replace(" ", " ?")
 
 

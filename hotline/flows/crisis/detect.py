@@ -12,8 +12,10 @@ CONCERN or CRISIS; only idioms, topic talk and talk of the past pull a message d
 A small learned model (``crisis_model``, weights in ``config/crisis_model.json``) runs
 alongside the cues: when the cues say NONE, or CONCERN from a weak risk cue, and
 the model is confident, the message is raised to CRISIS (cue name ``model``) or at least
-CONCERN (``model:weak``). A distress word or a denial keeps the cues' verdict, and the model
-never lowers a level. Without a model, a detector uses the cues only.
+CONCERN (``model:weak``). A denial, or a distress word with no time or means beside it,
+keeps the cues' verdict ("hopeless" alone is a concern; "hopeless, the pills are here" is the
+model's to raise), and the model never lowers a level. Without a model, a detector uses the
+cues only.
 """
 
 from __future__ import annotations
@@ -219,6 +221,9 @@ _TEXT_SPEAK_TO = re.compile(r"(?<=[a-z] )2(?= [a-z])")  # "want 2 die"
 _CLAUSE = re.compile(r"[.!?;\n\r]+")
 _NON_WORD = re.compile(r"[^a-z0-9#]+")
 _REPEATS = re.compile(r"([a-z])\1+")
+# "noose" would collapse into "nose", the Spanish "no se" run together (and an English nose):
+# the rope keeps a spelling of its own, "noze", which ``cues.prepare`` gives patterns too.
+_NOOSE = re.compile(r"\bno{2,}s")
 # Text-speak and phone-keyboard spellings, spelled out so every cue sees the full word.
 _TEXT_SPEAK = {
     "u": "you",
@@ -264,6 +269,8 @@ def normalise(text: str) -> str:
     text = _CLAUSE.sub(" # ", text)
     text = _NON_WORD.sub(" ", text)
     text = _TEXT_SPEAK_WORD.sub(_spell_out, text)
+    if "oos" in text:
+        text = _NOOSE.sub("noz", text)
     return _REPEATS.sub(r"\1", text).strip()
 
 
@@ -357,8 +364,8 @@ _LEADING_MARKS = re.compile(r"^[ #]+|[ #]+$")
 _SCREENS = (Kind.IDIOM, Kind.NEGATED)
 _SCORED = (Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL, Kind.DISTRESS, Kind.NEGATED)
 _LOOKING_BACK = (Kind.IDEATION, Kind.ATTEMPT, Kind.FAREWELL)
-# Kinds the cues read as "concern, not crisis" by design; the model does not overrule them.
-_CONCERN_ONLY = frozenset((Kind.DISTRESS, Kind.NEGATED))
+# A distress word is "concern, not crisis" for the model too, unless a time or a means is named.
+_URGENT = frozenset((Kind.TIME, Kind.MEANS))
 
 
 # --- scoring -------------------------------------------------------------------------------
@@ -422,8 +429,8 @@ def _assess(detector: Detector, text: str) -> CrisisAssessment:
     if level is Level.IMMINENT:
         score = max(score, IMMINENT_FLOOR)
     verdict = CrisisAssessment(round(score, 4), level, tuple(weights), _danger(hits))
-    if kinds & _CONCERN_ONLY:
-        return verdict  # a distress word or a denial: the cues' "concern, not crisis" stands
+    if Kind.NEGATED in kinds or (Kind.DISTRESS in kinds and not kinds & _URGENT):
+        return verdict  # a denial, or distress alone: the cues' "concern, not crisis" stands
     return _with_model(detector, text, normal, verdict)
 
 
