@@ -69,7 +69,13 @@ probes of fresh rows written here, each measured once before its own fixes, gave
 / 0.77 (EN / ES, second probe; false alarms 6/18 and 3/15 on deliberately hard negatives) and
 0.74 / 0.56 (third probe; 1/13 and 0/12); a fourth, of stock-phrase posts, 1.00 / 0.93 (1/11
 and 2/10). On text by other hands, expect well under 0.95.
-The F rows of ``SETS`` were not changed and F was not read: the lead measures F (and G) once.
+The F rows of ``SETS`` were not changed and F was not read by the tuner.
+
+F measured a second time, by the lead, once, after the tuning above was merged (with G,
+``test_crisis_blind_g.py``): English recall 0.779 (166/213, was 0.657), false alarms 0.049
+(9/182, was 0.093), kind 137/166; Spanish recall 0.856 (196/229, was 0.655), false alarms
+0.087 (18/206, was 0.112), kind 169/196. Better on text the tuner never read, still short of
+0.95 / 0.05. F has now been measured twice and its rows stay unread; G is the untouched figure.
 """
 
 from __future__ import annotations
@@ -91,12 +97,13 @@ FROZEN = {
     "crisis_blind_f_es.tsv": "5e5d9262081835dccfc8c78e68e5e6c1ff4e3f054bc257c68f27738e65d62339",
 }
 # (file, language, rows, minimum recall, maximum false alarms, minimum kind accuracy): F at the
-# figures measured once, after the last tuning change; E at what it scores as a tuning set.
+# figures of its second measurement, once, after session 20's tuning; E at what it scores as a
+# tuning set.
 SETS = (
     ("crisis_blind_e_en.tsv", "en", 399, 191 / 204, 0 / 195, 177 / 191),
     ("crisis_blind_e_es.tsv", "es", 410, 205 / 212, 2 / 198, 198 / 205),
-    ("crisis_blind_f_en.tsv", "en", 395, 140 / 213, 17 / 182, 118 / 140),
-    ("crisis_blind_f_es.tsv", "es", 435, 150 / 229, 23 / 206, 134 / 150),
+    ("crisis_blind_f_en.tsv", "en", 395, 166 / 213, 9 / 182, 137 / 166),
+    ("crisis_blind_f_es.tsv", "es", 435, 196 / 229, 18 / 206, 169 / 196),
 )
 
 

@@ -1,0 +1,90 @@
+"""Blind set G: the untouched measure of the crisis detector.
+
+``crisis_blind_g_{en,es}.tsv`` were written on branches ``s20-cgwrite`` (English, 439 rows) and
+``s20-cgwes`` (Spanish, 429 rows) by two helpers who never saw the cues, the model, the tests or
+any other set, in styles no earlier set used: the line's own users (replies to a volunteer
+mid-conversation and to meeting reminders, voicemail transcriptions, long texts with the danger
+at the end, older adults' formal texts, teen slang and emoji, autocorrect, family reports,
+command words opening a sentence, Spanish from nine regions and US Spanglish) and hard
+negatives in the same proportion. How, and the least certain labels, are in
+``crisis_blind_g_{en,es}.README.md`` beside them, with the SHA-256 checked here. They were
+frozen before session 20's tuning began (``s20-ctune``, which never read them;
+``scripts/train_crisis_model.py`` refuses them), and measured exactly once, by the lead, after
+that tuning was merged, with nothing changed after:
+
+===========  ===================  ====================  ===================  ===============
+set          recall               false alarms          kind named right     cues alone
+===========  ===================  ====================  ===================  ===============
+G English    0.806 (179/222)      0.046 (10/217)        0.877 (157/179)      0.622 / 0.037
+G Spanish    0.771 (172/223)      0.073 (15/206)        0.890 (153/172)      0.565 / 0.053
+===========  ===================  ====================  ===================  ===============
+
+Caught per kind (EN / ES): suicide 90/114 / 98/125, medical 35/45 / 32/42, violence 34/41 /
+29/38, others 20/22 / 13/18. English false alarms are inside 0.05; recall is short of 0.95 in
+both languages, and Spanish false alarms are over. These are floors at exactly the figures
+measured; the rows stay unread by whoever tunes the detector (figures only, never a row).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from hotline.crisis.detector import assess
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+HEADER = "label\tlang\ttext\tkind"
+KINDS = frozenset({"suicide", "medical", "violence", "others"})
+FROZEN = {
+    "crisis_blind_g_en.tsv": "cf904e0d5d638e492219913f4ce2b2f2f2819e5d2332f6877b8d658a8076d73f",
+    "crisis_blind_g_es.tsv": "aff1d60884a7c4e949841cc3c35f8bc50d797c5115115f4b7d794d180373a1f4",
+}
+# (file, language, rows, minimum recall, maximum false alarms, minimum kind accuracy): the
+# figures measured once, after the last tuning change.
+SETS = (
+    ("crisis_blind_g_en.tsv", "en", 439, 179 / 222, 10 / 217, 157 / 179),
+    ("crisis_blind_g_es.tsv", "es", 429, 172 / 223, 15 / 206, 153 / 172),
+)
+
+
+def rows(name: str) -> list[tuple[str, str, str, str]]:
+    """Return (label, language, text, kind) for every row of a set."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == HEADER
+    return [(a, b, c, d) for a, b, c, d in (line.split("\t") for line in lines[1:] if line)]
+
+
+@pytest.mark.parametrize(("name", "digest"), FROZEN.items())
+def test_blind_set_g_is_frozen_as_its_readme_says(name: str, digest: str) -> None:
+    assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest
+    readme = (DATA / name.replace(".tsv", ".README.md")).read_text(encoding="utf-8")
+    assert digest in readme
+
+
+@pytest.mark.parametrize(("name", "language", "size", "_r", "_f", "_k"), SETS)
+def test_blind_set_g_is_one_language_and_labelled_by_kind(
+    name: str, language: str, size: int, _r: float, _f: float, _k: float
+) -> None:
+    found = rows(name)
+    assert len(found) == size
+    assert {lang for _, lang, _, _ in found} == {language}
+    assert {kind for label, _, _, kind in found if label == "1"} == KINDS
+    assert {kind for label, _, _, kind in found if label == "0"} == {"none"}
+
+
+@pytest.mark.parametrize(("name", "language", "_size", "recall", "alarms", "kinds"), SETS)
+def test_blind_set_g_recall_false_alarms_and_kind(
+    name: str, language: str, _size: int, recall: float, alarms: float, kinds: float
+) -> None:
+    found = rows(name)
+    positives = [(text, kind) for label, _, text, kind in found if label == "1"]
+    negatives = [text for label, _, text, _ in found if label == "0"]
+    verdicts = [(assess(text), kind) for text, kind in positives]
+    caught = [(verdict, kind) for verdict, kind in verdicts if verdict.crisis]
+    raised = sum(assess(text).crisis for text in negatives)
+    named = sum(verdict.danger.value == kind for verdict, kind in caught)
+    assert len(caught) / len(positives) >= recall - 1e-9, f"{language} recall {len(caught)}"
+    assert raised / len(negatives) <= alarms + 1e-9, f"{language} false alarms {raised}"
+    assert named / len(caught) >= kinds - 1e-9, f"{language} kinds named {named}"
