@@ -31,11 +31,13 @@ from hotline.flows.limits import (
 )
 from hotline.logs import log
 from hotline.settings import Settings
+from hotline.sms.conversations import conversation_key, read_along
 
 logger = logging.getLogger(__name__)
 
 # Count one text; once over the limit, take the quiet period's one warning if it is still free.
-# Returns {count, 1 if a warning had already gone out}.
+# Returns {count, 1 if a warning had already gone out, the sender's stored conversation}: the
+# member flow reads the conversation next, and one round trip is cheaper than two.
 _INBOUND = """
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1])) end
@@ -43,7 +45,7 @@ local warned = 0
 if count > tonumber(ARGV[2]) then
   if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[3])) then warned = 1 end
 end
-return {count, warned}
+return {count, warned, redis.call('GET', KEYS[3])}
 """
 
 _HIT = """
@@ -76,14 +78,19 @@ def screen_inbound(
 
 
 def _count_text(redis: Redis, settings: Settings, phone_hash: str) -> InboundFacts:
-    keys = [f"hotline:limit:sms:{phone_hash[:32]}", f"hotline:limit:sms-warned:{phone_hash[:32]}"]
+    keys = [
+        f"hotline:limit:sms:{phone_hash[:32]}",
+        f"hotline:limit:sms-warned:{phone_hash[:32]}",
+        conversation_key(phone_hash),
+    ]
     try:
-        count, warned = redis.eval(
-            _INBOUND, 2, *keys, 60, settings.sms_per_minute, settings.sms_quiet_minutes * 60
+        count, warned, conversation = redis.eval(
+            _INBOUND, 3, *keys, 60, settings.sms_per_minute, settings.sms_quiet_minutes * 60
         )
     except RedisError as exc:
         log(logger, "limits_unavailable", logging.WARNING, limit="sms", error=type(exc).__name__)
         return InboundFacts()
+    read_along(phone_hash, conversation)
     return InboundFacts(recent=int(count), warned=bool(warned))
 
 
