@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,7 +110,9 @@ def _sqlite_write_turn(
     raw.execute("COMMIT")  # the read snapshot: nothing was written in it
     limit = db_timeout() or BUSY_TIMEOUT_SECONDS
     if not turn.acquire(timeout=limit):
-        raise DatabaseBusy(f"no turn on the database within {limit:g} s")
+        # The driver's own error, raised inside a statement's execution: SQLAlchemy treats
+        # anything else there as a broken connection and invalidates it.
+        raise sqlite3.OperationalError(f"database is locked: no turn within {limit:g} s")
     conn.info["turn"] = True
     try:
         # On the driver's connection: this runs inside the execution of the first write.
