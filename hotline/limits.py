@@ -32,7 +32,7 @@ from hotline.flows.limits import (
 )
 from hotline.logs import log
 from hotline.settings import Settings
-from hotline.sms.conversations import conversation_key, read_along
+from hotline.sms.conversations import conversation_key, drop_read_along, read_along
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +76,7 @@ def screen_inbound(
     opt_keyword: bool,
 ) -> Verdict:
     """Decide whether an ordinary (non-crisis) text is answered, given the blocklist and pace."""
+    drop_read_along()
     counted = counts_toward_limit(opt_keyword=opt_keyword)
     kept = kept_copy(session=session)
     blocked = kept is not None and kept.blocks(phone_hash=phone_hash, e164=e164)

@@ -34,6 +34,11 @@ def read_along(phone_hash: str, raw: bytes | str | None) -> None:
     _read_along.found = (phone_hash, raw, time.monotonic())
 
 
+def drop_read_along() -> None:
+    """Forget what an earlier text on this thread read (its Redis call may not run this time)."""
+    _read_along.found = None
+
+
 def _taken(phone_hash: str) -> tuple[bool, bytes | str | None]:
     found = getattr(_read_along, "found", None)
     _read_along.found = None
