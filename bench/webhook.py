@@ -13,7 +13,10 @@ HELP, INFO 4821, a crisis text, the voice entry) it prints:
   next webhook), and each one's latency runs from when it was *meant* to be sent, so a slow
   server cannot lower the load it is offered (no coordinated omission);
 - the ratio of max throughput to the ceiling's;
-- failed: answers that were not a 200 or were the deadline's fallback ("slow right now").
+- failed: answers that were not a 200 or were the deadline's fallback ("slow right now");
+
+then crisis texts at 10 a second while FIND is offered at --rate: their latency from when each
+was due (the crisis reply must not wait behind the database or its threads).
 
 Uses PostgreSQL and Redis when HOTLINE_BENCH_DATABASE_URL / HOTLINE_BENCH_REDIS_URL are set,
 else a temporary SQLite file and an embedded Redis. The load comes from this process, on the
@@ -304,6 +307,28 @@ def measure(
     return peak, steady
 
 
+CRISIS_RATE = 10.0
+
+
+def crisis_under_load(
+    port: int, load: Route, seconds: float, rate: float, start: int
+) -> tuple[Result, Result]:
+    """Crisis texts at CRISIS_RATE a second while `load` is offered at `rate`, both paced."""
+    crisis = next(route for route in ROUTES if route.name == "crisis text")
+    loaded = requests(load, port, start)
+    texts = requests(crisis, port, start + 500_000)
+    background = [next(loaded) for _ in range(int(rate * seconds))]
+    urgent = [next(texts) for _ in range(int(CRISIS_RATE * seconds))]
+
+    async def both() -> tuple[Result, Result]:
+        found = await asyncio.gather(
+            fixed_rate(port, background, rate), fixed_rate(port, urgent, CRISIS_RATE)
+        )
+        return found[0], found[1]
+
+    return asyncio.run(both())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--meetings", type=int, default=5000)
@@ -341,6 +366,17 @@ def main() -> int:
                 f"{steady.pct(0.99):>11.1f}{1000 * max(steady.latencies):>11.1f}"
                 f"{peak.errors + steady.errors:>8}"
             )
+        if not args.routes or "crisis text" in args.routes.split(","):
+            for load in ROUTES[:1]:
+                busy, crisis = crisis_under_load(
+                    line_port, load, args.seconds, args.rate, 9 * 10**6
+                )
+                print(
+                    f"crisis text at {CRISIS_RATE:g}/s while {load.name} is offered at "
+                    f"{args.rate:g}/s: p50 {crisis.pct(0.5):.1f} ms, p99 {crisis.pct(0.99):.1f}"
+                    f" ms, max {1000 * max(crisis.latencies):.1f} ms, failed {crisis.errors}"
+                    f" ({load.name} p99 {busy.pct(0.99):.1f} ms, failed {busy.errors})"
+                )
     finally:
         for process in (line, ceiling):
             process.terminate()

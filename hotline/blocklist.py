@@ -6,17 +6,25 @@ names no one; a prefix such as +1900 is kept as typed. Crisis texts are answered
 
 from __future__ import annotations
 
+import logging
 import re
+import secrets
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select
+from redis.exceptions import RedisError
+from sqlalchemy import delete, event, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hotline.flows.digits import as_int, ascii_digits
+from hotline.logs import log
 from hotline.models import BlockedNumber
 from hotline.phones import PhoneVault, normalise
+
+logger = logging.getLogger(__name__)
 
 NUMBER, PREFIX = "number", "prefix"
 # "+" and 1 to 8 digits: a country or premium-rate range, too short to be anyone's number.
@@ -56,6 +64,7 @@ def add_block(
         kind, stored = NUMBER, vault.index(_number(value, region))
     found = _find(session, kind, stored)
     if found is None:
+        _changed_on_commit(session)
         found = BlockedNumber(kind=kind, value=stored, note=note[:200])
         try:
             with session.begin_nested():
@@ -82,7 +91,10 @@ def remove_block(
         statement = delete(BlockedNumber).where(
             BlockedNumber.kind == NUMBER, BlockedNumber.value == digest
         )
-    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    removed = bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    if removed:
+        _changed_on_commit(session)
+    return removed
 
 
 def list_blocks(*, session: Session) -> Sequence[Block]:
@@ -101,6 +113,81 @@ def is_blocked(*, session: Session, phone_hash: str, e164: str) -> bool:
     return any(
         kind == NUMBER or e164.startswith(value) for kind, value in session.execute(statement)
     )
+
+
+# The web processes keep the (short) blocklist in memory, tagged with a generation kept in
+# Redis: a change gives it a new tag once committed, and the inbound limits' Redis call (limits.py)
+# reads it in the same round trip as the text's count. A copy is also never kept longer than
+# this, so a missed bump (Redis down at the time) is caught up within seconds.
+GENERATION_KEY = "hotline:blocklist:generation"
+_COPY_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class BlocklistCopy:
+    """The blocklist as one database held it at one generation."""
+
+    database: str
+    generation: str
+    numbers: frozenset[str]
+    prefixes: tuple[str, ...]
+    loaded: float
+
+    def blocks(self, *, phone_hash: str, e164: str) -> bool:
+        return phone_hash in self.numbers or e164.startswith(self.prefixes)
+
+
+_copy: BlocklistCopy | None = None
+_copy_lock = threading.Lock()
+
+
+def blocklist_copy(*, session: Session, generation: str) -> BlocklistCopy:
+    """The blocklist at a generation read from Redis just before: kept, or read again."""
+    global _copy
+    database = str(session.get_bind().engine.url)
+    found = _copy
+    if (
+        found is not None
+        and found.database == database
+        and found.generation == generation
+        and time.monotonic() - found.loaded < _COPY_SECONDS
+    ):
+        return found
+    rows = session.execute(select(BlockedNumber.kind, BlockedNumber.value)).all()
+    loaded = BlocklistCopy(
+        database,
+        generation,
+        frozenset(value for kind, value in rows if kind == NUMBER),
+        tuple(value for kind, value in rows if kind == PREFIX),
+        time.monotonic(),
+    )
+    with _copy_lock:
+        _copy = loaded
+    return loaded
+
+
+def kept_copy(*, session: Session) -> BlocklistCopy | None:
+    """The copy this process holds for this database, while it is fresh (its generation is
+    then checked against Redis's by the caller)."""
+    found = _copy
+    if found is None or found.database != str(session.get_bind().engine.url):
+        return None
+    return found if time.monotonic() - found.loaded < _COPY_SECONDS else None
+
+
+def _changed_on_commit(session: Session) -> None:
+    event.listen(session, "after_commit", _bump_generation, once=True)
+
+
+def _bump_generation(_session: Session) -> None:
+    from hotline.queues import get_redis
+
+    try:
+        # A new random tag, not a counter: a counter restarted (Redis emptied) could name an
+        # old copy's generation again.
+        get_redis().set(GENERATION_KEY, secrets.token_hex(8))
+    except RedisError as exc:
+        log(logger, "blocklist_generation_failed", logging.WARNING, error=type(exc).__name__)
 
 
 def masked_note(note: str) -> str:

@@ -366,10 +366,19 @@ def record_within_budget(
 async def record_within_budget_async(
     record: Callable[[], T], *, event: str, budget: float | None = None, **ids: object
 ) -> T | None:
-    """record_within_budget for the event loop: the wait holds no thread."""
+    """record_within_budget for the event loop: the wait holds no thread.
+
+    When every crisis-record thread is already busy the record is queued but not waited
+    for: the reply from memory goes now, instead of after the records ahead of this one.
+    """
+    busy = CRISIS.admitted() >= CRISIS.threads
     future = CRISIS.try_submit(_guarded(record, record, float("inf"), event, ids))
     if future is None:
         SPOOL.put(record, event=f"{event}_record", **ids)
+        return None
+    if busy:
+        log(logger, f"{event}_queued", logging.WARNING, **ids)
+        asyncio.wrap_future(future).add_done_callback(_observed)
         return None
     limit = CRISIS_RECORD_BUDGET_SECONDS if budget is None else budget
     try:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +18,7 @@ from hotline.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _READ_ONLY = "hotline_read_only"
+_WRITE_LATE = "hotline_write_late"
 # Workers and the scheduler may wait this long for SQLite's write lock; webhooks much less.
 BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -34,6 +37,7 @@ def make_engine(url: str) -> Engine:
         turn = _turn_for(engine.url.database or ":memory:")
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", functools.partial(_sqlite_begin_immediate, turn))
+        event.listen(engine, "before_cursor_execute", functools.partial(_sqlite_write_turn, turn))
         for end in ("commit", "rollback"):
             event.listen(engine, end, functools.partial(_end_turn, turn))
         return engine
@@ -71,8 +75,10 @@ def _sqlite_begin_immediate(turn: threading.Lock, conn: Connection) -> None:
     # between; taking the write lock at BEGIN makes writers queue behind busy_timeout instead.
     # A read-only session (read_scope) never writes: it takes neither a turn nor the write lock,
     # and in WAL mode reads a snapshot while others write (a webhook holding its turn included).
-    if conn.get_execution_options().get(_READ_ONLY):
+    options = conn.get_execution_options()
+    if options.get(_READ_ONLY) or options.get(_WRITE_LATE):
         conn.exec_driver_sql("BEGIN")
+        conn.info["write_late"] = bool(options.get(_WRITE_LATE))
         return
     # Within a process, threads take turns on a Python lock first: SQLite's own busy handler
     # polls with sleeps of up to 100 ms, which left the lock idle while 16 threads slept.
@@ -88,7 +94,40 @@ def _sqlite_begin_immediate(turn: threading.Lock, conn: Connection) -> None:
         raise
 
 
+def _sqlite_write_turn(
+    turn: threading.Lock, conn: Connection, cursor: Any, statement: str, *_: Any
+) -> None:
+    # A write_late_scope reads from a snapshot with no turn; its first write (or savepoint)
+    # ends that snapshot and takes the turn and the write lock, as session_scope does at BEGIN,
+    # so the turn is held for the writes alone, not for the reads and Redis before them. Like
+    # PostgreSQL's READ COMMITTED, the writes may follow reads that another writer has since
+    # changed; unique keys catch the races that matter (a MessageSid, a contact's number).
+    if not conn.info.get("write_late") or statement.lstrip()[:6].upper() == "SELECT":
+        return
+    conn.info["write_late"] = False
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    raw.execute("COMMIT")  # the read snapshot: nothing was written in it
+    limit = db_timeout() or BUSY_TIMEOUT_SECONDS
+    if not turn.acquire(timeout=limit):
+        # The driver's own error, raised inside a statement's execution: SQLAlchemy treats
+        # anything else there as a broken connection and invalidates it.
+        raise sqlite3.OperationalError(f"database is locked: no turn within {limit:g} s")
+    conn.info["turn"] = True
+    try:
+        # On the driver's connection: this runs inside the execution of the first write.
+        wanted = int(limit * 1000)
+        if conn.info.get("busy_ms", int(BUSY_TIMEOUT_SECONDS * 1000)) != wanted:
+            raw.execute(f"PRAGMA busy_timeout={wanted}")
+            conn.info["busy_ms"] = wanted
+        raw.execute("BEGIN IMMEDIATE")
+    except BaseException:
+        _end_turn(turn, conn)
+        raise
+
+
 def _end_turn(turn: threading.Lock, conn: Connection) -> None:
+    conn.info.pop("write_late", None)
     if conn.info.pop("turn", False):
         turn.release()
 
@@ -143,6 +182,19 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@functools.cache
+def _write_late(engine: Engine) -> Engine:
+    return engine.execution_options(**{_WRITE_LATE: True})
+
+
+@contextlib.contextmanager
+def write_late_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """session_scope for work that reads first and writes last: on SQLite the write lock (and
+    this process's turn) is taken at the first write, not at the first read."""
+    with session_scope(_write_late(engine or get_engine())) as session:
+        yield session
 
 
 @functools.cache

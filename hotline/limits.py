@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 
-from hotline.blocklist import is_blocked
+from hotline.blocklist import GENERATION_KEY, BlocklistCopy, blocklist_copy, is_blocked, kept_copy
 from hotline.flows.limits import (
     CallRules,
     InboundFacts,
@@ -31,19 +32,26 @@ from hotline.flows.limits import (
 )
 from hotline.logs import log
 from hotline.settings import Settings
+from hotline.sms.conversations import conversation_key, drop_read_along, read_along
 
 logger = logging.getLogger(__name__)
 
-# Count one text; once over the limit, take the quiet period's one warning if it is still free.
-# Returns {count, 1 if a warning had already gone out}.
+# One round trip for an ordinary text: the blocklist's generation (blocklist.py), the sender's
+# stored conversation (the member flow reads it next), and, when the caller's copy of the
+# blocklist is of that generation and lets the number through, the count: once over the
+# limit, the quiet period's one warning is taken if still free. Returns {count (-1: not
+# counted), 1 if a warning had already gone out, the conversation, the generation}.
 _INBOUND = """
+local generation = redis.call('GET', KEYS[4]) or '0'
+local conversation = redis.call('GET', KEYS[3])
+if ARGV[5] ~= '1' or generation ~= ARGV[4] then return {-1, 0, conversation, generation} end
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1])) end
 local warned = 0
 if count > tonumber(ARGV[2]) then
   if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[3])) then warned = 1 end
 end
-return {count, warned}
+return {count, warned, conversation, generation}
 """
 
 _HIT = """
@@ -68,23 +76,58 @@ def screen_inbound(
     opt_keyword: bool,
 ) -> Verdict:
     """Decide whether an ordinary (non-crisis) text is answered, given the blocklist and pace."""
-    blocked = is_blocked(session=session, phone_hash=phone_hash, e164=e164)
-    facts = InboundFacts(blocked=blocked)
-    if not blocked and counts_toward_limit(opt_keyword=opt_keyword):
-        facts = _count_text(redis, settings, phone_hash)
-    return inbound_verdict(facts, InboundRules(per_minute=settings.sms_per_minute))
-
-
-def _count_text(redis: Redis, settings: Settings, phone_hash: str) -> InboundFacts:
-    keys = [f"hotline:limit:sms:{phone_hash[:32]}", f"hotline:limit:sms-warned:{phone_hash[:32]}"]
+    drop_read_along()
+    counted = counts_toward_limit(opt_keyword=opt_keyword)
+    kept = kept_copy(session=session)
+    blocked = kept is not None and kept.blocks(phone_hash=phone_hash, e164=e164)
     try:
-        count, warned = redis.eval(
-            _INBOUND, 2, *keys, 60, settings.sms_per_minute, settings.sms_quiet_minutes * 60
-        )
+        trip = _inbound_trip(redis, settings, phone_hash, kept, count=counted and not blocked)
+        if kept is None or trip.generation != kept.generation:
+            # The blocklist changed (or this process has no copy yet): read it, then count.
+            kept = blocklist_copy(session=session, generation=trip.generation)
+            blocked = kept.blocks(phone_hash=phone_hash, e164=e164)
+            if counted and not blocked:
+                trip = _inbound_trip(redis, settings, phone_hash, kept, count=True)
     except RedisError as exc:
         log(logger, "limits_unavailable", logging.WARNING, limit="sms", error=type(exc).__name__)
-        return InboundFacts()
-    return InboundFacts(recent=int(count), warned=bool(warned))
+        blocked = is_blocked(session=session, phone_hash=phone_hash, e164=e164)
+        return inbound_verdict(InboundFacts(blocked=blocked), _rules(settings))
+    read_along(phone_hash, trip.conversation)
+    facts = InboundFacts(blocked=blocked)
+    if trip.count >= 0 and not blocked:
+        facts = InboundFacts(recent=trip.count, warned=trip.warned)
+    return inbound_verdict(facts, _rules(settings))
+
+
+def _rules(settings: Settings) -> InboundRules:
+    return InboundRules(per_minute=settings.sms_per_minute)
+
+
+@dataclass(frozen=True)
+class _Trip:
+    count: int  # -1: not counted
+    warned: bool
+    conversation: bytes | str | None
+    generation: str
+
+
+def _inbound_trip(
+    redis: Redis, settings: Settings, phone_hash: str, kept: BlocklistCopy | None, *, count: bool
+) -> _Trip:
+    keys = [
+        f"hotline:limit:sms:{phone_hash[:32]}",
+        f"hotline:limit:sms-warned:{phone_hash[:32]}",
+        conversation_key(phone_hash),
+        GENERATION_KEY,
+    ]
+    known = kept.generation if kept is not None else ""
+    window, quiet = 60, settings.sms_quiet_minutes * 60
+    found, warned, conversation, generation = redis.eval(
+        _INBOUND, 4, *keys, window, settings.sms_per_minute, quiet, known, int(count)
+    )
+    if isinstance(generation, bytes):
+        generation = generation.decode()
+    return _Trip(int(found), bool(warned), conversation, str(generation))
 
 
 # Count one call by its CallSid, so Twilio retrying the same webhook is not a second call.

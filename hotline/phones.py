@@ -19,8 +19,15 @@ class PhoneError(ValueError):
 
 def normalise(raw: str, region: str = "US") -> str:
     """Return the E.164 form of a number typed by a person or posted by Twilio."""
+    return _normalised(raw.strip(), region)
+
+
+# Every webhook normalises its From: the same few numbers text and call again and again, and
+# parsing one costs more than the rest of reading the form.
+@functools.lru_cache(maxsize=4096)
+def _normalised(raw: str, region: str) -> str:
     try:
-        parsed = phonenumbers.parse(raw.strip(), region)
+        parsed = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:
         raise PhoneError("not a phone number") from exc
     if not phonenumbers.is_possible_number(parsed):

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
-from hotline.bounded import Lane, Spool, within_deadline
+import pytest
+
+from hotline import bounded
+from hotline.bounded import Lane, Spool, record_within_budget_async, within_deadline
 
 
 def test_a_full_lane_sheds_new_work_at_once() -> None:
@@ -93,3 +97,28 @@ def test_a_lane_sheds_work_that_would_wait_past_its_budget() -> None:
     assert lane.try_submit(lambda: True, budget=0.5) is None  # would wait about 1 s
     assert lane.try_submit(lambda: True, budget=10.0) is not None
     release.set()
+
+
+def test_a_crisis_record_behind_busy_threads_is_not_waited_for_but_still_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lane = Lane("crisis-test", threads=1, backlog=5)
+    monkeypatch.setattr(bounded, "CRISIS", lane)
+    release = threading.Event()
+    assert lane.try_submit(release.wait) is not None  # the one thread is busy
+    recorded: list[str] = []
+
+    def record() -> str:
+        recorded.append("case")
+        return "<Response/>"
+
+    started = time.monotonic()
+    found = asyncio.run(record_within_budget_async(record, event="crisis_record", budget=5.0))
+    assert found is None and time.monotonic() - started < 1.0  # the reply from memory, now
+    release.set()
+    assert lane.wait_idle(5) and recorded == ["case"]  # queued, not dropped
+
+
+def test_a_crisis_record_on_an_idle_thread_is_waited_for() -> None:
+    found = asyncio.run(record_within_budget_async(lambda: "ok", event="crisis_record"))
+    assert found == "ok"

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import phonenumbers
 from redis import Redis
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hotline import clock, finder, limits, metrics, oncall, subscriptions
@@ -22,7 +21,7 @@ from hotline.crisis import caring
 from hotline.crisis.cases import member_asks_call, record_danger
 from hotline.crisis.detector import assess
 from hotline.crisis.resources import crisis_resources
-from hotline.db import read_scope, session_scope
+from hotline.db import read_scope, session_scope, write_late_scope
 from hotline.effects import apply_shared
 from hotline.find_outcomes import record_find
 from hotline.flows.crisis.cues import Danger
@@ -33,6 +32,7 @@ from hotline.flows.limits import Verdict
 from hotline.flows.schedule import local_label
 from hotline.flows.sms import member as flow
 from hotline.flows.sms.keywords import POSTAL_CODE, Command, Kind, looks_spanish, parse
+from hotline.inbound import record_inbound
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import (
@@ -72,7 +72,7 @@ def answer_member(settings: Settings, message: InboundSms, level: Level) -> str:
 
     One transaction for all of it, the limits' blocklist check included.
     """
-    with session_scope() as session:
+    with write_late_scope() as session:
         held = _held_reply(session, settings, message)
         if held is not None:
             return held
@@ -306,7 +306,8 @@ def _record(
     crisis_level: str = "none",
     limited: str | None = None,
 ) -> None:
-    inbound = InboundMessage(
+    recorded = record_inbound(
+        session=session,
         message_sid=message.message_sid,
         contact_id=contact_id,
         body=message.body,
@@ -314,10 +315,7 @@ def _record(
         crisis_level=crisis_level,
         limited=limited,
     )
-    try:
-        with session.begin_nested():
-            session.add(inbound)
-    except IntegrityError:
+    if not recorded:
         log(logger, "sms_duplicate_race", message_sid=message.message_sid)
 
 

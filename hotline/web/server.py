@@ -72,6 +72,8 @@ def config(app: ASGIApp, *, host: str, port: int, **extra: Any) -> uvicorn.Confi
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         limit_concurrency=MAX_CONNECTIONS,
         backlog=2048,
+        # Not logged at the level the line runs at anyway; off, uvicorn skips building it.
+        access_log=False,
         **extra,
     )
 
