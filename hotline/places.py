@@ -86,10 +86,16 @@ def place_for_city(words: tuple[str, ...], state: str | None) -> tuple[Place | N
     """Find the longest trailing run of words naming a city; return it and the words before.
 
     "anxiety san francisco" + CA -> (San Francisco, "anxiety"); "belleville" + ON is the one
-    in Ontario. Without a state, a city name found in exactly one state is used.
+    in Ontario. Without a state, a city name found in exactly one state is used, and a name no
+    US state has is looked for among Canada's towns ("napanee": the one in Ontario).
     """
     for start in range(len(words)):
-        states = _states_of(city_key(" ".join(words[start:])), state)
+        key = city_key(" ".join(words[start:]))
+        states = (
+            _states_of(key, state)
+            if state is not None
+            else _cities().get(key) or (_canadian_cities().get(key, {}))
+        )
         chosen = state if state is not None else (next(iter(states)) if len(states) == 1 else None)
         if chosen in states:
             return states[chosen], " ".join(words[:start])
@@ -113,21 +119,24 @@ def places_for_city_name(words: tuple[str, ...]) -> list[Place]:
 
     A last word naming a state or province ("oakland ca", "belleville ontario", as a caller
     says it) picks that one: before, a spoken "Belleville Ontario" was looked up as one US
-    city name and the caller heard "I found no groups near there". Canada's towns are read only
-    when a province is named (GeoNames' table takes seconds to load, once a process).
+    city name and the caller heard "I found no groups near there". A name no US state has is
+    looked for among Canada's towns ("napanee").
     """
     if len(words) > 1:
         region = _REGION_WORDS.get(words[-1].lower()) or words[-1].upper()
         found = _states_of(city_key(" ".join(words[:-1])), region).get(region)
         if found is not None:
             return [found]
-    states = _cities().get(city_key(" ".join(words)), {})
+    key = city_key(" ".join(words))
+    states = _cities().get(key) or _canadian_cities().get(key, {})
     return [states[state] for state in sorted(states)]
 
 
 def names_a_city(words: tuple[str, ...]) -> bool:
-    """True when the trailing words name a US city (a state is needed to pick one)."""
-    return any(city_key(" ".join(words[start:])) in _cities() for start in range(len(words)))
+    """True when the trailing words name a US city or Canadian town (a state or province is
+    needed to pick one)."""
+    keys = [city_key(" ".join(words[start:])) for start in range(len(words))]
+    return any(key in _cities() or key in _canadian_cities() for key in keys)
 
 
 def is_province(code: str) -> bool:

@@ -23,6 +23,11 @@ def test_towns_are_found_by_name_and_province_with_their_zone() -> None:
     assert belleville.label == "Belleville, ON"
     assert belleville.time_zone == "America/Toronto"
     assert abs(belleville.latitude - 44.17) < 0.1 and abs(belleville.longitude + 77.38) < 0.1
+    napanee, topic = places.place_for_city(("grief", "napanee"), None)  # no US town of the name
+    assert napanee is not None and napanee.label == "Greater Napanee, ON" and topic == "grief"
+    assert places.place_for_city(("richmond",), None)[0] is None  # BC, QC, VA, CA, ...
+    assert places.names_a_city(("richmond",)) and places.names_a_city(("napanee",))
+    assert [p.label for p in places.places_for_city_name(("napanee",))] == ["Greater Napanee, ON"]
     montreal, _ = places.place_for_city(("montreal",), "QC")
     assert montreal is not None and montreal.label == "Montréal, QC"
 

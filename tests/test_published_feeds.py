@@ -170,6 +170,14 @@ def test_find_by_an_ontario_town_or_postal_code(settings: Settings, twilio: Twil
     assert len([line for line in lines if line.startswith("#")]) == 3
     assert all(" mi" in line for line in lines[1:4])  # in person, with the distance
     assert count_segments(reply).segments <= 2
+    # A town only Canada has needs no province ("No groups match napanee" before); one that
+    # several provinces or states have is asked about.
+    (napanee,) = sms_texts(twilio.sms(MEMBER, "FIND napanee"))
+    assert napanee.splitlines()[0] == "Groups near Greater Napanee, ON:", napanee
+    assert len([line for line in napanee.splitlines() if line.startswith("#")]) == 3
+    (richmond,) = sms_texts(twilio.sms(MEMBER, "FIND richmond"))
+    assert richmond.startswith("Which state or province is richmond in?"), richmond
+    assert count_segments(richmond).segments == 1
 
     # Belleville East's FSA (its centroid, from countrystatecity-postal-codes): the same town.
     for body, header in [

@@ -392,7 +392,7 @@ def test_times_across_zones(fmt: str, viewer: str | None, expected: str) -> None
     [
         ("unknown_zip", "00000", "I don't know ZIP 00000."),
         ("unknown_city", "springfield zz", "I don't know the city springfield zz."),
-        ("need_state", "oakland", "Which state is oakland in?"),
+        ("need_state", "oakland", "Which state or province is oakland in?"),
         ("no_place", "", "Text FIND + your ZIP, e.g. FIND 94110"),
         ("no_search", "", "Text FIND + your ZIP first"),
     ],

@@ -163,7 +163,7 @@ def test_find_by_city_and_state(twilio: TwilioPoster) -> None:
     reply = one(twilio, "find Oakland, CA")
     assert reply.startswith("Groups near Oakland, CA:")
     assert codes_in(reply)[0] == "#1234"
-    assert one(twilio, "FIND oakland").startswith("Which state is oakland in?")
+    assert one(twilio, "FIND oakland").startswith("Which state or province is oakland in?")
 
 
 @pytest.mark.usefixtures("meetings", "frozen")
