@@ -2,9 +2,10 @@
 
 Every module under hotline/sms/, hotline/voice/, hotline/warm/ and hotline/crisis/ is parsed and
 no import line may name Starlette (the web layer's library) or hotline.web; the webhook modules
-of the lines and staff legs (web/sms.py, web/voice.py, web/warm.py, web/bridge.py) read no form
-field themselves. The one exception is `hotline sms` (sms/terminal.py), a terminal client that
-signs its requests to the app the way Twilio does, with the web layer's signer.
+of the lines, the staff legs and Twilio's status callbacks (web/sms.py, web/voice.py, web/warm.py,
+web/bridge.py, web/conference.py, web/status.py) read no form field themselves. The one
+exception is `hotline sms` (sms/terminal.py), a terminal client that signs its requests to the
+app the way Twilio does, with the web layer's signer.
 """
 
 from __future__ import annotations
@@ -53,7 +54,14 @@ def test_no_runner_imports_starlette_or_the_web_layer() -> None:
 
 
 # The Twilio webhooks of the lines and the staff legs: each hands its form to web/events.py.
-WEBHOOKS = ("web/sms.py", "web/voice.py", "web/warm.py", "web/bridge.py")
+WEBHOOKS = (
+    "web/sms.py",
+    "web/voice.py",
+    "web/warm.py",
+    "web/bridge.py",
+    "web/conference.py",
+    "web/status.py",
+)
 
 
 def reads_form_fields(path: Path) -> list[str]:

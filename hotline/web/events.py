@@ -113,3 +113,52 @@ def warm_event(form: FormData) -> WarmEvent:
         recording_seconds=as_int(duration) or 0,
         transcription=_text(form, "TranscriptionText", MAX_TRANSCRIPTION_CHARS),
     )
+
+
+@dataclass(frozen=True)
+class ConferenceEvent:
+    """A phone-bridge conference's status callback (hotline/rooms.py keeps the head count)."""
+
+    name: str  # FriendlyName: the room's, "hotline-room-…"
+    event: str  # StatusCallbackEvent: "participant-join", "conference-end", …
+    sequence: int
+    conference_sid: str
+    call_sid: str
+    muted: bool | None  # only when Twilio says
+
+
+def conference_event(form: FormData) -> ConferenceEvent:
+    """A conference callback: each field capped, the sequence a small number (0 if not one)."""
+    muted = _text(form, "Muted").lower() == "true" if "Muted" in form else None
+    return ConferenceEvent(
+        name=_text(form, "FriendlyName", MAX_FIELD_CHARS),
+        event=_text(form, "StatusCallbackEvent", MAX_FIELD_CHARS),
+        sequence=as_int(_text(form, "SequenceNumber") or "0", max_digits=9) or 0,
+        conference_sid=_text(form, "ConferenceSid", 40),
+        call_sid=_text(form, "CallSid", MAX_FIELD_CHARS),
+        muted=muted,
+    )
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    """An outbound text's or call's status callback: its SID, Twilio's status, an error code."""
+
+    sid: str | None  # None when the form lacks it (answered 400)
+    status: str | None
+    error_code: str | None
+
+
+def status_event(form: FormData, kind: str) -> StatusEvent:
+    """A status callback for a text ("sms": MessageSid/MessageStatus) or a call ("call")."""
+    sid, status = ("MessageSid", "MessageStatus") if kind == "sms" else ("CallSid", "CallStatus")
+    return StatusEvent(
+        sid=_present(form, sid),
+        status=_present(form, status),
+        error_code=_present(form, "ErrorCode"),
+    )
+
+
+def _present(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value[:MAX_FIELD_CHARS] if isinstance(value, str) else None
