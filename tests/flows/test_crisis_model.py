@@ -41,9 +41,17 @@ def test_the_model_file_loads_and_records_what_it_was_trained_on() -> None:
         "crisis_blind_c_es.tsv",
         "crisis_blind_d_en.tsv",
         "crisis_blind_d_es.tsv",
+        "crisis_blind_e_en.tsv",
+        "crisis_blind_e_es.tsv",
+        "crisis_train3_en.tsv",
+        "crisis_train3_es.tsv",
     ]
-    measures = {f"crisis_blind_{s}_{lang}.tsv" for s in "ef" for lang in ("en", "es")}
-    assert not measures & set(raw["trained_on"])  # C and D are training rows now; E and F never
+    # F and G are trained on in part: the half ``held_back`` keeps out is the dev measure.
+    halves = [f"crisis_blind_{s}_{lang}.tsv" for s in "fg" for lang in ("en", "es")]
+    assert raw["trained_on_half"] == halves
+    read = set(raw["trained_on"]) | set(raw["trained_on_half"])
+    assert not any(name.startswith("crisis_blind_h") for name in read)  # H is the measure
+    assert 0.0 < MODEL.veto < MODEL.mid
     assert MODEL_FILE.stat().st_size < 1_000_000
     assert set(MODEL.dangers) == {Danger.MEDICAL, Danger.VIOLENCE, Danger.OTHERS}
     assert set(MODEL.languages) == {"en", "es"}
