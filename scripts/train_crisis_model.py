@@ -85,7 +85,7 @@ NEVER = (  # the untouched measure: never read here
 )
 GRID = ((4, 1e-3), (8, 1e-3), (8, 3e-4), (12, 3e-4), (12, 1e-4))
 DANGERS = ("medical", "violence", "others")
-HEAD_WEIGHTS = 3000  # each danger head keeps its strongest weights only, to stay small
+HEAD_WEIGHTS = 5000  # each danger head keeps its strongest weights only, to stay small
 MAIN_WEIGHTS = 45000  # and so does the main model: the file stays under 1 MB
 OUTPUT = ROOT / "config" / "crisis_model.json"
 SEED = 20261122

@@ -108,10 +108,10 @@ FROZEN = {
 # and F score as tuning and (in part) training sets since session 20's second tuner; the
 # once-measured figures are in the docstring above.
 SETS = (
-    ("crisis_blind_e_en.tsv", "en", 399, 204 / 204, 0 / 195, 190 / 204),
-    ("crisis_blind_e_es.tsv", "es", 410, 212 / 212, 0 / 198, 206 / 212),
-    ("crisis_blind_f_en.tsv", "en", 395, 195 / 213, 7 / 182, 159 / 195),
-    ("crisis_blind_f_es.tsv", "es", 435, 219 / 229, 14 / 206, 189 / 219),
+    ("crisis_blind_e_en.tsv", "en", 399, 204 / 204, 0 / 195, 197 / 204),
+    ("crisis_blind_e_es.tsv", "es", 410, 212 / 212, 0 / 198, 208 / 212),
+    ("crisis_blind_f_en.tsv", "en", 395, 200 / 213, 6 / 182, 169 / 200),
+    ("crisis_blind_f_es.tsv", "es", 435, 218 / 229, 8 / 206, 197 / 218),
 )
 
 
