@@ -54,8 +54,8 @@ FROZEN = {
 # scores as a training set (its even half) since session 20's second tuner; the figures of
 # its one measurement are in the docstring above.
 SETS = (
-    ("crisis_blind_g_en.tsv", "en", 439, 207 / 222, 8 / 217, 185 / 207),
-    ("crisis_blind_g_es.tsv", "es", 429, 214 / 223, 7 / 206, 191 / 214),
+    ("crisis_blind_g_en.tsv", "en", 439, 210 / 222, 6 / 217, 186 / 210),
+    ("crisis_blind_g_es.tsv", "es", 429, 215 / 223, 8 / 206, 191 / 215),
 )
 
 
@@ -103,8 +103,8 @@ def test_blind_set_g_recall_false_alarms_and_kind(
 # The held-back halves of F and G (CRC-32 of the text odd): never a training row of the model.
 # (files, language, minimum recall, maximum false alarms), F's and G's halves together.
 DEV = (
-    (("crisis_blind_f_en.tsv", "crisis_blind_g_en.tsv"), "en", 221 / 247, 9 / 190),
-    (("crisis_blind_f_es.tsv", "crisis_blind_g_es.tsv"), "es", 216 / 235, 8 / 191),
+    (("crisis_blind_f_en.tsv", "crisis_blind_g_en.tsv"), "en", 226 / 247, 8 / 190),
+    (("crisis_blind_f_es.tsv", "crisis_blind_g_es.tsv"), "es", 217 / 235, 8 / 191),
 )
 
 

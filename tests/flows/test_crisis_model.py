@@ -199,3 +199,17 @@ def test_small_talk_is_no_evidence_for_the_model() -> None:
     assert evidence(normalise("ok bye. i want to die")) == "i want to die"
     assert evidence(normalise("iwannadie")) == "iwanadie"  # one word, but evidence
     assert detector().assess("iwannadie").crisis  # the model still reads it
+
+
+def test_the_veto_lowers_a_cues_only_crisis_the_model_reads_as_safe_never_an_imminent_one() -> None:
+    cues_alone = detector().without_model()
+    safe = with_model(crisis.Model({}, -10.0, 0.9, 0.5, veto=0.1))  # reads everything as safe
+    assert cues_alone.assess("i want to die").level is Level.CRISIS
+    lowered = safe.assess("i want to die")
+    assert lowered.level is Level.CONCERN
+    assert lowered.matched[-1] == crisis.MODEL_DOUBT_CUE
+    assert cues_alone.assess("i want to die tonight").level is Level.IMMINENT
+    assert safe.assess("i want to die tonight").level is Level.IMMINENT
+    no_veto = with_model(crisis.Model({}, -10.0, 0.9, 0.5))
+    assert no_veto.assess("i want to die").level is Level.CRISIS
+    assert crisis.parse_model({**json.loads(MODEL_FILE.read_text()), "veto": 0.95}) is None
