@@ -124,3 +124,27 @@ def test_held_back_halves_of_f_and_g(
     raised = sum(assess(text).crisis for text in negatives)
     assert caught / len(positives) >= recall - 1e-9, f"{language} dev recall {caught}"
     assert raised / len(negatives) <= alarms + 1e-9, f"{language} dev false alarms {raised}"
+
+
+# A probe written by session 20's second tuner after its last training rows, measured once
+# before any change (short SMS fragments, formal elders, third-party reports, regional Spanish,
+# each risky text beside a safe twin); never trained on: training on it moved the English dev
+# half over 0.05 false alarms. (file, language, minimum recall, maximum false alarms)
+PROBES = (
+    ("crisis_probe3_en.tsv", "en", 27 / 32, 6 / 38),
+    ("crisis_probe3_es.tsv", "es", 31 / 36, 2 / 38),
+)
+
+
+@pytest.mark.parametrize(("name", "language", "recall", "alarms"), PROBES)
+def test_probe_written_after_training(
+    name: str, language: str, recall: float, alarms: float
+) -> None:
+    found = rows(name)
+    assert {lang for _, lang, _, _ in found} == {language}
+    positives = [text for label, _, text, _ in found if label == "1"]
+    negatives = [text for label, _, text, _ in found if label == "0"]
+    caught = sum(assess(text).crisis for text in positives)
+    raised = sum(assess(text).crisis for text in negatives)
+    assert caught / len(positives) >= recall - 1e-9, f"{language} probe recall {caught}"
+    assert raised / len(negatives) <= alarms + 1e-9, f"{language} probe false alarms {raised}"
