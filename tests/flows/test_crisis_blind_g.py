@@ -55,7 +55,7 @@ FROZEN = {
 # its one measurement are in the docstring above.
 SETS = (
     ("crisis_blind_g_en.tsv", "en", 439, 210 / 222, 6 / 217, 186 / 210),
-    ("crisis_blind_g_es.tsv", "es", 429, 215 / 223, 8 / 206, 191 / 215),
+    ("crisis_blind_g_es.tsv", "es", 429, 215 / 223, 4 / 206, 191 / 215),
 )
 
 
