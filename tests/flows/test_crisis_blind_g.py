@@ -23,11 +23,20 @@ Caught per kind (EN / ES): suicide 90/114 / 98/125, medical 35/45 / 32/42, viole
 29/38, others 20/22 / 13/18. English false alarms are inside 0.05; recall is short of 0.95 in
 both languages, and Spanish false alarms are over. These are floors at exactly the figures
 measured; the rows stay unread by whoever tunes the detector (figures only, never a row).
+
+Session 20, second tuner (branch ``s20-ctune2``): **G is a training set now, in half, not a
+measure**; blind set H is the untouched measure. The model trains on the rows
+``scripts/train_crisis_model.py``'s ``held_back`` leaves (CRC-32 of the text even); the odd
+half of G and of F is a dev measure no row of which was trained on, though the HIGH
+false-alarm rate and the veto were chosen looking at its figures. The ``SETS`` rows are what G
+scores now, whole, so they flatter the detector; the once-measured figures above stay the
+record. See ``DEV`` below for the held-back half.
 """
 
 from __future__ import annotations
 
 import hashlib
+import zlib
 from pathlib import Path
 
 import pytest
@@ -41,11 +50,12 @@ FROZEN = {
     "crisis_blind_g_en.tsv": "cf904e0d5d638e492219913f4ce2b2f2f2819e5d2332f6877b8d658a8076d73f",
     "crisis_blind_g_es.tsv": "aff1d60884a7c4e949841cc3c35f8bc50d797c5115115f4b7d794d180373a1f4",
 }
-# (file, language, rows, minimum recall, maximum false alarms, minimum kind accuracy): the
-# figures measured once, after the last tuning change.
+# (file, language, rows, minimum recall, maximum false alarms, minimum kind accuracy): what G
+# scores as a training set (its even half) since session 20's second tuner; the figures of
+# its one measurement are in the docstring above.
 SETS = (
-    ("crisis_blind_g_en.tsv", "en", 439, 179 / 222, 10 / 217, 157 / 179),
-    ("crisis_blind_g_es.tsv", "es", 429, 172 / 223, 15 / 206, 153 / 172),
+    ("crisis_blind_g_en.tsv", "en", 439, 210 / 222, 6 / 217, 186 / 210),
+    ("crisis_blind_g_es.tsv", "es", 429, 215 / 223, 4 / 206, 191 / 215),
 )
 
 
@@ -88,3 +98,53 @@ def test_blind_set_g_recall_false_alarms_and_kind(
     assert len(caught) / len(positives) >= recall - 1e-9, f"{language} recall {len(caught)}"
     assert raised / len(negatives) <= alarms + 1e-9, f"{language} false alarms {raised}"
     assert named / len(caught) >= kinds - 1e-9, f"{language} kinds named {named}"
+
+
+# The held-back halves of F and G (CRC-32 of the text odd): never a training row of the model.
+# (files, language, minimum recall, maximum false alarms), F's and G's halves together.
+DEV = (
+    (("crisis_blind_f_en.tsv", "crisis_blind_g_en.tsv"), "en", 226 / 247, 8 / 190),
+    (("crisis_blind_f_es.tsv", "crisis_blind_g_es.tsv"), "es", 217 / 235, 8 / 191),
+)
+
+
+def held_back(text: str) -> bool:
+    """The dev half: the rows scripts/train_crisis_model.py's ``held_back`` keeps out."""
+    return zlib.crc32(text.encode("utf-8")) % 2 == 1
+
+
+@pytest.mark.parametrize(("names", "language", "recall", "alarms"), DEV)
+def test_held_back_halves_of_f_and_g(
+    names: tuple[str, ...], language: str, recall: float, alarms: float
+) -> None:
+    found = [row for name in names for row in rows(name) if held_back(row[2])]
+    positives = [text for label, _, text, _ in found if label == "1"]
+    negatives = [text for label, _, text, _ in found if label == "0"]
+    caught = sum(assess(text).crisis for text in positives)
+    raised = sum(assess(text).crisis for text in negatives)
+    assert caught / len(positives) >= recall - 1e-9, f"{language} dev recall {caught}"
+    assert raised / len(negatives) <= alarms + 1e-9, f"{language} dev false alarms {raised}"
+
+
+# A probe written by session 20's second tuner after its last training rows, measured once
+# before any change (short SMS fragments, formal elders, third-party reports, regional Spanish,
+# each risky text beside a safe twin); never trained on: training on it moved the English dev
+# half over 0.05 false alarms. (file, language, minimum recall, maximum false alarms)
+PROBES = (
+    ("crisis_probe3_en.tsv", "en", 27 / 32, 6 / 38),
+    ("crisis_probe3_es.tsv", "es", 31 / 36, 2 / 38),
+)
+
+
+@pytest.mark.parametrize(("name", "language", "recall", "alarms"), PROBES)
+def test_probe_written_after_training(
+    name: str, language: str, recall: float, alarms: float
+) -> None:
+    found = rows(name)
+    assert {lang for _, lang, _, _ in found} == {language}
+    positives = [text for label, _, text, _ in found if label == "1"]
+    negatives = [text for label, _, text, _ in found if label == "0"]
+    caught = sum(assess(text).crisis for text in positives)
+    raised = sum(assess(text).crisis for text in negatives)
+    assert caught / len(positives) >= recall - 1e-9, f"{language} probe recall {caught}"
+    assert raised / len(negatives) <= alarms + 1e-9, f"{language} probe false alarms {raised}"

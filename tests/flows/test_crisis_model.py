@@ -41,9 +41,17 @@ def test_the_model_file_loads_and_records_what_it_was_trained_on() -> None:
         "crisis_blind_c_es.tsv",
         "crisis_blind_d_en.tsv",
         "crisis_blind_d_es.tsv",
+        "crisis_blind_e_en.tsv",
+        "crisis_blind_e_es.tsv",
+        "crisis_train3_en.tsv",
+        "crisis_train3_es.tsv",
     ]
-    measures = {f"crisis_blind_{s}_{lang}.tsv" for s in "ef" for lang in ("en", "es")}
-    assert not measures & set(raw["trained_on"])  # C and D are training rows now; E and F never
+    # F and G are trained on in part: the half ``held_back`` keeps out is the dev measure.
+    halves = [f"crisis_blind_{s}_{lang}.tsv" for s in "fg" for lang in ("en", "es")]
+    assert raw["trained_on_half"] == halves
+    read = set(raw["trained_on"]) | set(raw["trained_on_half"])
+    assert not any(name.startswith("crisis_blind_h") for name in read)  # H is the measure
+    assert 0.0 < MODEL.veto < MODEL.mid
     assert MODEL_FILE.stat().st_size < 1_000_000
     assert set(MODEL.dangers) == {Danger.MEDICAL, Danger.VIOLENCE, Danger.OTHERS}
     assert set(MODEL.languages) == {"en", "es"}
@@ -191,3 +199,17 @@ def test_small_talk_is_no_evidence_for_the_model() -> None:
     assert evidence(normalise("ok bye. i want to die")) == "i want to die"
     assert evidence(normalise("iwannadie")) == "iwanadie"  # one word, but evidence
     assert detector().assess("iwannadie").crisis  # the model still reads it
+
+
+def test_the_veto_lowers_a_cues_only_crisis_the_model_reads_as_safe_never_an_imminent_one() -> None:
+    cues_alone = detector().without_model()
+    safe = with_model(crisis.Model({}, -10.0, 0.9, 0.5, veto=0.1))  # reads everything as safe
+    assert cues_alone.assess("i want to die").level is Level.CRISIS
+    lowered = safe.assess("i want to die")
+    assert lowered.level is Level.CONCERN
+    assert lowered.matched[-1] == crisis.MODEL_DOUBT_CUE
+    assert cues_alone.assess("i want to die tonight").level is Level.IMMINENT
+    assert safe.assess("i want to die tonight").level is Level.IMMINENT
+    no_veto = with_model(crisis.Model({}, -10.0, 0.9, 0.5))
+    assert no_veto.assess("i want to die").level is Level.CRISIS
+    assert crisis.parse_model({**json.loads(MODEL_FILE.read_text()), "veto": 0.95}) is None

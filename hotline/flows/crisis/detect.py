@@ -14,8 +14,11 @@ alongside the cues: when the cues say NONE, or CONCERN from a weak risk cue, and
 the model is confident, the message is raised to CRISIS (cue name ``model``) or at least
 CONCERN (``model:weak``). A denial, or a distress word with no time or means beside it,
 keeps the cues' verdict ("hopeless" alone is a concern; "hopeless, the pills are here" is the
-model's to raise), and the model never lowers a level. Without a model, a detector uses the
-cues only.
+model's to raise). The model lowers a level in one case only: a CRISIS (not IMMINENT) the
+cues raised from words the model reads as plainly safe (probability under the model file's
+``veto``, measured on held-back rows to cost no caught crisis) becomes CONCERN (cue
+``model:doubt``), so the person still gets the concern offer but nobody is paged for "wrote a
+letter to my younger self". Without a model, a detector uses the cues only.
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ RECOVERY_FACTOR = 0.35  # how much a cue counts in a message that only looks bac
 
 MODEL_CUE = "model"
 MODEL_WEAK_CUE = "model:weak"
+MODEL_DOUBT_CUE = "model:doubt"
 _NONE = CrisisAssessment(0.0, Level.NONE, ())
 
 
@@ -99,6 +103,8 @@ class Model:
     dangers: Mapping[Danger, tuple[Mapping[int, float], float]] = field(default_factory=dict)
     # (high, mid) for a language, from its own rows; others use the two above.
     languages: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    # Below this, a cues-only CRISIS (never IMMINENT) is lowered to CONCERN; 0 never lowers.
+    veto: float = 0.0
 
     def thresholds(self, text: str) -> tuple[float, float]:
         """(high, mid) for the language the text is in."""
@@ -130,6 +136,7 @@ def parse_model(raw: object) -> Model | None:
             return None
         weights = {int(index): float(w) for index, w in raw["weights"].items()}
         bias, high, mid = float(raw["bias"]), float(raw["high"]), float(raw["mid"])
+        veto = float(raw.get("veto", 0.0))
         dangers = {
             Danger(name): (
                 {int(index): float(w) for index, w in head["weights"].items()},
@@ -149,10 +156,12 @@ def parse_model(raw: object) -> Model | None:
         for value in (head_bias, *head_weights.values())
     ]
     cuts = [(high, mid), *languages.values()]
-    values = (bias, *weights.values(), *heads, *(v for pair in cuts for v in pair))
+    values = (bias, veto, *weights.values(), *heads, *(v for pair in cuts for v in pair))
     if not all(math.isfinite(v) for v in values) or not all(0.0 < m <= h <= 1.0 for h, m in cuts):
         return None
-    return Model(weights, bias, high, mid, dangers, languages)
+    if not 0.0 <= veto < min(m for _, m in cuts):
+        return None
+    return Model(weights, bias, high, mid, dangers, languages, veto)
 
 
 # --- normalisation -------------------------------------------------------------------------
@@ -381,7 +390,7 @@ class Detector:
         self._lead = _Scanner(cues.screen + cues.main)
         # Means, times and context only matter once a risk cue is found, and may share words.
         self._extra = _Scanner(cues.modifier + cues.context)
-        self.cue_names = cues.names | {MODEL_CUE, MODEL_WEAK_CUE}
+        self.cue_names = cues.names | {MODEL_CUE, MODEL_WEAK_CUE, MODEL_DOUBT_CUE}
         self._small_talk = (
             re.compile(rf"(?<![a-z0-9])(?:{prepare(cues.small_talk)})(?![a-z0-9])")
             if cues.small_talk
@@ -437,18 +446,24 @@ def _assess(detector: Detector, text: str) -> CrisisAssessment:
 def _with_model(
     detector: Detector, text: str, normal: str, cues: CrisisAssessment
 ) -> CrisisAssessment:
-    """Raise a NONE or CONCERN verdict when the learned model is confident; never lower one.
+    """Raise a NONE or CONCERN verdict when the learned model is confident; lower a cues-only
+    CRISIS to CONCERN when it reads the text as plainly safe (``Model.veto``); never IMMINENT.
 
     The model reads only the text's evidence (``Detector.evidence``): a text of small talk
     alone ("bye", "ok gracias") is never raised by it.
     """
     model = detector.model
-    if model is None or cues.crisis:
+    if model is None or cues.level is Level.IMMINENT or (cues.crisis and not model.veto):
         return cues
     normal = detector.evidence(normal)
     if not normal:
         return cues
     p = model.probability(normal)
+    if cues.crisis:
+        if p >= model.veto:
+            return cues
+        score = min(cues.score, CRISIS_THRESHOLD - 0.01)
+        return CrisisAssessment(score, Level.CONCERN, (*cues.matched, MODEL_DOUBT_CUE))
     high, mid = model.thresholds(text)
     if p >= high:
         score = max(cues.score, CRISIS_THRESHOLD, round(p, 4))
