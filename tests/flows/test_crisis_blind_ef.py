@@ -88,16 +88,10 @@ veto were chosen looking at it and G's half): see ``test_crisis_blind_g.py``.
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
 
-from hotline.crisis.detector import assess
+from tests.flows.blind import check_figures, check_frozen, check_shape, rows
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-HEADER = "label\tlang\ttext\tkind"
-KINDS = frozenset({"suicide", "medical", "violence", "others"})
 FROZEN = {
     "crisis_blind_e_en.tsv": "ebce8971db98baa4e57f5a5bfaad57721cb44d985508417e31930a434368a58e",
     "crisis_blind_f_en.tsv": "e3fd033d753eb8e0871476c1d8f3e694c06a2264e70225ca2652637e141cc1aa",
@@ -115,44 +109,22 @@ SETS = (
 )
 
 
-def rows(name: str) -> list[tuple[str, str, str, str]]:
-    """Return (label, language, text, kind) for every row of a set."""
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    assert lines[0] == HEADER
-    return [(a, b, c, d) for a, b, c, d in (line.split("\t") for line in lines[1:] if line)]
-
-
 @pytest.mark.parametrize(("name", "digest"), FROZEN.items())
 def test_blind_set_is_frozen_as_its_readme_says(name: str, digest: str) -> None:
-    assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest
     language = name.removesuffix(".tsv")[-2:]
-    readme = (DATA / f"crisis_blind_ef_{language}.README.md").read_text(encoding="utf-8")
-    assert digest in readme
+    check_frozen(name, digest, f"crisis_blind_ef_{language}.README.md")
 
 
 @pytest.mark.parametrize(("name", "language", "size", "_r", "_f", "_k"), SETS)
 def test_blind_set_is_one_language_and_labelled_by_kind(
     name: str, language: str, size: int, _r: float, _f: float, _k: float
 ) -> None:
-    found = rows(name)
-    assert len(found) == size
-    assert {lang for _, lang, _, _ in found} == {language}
-    assert {kind for label, _, _, kind in found if label == "1"} == KINDS
-    assert {kind for label, _, _, kind in found if label == "0"} == {"none"}
+    check_shape(name, language, size)
 
 
 @pytest.mark.parametrize(("name", "language", "_size", "recall", "alarms", "kinds"), SETS)
 def test_blind_set_recall_false_alarms_and_kind(
     name: str, language: str, _size: int, recall: float, alarms: float, kinds: float
 ) -> None:
-    found = rows(name)
-    positives = [(text, kind) for label, _, text, kind in found if label == "1"]
-    negatives = [text for label, _, text, _ in found if label == "0"]
-    verdicts = [(assess(text), kind) for text, kind in positives]
-    caught = [(verdict, kind) for verdict, kind in verdicts if verdict.crisis]
-    raised = sum(assess(text).crisis for text in negatives)
-    named = sum(verdict.danger.value == kind for verdict, kind in caught)
     # Figures only: the rows stay unread by whoever tunes the detector.
-    assert len(caught) / len(positives) >= recall - 1e-9, f"{language} recall {len(caught)}"
-    assert raised / len(negatives) <= alarms + 1e-9, f"{language} false alarms {raised}"
-    assert named / len(caught) >= kinds - 1e-9, f"{language} kinds named {named}"
+    check_figures(rows(name), language, recall, alarms, kinds)

@@ -35,17 +35,12 @@ record. See ``DEV`` below for the held-back half.
 
 from __future__ import annotations
 
-import hashlib
 import zlib
-from pathlib import Path
 
 import pytest
 
-from hotline.crisis.detector import assess
+from tests.flows.blind import check_figures, check_frozen, check_shape, rows
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-HEADER = "label\tlang\ttext\tkind"
-KINDS = frozenset({"suicide", "medical", "violence", "others"})
 FROZEN = {
     "crisis_blind_g_en.tsv": "cf904e0d5d638e492219913f4ce2b2f2f2819e5d2332f6877b8d658a8076d73f",
     "crisis_blind_g_es.tsv": "aff1d60884a7c4e949841cc3c35f8bc50d797c5115115f4b7d794d180373a1f4",
@@ -59,45 +54,23 @@ SETS = (
 )
 
 
-def rows(name: str) -> list[tuple[str, str, str, str]]:
-    """Return (label, language, text, kind) for every row of a set."""
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    assert lines[0] == HEADER
-    return [(a, b, c, d) for a, b, c, d in (line.split("\t") for line in lines[1:] if line)]
-
-
 @pytest.mark.parametrize(("name", "digest"), FROZEN.items())
 def test_blind_set_g_is_frozen_as_its_readme_says(name: str, digest: str) -> None:
-    assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest
-    readme = (DATA / name.replace(".tsv", ".README.md")).read_text(encoding="utf-8")
-    assert digest in readme
+    check_frozen(name, digest, name.replace(".tsv", ".README.md"))
 
 
 @pytest.mark.parametrize(("name", "language", "size", "_r", "_f", "_k"), SETS)
 def test_blind_set_g_is_one_language_and_labelled_by_kind(
     name: str, language: str, size: int, _r: float, _f: float, _k: float
 ) -> None:
-    found = rows(name)
-    assert len(found) == size
-    assert {lang for _, lang, _, _ in found} == {language}
-    assert {kind for label, _, _, kind in found if label == "1"} == KINDS
-    assert {kind for label, _, _, kind in found if label == "0"} == {"none"}
+    check_shape(name, language, size)
 
 
 @pytest.mark.parametrize(("name", "language", "_size", "recall", "alarms", "kinds"), SETS)
 def test_blind_set_g_recall_false_alarms_and_kind(
     name: str, language: str, _size: int, recall: float, alarms: float, kinds: float
 ) -> None:
-    found = rows(name)
-    positives = [(text, kind) for label, _, text, kind in found if label == "1"]
-    negatives = [text for label, _, text, _ in found if label == "0"]
-    verdicts = [(assess(text), kind) for text, kind in positives]
-    caught = [(verdict, kind) for verdict, kind in verdicts if verdict.crisis]
-    raised = sum(assess(text).crisis for text in negatives)
-    named = sum(verdict.danger.value == kind for verdict, kind in caught)
-    assert len(caught) / len(positives) >= recall - 1e-9, f"{language} recall {len(caught)}"
-    assert raised / len(negatives) <= alarms + 1e-9, f"{language} false alarms {raised}"
-    assert named / len(caught) >= kinds - 1e-9, f"{language} kinds named {named}"
+    check_figures(rows(name), language, recall, alarms, kinds)
 
 
 # The held-back halves of F and G (CRC-32 of the text odd): never a training row of the model.
@@ -118,12 +91,7 @@ def test_held_back_halves_of_f_and_g(
     names: tuple[str, ...], language: str, recall: float, alarms: float
 ) -> None:
     found = [row for name in names for row in rows(name) if held_back(row[2])]
-    positives = [text for label, _, text, _ in found if label == "1"]
-    negatives = [text for label, _, text, _ in found if label == "0"]
-    caught = sum(assess(text).crisis for text in positives)
-    raised = sum(assess(text).crisis for text in negatives)
-    assert caught / len(positives) >= recall - 1e-9, f"{language} dev recall {caught}"
-    assert raised / len(negatives) <= alarms + 1e-9, f"{language} dev false alarms {raised}"
+    check_figures(found, f"{language} dev", recall, alarms)
 
 
 # A probe written by session 20's second tuner after its last training rows, measured once
@@ -142,9 +110,4 @@ def test_probe_written_after_training(
 ) -> None:
     found = rows(name)
     assert {lang for _, lang, _, _ in found} == {language}
-    positives = [text for label, _, text, _ in found if label == "1"]
-    negatives = [text for label, _, text, _ in found if label == "0"]
-    caught = sum(assess(text).crisis for text in positives)
-    raised = sum(assess(text).crisis for text in negatives)
-    assert caught / len(positives) >= recall - 1e-9, f"{language} probe recall {caught}"
-    assert raised / len(negatives) <= alarms + 1e-9, f"{language} probe false alarms {raised}"
+    check_figures(found, f"{language} probe", recall, alarms)
