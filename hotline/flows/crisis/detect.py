@@ -82,6 +82,8 @@ CONCERN_THRESHOLD = 0.2
 IMMINENT_FLOOR = 0.95
 RECOVERY_FACTOR = 0.35  # how much a cue counts in a message that only looks back
 
+# One word and a number, as a keyword with its code is texted ("LEAVE 4821", "done #14").
+_WORD_AND_NUMBER = re.compile(r"[^\W\d_]+\s*#?\s*\d{1,12}[.!]?", re.IGNORECASE)
 MODEL_CUE = "model"
 MODEL_WEAK_CUE = "model:weak"
 MODEL_DOUBT_CUE = "model:doubt"
@@ -454,6 +456,11 @@ def _with_model(
     """
     model = detector.model
     if model is None or cues.level is Level.IMMINENT or (cues.crisis and not model.veto):
+        return cues
+    if _WORD_AND_NUMBER.fullmatch(text.strip()):
+        # A keyword and its code or case number ("LEAVE 4821", "DONE 14") is a command: the
+        # model, trained on sentences, read some of them as crisis by their digits' n-grams
+        # (4 in 10 "LEAVE" codes, 134 of 10,000 "DONE" case numbers). The cues alone judge it.
         return cues
     normal = detector.evidence(normal)
     if not normal:
