@@ -167,7 +167,7 @@ def _reply(twilio: TwilioPoster, body: str) -> str:
 def test_crisis_with_nobody_at_all_says_nobody_can_call_back(twilio: TwilioPoster) -> None:
     reply = _reply(twilio, "i want to kill myself")
     assert "988" in reply and "Nobody from this line can call you back right now." in reply
-    assert "reach out" not in reply
+    assert "alerting someone" not in reply
     with session_scope() as session:
         assert session.scalars(select(SupportCase)).one().kind == "crisis"
 

@@ -36,6 +36,7 @@ from hotline.inbound import record_inbound
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
 from hotline.models import (
+    ACTIVE_CASE_STATUSES,
     Contact,
     InboundMessage,
     Meeting,
@@ -649,7 +650,7 @@ def _talk_open(session: Session, contact_id: int) -> bool:
     statement = select(SupportCase.id).where(
         SupportCase.contact_id == contact_id,
         SupportCase.kind == "talk",
-        SupportCase.status == "open",
+        SupportCase.status.in_(ACTIVE_CASE_STATUSES),  # open, or taken by a volunteer
     )
     return session.scalars(statement).first() is not None
 

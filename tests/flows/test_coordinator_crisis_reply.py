@@ -86,21 +86,21 @@ def test_a_country_without_a_service_reads_a_wording_that_does_not_need_it() -> 
     )
 
 
-def test_a_volunteer_is_promised_only_when_someone_is_on_call() -> None:
+def test_someone_on_call_is_named_only_when_someone_can_be_paged() -> None:
     for danger in Danger:
         off, on = reply(danger, "en"), reply(danger, "en", oncall=True)
         assert "volunteer" not in off and "CALL" not in off
         if danger is Danger.VIOLENCE:  # a call only when the person says it is safe
             assert on == off + " Reply CALL if it is safe for us to call you."
         else:
-            assert on == off + " A peer volunteer will reach out soon."
+            assert on == off + " We are alerting someone on call at this line."
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_violence_reply_never_promises_a_call_it_was_not_asked_for(language: str) -> None:
     for country in COUNTRIES:
         on = reply(Danger.VIOLENCE, language, country, oncall=True).lower()
-        assert "volunt" not in on and "will call" not in on and "contactara" not in on
+        assert "alerting" not in on and "will call" not in on and "avisando" not in on
         assert ("responda llamar si es seguro" if language == "es" else "reply call if") in on
 
 

@@ -160,7 +160,7 @@ def test_a_new_line_from_an_empty_database(
         line.wait_for_worker(redis)
 
         reply = line.text(MEMBERS[0], "i want to kill myself")
-        assert "988" in reply and "reach out soon" in reply
+        assert "988" in reply and "alerting someone on call" in reply
         alert = line.paged(RESPONDER)
         # Prism invents a SID from the spec's pattern for every send.
         assert re.fullmatch(r"(SM|MM)[0-9a-fA-F]{32}", alert.twilio_sid or ""), alert.twilio_sid
@@ -168,7 +168,7 @@ def test_a_new_line_from_an_empty_database(
         # Nobody on call: the admin is the fallback, and the promise still holds.
         line.hotline("staff", "remove", responder_id)
         assert line.ready().json()["oncall"] == "fallback"
-        assert "reach out soon" in line.text(MEMBERS[1], "i want to kill myself")
+        assert "alerting someone on call" in line.text(MEMBERS[1], "i want to kill myself")
         assert line.paged(ADMIN).status == "sent"
 
         # Nobody at all: the reply says so plainly; /readyz stays up but degraded.
@@ -179,6 +179,6 @@ def test_a_new_line_from_an_empty_database(
         assert line.ready(strict=True).status_code == 503
         reply = line.text(MEMBERS[2], "i want to kill myself")
         assert "988" in reply and "Nobody from this line can call you back right now." in reply
-        assert "reach out" not in reply
+        assert "alerting someone" not in reply
     finally:
         line.stop()

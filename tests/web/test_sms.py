@@ -360,6 +360,10 @@ def test_talk_opens_one_talk_case(twilio: TwilioPoster, settings: Settings) -> N
             ("talk", "talk", "open", "sms"),
         ]
         assert cases[0].contact_id != cases[1].contact_id
+        cases[0].status = "acked"  # a volunteer took the first: asking again opens no new case
+    assert "peer volunteer will call you back" in one(twilio, "TALK")
+    with session_scope() as session:
+        assert len(session.scalars(select(SupportCase)).all()) == 2
 
 
 # Crisis -------------------------------------------------------------------------------------
@@ -371,7 +375,7 @@ def test_crisis_text_gets_the_crisis_reply_and_a_case(
 ) -> None:
     add_staff(settings, "+15558880001", "responder")
     reply = one(twilio, "find 94110 i want to kill myself")
-    assert "988" in reply and "peer volunteer will reach out" in reply
+    assert "988" in reply and "alerting someone on call at this line" in reply
     with session_scope() as session:
         case = session.scalars(select(SupportCase)).one()
         inbound = session.scalars(select(InboundMessage)).one()

@@ -49,7 +49,7 @@ def first_wording(prefix: str, texts: Catalog, values: Mapping[str, str]) -> str
 def promise(danger: Danger, texts: Catalog) -> str:
     """What the reply promises when someone can be paged: a danger's own words if it has them.
 
-    Violence from someone else never gets "a volunteer will reach out": on a shared phone an
+    Violence from someone else never gets "we are alerting someone": on a shared phone an
     unexpected call can put the person in danger, so they are asked to reply CALL when a call
     is safe (``hotline.crisis.cases.member_asks_call`` does what that promises).
     """
