@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -90,10 +91,22 @@ def test_sms_talks_to_a_running_line_signed_like_twilio(live_url: str) -> None:
     assert raw.stdout.startswith("<?xml") and "<Message>" in raw.stdout
 
 
-def test_sms_signed_for_another_url_is_refused(live_url: str) -> None:
-    # The line checks signatures against its public URL; one signed for another host fails.
+def test_sms_signs_for_the_other_loopback_name_when_one_is_refused(live_url: str) -> None:
+    # The demo signs for the name it was started on; called by the other name, the first try
+    # is refused (403, nothing done) and the CLI signs for the other.
     other = live_url.replace("127.0.0.1", "localhost")
     result = hotline("sms", "+15551230000", "HELP", "--url", other)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "988" in result.stdout
+
+
+def test_sms_signed_for_another_url_is_refused(settings: Settings) -> None:
+    # The line checks signatures against its public URL: signed for none the CLI can know of
+    # (its settings' public URL, the URL called, the other loopback name), it answers 403.
+    port = free_port()
+    elsewhere = dataclasses.replace(settings, public_url=settings.public_url + "/elsewhere")
+    with serving(uvicorn.Config(create_app(elsewhere), port=port, log_level="warning")):
+        result = hotline("sms", "+15551230000", "HELP", "--url", f"http://localhost:{port}")
     assert result.returncode == 1
     assert "answered 403" in result.stdout
 

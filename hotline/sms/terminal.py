@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -30,13 +31,29 @@ def post_signed(path: str, params: dict[str, str], *, url: str | None = None) ->
     # A deployed line (a public HOTLINE_PUBLIC_URL) reached on its own machine (`--url
     # http://127.0.0.1:8000`, behind its proxy) wants that address signed; the demo, reached
     # from another terminal without its settings, the URL called. A refused request did
-    # nothing, so the other is tried after a 403.
+    # nothing, so the next is tried after a 403: the demo started on `localhost` and called as
+    # `127.0.0.1` (or the other way round) wants the other loopback name signed.
     public = settings.public_url.rstrip("/")
     order = [public, base] if is_public_url(public) else [base, public]
+    order.append(_other_loopback_name(base))
     response = _post(settings, base, order[0], path, params)
-    if response.status_code == 403 and order[1] != order[0]:
-        response = _post(settings, base, order[1], path, params)
+    tried = {order[0]}
+    for signed_base in order[1:]:
+        if response.status_code != 403 or signed_base in tried:
+            continue
+        tried.add(signed_base)
+        response = _post(settings, base, signed_base, path, params)
     return response
+
+
+def _other_loopback_name(base: str) -> str:
+    """``http://127.0.0.1:8000`` for ``http://localhost:8000``, and back; others unchanged."""
+    parts = urlsplit(base)
+    other = {"localhost": "127.0.0.1", "127.0.0.1": "localhost"}.get(parts.hostname or "")
+    if other is None:
+        return base
+    netloc = other + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _post(
