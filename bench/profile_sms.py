@@ -26,7 +26,7 @@ from sqlalchemy import event
 from starlette.datastructures import FormData
 
 from bench.webhook import _TMP, _text, seed
-from hotline import db, queues
+from hotline import bounded, db, queues
 from hotline import settings as settings_module
 from hotline.flows.crisis.detect import Level
 from hotline.sms import runner as sms
@@ -39,6 +39,11 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--meetings", type=int, default=5000)
+    parser.add_argument(
+        "--lane",
+        action="store_true",
+        help="run each text on the webhook lane, as the server does (its database timeouts)",
+    )
     args = parser.parse_args()
     embedded = queues.embedded_redis(_TMP / "redis" / "bench.rdb")
     os.environ["HOTLINE_REDIS_URL"] = queues.embedded_url(embedded)
@@ -60,16 +65,30 @@ def main() -> int:
     engine = db.get_engine()
     event.listen(engine, "before_cursor_execute", count("statements"))
     event.listen(engine, "begin", count("transactions"))
+    trips = _count_round_trips(counts) if engine.dialect.name == "postgresql" else None
     timed = messages[args.count : args.count * 2]
+
+    def answer(message: sms.InboundSms) -> None:
+        if not args.lane:
+            sms.answer_member(chosen, message, Level.NONE)
+            return
+        future = bounded.WEBHOOKS.try_submit(lambda: sms.answer_member(chosen, message, Level.NONE))
+        assert future is not None
+        future.result(30)
+
     started = time.perf_counter()
     for message in timed:
-        sms.answer_member(chosen, message, Level.NONE)
+        answer(message)
     per_text = (time.perf_counter() - started) / len(timed)
     print(
-        f"{args.body!r}: {per_text * 1000:.2f} ms a text, "
+        f"{args.body!r}{' on the webhook lane' if args.lane else ''}: "
+        f"{per_text * 1000:.2f} ms a text, "
         f"{counts['statements'] / len(timed):.1f} SQL statements and "
         f"{counts['transactions'] / len(timed):.1f} transactions a text ({len(timed)} texts)"
+        + (f", {counts['trips'] / len(timed):.1f} round trips to PostgreSQL" if trips else "")
     )
+    if trips:
+        trips()
     profile = cProfile.Profile()
     profile.enable()
     for message in messages[100 : args.count]:
@@ -78,6 +97,33 @@ def main() -> int:
     pstats.Stats(profile).sort_stats("tottime").print_stats(args.top)
     embedded.shutdown()
     return 0
+
+
+def _count_round_trips(counts: Counter[str]) -> Any:
+    """Count every query, ping, SET, commit and rollback psycopg sends; return the undo."""
+    import psycopg
+
+    originals = {
+        (psycopg.Cursor, "execute"): psycopg.Cursor.execute,
+        (psycopg.Connection, "commit"): psycopg.Connection.commit,
+        (psycopg.Connection, "rollback"): psycopg.Connection.rollback,
+    }
+
+    def counted(real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            counts.update(["trips"])
+            return real(*args, **kwargs)
+
+        return call
+
+    for (owner, name), real in originals.items():
+        setattr(owner, name, counted(real))
+
+    def undo() -> None:
+        for (owner, name), real in originals.items():
+            setattr(owner, name, real)
+
+    return undo
 
 
 if __name__ == "__main__":

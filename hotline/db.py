@@ -6,11 +6,13 @@ import contextlib
 import functools
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.bounded import LANE_DB_TIMEOUT_SECONDS, db_timeout
@@ -45,14 +47,59 @@ def make_engine(url: str) -> Engine:
     # The webhook lanes and the spool (hotline/bounded.py) hold at most 11 of these 30.
     engine = create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=10,
         max_overflow=20,
         pool_timeout=LANE_DB_TIMEOUT_SECONDS,
         connect_args={"connect_timeout": 5},
     )
-    event.listen(engine, "begin", _postgres_statement_timeout)
+    event.listen(engine, "connect", _note_checkin)
+    event.listen(engine, "checkin", _note_checkin)
+    event.listen(engine, "checkout", functools.partial(_checkout, engine))
     return engine
+
+
+# A pooled connection idle this long is pinged before it is used (a restarted server leaves
+# the pool's connections dead, and the ping swaps a dead one for a new one); one used more
+# recently is not: a ping is a round trip, and pinging at every checkout (pool_pre_ping) cost
+# a text two of its fourteen. A connection that died unseen fails its statement, and the
+# engine then discards every connection of the pool at once.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def _note_checkin(_dbapi_conn: Any, record: Any) -> None:
+    record.info["used"] = time.monotonic()
+
+
+def _checkout(engine: Engine, dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+    used = record.info.get("used")
+    try:
+        idle = used is None or time.monotonic() - used >= PING_AFTER_IDLE_SECONDS
+        if idle and not engine.dialect.do_ping(dbapi_conn):
+            raise DisconnectionError("the pooled connection is dead")
+        _postgres_statement_timeout(dbapi_conn, record)
+    except DisconnectionError:
+        raise
+    except Exception as exc:  # the server went away while it sat in the pool
+        raise DisconnectionError("the pooled connection is dead") from exc
+
+
+def _postgres_statement_timeout(dbapi_conn: Any, record: Any) -> None:
+    # As SQLite's busy timeout: a lane's statement (or lock wait) ends inside the deadline.
+    # Set for the session outside any transaction (so no rollback undoes it) and remembered,
+    # so a checkout pays the round trip only when the connection moves between a lane and
+    # other work (it was a SET LOCAL, one round trip each transaction).
+    limit = db_timeout()
+    wanted = "DEFAULT" if limit is None else str(int(limit * 1000))
+    if record.info.get("statement_timeout", "DEFAULT") == wanted:
+        return
+    autocommit = dbapi_conn.autocommit
+    dbapi_conn.autocommit = True
+    try:
+        with dbapi_conn.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {wanted}")
+    finally:
+        dbapi_conn.autocommit = autocommit
+    record.info["statement_timeout"] = wanted
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
@@ -150,13 +197,6 @@ def _sqlite_busy_timeout(conn: Connection) -> None:
     if conn.info.get("busy_ms", int(BUSY_TIMEOUT_SECONDS * 1000)) != wanted:
         conn.exec_driver_sql(f"PRAGMA busy_timeout={wanted}")
         conn.info["busy_ms"] = wanted
-
-
-def _postgres_statement_timeout(conn: Connection) -> None:
-    # The same for PostgreSQL: a lane's statement (or lock wait) ends inside the deadline.
-    limit = db_timeout()
-    if limit is not None:
-        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(limit * 1000)}")
 
 
 @functools.cache

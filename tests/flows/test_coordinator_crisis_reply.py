@@ -89,7 +89,7 @@ def test_a_country_without_a_service_reads_a_wording_that_does_not_need_it() -> 
 def test_someone_on_call_is_named_only_when_someone_can_be_paged() -> None:
     for danger in Danger:
         off, on = reply(danger, "en"), reply(danger, "en", oncall=True)
-        assert "volunteer" not in off and "CALL" not in off
+        assert "alerting" not in off and "CALL" not in off
         if danger is Danger.VIOLENCE:  # a call only when the person says it is safe
             assert on == off + " Reply CALL if it is safe for us to call you."
         else:
@@ -106,14 +106,14 @@ def test_the_violence_reply_never_promises_a_call_it_was_not_asked_for(language:
 
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("danger", list(Danger))
-def test_every_reply_fits_one_segment_and_two_with_the_volunteer(
+def test_every_reply_fits_one_segment_and_two_with_the_on_call_line(
     danger: Danger, language: str
 ) -> None:
     for country in COUNTRIES:
         plain = count_segments(reply(danger, language, country))
         assert (plain.encoding, plain.segments) == ("GSM-7", 1), (country, plain)
-        with_volunteer = count_segments(reply(danger, language, country, oncall=True))
-        assert with_volunteer.segments <= 2, (country, with_volunteer)
+        with_oncall = count_segments(reply(danger, language, country, oncall=True))
+        assert with_oncall.segments <= 2, (country, with_oncall)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

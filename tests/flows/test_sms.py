@@ -559,9 +559,9 @@ def test_gsm_safe_keeps_names_in_gsm7() -> None:
     assert count_segments(names.gsm_safe("Grupo de Sanación 💙")).encoding == "GSM-7"
 
 
-def test_crisis_reply_names_the_volunteer_only_when_escalated() -> None:
-    assert "volunteer" not in flow.catalog_crisis_reply(catalog("en"), escalated=False)
-    assert "volunteer" in flow.catalog_crisis_reply(catalog("en"), escalated=True)
+def test_crisis_reply_says_someone_is_alerted_only_when_escalated() -> None:
+    assert "alerting" not in flow.catalog_crisis_reply(catalog("en"), escalated=False)
+    assert "alerting someone" in flow.catalog_crisis_reply(catalog("en"), escalated=True)
     for language in ("en", "es"):
         assert (
             count_segments(flow.catalog_crisis_reply(catalog(language), escalated=True)).segments

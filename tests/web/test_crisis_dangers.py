@@ -64,13 +64,15 @@ def test_a_text_gets_the_help_for_its_danger_and_the_case_and_alert_name_it(
         assert words in reply, (danger, language, reply)
     assert not any(words in reply for words in FOREIGN[danger]), reply
     assert count_segments(reply).segments <= 2
-    # Someone is on call: a volunteer is promised, except to a person in danger from someone
-    # else, who is asked to reply CALL when a call is safe (test_crisis_violence_call.py).
+    # Someone is on call: the reply says they are being alerted, except to a person in danger
+    # from someone else, who is asked to reply CALL when a call is safe
+    # (test_crisis_violence_call.py).
+    alerting = "Estamos avisando a alguien" if language == "es" else "We are alerting someone"
     if danger == "violence":
         assert ("LLAMAR" if language == "es" else "Reply CALL") in reply
-        assert "volunt" not in reply
+        assert alerting not in reply
     else:
-        assert ("voluntario" if language == "es" else "volunteer") in reply
+        assert alerting in reply
     with session_scope() as session:
         case = session.scalars(select(SupportCase)).one()
         assert (case.kind, case.danger) == ("crisis", danger)
@@ -102,7 +104,7 @@ def test_the_reply_is_built_from_memory_without_the_database(danger: str, langua
     assert answer is not None and answer.danger.value == danger
     for words in expected:
         assert words in answer.twiml
-    assert "volunteer" not in answer.twiml and "voluntario" not in answer.twiml
+    assert "alerting" not in answer.twiml and "avisando" not in answer.twiml
     assert crisis_reply_for("what time is the meeting", language="en", country="US") is None
 
 
