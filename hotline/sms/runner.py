@@ -21,7 +21,7 @@ from hotline.crisis import caring
 from hotline.crisis.cases import member_asks_call, record_danger
 from hotline.crisis.detector import assess
 from hotline.crisis.resources import crisis_resources
-from hotline.db import read_scope, session_scope, write_late_scope
+from hotline.db import session_scope, unlocked_reads, write_late_scope
 from hotline.effects import apply_shared
 from hotline.find_outcomes import record_find
 from hotline.flows.crisis.cues import Danger
@@ -651,7 +651,7 @@ def _search(
     if isinstance(query, flow.FindResults):
         return query
     origin = None if query.latitude is None else (query.latitude, query.longitude or 0.0)
-    with read_scope(session.get_bind()) as reader:  # type: ignore[arg-type]
+    with unlocked_reads(session) as reader:
         found = finder.find_nearest_meetings(
             session=reader,
             origin=origin,
