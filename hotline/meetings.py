@@ -21,6 +21,9 @@ def get_meeting_by_code(*, session: Session, code: str, active_only: bool = True
     return session.scalars(statement, {"code": code}).first()
 
 
+_BY_DIRECT_NUMBER = select(Meeting).where(Meeting.direct_number == bindparam("e164"))
+
+
 def get_meeting_by_direct_number(*, session: Session, e164: str) -> Meeting | None:
     """Return the meeting whose dedicated number was dialled, active or not."""
-    return session.scalars(select(Meeting).where(Meeting.direct_number == e164)).first()
+    return session.scalars(_BY_DIRECT_NUMBER, {"e164": e164}).first()
