@@ -1,6 +1,7 @@
 """CPU time a webhook costs the line: signed posts through the real ASGI app, in-process.
 
     .venv/bin/python bench/asgi_cpu.py [--routes "HELP,FIND 94110"] [--meetings 5000]
+    .venv/bin/python bench/asgi_cpu.py --routes HELP --profile 25   # where the time goes
 
 No sockets and no uvicorn: each request is handed to the app built by `hotline serve`
 (`create_app`, warmed up the same way) one after the other, and the figure is the process's
@@ -16,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -97,10 +100,50 @@ async def _measure(app: Any, route: Route, start: int) -> tuple[list[float], byt
     return per_request, answer
 
 
+def _profiled(app: Any, route: Route, start: int, top: int) -> None:
+    """Profile 500 requests after the warm-up: the event loop and the lane threads together."""
+    from hotline.bounded import Lane
+
+    profiles: list[cProfile.Profile] = []
+    timed = Lane._timed
+
+    def profiled_timed(self: Lane, work: Any) -> Any:
+        profile = cProfile.Profile()
+        profiles.append(profile)
+        profile.enable()
+        try:
+            return timed(self, work)
+        finally:
+            profile.disable()
+
+    made = [_request(route, start + n) for n in range(WARM + 500)]
+
+    async def run() -> None:
+        for scope, body in made[:WARM]:
+            await _post(app, scope, body)
+        Lane._timed = profiled_timed  # type: ignore[method-assign]
+        loop = cProfile.Profile()
+        profiles.append(loop)
+        loop.enable()
+        for scope, body in made[WARM:]:
+            await _post(app, scope, body)
+        loop.disable()
+        Lane._timed = timed  # type: ignore[method-assign]
+
+    asyncio.run(run())
+    stats = pstats.Stats(profiles[0])
+    for profile in profiles[1:]:
+        stats.add(profile)
+    print(f"--- {route.name}: 500 requests, event loop and lane threads")
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(r"hotline/|starlette|twilio", top)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--meetings", type=int, default=5000)
     parser.add_argument("--routes", default="", help="only these routes, comma-separated")
+    parser.add_argument("--profile", type=int, default=0, help="profile instead; top N lines")
     args = parser.parse_args()
     url = os.environ.get("HOTLINE_BENCH_REDIS_URL")
     embedded = None
@@ -117,6 +160,13 @@ def main() -> int:
     app = create_app()
     server.warm_up()
     chosen = [r for r in ROUTES if not args.routes or r.name in args.routes.split(",")]
+    if args.profile:
+        for index, route in enumerate(chosen):
+            _profiled(app, route, (index + 1) * 10**6, args.profile)
+        bounded.settle()
+        if embedded is not None:
+            embedded.shutdown()
+        return 0
     print(f"CPU ms a request, in-process, {args.meetings:,} meetings (min and median of 4 x 250)")
     try:
         for index, route in enumerate(chosen):

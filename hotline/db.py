@@ -253,6 +253,25 @@ def read_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.close()
 
 
+@contextlib.contextmanager
+def unlocked_reads(session: Session) -> Iterator[Session]:
+    """A session to read from that holds no write lock: this one when it holds none, else a
+    read_scope beside it.
+
+    On PostgreSQL reads lock nothing, so the session's own transaction serves (no second
+    connection, checkout and ping); on SQLite, a write_late_scope that has not written yet is
+    still reading its snapshot without a turn. Either way the reads do not flush this session's
+    pending changes (that would take the write lock early); those are written at commit.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite" or connection.info.get("write_late"):
+        with session.no_autoflush:
+            yield session
+        return
+    with read_scope(session.get_bind()) as reader:  # type: ignore[arg-type]
+        yield reader
+
+
 def upgrade(engine: Engine | None = None) -> tuple[str | None, str | None]:
     """Bring the schema to the newest Alembic revision; return the revisions before and after."""
     from alembic import command

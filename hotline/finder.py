@@ -234,26 +234,40 @@ def _local_page(
     return [found for *_, found in timed[:want]]
 
 
+# The finder's statements are built once with bound parameters (building one costs about
+# what running it does); only the values change from one search to the next.
+_MEETINGS = (
+    select(Meeting)
+    .where(Meeting.id.in_(bindparam("ids", expanding=True)))
+    .options(joinedload(Meeting.group))
+)
+_UPCOMING_CANCELLATIONS = select(
+    MeetingCancellation.meeting_id, MeetingCancellation.occurs_on
+).where(MeetingCancellation.occurs_on >= bindparam("since"))
+_CANCELLATIONS_OF = _UPCOMING_CANCELLATIONS.where(
+    MeetingCancellation.meeting_id.in_(bindparam("ids", expanding=True))
+)
+
+
 def _meetings(session: Session, ids: list[int]) -> dict[int, Meeting]:
     """Load the few meetings shown, with their groups, in one query."""
     if not ids:
         return {}
-    statement = select(Meeting).where(Meeting.id.in_(ids)).options(joinedload(Meeting.group))
-    return {meeting.id: meeting for meeting in session.scalars(statement).unique()}
+    found = session.scalars(_MEETINGS, {"ids": ids}).unique()
+    return {meeting.id: meeting for meeting in found}
 
 
 def _cancellations(
     session: Session, meeting_ids: list[int] | None, now: dt.datetime
 ) -> dict[int, set[dt.date]]:
     """Upcoming cancelled dates per meeting: of the given meetings, or of all (a short list)."""
-    statement = select(MeetingCancellation.meeting_id, MeetingCancellation.occurs_on).where(
-        MeetingCancellation.occurs_on >= (now - dt.timedelta(days=1)).date()
-    )
+    values: dict[str, Any] = {"since": (now - dt.timedelta(days=1)).date()}
+    statement = _UPCOMING_CANCELLATIONS
     if meeting_ids is not None:
         if not meeting_ids:
             return {}
-        statement = statement.where(MeetingCancellation.meeting_id.in_(meeting_ids))
+        statement, values["ids"] = _CANCELLATIONS_OF, meeting_ids
     cancelled: dict[int, set[dt.date]] = defaultdict(set)
-    for meeting_id, occurs_on in session.connection().execute(statement):
+    for meeting_id, occurs_on in session.connection().execute(statement, values):
         cancelled[meeting_id].add(occurs_on)
     return cancelled

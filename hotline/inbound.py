@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -24,10 +27,7 @@ def record_inbound(
     One INSERT … ON CONFLICT DO NOTHING: no savepoint and no ORM flush, so a retried webhook
     racing the first one is told apart by the unique key in a single statement.
     """
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(InboundMessage).on_conflict_do_nothing(
-        index_elements=["message_sid"]
-    )
+    statement = _insert(session.get_bind().dialect.name)
     values = {
         "message_sid": message_sid,
         "contact_id": contact_id,
@@ -39,3 +39,11 @@ def record_inbound(
     }
     # Core on the session's connection: the same transaction, without the ORM's execute.
     return bool(session.connection().execute(statement, values).rowcount)
+
+
+@functools.cache
+def _insert(dialect_name: str) -> Any:
+    """The INSERT … ON CONFLICT DO NOTHING, built once per dialect (building costs more than
+    running it)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(InboundMessage).on_conflict_do_nothing(index_elements=["message_sid"])

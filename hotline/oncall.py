@@ -55,31 +55,50 @@ def _overrides(staff: Sequence[Coordinator]) -> list[rota.Override]:
 
 
 def on_call(
-    *, session: Session, now: dt.datetime, exclude_contact_id: int | None = None
+    *,
+    session: Session,
+    now: dt.datetime,
+    exclude_contact_id: int | None = None,
+    staff: Sequence[Coordinator] | None = None,
 ) -> list[Coordinator]:
-    """Staff who are on call now and paged by their role, by tier then id."""
-    staff = [p for p in active_staff(session=session) if p.contact_id != exclude_contact_id]
+    """Staff who are on call now and paged by their role, by tier then id.
+
+    `staff`: active_staff already read in this session (read here when not given).
+    """
+    if staff is None:
+        staff = active_staff(session=session)
+    staff = [p for p in staff if p.contact_id != exclude_contact_id]
     on = rota.who_is_on(
         members=[p.id for p in staff], shifts=shifts_of(staff), overrides=_overrides(staff), at=now
     )
     return [p for p in staff if p.id in on and is_paged(p)]
 
 
-def fallback(*, session: Session, exclude_contact_id: int | None = None) -> list[Coordinator]:
+def fallback(
+    *,
+    session: Session,
+    exclude_contact_id: int | None = None,
+    staff: Sequence[Coordinator] | None = None,
+) -> list[Coordinator]:
     """The last fallback when nobody is on call: every admin."""
-    return [
-        p
-        for p in active_staff(session=session)
-        if is_admin(p) and p.contact_id != exclude_contact_id
-    ]
+    if staff is None:
+        staff = active_staff(session=session)
+    return [p for p in staff if is_admin(p) and p.contact_id != exclude_contact_id]
 
 
 def coverage(
-    *, session: Session, now: dt.datetime, exclude_contact_id: int | None = None
+    *,
+    session: Session,
+    now: dt.datetime,
+    exclude_contact_id: int | None = None,
+    staff: Sequence[Coordinator] | None = None,
 ) -> Coverage:
-    if on_call(session=session, now=now, exclude_contact_id=exclude_contact_id):
+    """Who would hear of a case opened now (`staff`: active_staff, when already read)."""
+    if staff is None:
+        staff = active_staff(session=session)
+    if on_call(session=session, now=now, exclude_contact_id=exclude_contact_id, staff=staff):
         return Coverage.OK
-    if fallback(session=session, exclude_contact_id=exclude_contact_id):
+    if fallback(session=session, exclude_contact_id=exclude_contact_id, staff=staff):
         return Coverage.FALLBACK
     return Coverage.NONE
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -15,16 +15,18 @@ from hotline.models import Meeting, Subscription
 logger = logging.getLogger(__name__)
 
 
+_ACTIVE = select(Subscription).where(
+    Subscription.contact_id == bindparam("contact_id"),
+    Subscription.meeting_id == bindparam("meeting_id"),
+    Subscription.ended_at.is_(None),
+)
+
+
 def get_active_subscription(
     *, session: Session, contact_id: int, meeting_id: int
 ) -> Subscription | None:
-    return session.scalars(
-        select(Subscription).where(
-            Subscription.contact_id == contact_id,
-            Subscription.meeting_id == meeting_id,
-            Subscription.ended_at.is_(None),
-        )
-    ).first()
+    values = {"contact_id": contact_id, "meeting_id": meeting_id}
+    return session.scalars(_ACTIVE, values).first()
 
 
 def subscribe(

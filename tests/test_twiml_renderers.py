@@ -10,6 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from twilio.twiml.messaging_response import MessagingResponse
+
+from hotline.sms.twiml import render_reply
+
 HOTLINE = Path(__file__).resolve().parents[1] / "hotline"
 RENDERERS = {"sms/twiml.py", "voice/twiml.py", "warm/twiml.py"}
 TWIML_IMPORT = re.compile(r"^\s*(?:from|import)\s+twilio\.twiml\b", re.MULTILINE)
@@ -27,8 +33,30 @@ def _sources() -> dict[str, str]:
 
 
 def test_only_the_channel_renderers_build_twiml() -> None:
+    # The SMS renderer writes its <Message> verbs itself (checked against the library below).
     builders = {name for name, text in _sources().items() if TWIML_IMPORT.search(text)}
-    assert builders == RENDERERS
+    assert builders == RENDERERS - {"sms/twiml.py"}
+
+
+def _library_reply(*texts: str) -> str:
+    response = MessagingResponse()
+    for text in texts:
+        if text:
+            response.message(text)
+    return str(response)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=["Cs"])), max_size=4))
+def test_the_sms_renderer_writes_what_the_twilio_library_writes(texts: list[str]) -> None:
+    assert render_reply(*texts) == _library_reply(*texts)
+
+
+def test_the_sms_renderer_escapes_markup_and_keeps_the_rest() -> None:
+    odd = "a & b < c > d \"e\" 'f' ñ 😀\n"
+    assert render_reply(odd) == _library_reply(odd)
+    assert "&amp; b &lt; c &gt; d" in render_reply(odd)
+    assert render_reply() == render_reply("", "") == _library_reply()
 
 
 def test_only_the_voice_renderer_says_anything() -> None:

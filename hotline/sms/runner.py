@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 from redis import Redis
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from hotline import clock, finder, limits, metrics, oncall, subscriptions
@@ -21,7 +21,7 @@ from hotline.crisis import caring
 from hotline.crisis.cases import member_asks_call, record_danger
 from hotline.crisis.detector import assess
 from hotline.crisis.resources import crisis_resources
-from hotline.db import read_scope, session_scope, write_late_scope
+from hotline.db import session_scope, unlocked_reads, write_late_scope
 from hotline.effects import apply_shared
 from hotline.find_outcomes import record_find
 from hotline.flows.crisis.cues import Danger
@@ -38,10 +38,12 @@ from hotline.meetings import get_meeting_by_code
 from hotline.models import (
     ACTIVE_CASE_STATUSES,
     Contact,
+    Coordinator,
     InboundMessage,
     Meeting,
     OutboxMessage,
     Priority,
+    RelayConversation,
     SupportCase,
 )
 from hotline.outbox import queue_call
@@ -77,17 +79,36 @@ def answer_member(settings: Settings, message: InboundSms, level: Level) -> str:
         held = _held_reply(session, settings, message)
         if held is not None:
             return held
-        stored = _stored_reply(session, message.message_sid)
-        if stored is not None:
-            return stored
-        contact, new = _contact(session, settings, message.sender)
-        staff_reply = None if new else _staff_reply(session, settings, contact, message.body)
+        facts = _text_facts(session, settings, message)
+        if facts.stored is not None:
+            log(logger, "sms_duplicate", message_sid=message.message_sid)
+            return facts.stored or render_reply()
+        contact, new = facts.contact, facts.contact is None
+        if contact is None:  # read just now, with the facts: no second look before creating
+            vault = vault_for(settings.secret_key)
+            language = settings.default_language
+            contact = create_contact(
+                session=session, vault=vault, e164=message.sender, language=language
+            )
+        staff_reply = None
+        if not new:
+            staff_reply = _staff_reply(
+                session, settings, contact, message.body, in_relay=facts.staff_in_relay
+            )
         if staff_reply is not None:
             metrics.count_reply("staff")
             twiml = render_reply(staff_reply)
         else:
             concern = level is Level.CONCERN
-            replies = _member_replies(session, settings, message, contact, new=new, concern=concern)
+            replies = _member_replies(
+                session,
+                settings,
+                message,
+                contact,
+                new=new,
+                concern=concern,
+                relay_open=facts.relay_open and not new,
+            )
             twiml = render_reply(*replies)
         _record(session, message, contact.id, twiml, crisis_level=level.value)
         log(logger, "sms_received", message_sid=message.message_sid, contact_id=contact.id)
@@ -277,15 +298,67 @@ def _held_reply(session: Session, settings: Settings, message: InboundSms) -> st
 # Recording ----------------------------------------------------------------------------------
 
 
+_STORED = select(InboundMessage.reply_twiml).where(
+    InboundMessage.message_sid == bindparam("message_sid")
+)
+
+
 def _stored_reply(session: Session, message_sid: str) -> str | None:
     """Return the reply already given to this MessageSid (Twilio retries), if any."""
-    stored = session.execute(
-        select(InboundMessage.reply_twiml).where(InboundMessage.message_sid == message_sid)
-    ).first()
+    stored = session.connection().execute(_STORED, {"message_sid": message_sid}).first()
     if stored is None:
         return None
     log(logger, "sms_duplicate", message_sid=message_sid)
     return stored.reply_twiml or render_reply()
+
+
+@dataclass(frozen=True)
+class _TextFacts:
+    """What an ordinary text's answer reads first, in one statement (see _FACTS)."""
+
+    stored: str | None  # the reply already given to this MessageSid; "" if it had none
+    contact: Contact | None
+    staff_in_relay: bool  # a staff member with a warm-line conversation taken
+    relay_open: bool  # a member with a warm-line conversation waiting or taken
+
+
+# One SELECT for what four used to read: the MessageSid's stored reply (Twilio retries), the
+# sender's contact, and whether either side of a warm-line conversation is theirs, so the
+# staff and warm-line lookups run only for the few numbers they can concern. Built once: an
+# ORM statement costs more to build than to run.
+_FACTS = (
+    select(
+        Contact,
+        select(func.coalesce(InboundMessage.reply_twiml, ""))
+        .where(InboundMessage.message_sid == bindparam("message_sid"))
+        .scalar_subquery()
+        .label("stored"),
+        exists()
+        .where(
+            Coordinator.contact_id == Contact.id,
+            RelayConversation.volunteer_id == Coordinator.id,
+            RelayConversation.status == relay.ACTIVE,
+        )
+        .label("staff_in_relay"),
+        exists()
+        .where(
+            RelayConversation.contact_id == Contact.id,
+            RelayConversation.status.in_((relay.WAITING, relay.ACTIVE)),
+        )
+        .label("relay_open"),
+    )
+    .select_from(select(literal(1).label("one")).subquery())
+    .outerjoin(Contact, Contact.phone_hash == bindparam("phone_hash"))
+)
+
+
+def _text_facts(session: Session, settings: Settings, message: InboundSms) -> _TextFacts:
+    phone_hash = vault_for(settings.secret_key).index(message.sender)
+    row = session.execute(
+        _FACTS, {"message_sid": message.message_sid, "phone_hash": phone_hash}
+    ).one()
+    contact, stored, staff_in_relay, relay_open = row
+    return _TextFacts(stored, contact, bool(staff_in_relay), bool(relay_open))
 
 
 def _contact(
@@ -323,8 +396,14 @@ def _record(
 # Deciding -----------------------------------------------------------------------------------
 
 
-def _staff_reply(session: Session, settings: Settings, contact: Contact, body: str) -> str | None:
-    """Answer a staff command (ACK 12, ONCALL ON ...); None hands the text to the member flow."""
+def _staff_reply(
+    session: Session, settings: Settings, contact: Contact, body: str, *, in_relay: bool = True
+) -> str | None:
+    """Answer a staff command (ACK 12, ONCALL ON ...); None hands the text to the member flow.
+
+    `in_relay` False says the sender holds no warm-line conversation (read with the contact),
+    so their free text needs no lookup to be handed on.
+    """
     if contact.opted_out_at is not None:
         return None
     now = clock.now()
@@ -336,7 +415,7 @@ def _staff_reply(session: Session, settings: Settings, contact: Contact, body: s
     reply = handle_coordinator_sms(
         session=session, settings=settings, contact_id=contact.id, body=body, now=now
     )
-    if reply is not None:
+    if reply is not None or not in_relay:
         return reply
     return relay.staff_text_for(session=session, contact_id=contact.id, body=body, now=now)
 
@@ -349,13 +428,14 @@ def _member_replies(
     *,
     new: bool,
     concern: bool = False,
+    relay_open: bool = True,
 ) -> tuple[str, ...]:
     asked = None
     if contact.opted_out_at is None:
         asked = member_asks_call(
             session=session, contact=contact, body=message.body, now=clock.now()
         )
-    warm = asked or _warm_reply(session, settings, contact, message.body)
+    warm = asked or _warm_reply(session, settings, contact, message.body, relay_open=relay_open)
     if warm is not None:
         return (warm,)
     redis = get_redis()
@@ -365,13 +445,15 @@ def _member_replies(
     return decision.replies
 
 
-def _warm_reply(session: Session, settings: Settings, contact: Contact, body: str) -> str | None:
+def _warm_reply(
+    session: Session, settings: Settings, contact: Contact, body: str, *, relay_open: bool = True
+) -> str | None:
     """The warm line's part: a text conversation, TALK to a volunteer, a caring-text YES."""
     if contact.opted_out_at is not None:
         return None
     now = clock.now()
     reply = relay.member_reply(
-        session=session, settings=settings, contact=contact, body=body, now=now
+        session=session, contact=contact, body=body, now=now, known_open=relay_open
     )
     if reply is not None:
         return reply
@@ -570,7 +652,7 @@ def _search(
     if isinstance(query, flow.FindResults):
         return query
     origin = None if query.latitude is None else (query.latitude, query.longitude or 0.0)
-    with read_scope(session.get_bind()) as reader:  # type: ignore[arg-type]
+    with unlocked_reads(session) as reader:
         found = finder.find_nearest_meetings(
             session=reader,
             origin=origin,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import math
 from collections.abc import Iterable
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hotline import clock, finder, oncall, rooms
@@ -176,23 +177,30 @@ def _closest(found: list[finder.NearbyMeeting]) -> float:
     return min(local, default=math.inf)
 
 
-def record_call(*, session: Session, call_sid: str, contact_id: int, direction: str) -> Call:
-    """Record a call once per CallSid; a retried webhook finds the row already there."""
-    call = session.scalars(select(Call).where(Call.call_sid == call_sid)).first()
-    if call is not None:
-        return call
-    call = Call(
-        call_sid=call_sid, contact_id=contact_id, direction=direction[:20], status="in-progress"
-    )
-    try:
-        with session.begin_nested():
-            session.add(call)
-    except IntegrityError:
-        found = session.scalars(select(Call).where(Call.call_sid == call_sid)).first()
-        assert found is not None
-        return found
+def record_call(*, session: Session, call_sid: str, contact_id: int, direction: str) -> bool:
+    """Record a call once per CallSid; False when a retried webhook finds the row already there.
+
+    One INSERT … ON CONFLICT DO NOTHING on the session's connection, as texts are recorded
+    (hotline/inbound.py): no lookup first, no savepoint, no ORM flush.
+    """
+    values = {
+        "call_sid": call_sid,
+        "contact_id": contact_id,
+        "direction": direction[:20],
+        "status": "in-progress",
+        "started_at": clock.now(),
+    }
+    statement = _insert_call(session.get_bind().dialect.name)
+    if not session.connection().execute(statement, values).rowcount:
+        return False
     log(logger, "call_started", call_sid=call_sid, contact_id=contact_id, direction=direction)
-    return call
+    return True
+
+
+@functools.cache
+def _insert_call(dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(Call).on_conflict_do_nothing(index_elements=["call_sid"])
 
 
 def can_text(*, contact: Contact, e164: str) -> bool:

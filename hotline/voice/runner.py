@@ -293,9 +293,10 @@ def _warm_facts(
     which kinds of peer (tags) are free now."""
     if state.menu not in (flow.MAIN, flow.WARM_CLOSED, flow.WARM_TAG):
         return {}
-    opens = volunteers.opens_next(session=session, now=now)
-    coverage = oncall.coverage(session=session, now=now)
-    on = volunteers.queue_view(session=session, now=now)
+    staff = oncall.active_staff(session=session)  # read once for the three answers below
+    opens = volunteers.opens_next(session=session, now=now, staff=staff)
+    coverage = oncall.coverage(session=session, now=now, staff=staff)
+    on = volunteers.queue_view(session=session, now=now, staff=staff)
     free = [v for v in warm_flow.speakers_of(on, state.language) if not v.busy]
     return {
         "warm_open": bool(on),

@@ -16,6 +16,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.catalogs import catalog
 from hotline.crisis.resources import CrisisResourcesError, crisis_resources
+from hotline.flows.catalog import Catalog
 from hotline.flows.crisis.cues import Danger
 from hotline.flows.crisis.reply import dial_number
 from hotline.flows.voice import menu as flow
@@ -51,16 +52,31 @@ def say_all(target: VoiceResponse | Gather, said: tuple[flow.Said, ...], languag
         say(target, item, language)
 
 
+# Hints by (language, menu), with the catalog they were read from: a menu's hints change only
+# with its catalog, and reading them (normalising every phrase) cost more than the rest of a
+# menu's TwiML.
+_HINTS: dict[tuple[str, str], tuple[Catalog, str]] = {}
+
+
 def hints(state: flow.VoiceState) -> str:
     """Speech hints for a menu: the catalog words it understands, plus digits for numbers."""
     words = catalog(state.language)
+    kept = _HINTS.get((state.language, state.menu))
+    if kept is not None and kept[0] is words:
+        return kept[1]
+    found = _read_hints(words, state.menu)
+    _HINTS[(state.language, state.menu)] = (words, found)
+    return found
+
+
+def _read_hints(words: Catalog, menu: str) -> str:
     keys = [f"voice.words.any.{key}" for key in flow.CRISIS_KEY + "*0"]
-    keys += [f"voice.words.{state.menu}.{key}" for key in "0123456789*"]
-    if state.menu in flow.NUMBER_MENUS:
+    keys += [f"voice.words.{menu}.{key}" for key in "0123456789*"]
+    if menu in flow.NUMBER_MENUS:
         keys.append("voice.words.digits")
-    if state.menu == flow.LANGUAGE:
+    if menu == flow.LANGUAGE:
         keys.append("voice.words.language_name")
-    if state.menu in (flow.MAIN, flow.WARM_TAG):
+    if menu in (flow.MAIN, flow.WARM_TAG):
         keys += sorted(
             k for k in words.strings if k.startswith("warm.tags.") and k.endswith(".words")
         )

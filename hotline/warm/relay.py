@@ -35,11 +35,15 @@ WAITING, ACTIVE, CLOSED = "waiting", "active", "closed"
 
 
 def member_reply(
-    *, session: Session, settings: Settings, contact: Contact, body: str, now: dt.datetime
+    *, session: Session, contact: Contact, body: str, now: dt.datetime, known_open: bool = True
 ) -> str | None:
-    """Answer a member's text that belongs to the warm line; None hands it to the member flow."""
+    """Answer a member's text that belongs to the warm line; None hands it to the member flow.
+
+    `known_open` False says the caller already read that the member has no conversation
+    waiting or taken (hotline/sms/runner.py reads it with the contact).
+    """
     command = parse(body)
-    conversation = _open_conversation(session, contact.id)
+    conversation = _open_conversation(session, contact.id) if known_open else None
     words = catalog(contact.language)
     if conversation is None:
         if command.kind is Kind.TALK:

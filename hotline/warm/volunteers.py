@@ -55,9 +55,17 @@ def _aware(when: dt.datetime | None) -> dt.datetime | None:
     return aware(when) if when is not None else None
 
 
-def on_shift(*, session: Session, now: dt.datetime) -> list[Coordinator]:
-    """Staff taking warm-line calls and texts now, by tier then id."""
-    staff = active_staff(session=session)
+def on_shift(
+    *, session: Session, now: dt.datetime, staff: Sequence[Coordinator] | None = None
+) -> list[Coordinator]:
+    """Staff taking warm-line calls and texts now, by tier then id.
+
+    `staff`: active_staff already read in this session (read here when not given).
+    """
+    if staff is None:
+        staff = active_staff(session=session)
+    if not staff:
+        return []
     profiles = _profiles(session, staff)
     members = [p for p in staff if p.role == Role.VOLUNTEER or p.id in profiles]
     on = rota.who_is_on(
@@ -70,9 +78,13 @@ def on_shift(*, session: Session, now: dt.datetime) -> list[Coordinator]:
     return [p for p in members if p.id in on]
 
 
-def queue_view(*, session: Session, now: dt.datetime) -> list[flow.Volunteer]:
+def queue_view(
+    *, session: Session, now: dt.datetime, staff: Sequence[Coordinator] | None = None
+) -> list[flow.Volunteer]:
     """On-shift volunteers as the queue sees them: languages, and whether already on a call."""
-    staff = on_shift(session=session, now=now)
+    staff = on_shift(session=session, now=now, staff=staff)
+    if not staff:
+        return []
     profiles = _profiles(session, staff)
     busy = set(
         session.scalars(
@@ -118,9 +130,12 @@ def _languages(profile: VolunteerProfile | None) -> frozenset[str]:
     return frozenset(part.strip() for part in profile.languages.split(",") if part.strip())
 
 
-def opens_next(*, session: Session, now: dt.datetime) -> tuple[dt.datetime, str] | None:
+def opens_next(
+    *, session: Session, now: dt.datetime, staff: Sequence[Coordinator] | None = None
+) -> tuple[dt.datetime, str] | None:
     """When (and in which zone) the next warm-line shift starts; None when none is scheduled."""
-    staff = active_staff(session=session)
+    if staff is None:
+        staff = active_staff(session=session)
     starts = [
         (when, shift.time_zone)
         for shift in shifts_of(staff, ROTA)

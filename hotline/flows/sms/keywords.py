@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -163,8 +164,22 @@ POSTAL_CODE = re.compile(r"[a-z][0-9][a-z](?:[0-9][a-z][0-9])?")
 _CODE = re.compile(r"^[0-9]{3,12}$")
 
 
+# The last text this thread parsed: one answer reads the same text four or five times (the
+# limits, the warm line, the crisis case's CALL, the member flow).
+_last = threading.local()
+
+
 def parse(body: str, *, opt_out_type: str | None = None) -> Command:
     """Return the command a text asks for; anything unclear is UNKNOWN (the menu)."""
+    last: tuple[str, str | None, Command] | None = getattr(_last, "parsed", None)
+    if last is not None and last[0] == body and last[1] == opt_out_type:
+        return last[2]  # a Command is frozen: the same answer is safe to share
+    command = _parse(body, opt_out_type)
+    _last.parsed = (body, opt_out_type, command)
+    return command
+
+
+def _parse(body: str, opt_out_type: str | None) -> Command:
     forced = _from_opt_out_type(opt_out_type)
     if forced is not None:
         return forced
