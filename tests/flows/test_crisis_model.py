@@ -53,7 +53,7 @@ def test_the_model_file_loads_and_records_what_it_was_trained_on() -> None:
     assert not any(name.startswith("crisis_blind_h") for name in read)  # H is the measure
     assert 0.0 < MODEL.veto < MODEL.mid
     assert MODEL_FILE.stat().st_size < 1_000_000
-    assert set(MODEL.dangers) == {Danger.MEDICAL, Danger.VIOLENCE, Danger.OTHERS}
+    assert set(MODEL.dangers) == {Danger.SUICIDE, Danger.MEDICAL, Danger.VIOLENCE, Danger.OTHERS}
     assert set(MODEL.languages) == {"en", "es"}
     assert MODEL.thresholds("quiero dormir") == MODEL.languages["es"]
     assert MODEL.thresholds("i want to sleep") == MODEL.languages["en"]
