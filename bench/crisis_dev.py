@@ -1,7 +1,7 @@
 """Print the crisis detector's figures on its dev measures: rows the model is never trained on.
 
-Run from the repository root: `.venv/bin/python bench/crisis_dev.py` (add `--model FILE` to
-read another model file, `--cues-only` for the cues alone). The measures, per language:
+Run from the repository root: `.venv/bin/python bench/crisis_dev.py` (add `--model FILE` or
+`--cues FILE` to read other files, `--cues-only` for the cues alone). The measures, per language:
 
 - the held-back halves of blind sets F and G (``held_back`` in
   ``scripts/train_crisis_model.py``: CRC-32 of the text odd);
@@ -80,10 +80,11 @@ def measures() -> dict[str, list[Row]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=config_dir() / "crisis_model.json")
+    parser.add_argument("--cues", type=Path, default=config_dir() / "crisis_cues.toml")
     parser.add_argument("--cues-only", action="store_true")
     parser.add_argument("--kinds", action="store_true", help="recall per kind of danger too")
     args = parser.parse_args()
-    cues = load_cues(config_dir() / "crisis_cues.toml")
+    cues = load_cues(args.cues)
     detector = Detector(cues, None if args.cues_only else load_model(args.model))
     for what, rows in measures().items():
         positives = [(text, kind) for label, text, kind in rows if label == "1"]

@@ -138,12 +138,12 @@ def parse_model(raw: object) -> Model | None:
         assert isinstance(raw, dict)
         if raw["buckets"] != crisis_model.BUCKETS:
             return None
-        weights = {int(index): float(w) for index, w in raw["weights"].items()}
+        weights = _weights(raw["weights"])
         bias, high, mid = float(raw["bias"]), float(raw["high"]), float(raw["mid"])
         veto = float(raw.get("veto", 0.0))
         dangers = {
             Danger(name): (
-                {int(index): float(w) for index, w in head["weights"].items()},
+                _weights(head["weights"]),
                 float(head["bias"]),
             )
             for name, head in raw.get("dangers", {}).items()
@@ -166,6 +166,14 @@ def parse_model(raw: object) -> Model | None:
     if not 0.0 <= veto < min(m for _, m in cuts):
         return None
     return Model(weights, bias, high, mid, dangers, languages, veto)
+
+
+def _weights(raw: object) -> dict[int, float]:
+    """Weights as the model file holds them: packed (``crisis_model.pack``) or index -> weight."""
+    assert isinstance(raw, dict)
+    if set(raw) == {"gaps", "milli"}:
+        return crisis_model.unpack(raw)
+    return {int(index): float(w) for index, w in raw.items()}
 
 
 # --- normalisation -------------------------------------------------------------------------
