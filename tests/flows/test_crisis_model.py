@@ -68,10 +68,15 @@ def test_packed_weights_read_back_as_written() -> None:
     assert crisis_model.unpack(packed) == {3: 0.5, 7: -1.25, 262143: 0.001}
     raw = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     assert set(raw["weights"]) == {"gaps", "milli"}  # the shipped file is packed
-    for broken in ({"gaps": [1, 2], "milli": [1]}, {"gaps": [-1], "milli": [1]},
-                   {"gaps": [1 << 18], "milli": [1]}, {"gaps": [1], "milli": [0.5]}):  # fmt: skip
+    broken: list[dict[str, list[float]]] = [
+        {"gaps": [1, 2], "milli": [1]},
+        {"gaps": [-1], "milli": [1]},
+        {"gaps": [1 << 18], "milli": [1]},
+        {"gaps": [1], "milli": [0.5]},
+    ]
+    for lists in broken:
         with pytest.raises(ValueError):
-            crisis_model.unpack(broken)
+            crisis_model.unpack(lists)  # type: ignore[arg-type]
 
 
 def test_the_danger_heads_name_the_kind_of_a_text_the_model_raised() -> None:
