@@ -3,14 +3,17 @@
 Found in session 20's CI: the retrained model read "DONE 14" (a responder closing case 14) as a
 crisis, so the case stayed open and the responder got the crisis reply, and 4 in 10 "LEAVE
 <code>" texts (a member ending reminders) would have paged on-call. The cues alone judge a word
-and a number; a sentence with a number in it is still the model's to read.
+and a number; a sentence with a number in it is still the model's to read, and so is any word
+that is not one of the line's keywords ("pills 40", "took 30").
 """
 
 from __future__ import annotations
 
 import pytest
 
-from hotline.crisis.detector import assess
+from hotline.crisis.detector import assess, detector
+from hotline.flows.crisis.detect import Detector, Model
+from hotline.flows.sms.keywords import is_keyword_and_number
 
 COMMANDS = ("DONE", "ACK", "LEAVE", "INFO", "REMIND", "CALL", "TAKE", "CANCEL", "RECORDAR", "SALIR")
 
@@ -33,3 +36,24 @@ def test_a_keyword_and_any_number_is_never_a_crisis(word: str) -> None:
 )
 def test_a_sentence_with_a_number_is_still_read(text: str) -> None:
     assert assess(text).crisis
+
+
+def _always_raising() -> Detector:
+    """The line's cues with a model that reads every text as a crisis."""
+    return Detector(detector().cues, Model({}, 10.0, 0.9, 0.5))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["DONE 14", "ack #3", "LEAVE 4821", "leav 4821", "INFO 4821", "salir 4821", "TAKE 23",
+     "end 23", "cancel 4821", "STOP 1", "Recordar 77", "llamar 12", "broadcast 4821"],
+)  # fmt: skip
+def test_only_the_lines_keywords_and_a_number_are_kept_from_the_model(text: str) -> None:
+    assert is_keyword_and_number(text)
+    assert not _always_raising().assess(text).crisis
+
+
+@pytest.mark.parametrize("text", ["pills 40", "took 30", "pastillas 20", "bridge 5", "tonight 2"])
+def test_any_other_word_and_a_number_is_read_by_the_model(text: str) -> None:
+    assert not is_keyword_and_number(text)
+    assert _always_raising().assess(text).crisis

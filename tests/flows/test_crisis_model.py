@@ -49,14 +49,34 @@ def test_the_model_file_loads_and_records_what_it_was_trained_on() -> None:
     # F and G are trained on in part: the half ``held_back`` keeps out is the dev measure.
     halves = [f"crisis_blind_{s}_{lang}.tsv" for s in "fg" for lang in ("en", "es")]
     assert raw["trained_on_half"] == halves
-    read = set(raw["trained_on"]) | set(raw["trained_on_half"])
-    assert not any(name.startswith("crisis_blind_h") for name in read)  # H is the measure
+    # train4 is trained on in part too: the third ``held_back4`` keeps out is a second dev measure.
+    assert raw["trained_on_two_thirds"] == ["crisis_train4_en.tsv", "crisis_train4_es.tsv"]
+    read = set(raw["trained_on"]) | set(raw["trained_on_half"]) | set(raw["trained_on_two_thirds"])
+    assert not any(name.startswith(("crisis_blind_h", "crisis_blind_i")) for name in read)
     assert 0.0 < MODEL.veto < MODEL.mid
     assert MODEL_FILE.stat().st_size < 1_000_000
-    assert set(MODEL.dangers) == {Danger.MEDICAL, Danger.VIOLENCE, Danger.OTHERS}
+    assert set(MODEL.dangers) == {Danger.SUICIDE, Danger.MEDICAL, Danger.VIOLENCE, Danger.OTHERS}
     assert set(MODEL.languages) == {"en", "es"}
     assert MODEL.thresholds("quiero dormir") == MODEL.languages["es"]
     assert MODEL.thresholds("i want to sleep") == MODEL.languages["en"]
+
+
+def test_packed_weights_read_back_as_written() -> None:
+    weights = {3: 0.5, 7: -1.25, 262143: 0.001, 9: 0.0001}
+    packed = crisis_model.pack(weights)
+    assert packed == {"gaps": [3, 4, 262136], "milli": [500, -1250, 1]}  # a zero is left out
+    assert crisis_model.unpack(packed) == {3: 0.5, 7: -1.25, 262143: 0.001}
+    raw = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert set(raw["weights"]) == {"gaps", "milli"}  # the shipped file is packed
+    broken: list[dict[str, list[float]]] = [
+        {"gaps": [1, 2], "milli": [1]},
+        {"gaps": [-1], "milli": [1]},
+        {"gaps": [1 << 18], "milli": [1]},
+        {"gaps": [1], "milli": [0.5]},
+    ]
+    for lists in broken:
+        with pytest.raises(ValueError):
+            crisis_model.unpack(lists)  # type: ignore[arg-type]
 
 
 def test_the_danger_heads_name_the_kind_of_a_text_the_model_raised() -> None:

@@ -43,7 +43,7 @@ from hotline.flows.crisis.cues import (
     specialise,
     split_top_level,
 )
-from hotline.flows.sms.keywords import looks_spanish
+from hotline.flows.sms.keywords import is_keyword_and_number, looks_spanish
 
 
 class Level(enum.StrEnum):
@@ -82,8 +82,6 @@ CONCERN_THRESHOLD = 0.2
 IMMINENT_FLOOR = 0.95
 RECOVERY_FACTOR = 0.35  # how much a cue counts in a message that only looks back
 
-# One word and a number, as a keyword with its code is texted ("LEAVE 4821", "done #14").
-_WORD_AND_NUMBER = re.compile(r"[^\W\d_]+\s*#?\s*\d{1,12}[.!]?", re.IGNORECASE)
 MODEL_CUE = "model"
 MODEL_WEAK_CUE = "model:weak"
 MODEL_DOUBT_CUE = "model:doubt"
@@ -120,9 +118,13 @@ class Model:
         return crisis_model.probability(normalised_text, self.weights, self.bias)
 
     def danger(self, normalised_text: str) -> Danger:
-        """The danger a text the model raised most likely shows; suicide unless a head agrees."""
+        """The danger a text the model raised most likely shows.
+
+        With a suicide head among the heads, the head with the highest margin wins (one
+        against the rest each); without one, suicide unless a head reads its danger as likelier.
+        """
         indices = crisis_model.features(normalised_text)
-        best, best_margin = Danger.SUICIDE, 0.0
+        best, best_margin = Danger.SUICIDE, 0.0 if Danger.SUICIDE not in self.dangers else -math.inf
         for danger, (weights, bias) in self.dangers.items():
             margin = crisis_model.margin(indices, weights, bias)
             if margin > best_margin:
@@ -136,12 +138,12 @@ def parse_model(raw: object) -> Model | None:
         assert isinstance(raw, dict)
         if raw["buckets"] != crisis_model.BUCKETS:
             return None
-        weights = {int(index): float(w) for index, w in raw["weights"].items()}
+        weights = _weights(raw["weights"])
         bias, high, mid = float(raw["bias"]), float(raw["high"]), float(raw["mid"])
         veto = float(raw.get("veto", 0.0))
         dangers = {
             Danger(name): (
-                {int(index): float(w) for index, w in head["weights"].items()},
+                _weights(head["weights"]),
                 float(head["bias"]),
             )
             for name, head in raw.get("dangers", {}).items()
@@ -164,6 +166,14 @@ def parse_model(raw: object) -> Model | None:
     if not 0.0 <= veto < min(m for _, m in cuts):
         return None
     return Model(weights, bias, high, mid, dangers, languages, veto)
+
+
+def _weights(raw: object) -> dict[int, float]:
+    """Weights as the model file holds them: packed (``crisis_model.pack``) or index -> weight."""
+    assert isinstance(raw, dict)
+    if set(raw) == {"gaps", "milli"}:
+        return crisis_model.unpack(raw)
+    return {int(index): float(w) for index, w in raw.items()}
 
 
 # --- normalisation -------------------------------------------------------------------------
@@ -439,14 +449,19 @@ def _assess(detector: Detector, text: str) -> CrisisAssessment:
     level = _level(hits, weights, score)
     if level is Level.IMMINENT:
         score = max(score, IMMINENT_FLOOR)
-    verdict = CrisisAssessment(round(score, 4), level, tuple(weights), _danger(hits))
+    named = _danger(hits)
+    verdict = CrisisAssessment(round(score, 4), level, tuple(weights), named or Danger.SUICIDE)
     if Kind.NEGATED in kinds or (Kind.DISTRESS in kinds and not kinds & _URGENT):
         return verdict  # a denial, or distress alone: the cues' "concern, not crisis" stands
-    return _with_model(detector, text, normal, verdict)
+    return _with_model(detector, text, normal, verdict, named)
 
 
 def _with_model(
-    detector: Detector, text: str, normal: str, cues: CrisisAssessment
+    detector: Detector,
+    text: str,
+    normal: str,
+    cues: CrisisAssessment,
+    named: Danger | None = None,
 ) -> CrisisAssessment:
     """Raise a NONE or CONCERN verdict when the learned model is confident; lower a cues-only
     CRISIS to CONCERN when it reads the text as plainly safe (``Model.veto``); never IMMINENT.
@@ -457,10 +472,11 @@ def _with_model(
     model = detector.model
     if model is None or cues.level is Level.IMMINENT or (cues.crisis and not model.veto):
         return cues
-    if _WORD_AND_NUMBER.fullmatch(text.strip()):
-        # A keyword and its code or case number ("LEAVE 4821", "DONE 14") is a command: the
-        # model, trained on sentences, read some of them as crisis by their digits' n-grams
-        # (4 in 10 "LEAVE" codes, 134 of 10,000 "DONE" case numbers). The cues alone judge it.
+    if is_keyword_and_number(text):
+        # One of the line's keywords and its code or case number ("LEAVE 4821", "DONE 14") is
+        # a command: the model, trained on sentences, read some of them as crisis by their
+        # digits' n-grams (4 in 10 "LEAVE" codes, 134 of 10,000 "DONE" case numbers). The cues
+        # alone judge it. Any other word and a number ("pills 40", "took 30") is the model's.
         return cues
     normal = detector.evidence(normal)
     if not normal:
@@ -474,19 +490,22 @@ def _with_model(
     high, mid = model.thresholds(text)
     if p >= high:
         score = max(cues.score, CRISIS_THRESHOLD, round(p, 4))
-        danger = model.danger(normal)
-        return CrisisAssessment(score, Level.CRISIS, (*cues.matched, MODEL_CUE), danger)
+        # A kind the cues named (from a cue too weak to raise the level alone) beats the heads'
+        # guess: on the held-back halves of F and G the cues' kinds were right far more often.
+        if named is None or named is Danger.SUICIDE:
+            named = model.danger(normal)
+        return CrisisAssessment(score, Level.CRISIS, (*cues.matched, MODEL_CUE), named)
     if p >= mid and cues.level is Level.NONE:
         score = max(cues.score, CONCERN_THRESHOLD)
         return CrisisAssessment(score, Level.CONCERN, (*cues.matched, MODEL_WEAK_CUE))
     return cues
 
 
-def _danger(hits: list[_Hit]) -> Danger:
-    """The danger of the strongest risk cue; the first in table order among equals."""
+def _danger(hits: list[_Hit]) -> Danger | None:
+    """The danger of the strongest risk cue (first in table order among equals); None: none."""
     scored = [hit.cue for hit in hits if hit.cue.kind in _LOOKING_BACK]
     if not scored:
-        return Danger.SUICIDE
+        return None
     return max(scored, key=lambda cue: cue.weight).danger
 
 

@@ -6,12 +6,15 @@ runs, unlike ``hash``): character 3- to 5-grams of the text padded with spaces, 
 unigrams and bigrams. The vector is scaled to unit length, so long messages do not score higher
 just for holding more n-grams. ``scripts/train_crisis_model.py`` learns the weights with the same
 ``features`` function.
+
+The model file stores weights packed (``pack``): the sorted indices as gaps from the one before,
+and the weights in thousandths, two lists of integers, so every weight fits in the file.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from zlib import crc32
 
 BUCKETS = 1 << 18
@@ -55,3 +58,34 @@ def probability(normalised_text: str, weights: Mapping[int, float], bias: float)
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
     return e / (1.0 + e)
+
+
+def pack(weights: Mapping[int, float]) -> dict[str, list[int]]:
+    """Weights as {"gaps": index gaps, "milli": weights in thousandths}; zeros are left out."""
+    gaps: list[int] = []
+    milli: list[int] = []
+    previous = 0
+    for index in sorted(weights):
+        value = round(weights[index] * 1000)
+        if value:
+            gaps.append(index - previous)
+            milli.append(value)
+            previous = index
+    return {"gaps": gaps, "milli": milli}
+
+
+def unpack(packed: Mapping[str, Sequence[int]]) -> dict[int, float]:
+    """The weights ``pack`` stored; ValueError if the lists are malformed."""
+    gaps, milli = packed["gaps"], packed["milli"]
+    if len(gaps) != len(milli) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in (*gaps, *milli)
+    ):
+        raise ValueError("malformed packed weights")
+    weights: dict[int, float] = {}
+    index = 0
+    for gap, value in zip(gaps, milli, strict=True):
+        index += gap
+        if gap < 0 or index >= BUCKETS or (gap == 0 and weights):
+            raise ValueError("packed weight index out of order or range")
+        weights[index] = value / 1000
+    return weights

@@ -340,6 +340,34 @@ def _one_edit_apart(typed: str, word: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+# Staff and warm-line words that take a case or conversation number ("ACK 12", "DONE 12",
+# "CANCEL 4821", "TAKE 23", "END 23"): see hotline/flows/sms/coordinator.py and
+# hotline/flows/warm/relay.py.
+_STAFF_NUMBERED = frozenset(
+    {"ack", "done", "call", "broadcast", "cancel", "take", "tomar", "tomo", "end", "bye", "adios",
+     "fin", "llamar"}
+)  # fmt: skip
+_WORD_AND_NUMBER = re.compile(r"([^\W\d_]+)\s*#?\s*\d{1,12}[.!]?")
+
+
+def is_keyword_and_number(body: str) -> bool:
+    """Tell whether a text is one of the line's keywords and a number: "LEAVE 4821", "done #14".
+
+    A member keyword (or a typo of one, as ``parse`` reads it), a staff or warm-line word, or
+    an opt-out or opt-in word counts; any other word and a number ("pills 40") does not.
+    """
+    match = _WORD_AND_NUMBER.fullmatch(body.strip())
+    if match is None:
+        return False
+    word = fold_accents(match.group(1)).lower()
+    return (
+        word in _STAFF_NUMBERED
+        or word in OPT_OUT_WORDS
+        or word in OPT_IN_WORDS
+        or _keyword(word) is not None
+    )
+
+
 _SPANISH_WORDS = frozenset(
     {
         "quiero", "morir", "estoy", "ayuda", "ayudame", "vida", "matarme", "suicidarme",

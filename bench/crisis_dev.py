@@ -1,0 +1,111 @@
+"""Print the crisis detector's figures on its dev measures: rows the model is never trained on.
+
+Run from the repository root: `.venv/bin/python bench/crisis_dev.py` (add `--model FILE` or
+`--cues FILE` to read other files, `--cues-only` for the cues alone). The measures, per language:
+
+- the held-back halves of blind sets F and G (``held_back`` in
+  ``scripts/train_crisis_model.py``: CRC-32 of the text odd);
+- the held-back third of ``crisis_train4_*`` (``held_back4``: CRC-32 of the normalised text
+  mod 3 == 0), when those files are there;
+- ``crisis_probe3_*`` (never trained on).
+
+For each: recall, false alarms, and the kind of danger named right among the caught crises.
+Figures only. Blind sets H and I are never read here (``NEVER`` in the trainer refuses them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hotline.crisis.detector import load_cues, load_model  # noqa: E402
+from hotline.flows.crisis.detect import Detector  # noqa: E402
+from hotline.settings import config_dir  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location(
+    "trainer", ROOT / "scripts" / "train_crisis_model.py"
+)
+assert _spec is not None and _spec.loader is not None
+trainer = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(trainer)
+
+Row = tuple[str, str, str]  # label, text, kind
+
+
+def read(name: str) -> list[tuple[str, str, str, str]]:
+    """(label, language, text, kind) of a set; kind 'suicide' or 'none' when it has none."""
+    assert name not in trainer.NEVER
+    assert not name.startswith(("crisis_blind_h", "crisis_blind_i"))
+    lines = (trainer.DATA / name).read_text(encoding="utf-8").splitlines()
+    found = []
+    for line in lines[1:]:
+        if line:
+            label, language, text, *kind = line.split("\t")
+            found.append((label, language, text, kind[0] if kind else "suicide"))
+    return found
+
+
+def measures() -> dict[str, list[Row]]:
+    """Each dev measure's rows, by name and language."""
+    out: dict[str, list[Row]] = {}
+    for language in ("en", "es"):
+        rows = [
+            (label, text, kind)
+            for name in (f"crisis_blind_f_{language}.tsv", f"crisis_blind_g_{language}.tsv")
+            for label, _, text, kind in read(name)
+            if trainer.held_back(text)
+        ]
+        out[f"F+G held-back {language}"] = rows
+    for language in ("en", "es"):
+        name = f"crisis_train4_{language}.tsv"
+        if (trainer.DATA / name).exists():
+            out[f"train4 held-back {language}"] = [
+                (label, text, kind)
+                for label, _, text, kind in read(name)
+                if trainer.held_back4(text)
+            ]
+    for language in ("en", "es"):
+        out[f"probe3 {language}"] = [
+            (label, text, kind) for label, _, text, kind in read(f"crisis_probe3_{language}.tsv")
+        ]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=config_dir() / "crisis_model.json")
+    parser.add_argument("--cues", type=Path, default=config_dir() / "crisis_cues.toml")
+    parser.add_argument("--cues-only", action="store_true")
+    parser.add_argument("--kinds", action="store_true", help="recall per kind of danger too")
+    args = parser.parse_args()
+    cues = load_cues(args.cues)
+    detector = Detector(cues, None if args.cues_only else load_model(args.model))
+    for what, rows in measures().items():
+        positives = [(text, kind) for label, text, kind in rows if label == "1"]
+        negatives = [text for label, text, _ in rows if label == "0"]
+        caught = [(v, kind) for text, kind in positives if (v := detector.assess(text)).crisis]
+        raised = sum(detector.assess(text).crisis for text in negatives)
+        named = sum(v.danger.value == kind for v, kind in caught)
+        print(
+            f"{what:<22} recall {len(caught) / len(positives):.3f} ({len(caught)}/{len(positives)})"
+            f"  false alarms {raised / len(negatives):.3f} ({raised}/{len(negatives)})"
+            f"  kind {named / max(1, len(caught)):.3f} ({named}/{len(caught)})"
+        )
+        if args.kinds:
+            total = Counter(kind for _, kind in positives)
+            got = Counter(kind for _, kind in caught)
+            right = Counter(kind for v, kind in caught if v.danger.value == kind)
+            print(
+                "    "
+                + ", ".join(f"{k} {got[k]}/{total[k]} (kind {right[k]})" for k in sorted(total))
+            )
+
+
+if __name__ == "__main__":
+    main()
