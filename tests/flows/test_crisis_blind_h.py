@@ -26,6 +26,15 @@ Caught per kind (EN / ES): suicide 87/116 / 107/124, medical 37/40 / 38/41, viol
 less often in English than the cues alone managed on earlier sets (the model's kind heads).
 These are floors at exactly the figures measured; the rows stay unread by whoever tunes the
 detector next (figures only, never a row), until a set written after them has been measured.
+
+Measured a second time (figures only) after session 21's tuning (``s21-ctune3``, which never
+read H or I either), with the model and cues that ship: English recall 0.842 (181/215), false
+alarms 0.043 (9/210), kind named right 0.834 (151/181), cues alone 0.414 / 0.029; Spanish
+recall 0.834 (186/223), false alarms 0.052 (11/211), kind 0.935 (174/186), cues alone 0.507 /
+0.062. English gained on all three figures; Spanish named the kind right more often but caught six
+fewer crises and raised one more false alarm (now past 0.05). Caught per kind (EN / ES):
+suicide 90/116 / 106/124, medical 37/40 / 35/41, violence 32/34 / 26/34, others 22/25 / 19/24.
+The floors below are these second figures: the Spanish ones are lower than the first.
 """
 
 from __future__ import annotations
@@ -39,10 +48,10 @@ FROZEN = {
     "crisis_blind_h_es.tsv": "475f303fa0cf09cfd0daa4059a837c9e3b21411882f628c32f6ff516993d5f7d",
 }
 # (file, language, rows, minimum recall, maximum false alarms, minimum kind accuracy): the
-# figures measured once, after the last tuning change.
+# figures measured after the last tuning change (the second measurement, above).
 SETS = (
-    ("crisis_blind_h_en.tsv", "en", 425, 175 / 215, 10 / 210, 134 / 175),
-    ("crisis_blind_h_es.tsv", "es", 434, 192 / 223, 10 / 211, 167 / 192),
+    ("crisis_blind_h_en.tsv", "en", 425, 181 / 215, 9 / 210, 151 / 181),
+    ("crisis_blind_h_es.tsv", "es", 434, 186 / 223, 11 / 211, 174 / 186),
 )
 
 
