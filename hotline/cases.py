@@ -31,9 +31,18 @@ logger = logging.getLogger(__name__)
 
 
 def open_support_case(
-    *, session: Session, contact_id: int, kind: str, level: str, source: str
+    *,
+    session: Session,
+    contact_id: int,
+    kind: str,
+    level: str,
+    source: str,
+    danger: str | None = None,
 ) -> SupportCase:
-    """Open a case (crisis or talk), or return the active one; escalation starts after commit."""
+    """Open a case (crisis or talk), or return the active one; escalation starts after commit.
+
+    A new case is written with its kind of danger, when known, in the one INSERT.
+    """
     active = get_active_case(session=session, contact_id=contact_id)
     if active is not None:
         _raise_level(session=session, case=active, kind=kind, level=level)
@@ -43,6 +52,7 @@ def open_support_case(
         kind=kind,
         level=level,
         source=source,
+        danger=danger,
         next_escalation_at=clock.now(),  # due at once, so the sweep pages even if the job is lost
     )
     session.add(case)

@@ -180,8 +180,8 @@ def crisis_reply_for(
 ) -> CrisisReply | None:
     """Return the crisis TwiML and kind of danger for a text, or None when it is not a crisis.
 
-    Pure and in memory: no database, no queue, nothing that can block. It promises a volunteer
-    only when `escalated` (a case was really opened).
+    Pure and in memory: no database, no queue, nothing that can block. It says someone on call
+    is being alerted only when `escalated` (a case was really opened).
     """
     assessment = assess(body)
     if not assessment.crisis:
@@ -227,9 +227,14 @@ def _record_crisis(
             _record(session, message, contact.id, twiml, crisis_level=level)
             return twiml
         case = open_support_case(
-            session=session, contact_id=contact.id, kind="crisis", level=level, source="sms"
+            session=session,
+            contact_id=contact.id,
+            kind="crisis",
+            level=level,
+            source="sms",
+            danger=danger.value,
         )
-        record_danger(case, danger)
+        record_danger(case, danger)  # a case already open takes the latest danger
         twiml = render_reply(_crisis_with_callback(session, contact, danger))
         _record(session, message, contact.id, twiml, crisis_level=level)
         # A crisis text in a warm-line conversation still reaches the volunteer, marked.
