@@ -41,11 +41,15 @@ def open_support_case(
 ) -> SupportCase:
     """Open a case (crisis or talk), or return the active one; escalation starts after commit.
 
-    A new case is written with its kind of danger, when known, in the one INSERT.
+    `danger`, the kind of danger the text or call showed, when known: a new case is written
+    with it in its one INSERT, and a case already open takes it as the latest (what the
+    responder meets).
     """
     active = get_active_case(session=session, contact_id=contact_id)
     if active is not None:
         _raise_level(session=session, case=active, kind=kind, level=level)
+        if danger is not None:
+            active.danger = danger
         return active
     case = SupportCase(
         contact_id=contact_id,

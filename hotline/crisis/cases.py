@@ -21,11 +21,6 @@ from hotline.models import Contact, Coordinator, SupportCase
 logger = logging.getLogger(__name__)
 
 
-def record_danger(case: SupportCase, danger: Danger) -> None:
-    """Note the danger a crisis text or call showed; the latest one is what the responder meets."""
-    case.danger = danger.value
-
-
 def alert_level(*, language: str, case: SupportCase) -> str:
     """The level an alert names, with the kind of danger: "imminent, violence from someone"."""
     level = level_word(language=language, level=case.level)

@@ -18,7 +18,7 @@ from hotline.cases import flag_stop_during_open_case, open_support_case
 from hotline.catalogs import catalog
 from hotline.contacts import create_contact, get_contact_by_phone, opt_in, opt_out
 from hotline.crisis import caring
-from hotline.crisis.cases import member_asks_call, record_danger
+from hotline.crisis.cases import member_asks_call
 from hotline.crisis.detector import assess
 from hotline.crisis.resources import crisis_resources
 from hotline.db import session_scope, unlocked_reads, write_late_scope
@@ -234,7 +234,6 @@ def _record_crisis(
             source="sms",
             danger=danger.value,
         )
-        record_danger(case, danger)  # a case already open takes the latest danger
         twiml = render_reply(_crisis_with_callback(session, contact, danger))
         _record(session, message, contact.id, twiml, crisis_level=level)
         # A crisis text in a warm-line conversation still reaches the volunteer, marked.

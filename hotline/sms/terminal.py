@@ -35,13 +35,11 @@ def post_signed(path: str, params: dict[str, str], *, url: str | None = None) ->
     # `127.0.0.1` (or the other way round) wants the other loopback name signed.
     public = settings.public_url.rstrip("/")
     order = [public, base] if is_public_url(public) else [base, public]
-    order.append(_other_loopback_name(base))
-    response = _post(settings, base, order[0], path, params)
-    tried = {order[0]}
-    for signed_base in order[1:]:
-        if response.status_code != 403 or signed_base in tried:
-            continue
-        tried.add(signed_base)
+    first, *others = dict.fromkeys([*order, _other_loopback_name(base)])  # each once, in order
+    response = _post(settings, base, first, path, params)
+    for signed_base in others:
+        if response.status_code != 403:
+            break
         response = _post(settings, base, signed_base, path, params)
     return response
 

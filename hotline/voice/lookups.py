@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from hotline import clock, finder, oncall, rooms
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
-from hotline.crisis.cases import record_danger
 from hotline.find_outcomes import record_find
 from hotline.flows.crisis.cues import Danger
 from hotline.flows.names import NameStyle, fit_names, spoken_name
@@ -266,9 +265,13 @@ def text_results(
 
 def open_crisis_case(*, session: Session, contact_id: int, danger: Danger) -> None:
     case = open_support_case(
-        session=session, contact_id=contact_id, kind="crisis", level="crisis", source="voice"
+        session=session,
+        contact_id=contact_id,
+        kind="crisis",
+        level="crisis",
+        source="voice",
+        danger=danger.value,
     )
-    record_danger(case, danger)
     log(logger, "crisis_case_opened", case_id=case.id, source="voice")
 
 

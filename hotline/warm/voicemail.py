@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from hotline import audit, clock
 from hotline.cases import open_support_case
 from hotline.catalogs import catalog
-from hotline.crisis.cases import record_danger
 from hotline.crisis.detector import assess
 from hotline.db import session_scope
 from hotline.flows.catalog import Catalog
@@ -93,8 +92,8 @@ def answer_transcribed(recording_sid: str, text: str) -> None:
             kind="crisis",
             level=verdict.level.value,
             source="voice",
+            danger=verdict.danger.value,
         )
-        record_danger(case, verdict.danger)
         voicemail.crisis, voicemail.case_id = True, case.id
         log(logger, "voicemail_assessed", voicemail_id=voicemail.id, crisis=True, case_id=case.id)
 
