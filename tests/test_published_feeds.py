@@ -168,7 +168,8 @@ def test_find_by_an_ontario_town_or_postal_code(settings: Settings, twilio: Twil
     for body in ("FIND belleville ontario", "find Belleville, Ontario"):
         assert sms_texts(twilio.sms(MEMBER, body)) == [reply], body
     assert len([line for line in lines if line.startswith("#")]) == 3
-    assert all(" mi" in line for line in lines[1:4])  # in person, with the distance
+    # In person, with the distance in kilometres, as Canada counts it.
+    assert all(line.endswith(" km") for line in lines[1:4]), reply
     assert count_segments(reply).segments <= 2
     # A town only Canada has needs no province ("No groups match napanee" before); one that
     # several provinces or states have is asked about.
@@ -190,8 +191,8 @@ def test_find_by_an_ontario_town_or_postal_code(settings: Settings, twilio: Twil
         found = near.splitlines()
         assert header is None or found[0] == header, near
         assert len([line for line in found if line.startswith("#")]) == 3, near
-        miles = [float(line.rsplit(", ", 1)[1].split()[0]) for line in found[1:4]]
-        assert miles == sorted(miles) and miles[0] < 3, near  # in person, nearest first
+        km = [float(line.rsplit(", ", 1)[1].removesuffix(" km")) for line in found[1:4]]
+        assert km == sorted(km) and km[0] < 5, near  # in person, nearest first
         assert count_segments(near).segments <= 2
     sms_texts(twilio.sms(MEMBER, "EN"))
 

@@ -639,7 +639,12 @@ def _postal_code_in(words: tuple[str, ...]) -> tuple[str, str] | None:
 
 def _cursor(place: finder.Place, topic: str) -> flow.FindCursor:
     return flow.FindCursor(
-        place.label, place.latitude, place.longitude, place.time_zone, topic=topic or None
+        place.label,
+        place.latitude,
+        place.longitude,
+        place.time_zone,
+        topic=topic or None,
+        metric=place.metric,
     )
 
 

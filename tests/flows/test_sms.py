@@ -362,6 +362,24 @@ def test_nothing_near_offers_phone_meetings_in_the_searchers_zone_named() -> Non
     ]
 
 
+def test_a_canadian_place_counts_distance_in_kilometres() -> None:
+    belleville = flow.FindCursor("K8N 5W6", 44.17, -77.38, "America/Toronto", None, metric=True)
+    near = (meeting("4821", distance_miles=0.7), meeting("1234", distance_miles=8.7))
+    found = flow.FindResults(belleville, near)
+    reply = only(decide(parse("FIND K8N 5W6"), lookup=flow.Lookup(find=found)))
+    lines = reply.splitlines()
+    assert lines[1].endswith(", 1.1 km") and lines[2].endswith(", 14 km"), reply
+    assert " mi" not in reply
+    phone = meeting("3030", format="phone_bridge", distance_miles=None)
+    alone = flow.FindResults(belleville, (phone,))
+    reply = only(decide(parse("FIND K8N 5W6"), lookup=flow.Lookup(find=alone)))
+    assert reply.splitlines()[0] == "Nothing within 80 km of K8N 5W6. By phone:"
+    es = only(decide(parse("BUSCAR K8N 5W6"), ES, lookup=flow.Lookup(find=alone)))
+    assert es.splitlines()[0] == "Nada a menos de 80 km de K8N 5W6. Por telefono:"
+    # A search stored before this field existed reads as miles (MORE keeps working).
+    assert flow.FindCursor("94110", 37.75, -122.41, None, None).metric is False
+
+
 @pytest.mark.parametrize(
     ("fmt", "viewer", "expected"),
     [

@@ -63,6 +63,7 @@ class FindCursor:
     time_zone: str | None
     topic: str | None
     offset: int = 0
+    metric: bool = False  # distances in kilometres (a Canadian place), else miles
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,7 @@ def _find_header(
     if query.place is None:
         return texts.t("sms.find.phone_header")
     if page[0].distance_miles is None:
-        radius = f"{rules.radius_miles:g}"
+        radius = _distance(rules.radius_miles, query.metric, texts, whole=True)
         return texts.t("sms.find.nothing_near", radius=radius, place=query.place)
     return texts.t("sms.find.near_header", place=query.place)
 
@@ -314,14 +315,24 @@ def _find_line(meeting: MeetingView, query: FindCursor, texts: Catalog, style: N
     if meeting.distance_miles is None:
         where = texts.t("sms.find.by_phone")
     else:
-        where = texts.t("sms.find.miles", miles=_miles(meeting.distance_miles))
+        where = _distance(meeting.distance_miles, query.metric, texts)
     when = when_label(meeting, texts.language, viewer_zone=query.time_zone)
     name = style(meeting.name, meeting.code)
     return texts.t("sms.find.line", code=meeting.code, when=when, name=name, where=where)
 
 
-def _miles(distance: float) -> str:
-    return f"{distance:.1f}" if distance < 10 else f"{distance:.0f}"
+_KM_PER_MILE = 1.609344
+
+
+def _distance(miles: float, metric: bool, texts: Catalog, *, whole: bool = False) -> str:
+    """A distance as the reader counts it: "0.7 mi", or "1.1 km" for a Canadian place; a
+    radius (whole) is rounded to a whole number ("50 miles", "80 km")."""
+    value = miles * _KM_PER_MILE if metric else miles
+    if whole:
+        key = "sms.find.radius_km" if metric else "sms.find.radius_miles"
+        return texts.t(key, radius=f"{value:.0f}" if metric else f"{value:g}")
+    shown = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+    return texts.t("sms.find.km" if metric else "sms.find.miles", miles=shown)
 
 
 def when_label(meeting: MeetingView, language: str, *, viewer_zone: str | None) -> str:
