@@ -10,7 +10,7 @@ Run from the repository root: `.venv/bin/python bench/crisis_dev.py` (add `--mod
 - ``crisis_probe3_*`` (never trained on).
 
 For each: recall, false alarms, and the kind of danger named right among the caught crises.
-Figures only. Blind sets H and I are never read here (``NEVER`` in the trainer refuses them).
+Figures only. Blind sets H, I and J are never read here (``NEVER`` in the trainer refuses them).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ Row = tuple[str, str, str]  # label, text, kind
 def read(name: str) -> list[tuple[str, str, str, str]]:
     """(label, language, text, kind) of a set; kind 'suicide' or 'none' when it has none."""
     assert name not in trainer.NEVER
-    assert not name.startswith(("crisis_blind_h", "crisis_blind_i"))
+    assert not name.startswith(trainer.NEVER_PREFIXES)
     lines = (trainer.DATA / name).read_text(encoding="utf-8").splitlines()
     found = []
     for line in lines[1:]:
