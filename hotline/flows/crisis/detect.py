@@ -434,7 +434,7 @@ class Detector:
 
     def normalise(self, text: str) -> str:
         """The text the cues and the model read: ``normalise``, then ``spelling.refine``."""
-        return refine(normalise(text), self.words, lambda: looks_spanish(text))
+        return refine(normalise(text), self.words, _reads_spanish)
 
     def assess(self, text: str) -> CrisisAssessment:
         """Assess one message for crisis risk."""
@@ -443,6 +443,12 @@ class Detector:
     def without_model(self) -> Detector:
         """The same cues, reading the same text, with no model: what the cues alone say."""
         return Detector(self.cues, None, self.words)
+
+
+def _reads_spanish(spelled: str) -> bool:
+    """Whether a text, its Spanish abbreviations spelled out, is Spanish: two Spanish words at
+    least, so "i have a toy" is not "i have a estoy"."""
+    return looks_spanish(spelled, at_least=2)
 
 
 def _assess(detector: Detector, text: str) -> CrisisAssessment:

@@ -4,8 +4,9 @@
 letter spacing and collapsed repeated letters. ``refine`` then works on its words:
 
 - abbreviations the cue file does not already read are spelled out as words (``idc`` -> "i dont
-  care", ``ntp`` -> "no te preocupes"); the Spanish ones only in a text that looks Spanish, where
-  ``toy`` is "estoy" and ``x`` is "por";
+  care", ``ntp`` -> "no te preocupes"); the Spanish ones only in a text that looks Spanish once
+  they are spelled out, where ``toy`` is "estoy" and ``x`` is "por". Keys are as ``normalise``
+  leaves them, repeated letters collapsed (``ppl`` is "pl", ``nmms`` "nms");
 - a long word the vocabulary does not know is split into known words when it can be wholly
   ("iwantodie" -> "i want to die", "quieromorir" -> "quiero morir"), by dynamic programming over
   the vocabulary's words, each costing the logarithm of its frequency rank, so common words win.
@@ -36,7 +37,7 @@ ABBREVIATIONS = {
     "2day": "today",
     "smth": "something",
     "sth": "something",
-    "ppl": "people",
+    "pl": "people",
     "nobdy": "nobody",
     "tmb": "tambien",
     "tb": "tambien",
@@ -129,21 +130,23 @@ class Vocabulary:
         return " ".join(pieces)
 
 
-def refine(normal: str, vocabulary: Vocabulary | None, spanish: Callable[[], bool]) -> str:
+def refine(normal: str, vocabulary: Vocabulary | None, spanish: Callable[[str], bool]) -> str:
     """Spell out abbreviations and split run-together words of a normalised text.
 
-    ``spanish`` tells whether the text looks Spanish; it is asked only when a word could be a
-    Spanish abbreviation.
+    ``spanish`` tells whether a text looks Spanish; it is asked, of the text with the Spanish
+    abbreviations spelled out too ("toy en peligro" reads as Spanish once it is "estoy en
+    peligro"), only when a word could be one.
     """
 
     def spell(match: re.Match[str]) -> str:
         word = match.group()
-        found = ABBREVIATIONS.get(word)
-        if found is None and word in SPANISH_ABBREVIATIONS and spanish():
-            found = SPANISH_ABBREVIATIONS[word]
-        return word if found is None else found
+        return ABBREVIATIONS.get(word, word)
 
     text = _WORD.sub(spell, normal)
+    if any(word in SPANISH_ABBREVIATIONS for word in text.split()):
+        spelled = " ".join(SPANISH_ABBREVIATIONS.get(word, word) for word in text.split())
+        if spanish(spelled):
+            text = spelled
     if vocabulary is None:
         return text
 

@@ -389,8 +389,11 @@ _SPANISH_WORDS = frozenset(
 )  # fmt: skip
 
 
-def looks_spanish(body: str) -> bool:
-    """Guess whether a text is Spanish, to answer a first-time texter in their language."""
+def looks_spanish(body: str, at_least: int = 1) -> bool:
+    """Guess whether a text is Spanish, to answer a first-time texter in their language.
+
+    A quarter of its words, and at least ``at_least`` of them, are common Spanish words.
+    """
     tokens = tokenize(body)
     hits = sum(token in _SPANISH_WORDS for token in tokens)
-    return hits > 0 and hits * 4 >= len(tokens)
+    return hits >= max(1, at_least) and hits * 4 >= len(tokens)
