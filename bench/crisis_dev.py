@@ -10,14 +10,20 @@ Run from the repository root: `.venv/bin/python bench/crisis_dev.py` (add `--mod
 - ``crisis_probe3_*`` (never trained on).
 
 For each: recall, false alarms, and the kind of danger named right among the caught crises.
-Figures only. Blind sets H and I are never read here (``NEVER`` in the trainer refuses them).
+``--noise`` prints, instead, every measure's rows together with each kind of noise the trainer
+can add (``noisy`` in the trainer: two words run together, twice, an expletive inside, a typo,
+abbreviations, speech-to-text lowercase), one at a time, seeded by the text: how well the
+detector reads the same rows misspelled.
+Figures only. Blind sets H, I and J are never read here (``NEVER`` in the trainer refuses them).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import random
 import sys
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -41,7 +47,7 @@ Row = tuple[str, str, str]  # label, text, kind
 def read(name: str) -> list[tuple[str, str, str, str]]:
     """(label, language, text, kind) of a set; kind 'suicide' or 'none' when it has none."""
     assert name not in trainer.NEVER
-    assert not name.startswith(("crisis_blind_h", "crisis_blind_i"))
+    assert not name.startswith(trainer.NEVER_PREFIXES)
     lines = (trainer.DATA / name).read_text(encoding="utf-8").splitlines()
     found = []
     for line in lines[1:]:
@@ -83,9 +89,13 @@ def main() -> None:
     parser.add_argument("--cues", type=Path, default=config_dir() / "crisis_cues.toml")
     parser.add_argument("--cues-only", action="store_true")
     parser.add_argument("--kinds", action="store_true", help="recall per kind of danger too")
+    parser.add_argument("--noise", action="store_true", help="the rows with noise added")
     args = parser.parse_args()
     cues = load_cues(args.cues)
     detector = Detector(cues, None if args.cues_only else load_model(args.model))
+    if args.noise:
+        noisy(detector)
+        return
     for what, rows in measures().items():
         positives = [(text, kind) for label, text, kind in rows if label == "1"]
         negatives = [text for label, text, _ in rows if label == "0"]
@@ -105,6 +115,37 @@ def main() -> None:
                 "    "
                 + ", ".join(f"{k} {got[k]}/{total[k]} (kind {right[k]})" for k in sorted(total))
             )
+
+
+def noisy(detector: Detector) -> None:
+    """Recall and false alarms over all the measures' rows, each kind of noise on its own."""
+    rows = [
+        (label, text, name.split()[-1])
+        for name, found in measures().items()
+        for label, text, _ in found
+    ]
+    kinds = {
+        "none": lambda text, language, rng: text,
+        "run together": trainer._run_together,
+        "run together twice": lambda text, language, rng: trainer._run_together(
+            trainer._run_together(text, language, rng), language, rng
+        ),
+        "expletive": trainer._expletive,
+        "typo": trainer._typo,
+        "abbreviations": trainer._abbreviate,
+        "speech": trainer._speech,
+    }
+    for kind, noise in kinds.items():
+        caught = raised = positives = 0
+        for label, text, language in rows:
+            crisis = detector.assess(
+                noise(text, language, random.Random(zlib.crc32(text.encode())))
+            ).crisis
+            positives += label == "1"
+            caught += crisis and label == "1"
+            raised += crisis and label == "0"
+        negatives = len(rows) - positives
+        print(f"{kind:<20} recall {caught}/{positives}  false alarms {raised}/{negatives}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ import pytest
 
 from hotline.crisis.detector import assess, detector
 from hotline.flows.crisis.detect import Detector, Model
+from hotline.flows.sms import coordinator
 from hotline.flows.sms.keywords import is_keyword_and_number
+from hotline.flows.warm import relay
 
 COMMANDS = ("DONE", "ACK", "LEAVE", "INFO", "REMIND", "CALL", "TAKE", "CANCEL", "RECORDAR", "SALIR")
 
@@ -57,3 +59,15 @@ def test_only_the_lines_keywords_and_a_number_are_kept_from_the_model(text: str)
 def test_any_other_word_and_a_number_is_read_by_the_model(text: str) -> None:
     assert not is_keyword_and_number(text)
     assert _always_raising().assess(text).crisis
+
+
+def test_every_staff_word_that_takes_a_number_is_a_command_to_the_detector() -> None:
+    # The coordinator's and the relay's regexes are built from these word sets, and
+    # ``is_keyword_and_number`` reads the same sets: a word added to a command is a command here.
+    for word in coordinator.NUMBERED_WORDS | relay.NUMBERED_WORDS:
+        assert is_keyword_and_number(f"{word} 12"), word
+        assert is_keyword_and_number(f"{word.lower()} #12"), word
+    assert coordinator.parse_command("ACK 12") == coordinator.Ack(12)
+    assert coordinator.parse_command("cancel 4821") == coordinator.CancelMeeting("4821")
+    for word in ("TAKE", "TOMO", "END", "FIN", "CALL V"):
+        assert relay.staff_word(f"{word} 23") is not None, word

@@ -43,6 +43,7 @@ from hotline.flows.crisis.cues import (
     specialise,
     split_top_level,
 )
+from hotline.flows.crisis.spelling import Vocabulary, refine
 from hotline.flows.sms.keywords import is_keyword_and_number, looks_spanish
 
 
@@ -105,6 +106,8 @@ class Model:
     languages: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     # Below this, a cues-only CRISIS (never IMMINENT) is lowered to CONCERN; 0 never lowers.
     veto: float = 0.0
+    # The training text's words, most frequent first: run-together words are split into them.
+    words: Vocabulary | None = None
 
     def thresholds(self, text: str) -> tuple[float, float]:
         """(high, mid) for the language the text is in."""
@@ -152,6 +155,11 @@ def parse_model(raw: object) -> Model | None:
             str(code): (float(cuts["high"]), float(cuts["mid"]))
             for code, cuts in raw.get("languages", {}).items()
         }
+        listed = raw.get("words")
+        assert listed is None or (
+            isinstance(listed, list) and all(isinstance(w, str) for w in listed)
+        )
+        words = None if listed is None else Vocabulary(listed)
     except (AssertionError, ValueError, TypeError, KeyError, AttributeError):
         return None
     heads = [
@@ -165,7 +173,7 @@ def parse_model(raw: object) -> Model | None:
         return None
     if not 0.0 <= veto < min(m for _, m in cuts):
         return None
-    return Model(weights, bias, high, mid, dangers, languages, veto)
+    return Model(weights, bias, high, mid, dangers, languages, veto, words)
 
 
 def _weights(raw: object) -> dict[int, float]:
@@ -395,9 +403,13 @@ _URGENT = frozenset((Kind.TIME, Kind.MEANS))
 class Detector:
     """The cue tables, compiled, and the learned model: everything `assess` needs."""
 
-    def __init__(self, cues: CueTables, model: Model | None = None) -> None:
+    def __init__(
+        self, cues: CueTables, model: Model | None = None, words: Vocabulary | None = None
+    ) -> None:
         self.cues = cues
         self.model = model
+        # Run-together words are split into these (``spelling.refine``); the model's by default.
+        self.words = words if words is not None or model is None else model.words
         # Idioms and denials share a scanner with the risk cues: at a word, the first wins.
         self._lead = _Scanner(cues.screen + cues.main)
         # Means, times and context only matter once a risk cue is found, and may share words.
@@ -420,17 +432,27 @@ class Detector:
         kept = _CLAUSE_MARKS.sub(" # ", self._small_talk.sub(" ", normal))
         return _LEADING_MARKS.sub("", _SPACES.sub(" ", kept)).strip()
 
+    def normalise(self, text: str) -> str:
+        """The text the cues and the model read: ``normalise``, then ``spelling.refine``."""
+        return refine(normalise(text), self.words, _reads_spanish)
+
     def assess(self, text: str) -> CrisisAssessment:
         """Assess one message for crisis risk."""
         return _assess(self, text)
 
     def without_model(self) -> Detector:
-        """The same cues with no model: what the cues alone say."""
-        return Detector(self.cues, None)
+        """The same cues, reading the same text, with no model: what the cues alone say."""
+        return Detector(self.cues, None, self.words)
+
+
+def _reads_spanish(spelled: str) -> bool:
+    """Whether a text, its Spanish abbreviations spelled out, is Spanish: two Spanish words at
+    least, so "i have a toy" is not "i have a estoy"."""
+    return looks_spanish(spelled, at_least=2)
 
 
 def _assess(detector: Detector, text: str) -> CrisisAssessment:
-    normal = normalise(text)
+    normal = detector.normalise(text)
     lead = detector._lead.scan(normal)
     screens = [hit for hit in lead if hit.cue.kind in _SCREENS]
     hits = _unscreened(lead, screens)

@@ -59,10 +59,15 @@ Command = Ack | Done | CallBack | SetOncall | Broadcast | Confirm | CancelMeetin
 
 _NUMBERED: dict[str, Callable[[int], Command]] = {"ACK": Ack, "DONE": Done, "CALL": CallBack}
 _NUMBER = r"#?\s*(\d{1,9})"
-_NUMBERED_RE = re.compile(rf"^(ACK|DONE|CALL)\s*{_NUMBER}[\s.!]*$")
+_BROADCAST, _CANCEL = "BROADCAST", "CANCEL"
+# Every staff word that takes a number: ``keywords.is_keyword_and_number`` reads these too.
+NUMBERED_WORDS = frozenset((*_NUMBERED, _BROADCAST, _CANCEL))
+_NUMBERED_RE = re.compile(rf"^({'|'.join(_NUMBERED)})\s*{_NUMBER}[\s.!]*$")
 _ONCALL_RE = re.compile(r"^ON\s*-?\s*CALL\s*(ON|OFF|YES|NO)?[\s.!]*$")
-_BROADCAST_RE = re.compile(rf"^BROADCAST\s*{_NUMBER}(?:[\s:,-]+(.*))?$", re.DOTALL | re.IGNORECASE)
-_CANCEL_RE = re.compile(rf"^CANCEL\s*{_NUMBER}[\s.!]*$")
+_BROADCAST_RE = re.compile(
+    rf"^{_BROADCAST}\s*{_NUMBER}(?:[\s:,-]+(.*))?$", re.DOTALL | re.IGNORECASE
+)
+_CANCEL_RE = re.compile(rf"^{_CANCEL}\s*{_NUMBER}[\s.!]*$")
 _YES = {"YES", "Y", "SI", "SÍ"}
 
 

@@ -9,6 +9,7 @@ is UNKNOWN, so it reaches the crisis detector's concern offer and the menu, neve
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import threading
 import unicodedata
@@ -340,13 +341,18 @@ def _one_edit_apart(typed: str, word: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-# Staff and warm-line words that take a case or conversation number ("ACK 12", "DONE 12",
-# "CANCEL 4821", "TAKE 23", "END 23"): see hotline/flows/sms/coordinator.py and
-# hotline/flows/warm/relay.py.
-_STAFF_NUMBERED = frozenset(
-    {"ack", "done", "call", "broadcast", "cancel", "take", "tomar", "tomo", "end", "bye", "adios",
-     "fin", "llamar"}
-)  # fmt: skip
+@functools.cache
+def _staff_numbered() -> frozenset[str]:
+    """Staff and warm-line words that take a case or conversation number ("ACK 12", "DONE 12",
+    "CANCEL 4821", "TAKE 23", "END 23"), lowercased: the word sets the coordinator's and the
+    relay's regexes are built from, so the lists cannot drift."""
+    # Imported here: the relay imports this module.
+    from hotline.flows.sms.coordinator import NUMBERED_WORDS as STAFF
+    from hotline.flows.warm.relay import NUMBERED_WORDS as WARM
+
+    return frozenset(word.lower() for word in STAFF | WARM)
+
+
 _WORD_AND_NUMBER = re.compile(r"([^\W\d_]+)\s*#?\s*\d{1,12}[.!]?")
 
 
@@ -361,7 +367,7 @@ def is_keyword_and_number(body: str) -> bool:
         return False
     word = fold_accents(match.group(1)).lower()
     return (
-        word in _STAFF_NUMBERED
+        word in _staff_numbered()
         or word in OPT_OUT_WORDS
         or word in OPT_IN_WORDS
         or _keyword(word) is not None
@@ -383,8 +389,11 @@ _SPANISH_WORDS = frozenset(
 )  # fmt: skip
 
 
-def looks_spanish(body: str) -> bool:
-    """Guess whether a text is Spanish, to answer a first-time texter in their language."""
+def looks_spanish(body: str, at_least: int = 1) -> bool:
+    """Guess whether a text is Spanish, to answer a first-time texter in their language.
+
+    A quarter of its words, and at least ``at_least`` of them, are common Spanish words.
+    """
     tokens = tokenize(body)
     hits = sum(token in _SPANISH_WORDS for token in tokens)
-    return hits > 0 and hits * 4 >= len(tokens)
+    return hits >= max(1, at_least) and hits * 4 >= len(tokens)

@@ -48,9 +48,16 @@ class CallVoicemail:
 
 StaffWord = Take | Close | SetAvailable | Helping | CallVoicemail
 
-_TAKE = re.compile(r"^(?:TAKE|TOMAR|TOMO)\s*#?\s*(\d{1,9})[\s.!]*$")
-_CLOSE = re.compile(r"^(?:END|BYE|ADIOS|FIN)\s*#?\s*(\d{1,9})?[\s.!]*$")
-_CALL_VOICEMAIL = re.compile(r"^(?:CALL|LLAMAR)\s*V\s*#?\s*(\d{1,9})[\s.!]*$")
+_TAKE_WORDS = ("TAKE", "TOMAR", "TOMO")
+_CLOSE_WORDS = ("END", "BYE", "ADIOS", "FIN")
+_CALL_VOICEMAIL_WORDS = ("CALL", "LLAMAR")
+# Every warm-line word that takes a number: ``keywords.is_keyword_and_number`` reads these too.
+NUMBERED_WORDS = frozenset((*_TAKE_WORDS, *_CLOSE_WORDS, *_CALL_VOICEMAIL_WORDS))
+_TAKE = re.compile(rf"^(?:{'|'.join(_TAKE_WORDS)})\s*#?\s*(\d{{1,9}})[\s.!]*$")
+_CLOSE = re.compile(rf"^(?:{'|'.join(_CLOSE_WORDS)})\s*#?\s*(\d{{1,9}})?[\s.!]*$")
+_CALL_VOICEMAIL = re.compile(
+    rf"^(?:{'|'.join(_CALL_VOICEMAIL_WORDS)})\s*V\s*#?\s*(\d{{1,9}})[\s.!]*$"
+)
 _AVAILABLE = {"AVAILABLE", "DISPONIBLE"}
 _AWAY = {"AWAY", "AUSENTE"}
 _HELPING = {"HELPING", "AYUDANDO", "HELP OUT"}
