@@ -64,8 +64,15 @@ def member_reply(
     return ""
 
 
-def forward_crisis(*, session: Session, contact_id: int, body: str, now: dt.datetime) -> None:
-    """A crisis text in a conversation: the member got the crisis reply; the volunteer sees it."""
+def forward_crisis(
+    *, session: Session, contact_id: int, body: str, now: dt.datetime, known_open: bool = True
+) -> None:
+    """A crisis text in a conversation: the member got the crisis reply; the volunteer sees it.
+
+    `known_open` False says the caller already read that the member has no conversation.
+    """
+    if not known_open:
+        return
     conversation = _open_conversation(session, contact_id)
     if conversation is None or conversation.status != ACTIVE:
         return
@@ -430,13 +437,16 @@ def staff_text_for(*, session: Session, contact_id: int, body: str, now: dt.date
 
 
 def staff_reply_for(
-    *, session: Session, settings: Settings, contact_id: int, body: str
+    *, session: Session, settings: Settings, contact_id: int, body: str, in_relay: bool = True
 ) -> str | None:
-    """A warm-line word or a conversation text from staff; None: neither."""
+    """A warm-line word or a conversation text from staff; None: neither.
+
+    `in_relay` False says the caller already read that the sender holds no conversation.
+    """
     now = clock.now()
     reply = staff_command_for(
         session=session, settings=settings, contact_id=contact_id, body=body, now=now
     )
-    if reply is not None:
+    if reply is not None or not in_relay:
         return reply
     return staff_text_for(session=session, contact_id=contact_id, body=body, now=now)
