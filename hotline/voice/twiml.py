@@ -1,8 +1,10 @@
-"""The voice channel's one TwiML renderer (the twilio library); no database here.
+"""The voice channel's one TwiML renderer (the twilio library; a menu's Gather written directly);
+no database here.
 
 Menu steps, the crisis dial, the staff legs (a crisis alert read aloud, the masked callback
 bridge) and the building blocks hotline/warm/twiml.py uses for the warm line's own verbs. Every
-`<Say>` goes through `say`, so its language and voice always come from the catalog.
+`<Say>` goes through `say` (in a menu's Gather, its twin `_said_xml`), so its language and
+voice always come from the catalog.
 """
 
 from __future__ import annotations
@@ -97,11 +99,11 @@ def _gather_xml(action: str, hints: str, language: str, *, number: bool, inner: 
     )
 
 
-def _menu_xml(settings: Settings, step: flow.Step, *, limited: bool = False) -> str:
+def _menu_xml(settings: Settings, step: flow.Step) -> str:
     """gather's TwiML, without the library: a Gather saying the step, posting back."""
     assert isinstance(step.then, flow.Ask)
     state = step.then.state
-    action = step_url(settings, state) + (f"&{CALLS_LIMITED}=1" if limited else "")
+    action = step_url(settings, state)
     inner = "".join(_said_xml(item, state.language) for item in step.said)
     return _gather_xml(
         action,
