@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hotline import clock
@@ -32,23 +35,38 @@ def get_or_create_contact(
 def create_contact(
     *, session: Session, vault: PhoneVault, e164: str, language: str = "en"
 ) -> Contact:
-    """Create the contact for a number just looked up and not found (race-safe)."""
-    contact = Contact(
-        phone_hash=vault.index(e164),
-        phone_encrypted=vault.encrypt(e164),
-        language=language,
-        country=country_of(e164) or "US",
-        time_zone=zone_for_number(e164),
+    """Create the contact for a number just looked up and not found (race-safe).
+
+    One INSERT … ON CONFLICT DO NOTHING RETURNING (no savepoint around an ORM flush): the row
+    comes back as the session's object; when another request created it between our select
+    and this insert, nothing comes back and theirs is read.
+    """
+    values = {
+        "phone_hash": vault.index(e164),
+        "phone_encrypted": vault.encrypt(e164),
+        "language": language,
+        "country": country_of(e164) or "US",
+        "time_zone": zone_for_number(e164),
+    }
+    created: Contact | None = session.scalars(
+        _insert(session.get_bind().dialect.name), [values]
+    ).first()
+    if created is not None:
+        return created
+    found = get_contact_by_phone(session=session, vault=vault, e164=e164)
+    assert found is not None
+    return found
+
+
+@functools.cache
+def _insert(dialect_name: str) -> Any:
+    """The contact's INSERT … ON CONFLICT DO NOTHING RETURNING, built once per dialect."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(Contact)
+        .on_conflict_do_nothing(index_elements=["phone_hash"])
+        .returning(Contact)
     )
-    try:
-        with session.begin_nested():
-            session.add(contact)
-    except IntegrityError:
-        # Another request created it between our select and insert.
-        found = get_contact_by_phone(session=session, vault=vault, e164=e164)
-        assert found is not None
-        return found
-    return contact
 
 
 def opt_out(*, contact: Contact) -> None:

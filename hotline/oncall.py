@@ -28,14 +28,17 @@ class Coverage(enum.StrEnum):
     NONE = "none"
 
 
+# Built once: building an ORM statement costs about what running it does.
+_ACTIVE_STAFF = (
+    select(Coordinator)
+    .where(Coordinator.removed_at.is_(None))
+    .order_by(Coordinator.tier, Coordinator.id)
+)
+
+
 def active_staff(*, session: Session) -> Sequence[Coordinator]:
     """Every staff member not removed, by tier then id."""
-    statement = (
-        select(Coordinator)
-        .where(Coordinator.removed_at.is_(None))
-        .order_by(Coordinator.tier, Coordinator.id)
-    )
-    return session.scalars(statement).all()
+    return session.scalars(_ACTIVE_STAFF).all()
 
 
 def shifts_of(staff: Sequence[Coordinator], name: str = ROTA) -> list[rota.Shift]:

@@ -10,11 +10,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.catalogs import catalog
+from hotline.flows.voice import menu as flow
+from hotline.settings import Settings
 from hotline.sms.twiml import render_reply
+from hotline.voice import twiml as voice_twiml
 
 HOTLINE = Path(__file__).resolve().parents[1] / "hotline"
 RENDERERS = {"sms/twiml.py", "voice/twiml.py", "warm/twiml.py"}
@@ -78,3 +84,56 @@ def test_the_patterns_see_what_they_refuse() -> None:
     assert TWIML_IMPORT.search(text)
     assert SAY_CALL.search(text)
     assert SAY_LANGUAGE.findall(text) == ['"es-US"']
+
+
+# The voice menus' Gather is written directly too (hotline/voice/twiml.py, _menu_xml).
+
+ODD_TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(ODD_TEXT, ODD_TEXT, ODD_TEXT)
+def test_a_say_is_written_as_the_twilio_library_writes_it(
+    text: str, language: str, voice: str
+) -> None:
+    response = VoiceResponse()
+    response.say(text, language=language, voice=voice)
+    written = voice_twiml.say_xml(text, language, voice)
+    assert str(response) == f'<?xml version="1.0" encoding="UTF-8"?><Response>{written}</Response>'
+
+
+def _library_menu(settings: Settings, step: flow.Step) -> str:
+    response = VoiceResponse()
+    voice_twiml.gather(response, settings, step)
+    return str(response)
+
+
+def _plain_lines(language: str) -> list[flow.Line]:
+    words = catalog(language)
+    keys = sorted(k for k, v in words.strings.items() if k.startswith("voice.") and "{" not in v)
+    return [flow.Line(key) for key in keys[:40]]
+
+
+@pytest.mark.parametrize("menu", sorted(flow.MENUS))
+def test_every_menu_is_the_twilio_librarys_gather_byte_for_byte(
+    settings: Settings, menu: str
+) -> None:
+    for language in settings.languages:
+        lines = _plain_lines(language)
+        state = flow.VoiceState(menu, 1, language, meeting_id=7, results=(3, 4), page=1)
+        saids: list[tuple[flow.Said, ...]] = [
+            (),
+            (flow.Pause(2),),
+            (lines[0], flow.Pause(), *lines[1:4]),
+            tuple(lines),
+        ]
+        for said in saids:
+            step = flow.Step(said, flow.Ask(state))
+            assert voice_twiml.render_step(settings, step, language) == _library_menu(
+                settings, step
+            )
+            other = flow.Line(lines[5].key, (), "es" if language == "en" else "en")
+            step = flow.Step((other,), flow.Ask(state))
+            assert voice_twiml.render_step(settings, step, language) == _library_menu(
+                settings, step
+            )

@@ -212,12 +212,23 @@ def _record_crisis(
     settings: Settings, message: InboundSms, *, level: str, danger: Danger, language: str
 ) -> str:
     with session_scope() as session:
-        stored = _stored_reply(session, message.message_sid)
-        if stored is not None:
-            return stored
-        contact, _ = _contact(session, settings, message.sender, language=language)
+        # One SELECT for the stored reply, the contact and their warm-line conversations.
+        facts = _text_facts(session, settings, message)
+        if facts.stored is not None:
+            log(logger, "sms_duplicate", message_sid=message.message_sid)
+            return facts.stored or render_reply()
+        contact = facts.contact
+        if contact is None:
+            vault = vault_for(settings.secret_key)
+            contact = create_contact(
+                session=session, vault=vault, e164=message.sender, language=language
+            )
         relayed = relay.staff_reply_for(
-            session=session, settings=settings, contact_id=contact.id, body=message.body
+            session=session,
+            settings=settings,
+            contact_id=contact.id,
+            body=message.body,
+            in_relay=facts.staff_in_relay,
         )
         if relayed is not None:
             # A volunteer's TAKE 8 (the detector hears "take 8 pills") or their words to a
@@ -238,7 +249,11 @@ def _record_crisis(
         _record(session, message, contact.id, twiml, crisis_level=level)
         # A crisis text in a warm-line conversation still reaches the volunteer, marked.
         relay.forward_crisis(
-            session=session, contact_id=contact.id, body=message.body, now=clock.now()
+            session=session,
+            contact_id=contact.id,
+            body=message.body,
+            now=clock.now(),
+            known_open=facts.relay_open,
         )
         log(
             logger,

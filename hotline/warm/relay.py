@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from hotline import audit, clock
@@ -64,8 +64,15 @@ def member_reply(
     return ""
 
 
-def forward_crisis(*, session: Session, contact_id: int, body: str, now: dt.datetime) -> None:
-    """A crisis text in a conversation: the member got the crisis reply; the volunteer sees it."""
+def forward_crisis(
+    *, session: Session, contact_id: int, body: str, now: dt.datetime, known_open: bool = True
+) -> None:
+    """A crisis text in a conversation: the member got the crisis reply; the volunteer sees it.
+
+    `known_open` False says the caller already read that the member has no conversation.
+    """
+    if not known_open:
+        return
     conversation = _open_conversation(session, contact_id)
     if conversation is None or conversation.status != ACTIVE:
         return
@@ -112,15 +119,19 @@ def talk_tag(body: str) -> str | None:
     return flow.talk_tag(body, volunteers.tag_vocabulary())
 
 
+# Built once, with the contact bound at run time (building costs about what running does).
+_OPEN_CONVERSATION = (
+    select(RelayConversation)
+    .where(
+        RelayConversation.contact_id == bindparam("contact_id"),
+        RelayConversation.status.in_((WAITING, ACTIVE)),
+    )
+    .order_by(RelayConversation.id.desc())
+)
+
+
 def _open_conversation(session: Session, contact_id: int) -> RelayConversation | None:
-    return session.scalars(
-        select(RelayConversation)
-        .where(
-            RelayConversation.contact_id == contact_id,
-            RelayConversation.status.in_((WAITING, ACTIVE)),
-        )
-        .order_by(RelayConversation.id.desc())
-    ).first()
+    return session.scalars(_OPEN_CONVERSATION, {"contact_id": contact_id}).first()
 
 
 def _pass_to_volunteer(
@@ -391,12 +402,19 @@ def _audit(
 # Entry points for hotline/sms/runner.py, by contact -----------------------------------------------
 
 
+_STAFF = select(Coordinator).where(
+    Coordinator.contact_id == bindparam("contact_id"), Coordinator.removed_at.is_(None)
+)
+# A staff member holding a warm-line conversation (the one query staff_text_for needs).
+_STAFF_IN_RELAY = (
+    select(Coordinator)
+    .join(RelayConversation, RelayConversation.volunteer_id == Coordinator.id)
+    .where(Coordinator.contact_id == bindparam("contact_id"), RelayConversation.status == ACTIVE)
+)
+
+
 def _staff(session: Session, contact_id: int) -> Coordinator | None:
-    return session.scalars(
-        select(Coordinator).where(
-            Coordinator.contact_id == contact_id, Coordinator.removed_at.is_(None)
-        )
-    ).first()
+    return session.scalars(_STAFF, {"contact_id": contact_id}).first()
 
 
 def staff_command_for(
@@ -412,24 +430,23 @@ def staff_command_for(
 
 def staff_text_for(*, session: Session, contact_id: int, body: str, now: dt.datetime) -> str | None:
     """A staff member's free text in their conversations; None: not staff or in none."""
-    staff = session.scalars(
-        select(Coordinator)
-        .join(RelayConversation, RelayConversation.volunteer_id == Coordinator.id)
-        .where(Coordinator.contact_id == contact_id, RelayConversation.status == ACTIVE)
-    ).first()
+    staff = session.scalars(_STAFF_IN_RELAY, {"contact_id": contact_id}).first()
     if staff is None:  # one query: not staff, or in no conversation
         return None
     return staff_text(session=session, staff=staff, body=body, now=now)
 
 
 def staff_reply_for(
-    *, session: Session, settings: Settings, contact_id: int, body: str
+    *, session: Session, settings: Settings, contact_id: int, body: str, in_relay: bool = True
 ) -> str | None:
-    """A warm-line word or a conversation text from staff; None: neither."""
+    """A warm-line word or a conversation text from staff; None: neither.
+
+    `in_relay` False says the caller already read that the sender holds no conversation.
+    """
     now = clock.now()
     reply = staff_command_for(
         session=session, settings=settings, contact_id=contact_id, body=body, now=now
     )
-    if reply is not None:
+    if reply is not None or not in_relay:
         return reply
     return staff_text_for(session=session, contact_id=contact_id, body=body, now=now)
