@@ -6,7 +6,8 @@ them phone meetings, a fifth on several days. Every approach answers the same se
 page of 4, as the SMS FIND asks for, within 50 miles) at the same instant, in the same run:
 
 - finder: hotline.finder.find_nearest_meetings in a read-only session (ring-widened bounding
-  box on indexed columns, in-memory phone index, next starts only for the page);
+  box read from the in-memory grid of places, in-memory phone index, one indexed query to
+  check both are current, next starts only for the page);
 - full scan: the finder before issue 11 (every phone meeting plus the nearby ones loaded as
   ORM objects with their groups, each one's next start worked out, then sorted);
 - indexed box: a plain indexed bounding-box query of every nearby meeting (Core rows, next

@@ -1,9 +1,10 @@
 """Find meetings: ones a person can go to near a place, then phone meetings, soonest first.
 
-Answered from indexes, not a scan: in-person meetings through a bounding box on indexed
-columns, widened ring by ring only until a page is full; phone meetings from the in-memory
-list in hotline.phone_index. Next starts are worked out only for the meetings on the page,
-and only those few are loaded as ORM objects.
+Answered from indexes, not a scan: in-person meetings through a bounding box, widened ring by
+ring only until a page is full, read from the in-memory grid in hotline.phone_index (or, for a
+topic, which needs the meetings' text, from indexed columns); phone meetings from that
+module's in-memory list. Next starts are worked out only for the meetings on the page, and
+only those few are loaded as ORM objects, with their cancelled dates, in one query.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import datetime as dt
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from hotline import phone_index
@@ -90,26 +91,63 @@ def find_nearest_meetings(
     """
     want = offset + limit
     wanted = topic_of(topic)
-    local = _local(session, origin, radius_miles, want, wanted) if origin is not None else []
+    found = _search(session, origin, wanted, want, radius_miles, now, include_running, True)
+    if found is None:
+        # A meeting in the in-memory index is gone from the database (deleted by another
+        # process, which moves neither max(id) nor max(updated_at)): rebuild and search again.
+        phone_index.forget()
+        found = _search(session, origin, wanted, want, radius_miles, now, include_running, False)
+    assert found is not None  # not strict: what could be loaded
+    return found[offset:want]
+
+
+def _search(
+    session: Session,
+    origin: tuple[float, float] | None,
+    topic: Topic,
+    want: int,
+    radius_miles: float,
+    now: dt.datetime,
+    include_running: bool,
+    strict: bool,
+) -> list[NearbyMeeting] | None:
+    """The first `want` meetings found; strict, None when one the index named was not loaded."""
+    # One indexed query tells whether the index is current; with a topic, the in-person
+    # meetings come from a query that reads their text, and the index only when the page
+    # reaches the phone meetings.
+    index = phone_index.current(session, now) if not topic or origin is None else None
+    local: list[tuple[int, str, float]] = []
+    if origin is not None:
+        local = _local(session, index, origin, radius_miles, want, topic)
+    if len(local) >= want:  # the page is all in-person meetings: load them and their dates
+        cut = _cut(local, want)
+        meetings, cancelled = _meetings_and_cancellations(session, [item[0] for item in cut], now)
+        if strict and index is not None and len(meetings) < len(cut):
+            return None
+        return _local_page(cut, meetings, want, cancelled, now, include_running)
+    # The page reaches the phone meetings: `local` holds every local one.
+    index = phone_index.current(session, now) if index is None else index
     cancelled = _cancellations(session, None, now)
-    page = _local_page(session, local, want, cancelled, now, include_running)
-    if len(page) < want:  # the page reaches the phone meetings: `local` holds every local one
-        phone = phone_index.soonest(
-            session=session,
-            now=now,
-            count=want - len(page),
-            skip={meeting_id for meeting_id, _, _ in local},
-            topic=wanted,
-            cancelled=cancelled,
-            include_running=include_running,
-        )
-        meetings = _meetings(session, [candidate.id for candidate, _ in phone])
-        page += [
-            NearbyMeeting(meetings[candidate.id], None, start)
-            for candidate, start in phone
-            if candidate.id in meetings
-        ]
-    return page[offset:want]
+    phone = phone_index.soonest(
+        session=session,
+        now=now,
+        count=want - len(local),
+        skip={meeting_id for meeting_id, _, _ in local},
+        topic=topic,
+        cancelled=cancelled,
+        include_running=include_running,
+        index=index,
+    )
+    ids = [item[0] for item in local] + [candidate.id for candidate, _ in phone]
+    meetings = _meetings(session, ids)
+    if strict and len(meetings) < len(ids):
+        return None
+    page = _local_page(local, meetings, want, cancelled, now, include_running)
+    return page + [
+        NearbyMeeting(meetings[candidate.id], None, start)
+        for candidate, start in phone
+        if candidate.id in meetings
+    ]
 
 
 def next_start(*, session: Session, meeting: Meeting, now: dt.datetime) -> dt.datetime:
@@ -141,6 +179,7 @@ def occurrence_open(
 
 def _local(
     session: Session,
+    index: phone_index.Index | None,
     origin: tuple[float, float],
     radius_miles: float,
     want: int,
@@ -151,15 +190,36 @@ def _local(
 
     The search starts with a small box and widens it, so a dense city reads a few rows, not
     every meeting within 50 miles. Matches inside a ring's radius are a true prefix of the
-    full nearest-first list, so a ring that already holds `want` of them is enough.
+    full nearest-first list, so a ring that already holds `want` of them is enough. The boxes
+    are read from the in-memory index when there is no topic, else by a query.
     """
     ring = min(_FIRST_RING_MILES, radius_miles)
     while True:
-        found = [item for item in _in_box(session, origin, ring, topic) if item[2] <= ring]
+        box = _box(origin, ring)
+        if index is None:
+            rows = _in_box(session, origin, box, topic)
+        else:
+            rows = (
+                (meeting_id, code, great_circle_miles(origin, (latitude, longitude)))
+                for latitude, longitude, meeting_id, code in index.in_box(**box)
+            )
+        found = [item for item in rows if item[2] <= ring]
         if len(found) >= want or ring >= radius_miles:
             found.sort(key=lambda item: (item[2], item[1]))
             return found
         ring = min(ring * _RING_GROWTH, radius_miles)
+
+
+def _box(origin: tuple[float, float], radius_miles: float) -> dict[str, float]:
+    latitude, longitude = origin
+    dlat = radius_miles / 69.0
+    dlon = radius_miles / max(1.0, 69.0 * math.cos(math.radians(latitude)))
+    return {
+        "south": latitude - dlat,
+        "north": latitude + dlat,
+        "west": longitude - dlon,
+        "east": longitude + dlon,
+    }
 
 
 @functools.cache
@@ -180,17 +240,8 @@ def _box_statement(with_text: bool) -> Any:
 
 
 def _in_box(
-    session: Session, origin: tuple[float, float], radius_miles: float, topic: Topic
+    session: Session, origin: tuple[float, float], box: dict[str, float], topic: Topic
 ) -> Iterator[tuple[int, str, float]]:
-    latitude, longitude = origin
-    dlat = radius_miles / 69.0
-    dlon = radius_miles / max(1.0, 69.0 * math.cos(math.radians(latitude)))
-    box = {
-        "south": latitude - dlat,
-        "north": latitude + dlat,
-        "west": longitude - dlon,
-        "east": longitude + dlon,
-    }
     # Core, not the ORM's execute: plain rows, without the ORM's per-statement setup.
     for row in session.connection().execute(_box_statement(bool(topic)), box):
         if topic:
@@ -201,24 +252,28 @@ def _in_box(
         yield row[0], row[1], great_circle_miles(origin, (row[2], row[3]))
 
 
+def _cut(local: list[tuple[int, str, float]], want: int) -> list[tuple[int, str, float]]:
+    """The first `want` local meetings, and any tied with the last (the page orders them)."""
+    cut = min(want, len(local))
+    last = round(local[cut - 1][2], 3)
+    while cut < len(local) and round(local[cut][2], 3) == last:
+        cut += 1
+    return local[:cut]
+
+
 def _local_page(
-    session: Session,
     local: list[tuple[int, str, float]],
+    meetings: dict[int, Meeting],
     want: int,
-    cancelled: dict[int, set[dt.date]],
+    cancelled: Mapping[int, Collection[dt.date]],
     now: dt.datetime,
     include_running: bool,
 ) -> list[NearbyMeeting]:
     """Order the first `want` local meetings (and any tied with the last) by distance, start."""
     if not local:
         return []
-    cut = min(want, len(local))
-    last = round(local[cut - 1][2], 3)
-    while cut < len(local) and round(local[cut][2], 3) == last:
-        cut += 1
-    meetings = _meetings(session, [meeting_id for meeting_id, _, _ in local[:cut]])
     timed = []
-    for meeting_id, code, distance in local[:cut]:
+    for meeting_id, code, distance in _cut(local, want):
         meeting = meetings.get(meeting_id)
         if meeting is None:
             continue
@@ -241,6 +296,19 @@ _MEETINGS = (
     .where(Meeting.id.in_(bindparam("ids", expanding=True)))
     .options(joinedload(Meeting.group))
 )
+# The page's meetings with their upcoming cancelled dates, one row per date (or one with None).
+_MEETINGS_AND_CANCELLATIONS = (
+    select(Meeting, MeetingCancellation.occurs_on)
+    .outerjoin(
+        MeetingCancellation,
+        and_(
+            MeetingCancellation.meeting_id == Meeting.id,
+            MeetingCancellation.occurs_on >= bindparam("since"),
+        ),
+    )
+    .where(Meeting.id.in_(bindparam("ids", expanding=True)))
+    .options(joinedload(Meeting.group))
+)
 _UPCOMING_CANCELLATIONS = select(
     MeetingCancellation.meeting_id, MeetingCancellation.occurs_on
 ).where(MeetingCancellation.occurs_on >= bindparam("since"))
@@ -255,6 +323,21 @@ def _meetings(session: Session, ids: list[int]) -> dict[int, Meeting]:
         return {}
     found = session.scalars(_MEETINGS, {"ids": ids}).unique()
     return {meeting.id: meeting for meeting in found}
+
+
+def _meetings_and_cancellations(
+    session: Session, ids: list[int], now: dt.datetime
+) -> tuple[dict[int, Meeting], dict[int, set[dt.date]]]:
+    """Load the few meetings shown, with their groups and upcoming cancelled dates, in one
+    query (a page of in-person meetings needs no other)."""
+    values = {"ids": ids, "since": (now - dt.timedelta(days=1)).date()}
+    meetings: dict[int, Meeting] = {}
+    cancelled: dict[int, set[dt.date]] = defaultdict(set)
+    for meeting, occurs_on in session.execute(_MEETINGS_AND_CANCELLATIONS, values):
+        meetings[meeting.id] = meeting
+        if occurs_on is not None:
+            cancelled[meeting.id].add(occurs_on)
+    return meetings, cancelled
 
 
 def _cancellations(

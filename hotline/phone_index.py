@@ -1,10 +1,14 @@
-"""Phone meetings by their next start, from memory: FIND never scans them per request.
+"""Meetings FIND lists, from memory: phone meetings by their next start, in-person ones by place.
 
 Phone meetings serve everyone, so every FIND lists the soonest of them. Rather than load them
 all and compute each one's next start per request, the process keeps their starts over the
-next eight days in one sorted list and walks it from now. The list is rebuilt when a meeting
-changes (a flush in this process, or a newer id or updated_at in the database, which one
-indexed query reads) and once a day as time moves on.
+next eight days in one sorted list and walks it from now. In-person meetings are kept in a
+grid of small latitude/longitude cells, so a search by place reads the cells its box covers
+(no query; the cost grows with the meetings near the place, not with all of them). Both are
+rebuilt when a meeting changes (a flush in this process, or a newer id or updated_at in the
+database, which one indexed query reads per search) and once a day as time moves on; a
+meeting deleted by another process (which moves neither) is noticed when the finder cannot
+load it, and the finder then calls forget() and searches again.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import bisect
 import datetime as dt
 import functools
 import itertools
+import math
 import threading
+from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +36,7 @@ PHONE_FORMATS = (MeetingFormat.PHONE_BRIDGE.value, MeetingFormat.EXTERNAL_BRIDGE
 _BEHIND = dt.timedelta(days=1)  # so a meeting under way is still in the list
 _AHEAD = dt.timedelta(days=8)  # every weekly time at least once (a cancelled one: see soonest)
 _REBUILD_AFTER = dt.timedelta(days=1)
+_CELL_DEGREES = 0.05  # about 3.5 miles of latitude: the finder's first ring spans a few cells
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ class Candidate:
 
 
 @dataclass(frozen=True)
-class _Index:
+class Index:
     key: tuple[Any, ...]
     anchor: dt.datetime
     starts: list[dt.datetime]
@@ -54,10 +61,35 @@ class _Index:
     entries: list[tuple[dt.datetime, str, int, dt.date]]
     candidates: dict[int, Candidate]
     longest_minutes: int
+    # Active in-person meetings with a place, in a grid of cells: per row of cells (a band of
+    # latitude), the columns that hold any, sorted, and their (latitude, longitude, id, code).
+    bands: dict[int, tuple[list[int], list[list[tuple[float, float, int, str]]]]]
+
+    def in_box(
+        self, south: float, north: float, west: float, east: float
+    ) -> Iterator[tuple[float, float, int, str]]:
+        """Yield the in-person meetings with south <= latitude <= north and west <= longitude
+        <= east (both ends included, as SQL's BETWEEN), reading only cells that hold any."""
+        first, last = _cell(west), _cell(east)
+        for row in range(_cell(south), _cell(north) + 1):
+            band = self.bands.get(row)
+            if band is None:
+                continue
+            columns, cells = band
+            for at in range(bisect.bisect_left(columns, first), len(columns)):
+                if columns[at] > last:
+                    break
+                for place in cells[at]:
+                    if south <= place[0] <= north and west <= place[1] <= east:
+                        yield place
+
+
+def _cell(degrees: float) -> int:
+    return math.floor(degrees / _CELL_DEGREES)
 
 
 _lock = threading.Lock()
-_index: _Index | None = None
+_index: Index | None = None
 _generation = itertools.count(1)
 _current_generation = 0
 
@@ -69,6 +101,11 @@ def forget() -> None:
         _index = None
 
 
+def current(session: Session, now: dt.datetime) -> Index:
+    """Return the index, rebuilt first when a meeting changed or a day went by."""
+    return _current(session, now)
+
+
 def soonest(
     *,
     session: Session,
@@ -78,9 +115,11 @@ def soonest(
     topic: Topic,
     cancelled: Mapping[int, Collection[dt.date]],
     include_running: bool,
+    index: Index | None = None,
 ) -> list[tuple[Candidate, dt.datetime]]:
-    """Return up to `count` phone meetings by next start (then code), with that start."""
-    index = _current(session, now)
+    """Return up to `count` phone meetings by next start (then code), with that start
+    (from `index` when the caller already holds a current one)."""
+    index = _current(session, now) if index is None else index
     found: list[tuple[Candidate, dt.datetime]] = []
     seen: set[int] = set(skip)
     earliest = now - dt.timedelta(minutes=index.longest_minutes) if include_running else now
@@ -126,7 +165,7 @@ def next_start_of(
     return start
 
 
-def _current(session: Session, now: dt.datetime) -> _Index:
+def _current(session: Session, now: dt.datetime) -> Index:
     global _index
     key = _key(session)
     index = _index
@@ -148,23 +187,21 @@ def _current(session: Session, now: dt.datetime) -> _Index:
     return index
 
 
+# Both maxima are read from indexes (the primary key and ix_meetings_updated_at).
+# One subquery each: SQLite answers a lone max() from an index, two in one SELECT by a scan.
+# Built once: building it cost about what running it does.
+_NEWEST = select(
+    select(func.max(Meeting.id)).scalar_subquery(),
+    select(func.max(Meeting.updated_at)).scalar_subquery(),
+)
+
+
 def _key(session: Session) -> tuple[Any, ...]:
-    # Both maxima are read from indexes (the primary key and ix_meetings_updated_at).
-    # One subquery each: SQLite answers a lone max() from an index, two in one SELECT by a scan.
-    newest = (
-        session.connection()
-        .execute(
-            select(
-                select(func.max(Meeting.id)).scalar_subquery(),
-                select(func.max(Meeting.updated_at)).scalar_subquery(),
-            )
-        )
-        .one()
-    )
+    newest = session.connection().execute(_NEWEST).one()
     return (id(session.get_bind()), _current_generation, *newest)
 
 
-def _build(session: Session, key: tuple[Any, ...], anchor: dt.datetime) -> _Index:
+def _build(session: Session, key: tuple[Any, ...], anchor: dt.datetime) -> Index:
     candidates = {candidate.id: candidate for candidate in _phone_candidates(session)}
     # Meetings share weekly times ("Mondays 19:00 Eastern"): work each one out once.
     starts = functools.cache(
@@ -176,14 +213,37 @@ def _build(session: Session, key: tuple[Any, ...], anchor: dt.datetime) -> _Inde
         for weekday, local_start in candidate.times
         for when, local_date in starts(weekday, local_start, candidate.time_zone)
     )
-    return _Index(
+    return Index(
         key=key,
         anchor=anchor,
         starts=[entry[0] for entry in entries],
         entries=entries,
         candidates=candidates,
         longest_minutes=max((c.duration_minutes for c in candidates.values()), default=0),
+        bands=_bands(session),
     )
+
+
+def _bands(
+    session: Session,
+) -> dict[int, tuple[list[int], list[list[tuple[float, float, int, str]]]]]:
+    """The finder's places: every row its bounding-box query would read, by grid cell."""
+    statement = select(Meeting.latitude, Meeting.longitude, Meeting.id, Meeting.code).where(
+        Meeting.active.is_(True),
+        Meeting.in_person.is_(True),
+        Meeting.latitude.is_not(None),
+        Meeting.longitude.is_not(None),
+    )
+    cells: dict[int, dict[int, list[tuple[float, float, int, str]]]] = defaultdict(dict)
+    rows: Any = session.connection().execute(statement)  # latitude, longitude: not None here
+    for place in rows:
+        latitude, longitude, meeting_id, code = place
+        band = cells[_cell(latitude)]
+        band.setdefault(_cell(longitude), []).append((latitude, longitude, meeting_id, code))
+    return {
+        row: (sorted(band), [band[column] for column in sorted(band)])
+        for row, band in cells.items()
+    }
 
 
 def _weekly_starts(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import random
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, delete, func, insert, select, update
 
-from hotline import db, finder
+from hotline import db, finder, phone_index
 from hotline.db import session_scope
+from hotline.meeting_types import Topic
 from hotline.models import Group, Meeting, MeetingCancellation
 from tests.web.test_sms import FEED, THURSDAY_BEFORE_DST, _add_meetings
 
@@ -232,3 +235,97 @@ def test_a_meeting_nobody_can_go_to_is_not_listed_by_place() -> None:
         meeting = session.scalars(select(Meeting).where(Meeting.code == "4821")).one()
         meeting.in_person = False  # temporarily closed, say, with no online option
     assert "4821" not in codes(find())
+
+
+# The in-memory index of places (hotline.phone_index) ------------------------------------------
+
+
+def _behind_the_processes_back(statement: Any) -> None:
+    """Change meetings as another process would: no flush here, so no generation bump."""
+    with db.get_engine().begin() as conn:
+        conn.execute(statement)
+
+
+def _later() -> dt.datetime:
+    """An updated_at later than every meeting's (another process's clock moved on)."""
+    with session_scope() as session:
+        newest: dt.datetime | None = session.scalar(select(func.max(Meeting.updated_at)))
+    assert newest is not None
+    return newest + dt.timedelta(seconds=1)
+
+
+@pytest.mark.usefixtures("meetings")
+def test_the_place_index_sees_changes_made_in_this_process() -> None:
+    assert codes(find())[0] == "4821"
+    with session_scope() as session:
+        meeting = session.scalars(select(Meeting).where(Meeting.code == "7777")).one()
+        meeting.latitude, meeting.longitude = SF  # Sacramento's meeting moves to the Mission
+    assert codes(find())[0] == "7777"
+    with session_scope() as session:
+        session.scalars(select(Meeting).where(Meeting.code == "7777")).one().active = False
+    assert "7777" not in codes(find())
+
+
+@pytest.mark.usefixtures("meetings")
+def test_the_place_index_sees_changes_made_by_another_process() -> None:
+    assert codes(find())[0] == "4821"
+    moved = update(Meeting).where(Meeting.code == "7777")
+    _behind_the_processes_back(moved.values(latitude=SF[0], longitude=SF[1], updated_at=_later()))
+    assert codes(find())[0] == "7777"
+    _behind_the_processes_back(moved.values(active=False, updated_at=_later()))
+    assert "7777" not in codes(find())
+
+
+@pytest.mark.usefixtures("meetings")
+def test_a_meeting_another_process_deleted_is_not_listed_and_its_place_is_filled() -> None:
+    before = codes(find(limit=3))
+    assert before[0] == "4821"
+    # A delete moves neither max(id) nor max(updated_at): the finder notices the meeting it
+    # cannot load, rebuilds the index and searches again, so the page stays full.
+    with session_scope() as session:
+        gone = session.scalars(select(Meeting.id).where(Meeting.code == "4821")).one()
+    _behind_the_processes_back(delete(Meeting).where(Meeting.id == gone))
+    after = codes(find(limit=3))
+    assert after == [*before[1:], codes(find(limit=4))[2]] and "4821" not in after
+    phone_index.forget()  # a fresh index gives the same page
+    assert codes(find(limit=3)) == after
+
+
+def test_the_place_index_finds_what_the_bounding_box_query_finds(database: Engine) -> None:
+    rng = random.Random(11)
+    with session_scope() as session:
+        group = Group(slug="many", name="Many")
+        session.add(group)
+        session.flush()
+        rows: list[dict[str, Any]] = [
+            {
+                "group_id": group.id,
+                "slug": f"many-{i}",
+                "code": str(20000 + i),
+                "name": f"Meeting {i}",
+                "weekday": i % 7,
+                "start_time": dt.time(7 + i % 14, 0),
+                "time_zone": "America/Los_Angeles",
+                "format": "in_person",
+                "latitude": SF[0] + rng.uniform(-1.0, 1.0),
+                "longitude": SF[1] + rng.uniform(-1.0, 1.0),
+                "active": i % 9 != 0,
+                "in_person": i % 11 != 0,
+            }
+            for i in range(600)
+        ]
+        # Some on cell edges and on one spot, to test the box's ends and ties.
+        for row in rows[:40]:
+            row["latitude"] = round(row["latitude"], 1)
+            row["longitude"] = round(row["longitude"], 2)
+        for row in rows[40:50]:
+            row["latitude"], row["longitude"] = SF
+        session.execute(insert(Meeting), rows)
+    now = THURSDAY_BEFORE_DST
+    with session_scope() as session:
+        index = phone_index.current(session, now)
+        for _ in range(60):
+            origin = (SF[0] + rng.uniform(-1.2, 1.2), SF[1] + rng.uniform(-1.2, 1.2))
+            radius, want = rng.choice([2.0, 10.0, 50.0]), rng.choice([1, 4, 5, 40])
+            by_query = finder._local(session, None, origin, radius, want, Topic())
+            assert finder._local(session, index, origin, radius, want, Topic()) == by_query

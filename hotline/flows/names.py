@@ -9,6 +9,7 @@ other scripts kept while the text still fits its segments, and never an empty na
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -44,8 +45,11 @@ def gsm_safe(text: str) -> str:
     "e", "ß" to "ss"); letters of other scripts (a name in Japanese) are kept, though the text
     then goes as UCS-2, since no plain letter says the same. Emoji and symbols are dropped.
     """
+    text = text.translate(_CURLY)
+    if is_gsm7(text):  # most names: nothing to change
+        return text
     out = []
-    for ch in text.translate(_CURLY):
+    for ch in text:
         if is_gsm7(ch):
             out.append(ch)
             continue
@@ -57,6 +61,7 @@ def gsm_safe(text: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)  # the same few names go out again and again
 def shorten(name: str, limit: int) -> str:
     """Fit a name in `limit`: drop a trailing aside in parentheses, then cut at a word."""
     name = " ".join(gsm_safe(name).split())

@@ -6,7 +6,6 @@ import json
 import logging
 import threading
 import time
-from dataclasses import asdict
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -66,12 +65,18 @@ def load_conversation(*, redis: Redis, phone_hash: str) -> Conversation:
     return Conversation(find=find)
 
 
+def _dumped(conversation: Conversation) -> str:
+    """The JSON dataclasses.asdict would give, without its deep copy (the fields are plain)."""
+    find = conversation.find
+    return json.dumps({"find": None if find is None else vars(find)})
+
+
 def save_conversation(
     *, redis: Redis, phone_hash: str, conversation: Conversation, ttl_seconds: int
 ) -> None:
     """Store the conversation for ttl_seconds; losing it only means MORE starts over."""
     _read_along.found = None
     try:
-        redis.set(_key(phone_hash), json.dumps(asdict(conversation)), ex=ttl_seconds)
+        redis.set(_key(phone_hash), _dumped(conversation), ex=ttl_seconds)
     except RedisError as exc:
         log(logger, "conversation_save_failed", logging.WARNING, error=type(exc).__name__)

@@ -542,3 +542,14 @@ def test_find_now_lists_the_phone_meetings_starting_soonest(
     assert codes == ["#3030", "#3131", "#6060"]
     assert lines[1].startswith(("#3030 Sun 8:00pm ", "#3030 dom 20:00"))  # EDT is New York's own
     assert "by phone" in lines[1] or "por telefono" in lines[1]
+
+
+def test_a_conversation_is_stored_as_dataclasses_would_write_it() -> None:
+    from dataclasses import asdict
+
+    from hotline.flows.sms.member import Conversation, FindCursor
+    from hotline.sms.conversations import _dumped
+
+    cursor = FindCursor("San Francisco, CA", 37.75, -122.41, "America/Los_Angeles", "grief", 4)
+    for conversation in (Conversation(), Conversation(find=cursor)):
+        assert _dumped(conversation) == json.dumps(asdict(conversation))
