@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fcntl
 import os
 import socket
 import tempfile
@@ -11,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 import uvicorn
@@ -36,9 +38,38 @@ TEST_DATABASE_URL = (
     if BASE_DATABASE_URL.startswith("postgresql")
     else BASE_DATABASE_URL
 )
+
+
+def _claim_redis_database(base_url: str) -> int:
+    """A Redis database (1-15) no other test process on this machine holds, held until exit.
+
+    Concurrent runs (xdist workers, CI's side-by-side runs) share one Redis server and flush
+    their database before and after each test; pid % 15 collides often with five or more runs.
+    Each run takes an exclusive lock on a file per database instead: the kernel releases it
+    when the process ends, however it ends, so a killed run never leaves a database taken.
+    """
+    locks = Path(tempfile.gettempdir()) / "hotline-test-redis"
+    locks.mkdir(exist_ok=True)
+    name = base_url.replace("/", "_").replace(":", "_")
+    start = os.getpid() % 15
+    for step in range(15):
+        number = 1 + (start + step) % 15
+        handle = (locks / f"{name}-{number}.lock").open("w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        _REDIS_CLAIM.append(handle)  # kept open (and locked) for the life of the process
+        return number
+    raise RuntimeError(f"all 15 test databases of {base_url} are in use by other test runs")
+
+
+_REDIS_CLAIM: list[IO[str]] = []
 # A Redis database of its own per run (1-15), so concurrent runs do not flush each other.
 TEST_REDIS_URL = (
-    os.environ["HOTLINE_TEST_REDIS_URL"].rsplit("/", 1)[0] + f"/{1 + os.getpid() % 15}"
+    (_base := os.environ["HOTLINE_TEST_REDIS_URL"].rsplit("/", 1)[0])
+    + f"/{_claim_redis_database(_base)}"
     if os.environ.get("HOTLINE_TEST_REDIS_URL", "").count("/") >= 3
     else os.environ.get("HOTLINE_TEST_REDIS_URL", "")
 )
