@@ -165,6 +165,28 @@ _DAY_NAMES = {
 }
 
 
+def meeting_days(
+    days: Collection[int], start: dt.datetime, zone: str, reader_zone: str
+) -> list[int]:
+    """The weekdays of a meeting on several days as its reader counts them (Monday is 0).
+
+    `days` are the meeting's weekdays in its own zone, all at one wall-clock time, and `start`
+    one of its starts: a 10pm meeting in Los Angeles is on the next day for a reader in New
+    York, so every day moves by the shift that start shows.
+    """
+    shift = (
+        start.astimezone(ZoneInfo(reader_zone)).weekday()
+        - start.astimezone(ZoneInfo(zone)).weekday()
+    )
+    return sorted({(day + shift) % 7 for day in days})
+
+
+def day_names(days: Sequence[int], language: str) -> str:
+    """ "Mon, Wed, Fri": weekdays (Monday is 0) as the texts abbreviate them, GSM-7 safe."""
+    names = _DAY_ABBREVIATIONS.get(language, _DAY_ABBREVIATIONS["en"])
+    return ", ".join(names[day] for day in days)
+
+
 def spoken_label(when: dt.datetime, time_zone: str, language: str) -> str:
     """Return words for a voice prompt: "Tuesday at 7 PM", "martes a las 19:00".
 

@@ -29,7 +29,7 @@ from hotline.flows.crisis.detect import Level
 from hotline.flows.crisis.reply import crisis_reply
 from hotline.flows.effects import Shared
 from hotline.flows.limits import Verdict
-from hotline.flows.schedule import local_label
+from hotline.flows.schedule import local_label, weekly_times
 from hotline.flows.sms import member as flow
 from hotline.flows.sms.keywords import POSTAL_CODE, Command, Kind, looks_spanish, parse
 from hotline.inbound import record_inbound
@@ -716,6 +716,7 @@ def _view(
         notes=meeting.notes,
         has_pin=bool(meeting.member_pin),
         lead_minutes=tuple(meeting.group.reminder_lead_minutes or ()),
+        weekdays=tuple(day for day, _ in weekly_times(meeting)),
         in_person=meeting.in_person,
         location=meeting.location,
         online_url=meeting.conference_url,

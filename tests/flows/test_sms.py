@@ -508,6 +508,47 @@ def test_info_for_each_way_to_join() -> None:
     )
 
 
+def test_info_names_every_day_of_a_meeting_on_several_days() -> None:
+    weekly = meeting("4821")
+    assert only(decide(parse("INFO 4821"), lookup=flow.Lookup(meeting=weekly))) == (
+        "#4821 Group 4821. Tue 7:00pm PDT."
+    )
+    # Tuesday first: the next start is told, then the days it meets (Monday is 0).
+    several = meeting("4822", weekdays=(1, 3, 4))
+    assert only(decide(parse("INFO 4822"), lookup=flow.Lookup(meeting=several))) == (
+        "#4822 Group 4822. Tue 7:00pm PDT. Every Tue, Thu, Fri."
+    )
+    daily = meeting("4823", weekdays=tuple(range(7)))
+    assert only(decide(parse("INFO 4823"), lookup=flow.Lookup(meeting=daily))).endswith(
+        "Tue 7:00pm PDT. Every day."
+    )
+    spanish = decide(parse("INFO 4822"), contact=ES, lookup=flow.Lookup(meeting=several))
+    assert only(spanish).endswith(" Cada mar, jue, vie.")
+    assert only(decide(parse("INFO 4823"), contact=ES, lookup=flow.Lookup(meeting=daily))).endswith(
+        " Todos los dias."
+    )
+
+
+def test_info_days_move_with_the_zone_a_phone_meeting_is_told_in() -> None:
+    # 10pm Sunday, Wednesday in Los Angeles is 1am Monday, Thursday in New York.
+    late = meeting(
+        "3030",
+        format="phone_bridge",
+        next_start=dt.datetime(2025, 3, 17, 5, 0, tzinfo=dt.UTC),  # Sun 10pm PDT
+        weekdays=(2, 6),
+    )
+    east = flow.Lookup(meeting=late, line_number="(500) 555-0006", viewer_zone="America/New_York")
+    assert only(decide(parse("INFO 3030"), lookup=east)).startswith(
+        "#3030 Group 3030. Mon 1:00am EDT. Every Mon, Thu. Join:"
+    )
+    here = flow.Lookup(meeting=late, line_number="(500) 555-0006")
+    assert "Sun 10:00pm PDT. Every Wed, Sun. Join:" in only(decide(parse("INFO 3030"), lookup=here))
+    # In person, the days are the meeting's wherever the reader is.
+    hall = dataclasses.replace(late, format="in_person")
+    near = flow.Lookup(meeting=hall, viewer_zone="America/New_York")
+    assert "Sun 10:00pm PDT. Every Wed, Sun." in only(decide(parse("INFO 3030"), lookup=near))
+
+
 def test_info_tells_one_tap_digits_without_their_pauses() -> None:
     # The published feeds write "+1 669 900 6833,,1234567890#": a person keys 1234567890#.
     bridge = meeting(

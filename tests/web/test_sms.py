@@ -197,6 +197,16 @@ def test_info_says_name_when_and_how_to_join(twilio: TwilioPoster) -> None:
 
 
 @pytest.mark.usefixtures("meetings", "frozen")
+def test_info_names_the_days_of_a_meeting_on_several(twilio: TwilioPoster) -> None:
+    with session_scope() as session:
+        circle = session.scalars(select(Meeting).where(Meeting.code == "4821")).one()
+        circle.more_weekdays = [3, 5]  # Tuesday, and Thursday (today, later) and Saturday
+    reply = one(twilio, "INFO 4821")
+    assert reply.startswith("#4821 Anxiety Circle. Thu 7:00pm PST. Every Tue, Thu, Sat. At ")
+    assert count_segments(reply).segments <= 2
+
+
+@pytest.mark.usefixtures("meetings", "frozen")
 def test_info_for_an_unknown_or_inactive_code(twilio: TwilioPoster) -> None:
     assert one(twilio, "INFO 9999").startswith("I don't know meeting #9999.")
     assert one(twilio, "INFO 8080").startswith("I don't know meeting #8080.")

@@ -17,7 +17,7 @@ from hotline.flows.catalog import Catalog
 from hotline.flows.digits import keyed_digits
 from hotline.flows.effects import RequestCallback, SetLanguage, Shared, Subscribe, Unsubscribe
 from hotline.flows.names import NameStyle, fit_names, gsm_safe, plain_name, texted_name
-from hotline.flows.schedule import texted_when
+from hotline.flows.schedule import day_names, meeting_days, texted_when
 from hotline.flows.segments import count_segments
 from hotline.flows.sms.keywords import Command, Kind
 
@@ -45,6 +45,8 @@ class MeetingView:
     notes: str = ""
     has_pin: bool = False
     lead_minutes: tuple[int, ...] = ()
+    # Every weekday it meets (Monday is 0) in its own zone, all at next_start's wall-clock time.
+    weekdays: tuple[int, ...] = ()
     # How a person can attend: at the address (in_person), where ("St Andrews Church"), the
     # online link and the passcode notes a feed gives.
     in_person: bool = True
@@ -358,7 +360,9 @@ def _info(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
     if meeting is None:
         return _unknown(command, texts)
     when = when_label(meeting, texts.language, viewer_zone=lookup.viewer_zone)
-    joining = _how_to_join(meeting, lookup.line_number, texts)
+    joining = _every(meeting, lookup.viewer_zone, texts) + _how_to_join(
+        meeting, lookup.line_number, texts
+    )
 
     def render(style: NameStyle) -> str:
         name = style(meeting.name, meeting.code)
@@ -370,6 +374,20 @@ def _info(command: Command, lookup: Lookup, texts: Catalog) -> Decision:
         if extra:
             text = _fit(text, " " + extra, MAX_FIND_SEGMENTS)
     return Decision((text,))
+
+
+def _every(meeting: MeetingView, viewer_zone: str | None, texts: Catalog) -> str:
+    """ "Every Mon, Wed, Fri." for a meeting on several days (its next start alone is told
+    before), in the days of the zone the time was told in; nothing for a weekly meeting."""
+    if len(set(meeting.weekdays)) < 2:
+        return ""
+    told_in = viewer_zone if viewer_zone is not None and meeting.format in _BY_PHONE else None
+    days = meeting_days(
+        meeting.weekdays, meeting.next_start, meeting.time_zone, told_in or meeting.time_zone
+    )
+    if len(days) == 7:
+        return texts.t("sms.info.daily")
+    return texts.t("sms.info.days", days=day_names(days, texts.language))
 
 
 def _how_to_join(meeting: MeetingView, line_number: str, texts: Catalog) -> str:
