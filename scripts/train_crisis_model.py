@@ -114,8 +114,11 @@ NEVER = (  # the untouched measures: never read here
     "crisis_blind_j_en.tsv",
     "crisis_blind_j_es.tsv",
     "crisis_blind_j.tsv",
+    "crisis_blind_k_en.tsv",
+    "crisis_blind_k_es.tsv",
+    "crisis_blind_k.tsv",
 )
-NEVER_PREFIXES = ("crisis_blind_h", "crisis_blind_i", "crisis_blind_j")
+NEVER_PREFIXES = ("crisis_blind_h", "crisis_blind_i", "crisis_blind_j", "crisis_blind_k")
 VARIANTS = 0  # noisy variants of each training row (``noisy``): none ship, see the docstring
 GRID = ((4, 1e-3), (8, 1e-3), (8, 3e-4), (12, 3e-4), (12, 1e-4))
 DANGERS = ("suicide", "medical", "violence", "others")
