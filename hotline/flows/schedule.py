@@ -217,15 +217,17 @@ def texted_when(
     own zone when known (and that zone named, when it is not the meeting's). `label_for`
     words the time ("Tue 7:00pm", or with the date for a cancellation).
     """
-    if viewer_zone is not None and by_phone:
-        label = label_for(start, viewer_zone, language)
-        if same_offset(start, zone, viewer_zone):
-            return label
-        return f"{label} {start.astimezone(ZoneInfo(viewer_zone)):%Z}"
-    label = label_for(start, zone, language)
+    reader = told_in(zone, by_phone=by_phone, viewer_zone=viewer_zone)
+    label = label_for(start, reader, language)
     if viewer_zone is not None and same_offset(start, zone, viewer_zone):
         return label
-    return f"{label} {start.astimezone(ZoneInfo(zone)):%Z}"
+    return f"{label} {start.astimezone(ZoneInfo(reader)):%Z}"
+
+
+def told_in(zone: str, *, by_phone: bool, viewer_zone: str | None) -> str:
+    """The zone a meeting's times are told in: the reader's for a meeting by phone (joined from
+    wherever they are) when known, else the meeting's own."""
+    return viewer_zone if viewer_zone is not None and by_phone else zone
 
 
 def same_offset(when: dt.datetime, zone: str, viewer_zone: str) -> bool:

@@ -17,7 +17,7 @@ from hotline.flows.catalog import Catalog
 from hotline.flows.digits import keyed_digits
 from hotline.flows.effects import RequestCallback, SetLanguage, Shared, Subscribe, Unsubscribe
 from hotline.flows.names import NameStyle, fit_names, gsm_safe, plain_name, texted_name
-from hotline.flows.schedule import day_names, meeting_days, texted_when
+from hotline.flows.schedule import day_names, meeting_days, texted_when, told_in
 from hotline.flows.segments import count_segments
 from hotline.flows.sms.keywords import Command, Kind
 
@@ -381,10 +381,8 @@ def _every(meeting: MeetingView, viewer_zone: str | None, texts: Catalog) -> str
     before), in the days of the zone the time was told in; nothing for a weekly meeting."""
     if len(set(meeting.weekdays)) < 2:
         return ""
-    told_in = viewer_zone if viewer_zone is not None and meeting.format in _BY_PHONE else None
-    days = meeting_days(
-        meeting.weekdays, meeting.next_start, meeting.time_zone, told_in or meeting.time_zone
-    )
+    zone = told_in(meeting.time_zone, by_phone=meeting.format in _BY_PHONE, viewer_zone=viewer_zone)
+    days = meeting_days(meeting.weekdays, meeting.next_start, meeting.time_zone, zone)
     if len(days) == 7:
         return texts.t("sms.info.daily")
     return texts.t("sms.info.days", days=day_names(days, texts.language))
