@@ -15,9 +15,11 @@ use (``crisis_in_use.tsv``: ordinary goodbyes, supportive replies), ``crisis_tra
 the same words) and, since they became tuning sets, blind sets C, D and E, and half of F and of
 G: the rows ``held_back`` leaves, the other half being the dev measure no row of which is ever
 trained on, and (session 21) two thirds of ``crisis_train4_*`` (the rows ``held_back4`` leaves:
-CRC-32 of the normalised text mod 3 != 0; the other third is a second dev measure). Blind sets
-H, I and J (``crisis_blind_h_*``, ``crisis_blind_i_*``, ``crisis_blind_j_*``) are never read
-here: ``NEVER`` refuses them.
+CRC-32 of the normalised text mod 3 != 0; the other third is a second dev measure). Session 24
+added half of blind sets H, I, J and K (each measured once while blind; ``held_back`` keeps the
+other half out as dev, as for F and G) and two thirds of ``crisis_train5_*`` and
+``crisis_train6_*`` (``held_back4``, as for train4). Blind set L (``crisis_blind_l_*``), frozen
+before that training began, is never read here: ``NEVER`` refuses it.
 It reads each text as the detector's model does: normalised (``Detector.normalise``: with
 ``spelling.refine``'s vocabulary, the training text's words, which the model file keeps as
 ``words``), small talk removed (``Detector.evidence``).
@@ -98,27 +100,32 @@ HALF_SETS = (
     "crisis_blind_f_es.tsv",
     "crisis_blind_g_en.tsv",
     "crisis_blind_g_es.tsv",
+    # Session 24: H, I, J and K, each measured once while blind, retired the same way once L
+    # was frozen to take their place.
+    "crisis_blind_h_en.tsv",
+    "crisis_blind_h_es.tsv",
+    "crisis_blind_i_en.tsv",
+    "crisis_blind_i_es.tsv",
+    "crisis_blind_j_en.tsv",
+    "crisis_blind_j_es.tsv",
+    "crisis_blind_k_en.tsv",
+    "crisis_blind_k_es.tsv",
 )
 # Session 21's training sets, trained on but for the third ``held_back4`` keeps out (dev).
 THIRD_SETS = (
     "crisis_train4_en.tsv",
     "crisis_train4_es.tsv",
+    "crisis_train5_en.tsv",  # session 23's: broad voices, each risky text beside a safe twin
+    "crisis_train5_es.tsv",
+    "crisis_train6_en.tsv",  # session 23's: danger words used safely, crises without them
+    "crisis_train6_es.tsv",
 )
-NEVER = (  # the untouched measures: never read here
-    "crisis_blind_h_en.tsv",
-    "crisis_blind_h_es.tsv",
-    "crisis_blind_h.tsv",
-    "crisis_blind_i_en.tsv",
-    "crisis_blind_i_es.tsv",
-    "crisis_blind_i.tsv",
-    "crisis_blind_j_en.tsv",
-    "crisis_blind_j_es.tsv",
-    "crisis_blind_j.tsv",
-    "crisis_blind_k_en.tsv",
-    "crisis_blind_k_es.tsv",
-    "crisis_blind_k.tsv",
+NEVER = (  # the untouched measure: never read here
+    "crisis_blind_l_en.tsv",
+    "crisis_blind_l_es.tsv",
+    "crisis_blind_l.tsv",
 )
-NEVER_PREFIXES = ("crisis_blind_h", "crisis_blind_i", "crisis_blind_j", "crisis_blind_k")
+NEVER_PREFIXES = ("crisis_blind_l",)
 VARIANTS = 0  # noisy variants of each training row (``noisy``): none ship, see the docstring
 GRID = ((4, 1e-3), (8, 1e-3), (8, 3e-4), (12, 3e-4), (12, 1e-4))
 DANGERS = ("suicide", "medical", "violence", "others")
@@ -311,12 +318,14 @@ def vocabulary(texts: Iterable[str]) -> list[str]:
 
 
 def held_back(text: str) -> bool:
-    """Tell whether a row of F or G is in the held-back dev half (never trained on)."""
+    """Tell whether a row of F, G, H, I, J or K is in the held-back dev half (never trained
+    on)."""
     return crc32(text.encode("utf-8")) % 2 == 1
 
 
 def held_back4(text: str) -> bool:
-    """Tell whether a row of train4 is in its held-back third (never trained on)."""
+    """Tell whether a row of train4, train5 or train6 is in its held-back third (never trained
+    on)."""
     return crc32(normalise(text).encode("utf-8")) % 3 == 0
 
 
@@ -458,9 +467,10 @@ def main() -> None:
             "Crisis detector model: logistic regression over hashed character 3-5-grams and "
             "word 1-2-grams of crisis.normalise output, and three heads for the kind of "
             "danger; see hotline/flows/crisis/model.py. Written by "
-            "scripts/train_crisis_model.py; blind sets H, I and J were never read, and half of F "
-            "and of G (held_back) and a third of train4 (held_back4) were kept out as dev "
-            "measures. Weights packed: index gaps and thousandths (crisis_model.pack)."
+            "scripts/train_crisis_model.py; blind set L was never read, and half of F, G, H, I, "
+            "J and K (held_back) and a third of train4, train5 and train6 (held_back4) were "
+            "kept out as dev measures. Weights packed: index gaps and thousandths "
+            "(crisis_model.pack)."
         ),
         "trained_on": list(TRAINING_SETS),
         "trained_on_half": list(HALF_SETS),  # the rows held_back leaves: the other half is dev
