@@ -144,3 +144,17 @@ def test_each_small_talk_example_leaves_the_model_nothing_to_read(text: str) -> 
 def test_a_broken_small_talk_table_is_refused(change: dict[str, object], problem: str) -> None:
     with pytest.raises(CueFileError, match=re.escape(problem)):
         parse_cues({"cue": [GOOD | {"counter_examples": ["b"]}], **change})
+
+
+def test_no_cue_repeats_a_word_whose_space_prepare_made_optional() -> None:
+    # ``prepare`` turns every space into " ?" (glued words still match), so "(?: \w+)*" becomes
+    # "(?: ?\w+)*": a run of letters splits into words in exponentially many ways, and Python's
+    # re backtracks through all of them. Two farewell alternatives written that way held one
+    # Spanish text of 90 characters for minutes, on the event loop that answers every webhook.
+    # An unbounded repeat of words keeps its space required ("[ ]\w+": prepare leaves one char).
+    from hotline.flows.crisis.cues import prepare
+
+    tables = detector().cues
+    for cue in (*tables.screen, *tables.main, *tables.modifier, *tables.context):
+        prepared = prepare(cue.pattern)
+        assert not re.search(r"\(\?: \?\\w[+*]\)[*+]", prepared), cue.name
