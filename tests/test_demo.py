@@ -15,6 +15,7 @@ from pathlib import Path
 import psutil
 
 from tests.jobs.conftest import free_port
+from tests.serving import wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,7 +96,6 @@ def test_demo_banner_port_and_stop(tmp_path: Path) -> None:
 
 
 def test_serve_stops_the_embedded_redis_it_started(tmp_path: Path) -> None:
-    import httpx
 
     port = free_port()
     env = _demo_env() | {
@@ -109,16 +109,9 @@ def test_serve_stops_the_embedded_redis_it_started(tmp_path: Path) -> None:
         [sys.executable, "-m", "hotline.cli", "serve", "--port", str(port)], cwd=tmp_path, env=env
     )
     try:
-        deadline = time.monotonic() + 60  # loading the crisis model is slow on a loaded machine
-        while True:
-            try:
-                # /readyz pings Redis: with no HOTLINE_REDIS_URL that starts the embedded one.
-                if "redis" in httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).json():
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "hotline serve did not come up"
-            time.sleep(0.2)
+        # /readyz pings Redis: with no HOTLINE_REDIS_URL that starts the embedded one.
+        ready = wait_until_serving(serve, f"http://127.0.0.1:{port}", ready="/readyz")
+        assert "redis" in ready.json()
         redis_server = _redis_server(tmp_path)
         assert redis_server.is_running()
     finally:

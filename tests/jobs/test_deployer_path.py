@@ -29,6 +29,7 @@ from hotline.web.twilio_auth import sign
 from tests.conftest import BASE_DATABASE_URL
 from tests.jobs import pipeline
 from tests.jobs.conftest import free_port
+from tests.serving import wait_until_serving
 from tests.twilio import new_sid
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,15 +83,7 @@ class Line:
         )
         with self.logs.open("ab") as log:
             self.processes += pipeline.start_workers(self.env, 1, stderr=log.fileno())
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "hotline serve did not come up"
-            time.sleep(0.2)
+        wait_until_serving(self.processes[0], self.url)
 
     def wait_for_worker(self, redis: Redis, timeout: float = 60) -> None:
         """Wait until the worker has registered with Redis, so it takes the next job."""
