@@ -120,12 +120,14 @@ THIRD_SETS = (
     "crisis_train6_en.tsv",  # session 23's: danger words used safely, crises without them
     "crisis_train6_es.tsv",
 )
-NEVER = (  # the untouched measure: never read here
+NEVER = (  # the untouched measures: never read here
     "crisis_blind_l_en.tsv",
     "crisis_blind_l_es.tsv",
     "crisis_blind_l.tsv",
+    "crisis_blind_m_en.tsv",
+    "crisis_blind_m_es.tsv",
 )
-NEVER_PREFIXES = ("crisis_blind_l",)
+NEVER_PREFIXES = ("crisis_blind_l", "crisis_blind_m")
 VARIANTS = 0  # noisy variants of each training row (``noisy``): none ship, see the docstring
 GRID = ((4, 1e-3), (8, 1e-3), (8, 3e-4), (12, 3e-4), (12, 1e-4))
 DANGERS = ("suicide", "medical", "violence", "others")
