@@ -46,13 +46,14 @@ def test_the_model_file_loads_and_records_what_it_was_trained_on() -> None:
         "crisis_train3_en.tsv",
         "crisis_train3_es.tsv",
     ]
-    # F and G are trained on in part: the half ``held_back`` keeps out is the dev measure.
-    halves = [f"crisis_blind_{s}_{lang}.tsv" for s in "fg" for lang in ("en", "es")]
+    # F to K are trained on in part: the half ``held_back`` keeps out is the dev measure.
+    halves = [f"crisis_blind_{s}_{lang}.tsv" for s in "fghijk" for lang in ("en", "es")]
     assert raw["trained_on_half"] == halves
-    # train4 is trained on in part too: the third ``held_back4`` keeps out is a second dev measure.
-    assert raw["trained_on_two_thirds"] == ["crisis_train4_en.tsv", "crisis_train4_es.tsv"]
+    # train4 to train6 in part too: the third ``held_back4`` keeps out is a second dev measure.
+    thirds = [f"crisis_train{n}_{lang}.tsv" for n in (4, 5, 6) for lang in ("en", "es")]
+    assert raw["trained_on_two_thirds"] == thirds
     read = set(raw["trained_on"]) | set(raw["trained_on_half"]) | set(raw["trained_on_two_thirds"])
-    assert not any(name.startswith(("crisis_blind_h", "crisis_blind_i")) for name in read)
+    assert not any(name.startswith(("crisis_blind_l", "crisis_blind_m")) for name in read)
     assert 0.0 < MODEL.veto < MODEL.mid
     assert MODEL_FILE.stat().st_size < 1_000_000
     assert set(MODEL.dangers) == {Danger.SUICIDE, Danger.MEDICAL, Danger.VIOLENCE, Danger.OTHERS}
@@ -62,17 +63,23 @@ def test_the_model_file_loads_and_records_what_it_was_trained_on() -> None:
 
 
 def test_packed_weights_read_back_as_written() -> None:
-    weights = {3: 0.5, 7: -1.25, 262143: 0.001, 9: 0.0001}
+    weights = {3: 0.5, 7: -1.25, 262143: 0.01, 9: 0.001}
     packed = crisis_model.pack(weights)
-    assert packed == {"gaps": [3, 4, 262136], "milli": [500, -1250, 1]}  # a zero is left out
-    assert crisis_model.unpack(packed) == {3: 0.5, 7: -1.25, 262143: 0.001}
+    assert packed == {"gaps": [3, 4, 262136], "centi": [50, -125, 1]}  # a zero is left out
+    assert crisis_model.unpack(packed) == {3: 0.5, 7: -1.25, 262143: 0.01}
+    # Files written before hundredths (thousandths, "milli") still read.
+    milli = crisis_model.pack(weights, "milli")
+    assert milli == {"gaps": [3, 4, 2, 262134], "milli": [500, -1250, 1, 10]}
+    assert crisis_model.unpack(milli) == {3: 0.5, 7: -1.25, 9: 0.001, 262143: 0.01}
     raw = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    assert set(raw["weights"]) == {"gaps", "milli"}  # the shipped file is packed
+    assert set(raw["weights"]) == {"gaps", "centi"}  # the shipped file is packed
     broken: list[dict[str, list[float]]] = [
-        {"gaps": [1, 2], "milli": [1]},
-        {"gaps": [-1], "milli": [1]},
-        {"gaps": [1 << 18], "milli": [1]},
-        {"gaps": [1], "milli": [0.5]},
+        {"gaps": [1, 2], "centi": [1]},
+        {"gaps": [-1], "centi": [1]},
+        {"gaps": [1 << 18], "centi": [1]},
+        {"gaps": [1], "centi": [0.5]},
+        {"gaps": [1], "centi": [1], "milli": [1]},
+        {"gaps": [1]},
     ]
     for lists in broken:
         with pytest.raises(ValueError):

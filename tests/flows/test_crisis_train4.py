@@ -21,8 +21,8 @@ from tests.flows.blind import check_figures, rows
 # Session 22: English kinds 139/161 -> 138/161, the danger heads retrained on text with the
 # abbreviations spelled out (same recall and false alarms).
 THIRDS = (
-    ("crisis_train4_en.tsv", "en", 161 / 193, 30 / 204, 138 / 161),
-    ("crisis_train4_es.tsv", "es", 134 / 163, 24 / 159, 119 / 134),
+    ("crisis_train4_en.tsv", "en", 169 / 193, 35 / 204, 147 / 169),
+    ("crisis_train4_es.tsv", "es", 144 / 163, 26 / 159, 123 / 144),
 )
 
 

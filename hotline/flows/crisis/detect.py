@@ -179,7 +179,7 @@ def parse_model(raw: object) -> Model | None:
 def _weights(raw: object) -> dict[int, float]:
     """Weights as the model file holds them: packed (``crisis_model.pack``) or index -> weight."""
     assert isinstance(raw, dict)
-    if set(raw) == {"gaps", "milli"}:
+    if "gaps" in raw:
         return crisis_model.unpack(raw)
     return {int(index): float(w) for index, w in raw.items()}
 
