@@ -20,6 +20,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import regex
+
 
 class Kind(enum.Enum):
     IDEATION = "ideation"  # thoughts, wishes or intent of suicide or self-harm
@@ -272,8 +274,8 @@ def _small_talk(raw: object, fragments: Mapping[str, str]) -> tuple[str | None, 
 
 def _check_pattern(pattern: str, where: str) -> None:
     try:
-        compiled = re.compile(prepare(pattern))
-    except re.error as exc:
+        compiled = regex.compile(prepare(pattern))  # the engine the detector runs them on
+    except regex.error as exc:
         raise CueFileError(f"{where}: bad pattern ({exc})") from None
     if compiled.groups:
         raise CueFileError(f"{where}: a pattern has a capturing group; use (?:...)")

@@ -26,10 +26,13 @@ from __future__ import annotations
 import enum
 import math
 import re
+import time
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+import regex
 
 from hotline.flows.crisis import model as crisis_model
 from hotline.flows.crisis.cues import (
@@ -86,6 +89,15 @@ RECOVERY_FACTOR = 0.35  # how much a cue counts in a message that only looks bac
 MODEL_CUE = "model"
 MODEL_WEAK_CUE = "model:weak"
 MODEL_DOUBT_CUE = "model:doubt"
+# The cues' scan of one text stopped at its time budget (``SCAN_SECONDS``): the verdict is what
+# they had found by then, and the model's.
+UNFINISHED_CUE = "cues:unfinished"
+# The cues run on the ``regex`` engine, which bounds a match by time (Python's ``re`` cannot be
+# stopped mid-match) and does not blow up where ``re`` backtracks exponentially: the two farewell
+# cues session 24 fixed held ``re`` for minutes on one 90-character text, ``regex`` 16 ms. A normal
+# text's scan takes well under a millisecond; this bounds a pathological one, which costs the
+# event loop no more than this (``assess`` runs on it).
+SCAN_SECONDS = 0.5
 _NONE = CrisisAssessment(0.0, Level.NONE, ())
 
 
@@ -341,15 +353,16 @@ class _Bucket:
         self._cues = [cue for cue, _ in alternatives]
         # No groups in the fast union, so the engine skips an alternative on its first letter;
         # the named union only runs on a hit, to tell which cue it was.
-        self._fast = re.compile("|".join(f"(?:{pattern})" for _, pattern in alternatives))
-        self._named = re.compile(
+        self._fast = regex.compile("|".join(f"(?:{pattern})" for _, pattern in alternatives))
+        self._named = regex.compile(
             "|".join(f"(?P<a{n}>{pattern})" for n, (_, pattern) in enumerate(alternatives))
         )
 
-    def match(self, text: str, start: int) -> _Hit | None:
-        if not self._fast.match(text, start):
+    def match(self, text: str, start: int, seconds: float) -> _Hit | None:
+        """The first alternative matching at ``start``; TimeoutError past ``seconds``."""
+        if not self._fast.match(text, start, timeout=seconds):
             return None
-        found = self._named.match(text, start)
+        found = self._named.match(text, start, timeout=seconds)
         if found is None:  # pragma: no cover - both unions hold the same alternatives
             return None
         return _Hit(self._cues[int(str(found.lastgroup)[1:])], start, found.end())
@@ -365,15 +378,21 @@ class _Scanner:
     def __init__(self, cues: tuple[Cue, ...]) -> None:
         self._buckets = {char: _bucket(cues, char) for char in WORD_CHARS}
 
-    def scan(self, text: str) -> list[_Hit]:
-        """Return every hit in normalised text, in order."""
-        hits = []
+    def scan(self, text: str, deadline: float) -> tuple[list[_Hit], bool]:
+        """Every hit in normalised text, in order, and whether the scan finished before
+        ``deadline`` (``time.monotonic``); if not, the hits found until then."""
+        hits: list[_Hit] = []
         for word in _WORD_START.finditer(text):
             start = word.start()
             bucket = self._buckets[text[start]]
-            if bucket and (hit := bucket.match(text, start)):
-                hits.append(hit)
-        return hits
+            if bucket:
+                try:
+                    hit = bucket.match(text, start, max(0.0, deadline - time.monotonic()))
+                except TimeoutError:
+                    return hits, False
+                if hit:
+                    hits.append(hit)
+        return hits, True
 
 
 def _bucket(cues: tuple[Cue, ...], char: str) -> _Bucket | None:
@@ -404,17 +423,22 @@ class Detector:
     """The cue tables, compiled, and the learned model: everything `assess` needs."""
 
     def __init__(
-        self, cues: CueTables, model: Model | None = None, words: Vocabulary | None = None
+        self,
+        cues: CueTables,
+        model: Model | None = None,
+        words: Vocabulary | None = None,
+        scan_seconds: float = SCAN_SECONDS,
     ) -> None:
         self.cues = cues
         self.model = model
+        self.scan_seconds = scan_seconds
         # Run-together words are split into these (``spelling.refine``); the model's by default.
         self.words = words if words is not None or model is None else model.words
         # Idioms and denials share a scanner with the risk cues: at a word, the first wins.
         self._lead = _Scanner(cues.screen + cues.main)
         # Means, times and context only matter once a risk cue is found, and may share words.
         self._extra = _Scanner(cues.modifier + cues.context)
-        self.cue_names = cues.names | {MODEL_CUE, MODEL_WEAK_CUE, MODEL_DOUBT_CUE}
+        self.cue_names = cues.names | {MODEL_CUE, MODEL_WEAK_CUE, MODEL_DOUBT_CUE, UNFINISHED_CUE}
         self._small_talk = (
             re.compile(rf"(?<![a-z0-9])(?:{prepare(cues.small_talk)})(?![a-z0-9])")
             if cues.small_talk
@@ -442,7 +466,7 @@ class Detector:
 
     def without_model(self) -> Detector:
         """The same cues, reading the same text, with no model: what the cues alone say."""
-        return Detector(self.cues, None, self.words)
+        return Detector(self.cues, None, self.words, self.scan_seconds)
 
 
 def _reads_spanish(spelled: str) -> bool:
@@ -453,12 +477,16 @@ def _reads_spanish(spelled: str) -> bool:
 
 def _assess(detector: Detector, text: str) -> CrisisAssessment:
     normal = detector.normalise(text)
-    lead = detector._lead.scan(normal)
+    deadline = time.monotonic() + detector.scan_seconds
+    lead, finished = detector._lead.scan(normal, deadline)
     screens = [hit for hit in lead if hit.cue.kind in _SCREENS]
     hits = _unscreened(lead, screens)
     if not any(hit.cue.kind in _SCORED for hit in hits):
-        return _with_model(detector, text, normal, _NONE)  # most messages stop here
-    hits += _unscreened(detector._extra.scan(normal), screens)
+        cues = _NONE if finished else CrisisAssessment(0.0, Level.NONE, (UNFINISHED_CUE,))
+        return _with_model(detector, text, normal, cues)  # most messages stop here
+    extra, more = detector._extra.scan(normal, deadline) if finished else ([], False)
+    finished = finished and more
+    hits += _unscreened(extra, screens)
     kinds = {hit.cue.kind for hit in hits}
     looking_back = Kind.PAST in kinds and Kind.PRESENT not in kinds
     weights: dict[str, float] = {}
@@ -467,6 +495,8 @@ def _assess(detector: Detector, text: str) -> CrisisAssessment:
             weights.setdefault(hit.cue.name, _weight(hit.cue, looking_back))
     if looking_back and kinds & set(_LOOKING_BACK):
         weights["context:past"] = 0.0
+    if not finished:
+        weights[UNFINISHED_CUE] = 0.0
     score = _noisy_or(weights.values())
     level = _level(hits, weights, score)
     if level is Level.IMMINENT:
