@@ -258,7 +258,7 @@ def test_scanner_finds_what_a_plain_scan_finds(scanner: object, cues: tuple[Cue,
             index = next((i for i, p in enumerate(patterns) if p.match(normal, word.start())), -1)
             if index >= 0:
                 expected.append((cues[index].name, word.start()))
-        found = [(hit.cue.name, hit.start) for hit in scanner.scan(normal)]
+        found = [(hit.cue.name, hit.start) for hit in scanner.scan(normal)[0]]
         assert found == expected, text
 
 
@@ -341,13 +341,7 @@ def test_a_plan_beside_a_screen_or_a_resolve_is_a_crisis(text: str) -> None:
         "me mate en el gym hoy",
         "i've never wanted to kill myself",
         "nose q hacer con mi vida amorosa jaja",
-        pytest.param(
-            "my nose is bleeding from the dry air",
-            # Session 25's model, at English's lower cut (0.62), reads "my ... is bleeding" as
-            # danger ("my knee is bleeding after i fell off my bike" too): a known false alarm,
-            # strict so that a model that stops raising it says so.
-            marks=pytest.mark.xfail(strict=True, reason="session 25's model raises it"),
-        ),
+        "my nose is bleeding from the dry air",
     ],
 )
 def test_hyperbole_jokes_and_denials_are_not_a_crisis(text: str) -> None:

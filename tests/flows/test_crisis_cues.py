@@ -28,7 +28,9 @@ ENTRIES = {entry.cue.name: entry for entry in TABLES.entries}
 
 def matches(entry: CueEntry, text: str) -> bool:
     """Does this cue alone match the text at a word start, as the detector scans it?"""
-    return bool(_Scanner((entry.cue,)).scan(normalise(text)))
+    hits, finished = _Scanner((entry.cue,)).scan(normalise(text))
+    assert finished
+    return bool(hits)
 
 
 EXAMPLES = [(name, text) for name, e in ENTRIES.items() for text in e.examples]

@@ -21,8 +21,8 @@ from tests.flows.blind import check_figures, rows
 # Session 22: English kinds 139/161 -> 138/161, the danger heads retrained on text with the
 # abbreviations spelled out (same recall and false alarms).
 THIRDS = (
-    ("crisis_train4_en.tsv", "en", 169 / 193, 35 / 204, 147 / 169),
-    ("crisis_train4_es.tsv", "es", 144 / 163, 26 / 159, 123 / 144),
+    ("crisis_train4_en.tsv", "en", 167 / 193, 30 / 204, 145 / 167),
+    ("crisis_train4_es.tsv", "es", 133 / 163, 20 / 159, 116 / 133),
 )
 
 

@@ -358,7 +358,7 @@ class _Bucket:
             "|".join(f"(?P<a{n}>{pattern})" for n, (_, pattern) in enumerate(alternatives))
         )
 
-    def match(self, text: str, start: int, seconds: float) -> _Hit | None:
+    def match(self, text: str, start: int, seconds: float | None) -> _Hit | None:
         """The first alternative matching at ``start``; TimeoutError past ``seconds``."""
         if not self._fast.match(text, start, timeout=seconds):
             return None
@@ -378,16 +378,17 @@ class _Scanner:
     def __init__(self, cues: tuple[Cue, ...]) -> None:
         self._buckets = {char: _bucket(cues, char) for char in WORD_CHARS}
 
-    def scan(self, text: str, deadline: float) -> tuple[list[_Hit], bool]:
+    def scan(self, text: str, deadline: float | None = None) -> tuple[list[_Hit], bool]:
         """Every hit in normalised text, in order, and whether the scan finished before
-        ``deadline`` (``time.monotonic``); if not, the hits found until then."""
+        ``deadline`` (``time.monotonic``; None: no limit); if not, the hits found until then."""
         hits: list[_Hit] = []
         for word in _WORD_START.finditer(text):
             start = word.start()
             bucket = self._buckets[text[start]]
             if bucket:
+                left = None if deadline is None else max(0.0, deadline - time.monotonic())
                 try:
-                    hit = bucket.match(text, start, max(0.0, deadline - time.monotonic()))
+                    hit = bucket.match(text, start, left)
                 except TimeoutError:
                     return hits, False
                 if hit:
