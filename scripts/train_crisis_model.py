@@ -19,8 +19,8 @@ CRC-32 of the normalised text mod 3 != 0; the other third is a second dev measur
 added half of blind sets H, I, J and K (each measured once while blind; ``held_back`` keeps the
 other half out as dev, as for F and G) and two thirds of ``crisis_train5_*`` and
 ``crisis_train6_*`` (``held_back4``, as for train4). Session 25 added half of blind sets L and M
-(measured once while blind). Blind set N (``crisis_blind_n_*``), frozen before that training
-began, is never read here: ``NEVER`` refuses it.
+(measured once while blind). Blind sets N and O (``crisis_blind_n_*``, ``crisis_blind_o_*``),
+frozen before that training began, are never read here: ``NEVER`` refuses them.
 It reads each text as the detector's model does: normalised (``Detector.normalise``: with
 ``spelling.refine``'s vocabulary, the training text's words, which the model file keeps as
 ``words``), small talk removed (``Detector.evidence``).
@@ -135,8 +135,10 @@ NEVER = (  # the untouched measures: never read here
     "crisis_blind_n_en.tsv",
     "crisis_blind_n_es.tsv",
     "crisis_blind_n.tsv",
+    "crisis_blind_o_en.tsv",
+    "crisis_blind_o_es.tsv",
 )
-NEVER_PREFIXES = ("crisis_blind_n",)
+NEVER_PREFIXES = ("crisis_blind_n", "crisis_blind_o")
 VARIANTS = 0  # noisy variants of each training row (``noisy``): none ship, see the docstring
 GRID = ((4, 1e-3), (8, 1e-3), (8, 3e-4), (12, 3e-4), (12, 1e-4))
 DANGERS = ("suicide", "medical", "violence", "others")
@@ -525,9 +527,9 @@ def main() -> None:
             "Crisis detector model: logistic regression over hashed character 3-5-grams and "
             "word 1-2-grams of crisis.normalise output, and three heads for the kind of "
             "danger; see hotline/flows/crisis/model.py. Written by "
-            "scripts/train_crisis_model.py; blind set N was never read, and half of blind sets "
-            "F to M (held_back) and a third of train4, train5 and train6 (held_back4) were "
-            "kept out as dev measures. Weights packed: index gaps and hundredths "
+            "scripts/train_crisis_model.py; blind sets N and O were never read, and half of "
+            "blind sets F to M (held_back) and a third of train4, train5 and train6 "
+            "(held_back4) were kept out as dev measures. Weights packed: index gaps and hundredths "
             "(crisis_model.pack)."
         ),
         "trained_on": list(TRAINING_SETS),

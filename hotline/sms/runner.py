@@ -28,10 +28,11 @@ from hotline.flows.crisis.cues import Danger
 from hotline.flows.crisis.detect import Level
 from hotline.flows.crisis.reply import crisis_reply
 from hotline.flows.effects import Shared
+from hotline.flows.language import reads_spanish
 from hotline.flows.limits import Verdict
 from hotline.flows.schedule import local_label, weekly_times
 from hotline.flows.sms import member as flow
-from hotline.flows.sms.keywords import POSTAL_CODE, Command, Kind, looks_spanish, parse
+from hotline.flows.sms.keywords import POSTAL_CODE, Command, Kind, parse
 from hotline.inbound import record_inbound
 from hotline.logs import log
 from hotline.meetings import get_meeting_by_code
@@ -117,7 +118,7 @@ def answer_member(settings: Settings, message: InboundSms, level: Level) -> str:
 
 def busy_reply(settings: Settings, message: InboundSms) -> str:
     """The answer when the line could not answer in time: try again soon, and the crisis line."""
-    language = "es" if looks_spanish(message.body) else settings.default_language
+    language = "es" if reads_spanish(message.body) else settings.default_language
     return render_reply(catalog(language).t("sms.busy"))
 
 
@@ -155,7 +156,7 @@ def crisis_answer(
     """
     metrics.count_reply("crisis")
     danger = danger or assess(message.body).danger
-    language = "es" if looks_spanish(message.body) else settings.default_language
+    language = "es" if reads_spanish(message.body) else settings.default_language
     country = country_of(message.sender) or settings.default_country
     fallback = render_reply(_crisis_text(danger, language, country, escalated=False))
     # Looked up when run, so the recording can be replaced (slowed down) in tests.

@@ -86,10 +86,12 @@ def warm_up() -> None:
     """
     from hotline import catalogs, finder, places
     from hotline.crisis.detector import assess
+    from hotline.flows.language import load as load_languages
 
     for language in ("en", "es"):
         catalogs.catalog(language)
     assess("hello")
+    load_languages()
     finder.place_for_zip("94110")
     places.place_for_city(("belleville",), "ON")  # Canada's towns, read once
     gc.collect()

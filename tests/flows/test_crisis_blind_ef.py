@@ -105,7 +105,7 @@ SETS = (
     ("crisis_blind_e_en.tsv", "en", 399, 204 / 204, 0 / 195, 199 / 204),
     ("crisis_blind_e_es.tsv", "es", 410, 212 / 212, 0 / 198, 209 / 212),
     ("crisis_blind_f_en.tsv", "en", 395, 208 / 213, 5 / 182, 188 / 208),
-    ("crisis_blind_f_es.tsv", "es", 435, 222 / 229, 3 / 206, 203 / 222),
+    ("crisis_blind_f_es.tsv", "es", 435, 224 / 229, 3 / 206, 205 / 224),
 )
 
 

@@ -29,6 +29,12 @@ N Spanish   recall 0.809 (174/215),             0.349 / 0.051    0.851 / 0.070  
             kind 0.862 (150/174)
 ==========  ==================================  ===============  ==============  =============
 
+Read a second time at 10:15 UTC, after the language of a text came to be read by lingua
+(``hotline.flows.language``) and Spanish's cut was chosen again on the dev rows (0.78 -> 0.73;
+the weights unchanged): English the same, Spanish recall 0.842 (181/215), false alarms 0.056
+(12/215), kind 0.867 (157/181). The floors below are that second reading. Of N's Spanish crises,
+56 of 215 had been answered in English; now none.
+
 "s25 first" is session 25's first model (trained on half of F to K; cuts English 0.62, Spanish
 0.59), which M and English L measured; the one that ships chose higher cuts (0.66, 0.78) on dev
 rows that now hold L's and M's held-back halves, and traded recall for false alarms. Caught per
@@ -48,10 +54,10 @@ FROZEN = {
 }
 SHAPES = (("crisis_blind_n_en.tsv", "en", 434), ("crisis_blind_n_es.tsv", "es", 430))
 # (file, language, minimum recall, maximum false alarms, minimum kind accuracy): the figures
-# measured once with the detector as it shipped.
+# measured with the detector as it ships (Spanish: the second reading).
 SETS = (
     ("crisis_blind_n_en.tsv", "en", 188 / 216, 9 / 218, 164 / 188),
-    ("crisis_blind_n_es.tsv", "es", 174 / 215, 12 / 215, 150 / 174),
+    ("crisis_blind_n_es.tsv", "es", 181 / 215, 12 / 215, 157 / 181),
 )
 
 

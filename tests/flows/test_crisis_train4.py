@@ -22,7 +22,7 @@ from tests.flows.blind import check_figures, rows
 # abbreviations spelled out (same recall and false alarms).
 THIRDS = (
     ("crisis_train4_en.tsv", "en", 167 / 193, 30 / 204, 145 / 167),
-    ("crisis_train4_es.tsv", "es", 133 / 163, 20 / 159, 116 / 133),
+    ("crisis_train4_es.tsv", "es", 135 / 163, 20 / 159, 116 / 135),
 )
 
 

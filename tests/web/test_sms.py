@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 from hotline import db, queues
 from hotline.db import session_scope
 from hotline.flows.segments import count_segments
+from hotline.flows.sms.keywords import looks_spanish
 from hotline.models import (
     Contact,
     Group,
@@ -422,6 +423,17 @@ def test_crisis_text_from_an_opted_out_number_still_gets_the_crisis_reply(
 def test_spanish_crisis_text_is_answered_in_spanish(twilio: TwilioPoster) -> None:
     reply = one(twilio, "ya no puedo, quiero morir")
     assert reply.startswith("Usted importa")
+
+
+@pytest.mark.usefixtures("database")
+def test_a_spanish_crisis_without_common_spanish_words_is_answered_in_spanish(
+    twilio: TwilioPoster,
+) -> None:
+    # Slang and no accents: too few of ``looks_spanish``'s common words (it says English), but
+    # the language models read it as Spanish, and so does the reply.
+    text = "neta ya me canse de vivir"
+    assert not looks_spanish(text)
+    assert one(twilio, text).startswith("Usted importa")
 
 
 def test_crisis_reply_survives_an_unreachable_database_and_redis(

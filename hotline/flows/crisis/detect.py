@@ -47,6 +47,7 @@ from hotline.flows.crisis.cues import (
     split_top_level,
 )
 from hotline.flows.crisis.spelling import Vocabulary, refine
+from hotline.flows.language import reads_spanish
 from hotline.flows.sms.keywords import is_keyword_and_number, looks_spanish
 
 
@@ -121,10 +122,16 @@ class Model:
     # The training text's words, most frequent first: run-together words are split into them.
     words: Vocabulary | None = None
 
-    def thresholds(self, text: str) -> tuple[float, float]:
-        """(high, mid) for the language the text is in."""
+    def thresholds(self, text: str, p: float | None = None) -> tuple[float, float]:
+        """(high, mid) for the language the text is in. Given the text's probability ``p``, the
+        language is not read when every language's cuts put ``p`` on the same side."""
         if self.languages:
-            language = "es" if looks_spanish(text) else "en"
+            if p is not None and all(
+                p >= max(cuts) or p < min(cuts)
+                for cuts in zip(*self.languages.values(), strict=True)
+            ):
+                return next(iter(self.languages.values()))
+            language = "es" if reads_spanish(text) else "en"
             if language in self.languages:
                 return self.languages[language]
         return self.high, self.mid
@@ -540,7 +547,7 @@ def _with_model(
             return cues
         score = min(cues.score, CRISIS_THRESHOLD - 0.01)
         return CrisisAssessment(score, Level.CONCERN, (*cues.matched, MODEL_DOUBT_CUE))
-    high, mid = model.thresholds(text)
+    high, mid = model.thresholds(text, p)
     if p >= high:
         score = max(cues.score, CRISIS_THRESHOLD, round(p, 4))
         # A kind the cues named (from a cue too weak to raise the level alone) beats the heads'
