@@ -494,6 +494,10 @@ def _decide(
     if command.kind is Kind.UNKNOWN and relay.talk_tag(message.body) is not None:
         # TALK veteran with nobody on shift: the same call-back answer as TALK.
         command = Command(Kind.TALK)
+    elif command.kind is Kind.UNKNOWN and new and reads_spanish(message.body):
+        # A first text in Spanish without a keyword ("hola, busco un grupo cerca de mi casa")
+        # is answered, and remembered, in Spanish, as a first Spanish keyword is.
+        command = dataclasses.replace(command, spanish=True)
     metrics.count_reply("concern" if concern else command.kind.value)
     facts = flow.ContactFacts(contact.language, contact.opted_out_at is not None, new=new)
     conversation = load_conversation(redis=redis, phone_hash=contact.phone_hash)

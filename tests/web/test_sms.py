@@ -320,6 +320,22 @@ def test_a_first_text_in_spanish_is_answered_in_spanish(twilio: TwilioPoster) ->
     assert _contact().language == "es"
 
 
+@pytest.mark.usefixtures("database")
+def test_a_first_text_in_spanish_without_a_keyword_is_answered_in_spanish(
+    twilio: TwilioPoster,
+) -> None:
+    text = "oigan, hay juntas por zoom?"
+    assert not looks_spanish(text)  # too few common words: this was answered in English
+    assert one(twilio, text).startswith("Menu: BUSCAR + codigo postal")
+    assert _contact().language == "es"
+
+
+@pytest.mark.usefixtures("database")
+def test_a_first_text_in_english_without_a_keyword_stays_english(twilio: TwilioPoster) -> None:
+    assert one(twilio, "hey is there a group near me").startswith("Hotline menu: FIND")
+    assert _contact().language == "en"
+
+
 # Talk and call ------------------------------------------------------------------------------
 
 
