@@ -19,8 +19,9 @@ CRC-32 of the normalised text mod 3 != 0; the other third is a second dev measur
 added half of blind sets H, I, J and K (each measured once while blind; ``held_back`` keeps the
 other half out as dev, as for F and G) and two thirds of ``crisis_train5_*`` and
 ``crisis_train6_*`` (``held_back4``, as for train4). Session 25 added half of blind sets L and M
-(measured once while blind). Blind sets N and O (``crisis_blind_n_*``, ``crisis_blind_o_*``),
-frozen before that training began, are never read here: ``NEVER`` refuses them.
+(measured once while blind). Blind set N (``crisis_blind_n_*``), frozen before that training
+began, and O (``crisis_blind_o_*``), frozen while the run that chose Spanish's cut again was
+going (it never read O), are never read here: ``NEVER`` refuses them.
 It reads each text as the detector's model does: normalised (``Detector.normalise``: with
 ``spelling.refine``'s vocabulary, the training text's words, which the model file keeps as
 ``words``), small talk removed (``Detector.evidence``).

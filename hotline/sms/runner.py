@@ -495,7 +495,7 @@ def _decide(
         # TALK veteran with nobody on shift: the same call-back answer as TALK.
         command = Command(Kind.TALK)
     elif command.kind is Kind.UNKNOWN and new and reads_spanish(message.body):
-        # A first text in Spanish without a keyword ("hola, busco un grupo cerca de mi casa")
+        # A first text in Spanish without a keyword ("oigan, hay juntas por zoom?")
         # is answered, and remembered, in Spanish, as a first Spanish keyword is.
         command = dataclasses.replace(command, spanish=True)
     metrics.count_reply("concern" if concern else command.kind.value)

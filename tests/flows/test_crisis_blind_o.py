@@ -1,5 +1,6 @@
-"""Blind sets O: the measures written in session 25 after N was measured, before the language
-of a text came to be read by lingua and Spanish's cut was chosen again.
+"""Blind sets O: the measures written in session 25 after N was measured, while the language of
+a text came to be read by lingua (its 0.7 confidence chosen on tests/data's older sets) and the
+trainer chose Spanish's cut again (started 10:06 UTC, before O was frozen; it never reads O).
 
 ``crisis_blind_o_en.tsv`` (English, 430 rows; branch ``s25-oen``, frozen at about 10:08 UTC on
 2026-12-03: zookeepers, taxi and radio dispatchers, moving crews, foster parents, grandparents
