@@ -8,6 +8,10 @@ these tests do not depend on how fast the machine is.
 
 from __future__ import annotations
 
+import time
+
+import pytest
+
 from hotline.crisis.detector import detector
 from hotline.flows.crisis.detect import UNFINISHED_CUE, Detector, Level
 
@@ -39,3 +43,15 @@ def test_the_budget_is_kept_by_the_cues_without_a_model_too() -> None:
     assert whole.without_model().scan_seconds == whole.scan_seconds
     bounded = Detector(whole.cues, whole.model, scan_seconds=0.0)
     assert bounded.without_model().assess(CRISIS).matched == (UNFINISHED_CUE,)
+
+
+def test_the_budget_counts_the_threads_cpu_time_not_the_wall_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Waiting for the GIL or the CPU is not reading: the budget is kept on ``time.thread_time``.
+    # A fake CPU clock that leaps past the budget after the scan starts stops it there, whatever
+    # the wall clock says.
+    readings = iter([0.0, 0.0])
+    monkeypatch.setattr(time, "thread_time", lambda: next(readings, 10.0))
+    verdict = Detector(detector().cues, None).assess(CRISIS)
+    assert UNFINISHED_CUE in verdict.matched

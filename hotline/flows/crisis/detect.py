@@ -97,7 +97,9 @@ UNFINISHED_CUE = "cues:unfinished"
 # stopped mid-match) and does not blow up where ``re`` backtracks exponentially: the two farewell
 # cues session 24 fixed held ``re`` for minutes on one 90-character text, ``regex`` 16 ms. A normal
 # text's scan takes well under a millisecond; this bounds a pathological one, which costs the
-# event loop no more than this (``assess`` runs on it).
+# event loop no more than this (``assess`` runs on it). It counts the thread's CPU time between
+# matches (``time.thread_time``), so time spent waiting for the GIL behind busy lane threads,
+# or for the CPU on a loaded machine, does not cut an ordinary text's scan short.
 SCAN_SECONDS = 0.5
 _NONE = CrisisAssessment(0.0, Level.NONE, ())
 
@@ -387,13 +389,13 @@ class _Scanner:
 
     def scan(self, text: str, deadline: float | None = None) -> tuple[list[_Hit], bool]:
         """Every hit in normalised text, in order, and whether the scan finished before
-        ``deadline`` (``time.monotonic``; None: no limit); if not, the hits found until then."""
+        ``deadline`` (``time.thread_time``; None: no limit); if not, the hits found until then."""
         hits: list[_Hit] = []
         for word in _WORD_START.finditer(text):
             start = word.start()
             bucket = self._buckets[text[start]]
             if bucket:
-                left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                left = None if deadline is None else max(0.0, deadline - time.thread_time())
                 try:
                     hit = bucket.match(text, start, left)
                 except TimeoutError:
@@ -485,7 +487,7 @@ def _reads_spanish(spelled: str) -> bool:
 
 def _assess(detector: Detector, text: str) -> CrisisAssessment:
     normal = detector.normalise(text)
-    deadline = time.monotonic() + detector.scan_seconds
+    deadline = time.thread_time() + detector.scan_seconds
     lead, finished = detector._lead.scan(normal, deadline)
     screens = [hit for hit in lead if hit.cue.kind in _SCREENS]
     hits = _unscreened(lead, screens)
