@@ -46,16 +46,12 @@ Row = tuple[str, str, str]  # label, text, kind
 
 
 def read(name: str) -> list[tuple[str, str, str, str]]:
-    """(label, language, text, kind) of a set; kind 'suicide' or 'none' when it has none."""
-    assert name not in trainer.NEVER
-    assert not name.startswith(trainer.NEVER_PREFIXES)
-    lines = (trainer.DATA / name).read_text(encoding="utf-8").splitlines()
-    found = []
-    for line in lines[1:]:
-        if line:
-            label, language, text, *kind = line.split("\t")
-            found.append((label, language, text, kind[0] if kind else "suicide"))
-    return found
+    """(label, language, text, kind) of a set (the trainer's ``read_set``, which refuses the
+    blind ones); kind 'suicide' when it has none."""
+    return [
+        (label, language, text, kind if kind is not None else "suicide")
+        for label, language, text, kind in trainer.read_set(name)
+    ]
 
 
 def measures() -> dict[str, list[Row]]:

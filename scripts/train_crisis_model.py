@@ -177,6 +177,19 @@ VETO = 0.3
 Row = tuple[list[int], int]
 
 
+def read_set(name: str) -> list[tuple[str, str, str, str | None]]:
+    """(label, language, text, kind or None) of every row of a set in tests/data."""
+    assert name not in NEVER and not name.startswith(NEVER_PREFIXES), name
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    assert lines[0] in ("label\tlang\ttext", "label\tlang\ttext\tkind"), name
+    found = []
+    for line in lines[1:]:
+        if line:
+            label, language, text, *kind = line.split("\t")
+            found.append((label, language, text, kind[0] if kind else None))
+    return found
+
+
 def load_rows(
     variants: int = 0,
 ) -> tuple[list[Row], list[str], list[str], list[str], list[tuple[int, Row]]]:
@@ -188,18 +201,14 @@ def load_rows(
     assert not any(name.startswith(NEVER_PREFIXES) for name in read)
     kept: list[tuple[str, int, str, str]] = []  # text, label, kind, language
     for name in read:
-        lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-        assert lines[0] in ("label\tlang\ttext", "label\tlang\ttext\tkind"), name
-        for line in lines[1:]:
-            if line:
-                label, language, text, *kind = line.split("\t")
-                if name in HALF_SETS and held_back(text):
-                    continue
-                if name in THIRD_SETS and held_back4(text):
-                    continue
-                # A crisis row without a kind column is "unknown": the heads never learn from it.
-                found = kind[0] if kind else ("unknown" if label == "1" else "none")
-                kept.append((text, int(label), found, language))
+        for label, language, text, kind in read_set(name):
+            if name in HALF_SETS and held_back(text):
+                continue
+            if name in THIRD_SETS and held_back4(text):
+                continue
+            # A crisis row without a kind column is "unknown": the heads never learn from it.
+            found = kind if kind is not None else ("unknown" if label == "1" else "none")
+            kept.append((text, int(label), found, language))
     words = vocabulary(text for text, _, _, _ in kept)
     detector = Detector(load_cues(config_dir() / "crisis_cues.toml"), words=Vocabulary(words))
 
@@ -358,29 +367,27 @@ def held_back4(text: str) -> bool:
 def dev_rows(language: str) -> list[tuple[str, int]]:
     """(text, label) of a language's dev rows for choosing its cut: the held-back halves of F
     to M, and probe3 (never trained on)."""
-    found = []
     names = [f"crisis_blind_{letter}_{language}.tsv" for letter in "fghijklm"]
-    for name in [*names, f"crisis_probe3_{language}.tsv"]:
-        assert name not in NEVER and not name.startswith(NEVER_PREFIXES)
-        for line in (DATA / name).read_text(encoding="utf-8").splitlines()[1:]:
-            if line:
-                label, _, text, *_ = line.split("\t")
-                if name not in HALF_SETS or held_back(text):
-                    found.append((text, int(label)))
-    return found
+    return [
+        (text, int(label))
+        for name in [*names, f"crisis_probe3_{language}.tsv"]
+        for label, _, text, _ in read_set(name)
+        if name not in HALF_SETS or held_back(text)
+    ]
 
 
-def dev_cut(model: dict[str, object], language: str, fallback: float) -> float:
-    """The lowest cut in ``DEV_CUTS`` whose dev false alarms stay within ``DEV_FALSE_ALARM``
-    (the detector whole: cues and model); ``fallback`` if none does."""
-    rows = dev_rows(language)
-    cues = load_cues(config_dir() / "crisis_cues.toml")
-    base = parse_model(model)
+def dev_cut(
+    detector: Detector, rows: list[tuple[str, int]], language: str, fallback: float
+) -> float:
+    """The lowest cut in ``DEV_CUTS`` whose false alarms on a language's dev ``rows`` stay
+    within ``DEV_FALSE_ALARM`` (the detector whole: cues and model); ``fallback`` if none does.
+    The detector's cues are compiled once by the caller: only its model's cuts change here."""
+    base = detector.model
     assert base is not None
     for cut in DEV_CUTS:
         languages = dict(base.languages)
         languages[language] = (cut, min(languages[language][1], cut))
-        detector = Detector(cues, dataclasses.replace(base, languages=languages))
+        detector.model = dataclasses.replace(base, languages=languages)
         crisis = [(detector.assess(text).crisis, label) for text, label in rows]
         alarms = sum(c for c, label in crisis if not label) / sum(1 for _, lb in rows if not lb)
         if alarms <= DEV_FALSE_ALARM:
@@ -555,11 +562,14 @@ def main() -> None:
     # A text is judged by the cut of the language it looks like, so one language's cut moves
     # the other's dev figures (a Spanish text read as English): choose them in turn until
     # neither moves (twice, or three times, so far).
+    chooser = Detector(load_cues(config_dir() / "crisis_cues.toml"), parse_model(model))
+    rows_of = {language: dev_rows(language) for language in by_language}
     for _ in range(4):
         before = {language: cuts["high"] for language, cuts in by_language.items()}
         for language, cuts in by_language.items():
-            cuts["high"] = dev_cut(model, language, cuts["high"])
+            cuts["high"] = dev_cut(chooser, rows_of[language], language, cuts["high"])
             cuts["mid"] = min(cuts["mid"], cuts["high"])
+            chooser.model = parse_model(model)
         if before == {language: cuts["high"] for language, cuts in by_language.items()}:
             break
     text = json.dumps(model, separators=(",", ":")) + "\n"
