@@ -21,6 +21,9 @@ from hotline.flows.sms.keywords import looks_spanish
 # Chosen on tests/data's labelled languages: 0.5 read 0.56% of English crises as Spanish ("no"
 # alone is 0.59 Spanish), 0.9 left 2.1% of Spanish crises in English.
 SPANISH_CONFIDENCE = 0.7
+# Lingua reads this much of a text at most: its time grows with the text (3 s for 100,000
+# characters), and a long message's language shows in its first lines. An SMS is at most 1,600.
+READ_CHARACTERS = 2_000
 
 
 @cache
@@ -35,7 +38,8 @@ def reads_spanish(text: str) -> bool:
     """Whether a text is Spanish rather than English (anything else counts as English)."""
     if looks_spanish(text):
         return True
-    return _lingua().compute_language_confidence(text, Language.SPANISH) >= SPANISH_CONFIDENCE
+    head = text[:READ_CHARACTERS]
+    return _lingua().compute_language_confidence(head, Language.SPANISH) >= SPANISH_CONFIDENCE
 
 
 def load() -> None:

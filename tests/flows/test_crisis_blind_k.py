@@ -46,8 +46,8 @@ SHAPES = (("crisis_blind_k_en.tsv", "en", 458), ("crisis_blind_k_es.tsv", "es", 
 # (file, language, minimum recall, maximum false alarms, minimum kind accuracy): the figures
 # measured before session 23's tuning.
 SETS = (
-    ("crisis_blind_k_en.tsv", "en", 195 / 230, 6 / 228, 169 / 195),
-    ("crisis_blind_k_es.tsv", "es", 200 / 234, 9 / 220, 176 / 200),
+    ("crisis_blind_k_en.tsv", "en", 218 / 230, 4 / 228, 189 / 218),
+    ("crisis_blind_k_es.tsv", "es", 214 / 234, 8 / 220, 188 / 214),
 )
 
 

@@ -54,10 +54,11 @@ FROZEN = {
 }
 SHAPES = (("crisis_blind_n_en.tsv", "en", 434), ("crisis_blind_n_es.tsv", "es", 430))
 # (file, language, minimum recall, maximum false alarms, minimum kind accuracy): the figures
-# measured with the detector as it ships (Spanish: the second reading).
+# measured with the detector as it ships (since session 26 trained on half of each set, so no
+# longer blind: the blind readings are in the docstring).
 SETS = (
-    ("crisis_blind_n_en.tsv", "en", 188 / 216, 9 / 218, 164 / 188),
-    ("crisis_blind_n_es.tsv", "es", 181 / 215, 12 / 215, 157 / 181),
+    ("crisis_blind_n_en.tsv", "en", 207 / 216, 6 / 218, 181 / 207),
+    ("crisis_blind_n_es.tsv", "es", 198 / 215, 9 / 215, 170 / 198),
 )
 
 

@@ -75,10 +75,10 @@ FROZEN = {
 # (file, language, minimum recall, maximum false-alarm rate): floors at the last figures
 # measured (the earlier readings are in the docstring).
 SETS = (
-    ("crisis_blind_c_en.tsv", "en", 162 / 175, 10 / 145),
-    ("crisis_blind_c_es.tsv", "es", 148 / 168, 14 / 146),
-    ("crisis_blind_d_en.tsv", "en", 64 / 67, 3 / 56),
-    ("crisis_blind_d_es.tsv", "es", 53 / 67, 2 / 50),
+    ("crisis_blind_c_en.tsv", "en", 173 / 175, 2 / 145),
+    ("crisis_blind_c_es.tsv", "es", 164 / 168, 0 / 146),
+    ("crisis_blind_d_en.tsv", "en", 67 / 67, 1 / 56),
+    ("crisis_blind_d_es.tsv", "es", 66 / 67, 1 / 50),
 )
 
 

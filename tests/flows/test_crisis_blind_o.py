@@ -48,10 +48,11 @@ FROZEN = {
 }
 SHAPES = (("crisis_blind_o_en.tsv", "en", 430), ("crisis_blind_o_es.tsv", "es", 438))
 # (file, language, minimum recall, maximum false alarms, minimum kind accuracy): the figures
-# measured once with the detector as it shipped.
+# measured with the detector as it ships (since session 26 trained on half of each set, so no
+# longer blind: the blind reading is in the docstring).
 SETS = (
-    ("crisis_blind_o_en.tsv", "en", 176 / 215, 9 / 215, 152 / 176),
-    ("crisis_blind_o_es.tsv", "es", 169 / 218, 7 / 220, 152 / 169),
+    ("crisis_blind_o_en.tsv", "en", 202 / 215, 6 / 215, 176 / 202),
+    ("crisis_blind_o_es.tsv", "es", 195 / 218, 7 / 220, 171 / 195),
 )
 
 

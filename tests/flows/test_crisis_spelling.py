@@ -82,7 +82,11 @@ def test_the_line_reads_run_together_words_as_words() -> None:
     assert line.words is not None
     assert line.normalise("ijustwanttodie") == "i just want to die"
     assert line.assess("ijustwanttodie tonight").crisis
-    assert line.normalise("mequieromatar") == "me quiero matar"
+    assert line.normalise("nopuedomas") == "no puedo mas"
+    # A run-together spelling the training text holds is learnt as it is (session 26's train7
+    # has "mequieromatar"), not split.
+    assert "mequieromatar" in line.words and line.normalise("mequieromatar") == "mequieromatar"
+    assert line.assess("mequieromatar").crisis
     # Spanish abbreviations in a text that reads as Spanish once they are spelled out; not in
     # an English one.
     assert line.normalise("toy en peligro, mi ex se metio a la casa").startswith("estoy en")

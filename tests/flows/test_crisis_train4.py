@@ -19,10 +19,12 @@ from tests.flows.blind import check_figures, rows
 
 # (file, language, minimum recall, maximum false alarms, minimum kind accuracy)
 # Session 22: English kinds 139/161 -> 138/161, the danger heads retrained on text with the
-# abbreviations spelled out (same recall and false alarms).
+# abbreviations spelled out (same recall and false alarms). Session 26 (N and O halves and
+# train7 added, naive-Bayes scales): English 172/193 at 36/204 false alarms (was 167 at 30),
+# Spanish 140/163 at 19/159 (was 135 at 20).
 THIRDS = (
-    ("crisis_train4_en.tsv", "en", 167 / 193, 30 / 204, 145 / 167),
-    ("crisis_train4_es.tsv", "es", 135 / 163, 20 / 159, 116 / 135),
+    ("crisis_train4_en.tsv", "en", 172 / 193, 36 / 204, 147 / 172),
+    ("crisis_train4_es.tsv", "es", 140 / 163, 19 / 159, 118 / 140),
 )
 
 

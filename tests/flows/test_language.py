@@ -61,3 +61,22 @@ def test_blind_sets_are_read_in_their_language(
     wrong = [label for label, _, text, _ in found if reads_spanish(text) != spanish]
     assert len(wrong) <= wrong_at_most
     assert "1" not in wrong  # every crisis is answered in its own language
+
+
+def test_lingua_reads_only_the_head_of_a_long_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Lingua's time grows with the text (3 s for 100,000 characters, enough to hold a crisis
+    # verdict past its budget): it is given the first READ_CHARACTERS only.
+    from hotline.flows import language
+
+    given: list[int] = []
+    real = language._lingua()
+
+    class Counting:
+        def compute_language_confidence(self, text: str, which: object) -> float:
+            given.append(len(text))
+            return real.compute_language_confidence(text, which)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(language, "_lingua", lambda: Counting())
+    assert reads_spanish("esta noche ya no aguanto, pienso en el puente " + "x" * 100_000)
+    assert not reads_spanish("tonight i cant take it, thinking about the bridge " + "x" * 100_000)
+    assert given and max(given) == language.READ_CHARACTERS

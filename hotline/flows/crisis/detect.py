@@ -16,7 +16,7 @@ CONCERN (``model:weak``). A denial, or a distress word with no time or means bes
 keeps the cues' verdict ("hopeless" alone is a concern; "hopeless, the pills are here" is the
 model's to raise). The model lowers a level in one case only: a CRISIS (not IMMINENT) the
 cues raised from words the model reads as plainly safe (probability under the model file's
-``veto``, measured on held-back rows to cost no caught crisis) becomes CONCERN (cue
+``veto`` for the text's language, chosen on dev rows) becomes CONCERN (cue
 ``model:doubt``), so the person still gets the concern offer but nobody is paged for "wrote a
 letter to my younger self". Without a model, a detector uses the cues only.
 """
@@ -48,7 +48,7 @@ from hotline.flows.crisis.cues import (
 )
 from hotline.flows.crisis.spelling import Vocabulary, refine
 from hotline.flows.language import reads_spanish
-from hotline.flows.sms.keywords import is_keyword_and_number, looks_spanish
+from hotline.flows.sms.keywords import is_bare_keyword, is_keyword_and_number, looks_spanish
 
 
 class Level(enum.StrEnum):
@@ -101,6 +101,9 @@ UNFINISHED_CUE = "cues:unfinished"
 # matches (``time.thread_time``), so time spent waiting for the GIL behind busy lane threads,
 # or for the CPU on a loaded machine, does not cut an ordinary text's scan short.
 SCAN_SECONDS = 0.5
+# A text of one of the training text's this many commonest words is never raised to CRISIS by
+# the model alone (``_one_common_word``).
+ONE_WORD_RANK = 1000
 _NONE = CrisisAssessment(0.0, Level.NONE, ())
 
 
@@ -123,6 +126,21 @@ class Model:
     veto: float = 0.0
     # The training text's words, most frequent first: run-together words are split into them.
     words: Vocabulary | None = None
+    # A language's own veto, where it has one; others use ``veto``.
+    vetoes: Mapping[str, float] = field(default_factory=dict)
+
+    def veto_for(self, text: str, p: float) -> float:
+        """The veto for the language the text is in; the language is read only when ``p``
+        falls between the vetoes."""
+        if not self.vetoes:
+            return self.veto
+        lowest = min(self.veto, *self.vetoes.values())
+        highest = max(self.veto, *self.vetoes.values())
+        if p >= highest:
+            return lowest  # no language's veto lowers it
+        if p < lowest:
+            return highest  # every language's does
+        return self.vetoes.get("es" if reads_spanish(text) else "en", self.veto)
 
     def thresholds(self, text: str, p: float | None = None) -> tuple[float, float]:
         """(high, mid) for the language the text is in. Given the text's probability ``p``, the
@@ -176,6 +194,11 @@ def parse_model(raw: object) -> Model | None:
             str(code): (float(cuts["high"]), float(cuts["mid"]))
             for code, cuts in raw.get("languages", {}).items()
         }
+        vetoes = {
+            str(code): float(cuts["veto"])
+            for code, cuts in raw.get("languages", {}).items()
+            if "veto" in cuts
+        }
         listed = raw.get("words")
         assert listed is None or (
             isinstance(listed, list) and all(isinstance(w, str) for w in listed)
@@ -189,12 +212,13 @@ def parse_model(raw: object) -> Model | None:
         for value in (head_bias, *head_weights.values())
     ]
     cuts = [(high, mid), *languages.values()]
-    values = (bias, veto, *weights.values(), *heads, *(v for pair in cuts for v in pair))
+    every_veto = (veto, *vetoes.values())
+    values = (*every_veto, bias, *weights.values(), *heads, *(v for pair in cuts for v in pair))
     if not all(math.isfinite(v) for v in values) or not all(0.0 < m <= h <= 1.0 for h, m in cuts):
         return None
-    if not 0.0 <= veto < min(m for _, m in cuts):
+    if not all(0.0 <= v < min(m for _, m in cuts) for v in every_veto):
         return None
-    return Model(weights, bias, high, mid, dangers, languages, veto, words)
+    return Model(weights, bias, high, mid, dangers, languages, veto, words, vetoes)
 
 
 def _weights(raw: object) -> dict[int, float]:
@@ -532,25 +556,28 @@ def _with_model(
     alone ("bye", "ok gracias") is never raised by it.
     """
     model = detector.model
-    if model is None or cues.level is Level.IMMINENT or (cues.crisis and not model.veto):
+    vetoes = model is not None and (model.veto or any(model.vetoes.values()))
+    if model is None or cues.level is Level.IMMINENT or (cues.crisis and not vetoes):
         return cues
-    if is_keyword_and_number(text):
+    if is_keyword_and_number(text) or is_bare_keyword(text):
         # One of the line's keywords and its code or case number ("LEAVE 4821", "DONE 14") is
         # a command: the model, trained on sentences, read some of them as crisis by their
         # digits' n-grams (4 in 10 "LEAVE" codes, 134 of 10,000 "DONE" case numbers). The cues
         # alone judge it. Any other word and a number ("pills 40", "took 30") is the model's.
+        # So is a keyword alone: session 26's model read "END" and "revoke" (opt-out words) as
+        # crisis.
         return cues
     normal = detector.evidence(normal)
     if not normal:
         return cues
     p = model.probability(normal)
     if cues.crisis:
-        if p >= model.veto:
+        if p >= model.veto_for(text, p):
             return cues
         score = min(cues.score, CRISIS_THRESHOLD - 0.01)
         return CrisisAssessment(score, Level.CONCERN, (*cues.matched, MODEL_DOUBT_CUE))
     high, mid = model.thresholds(text, p)
-    if p >= high:
+    if p >= high and not _one_common_word(detector, normal):
         score = max(cues.score, CRISIS_THRESHOLD, round(p, 4))
         # A kind the cues named (from a cue too weak to raise the level alone) beats the heads'
         # guess: on the held-back halves of F and G the cues' kinds were right far more often.
@@ -561,6 +588,20 @@ def _with_model(
         score = max(cues.score, CONCERN_THRESHOLD)
         return CrisisAssessment(score, Level.CONCERN, (*cues.matched, MODEL_WEAK_CUE))
     return cues
+
+
+def _one_common_word(detector: Detector, evidence: str) -> bool:
+    """Whether a text's evidence is one common word ("alone", "why", "tonight", "gone"): the
+    model may raise it to CONCERN, never alone to CRISIS (the cues still may). One word gives
+    the model a handful of n-grams to read; session 26's model read "why", "alone" and
+    "tonight" alone as crisis. Common: among the training text's ``ONE_WORD_RANK`` most
+    frequent words. A run-together text ("iwannadie", rank 2,941) is read as any other; on the
+    dev rows every crisis the model raised from one word was one of those."""
+    words = detector.words
+    if words is None or " " in evidence:
+        return False
+    rank = words.rank(evidence)
+    return rank is not None and rank < ONE_WORD_RANK
 
 
 def _danger(hits: list[_Hit]) -> Danger | None:

@@ -84,6 +84,7 @@ class Vocabulary:
     def __init__(self, words: Sequence[str]) -> None:
         self.words = tuple(words)
         self._known = frozenset(self.words)
+        self._rank = {word: rank for rank, word in enumerate(self.words)}
         self._cost = {
             word: math.log(rank + 2) + PIECE_COST
             for rank, word in enumerate(self.words)
@@ -92,6 +93,10 @@ class Vocabulary:
 
     def __contains__(self, word: object) -> bool:
         return word in self._known
+
+    def rank(self, word: str) -> int | None:
+        """A known word's place by frequency (0: the commonest); None for an unknown word."""
+        return self._rank.get(word)
 
     def split(self, token: str) -> str | None:
         """The token as known words joined by spaces, or None if it cannot be split wholly."""

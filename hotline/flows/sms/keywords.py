@@ -363,9 +363,25 @@ def is_keyword_and_number(body: str) -> bool:
     an opt-out or opt-in word counts; any other word and a number ("pills 40") does not.
     """
     match = _WORD_AND_NUMBER.fullmatch(body.strip())
-    if match is None:
-        return False
-    word = fold_accents(match.group(1)).lower()
+    return match is not None and _is_line_word(match.group(1))
+
+
+_BARE_WORD = re.compile(r"([^\W\d_]+)[.!]?")
+
+
+def is_bare_keyword(body: str) -> bool:
+    """Tell whether a text is one of the line's keywords alone: "END", "revoke", "help!".
+
+    The same words as ``is_keyword_and_number`` (member keywords and their typos, staff and
+    warm-line words, opt-out and opt-in words), with no number after them.
+    """
+    match = _BARE_WORD.fullmatch(body.strip())
+    return match is not None and _is_line_word(match.group(1))
+
+
+def _is_line_word(found: str) -> bool:
+    """A member keyword (or a typo of one), a staff or warm-line word, or an opt word."""
+    word = fold_accents(found).lower()
     return (
         word in _staff_numbered()
         or word in OPT_OUT_WORDS
