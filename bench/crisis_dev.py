@@ -15,7 +15,7 @@ For each: recall, false alarms, and the kind of danger named right among the cau
 can add (``noisy`` in the trainer: two words run together, twice, an expletive inside, a typo,
 abbreviations, speech-to-text lowercase), one at a time, seeded by the text: how well the
 detector reads the same rows misspelled.
-Figures only. Blind set P is never read here (``NEVER`` in the trainer refuses it).
+Figures only. Blind sets P and Q are never read here (``NEVER`` in the trainer refuses them).
 """
 
 from __future__ import annotations
