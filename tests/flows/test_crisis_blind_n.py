@@ -57,8 +57,8 @@ SHAPES = (("crisis_blind_n_en.tsv", "en", 434), ("crisis_blind_n_es.tsv", "es", 
 # measured with the detector as it ships (since session 26 trained on half of each set, so no
 # longer blind: the blind readings are in the docstring).
 SETS = (
-    ("crisis_blind_n_en.tsv", "en", 207 / 216, 6 / 218, 181 / 207),
-    ("crisis_blind_n_es.tsv", "es", 198 / 215, 9 / 215, 170 / 198),
+    ("crisis_blind_n_en.tsv", "en", 208 / 216, 6 / 218, 182 / 208),
+    ("crisis_blind_n_es.tsv", "es", 199 / 215, 11 / 215, 176 / 199),
 )
 
 

@@ -1,4 +1,4 @@
-"""Blind sets Q: written in session 26 after its model shipped, for the next model; unread.
+"""Blind sets Q: written in session 26 after its model shipped, read once by session 27.
 
 ``crisis_blind_q_en.tsv`` (English, 430 rows; branch ``s26-qen``, frozen at about 14:06 UTC on
 2026-12-03: thru-hikers, auto mechanics, dental office staff, tow-truck drivers, golf-course
@@ -8,21 +8,46 @@ commands) and ``crisis_blind_q_es.tsv`` (Spanish, 433 rows; branch ``s26-qes``, 
 clubs, anime and cosplay fans, bar and club staff, commands and short replies). Each writer
 never saw the cues, the model, the tests or any other set's rows; how, and
 the least certain labels, are in the README beside each set, with the SHA-256 checked here. The
-trainer refuses both (``NEVER``). Nobody has measured them: no figure is asserted until the next
-model is chosen on dev rows and Q is read once, figures only.
+trainer refuses both (``NEVER``).
+
+Q was read once, figures only, at 17:01 UTC on 2026-12-03, after session 27's model was chosen on
+dev rows (P's half and train8 added to its training; nothing else changed in the detector since
+session 26 shipped). Session 26's model and the cues alone in the same sitting:
+
+===========  =================================  =================  ===============
+set          session 27 (ships)                 session 26         cues alone
+===========  =================================  =================  ===============
+Q English    recall 0.926 (199/215),            0.902 / 0.056      0.437 / 0.028
+             false alarms 0.051 (11/215),
+             kind 0.899 (179/199)
+Q Spanish    recall 0.874 (188/215),            0.814 / 0.060      0.400 / 0.055
+             false alarms 0.064 (14/218),
+             kind 0.862 (162/188)
+===========  =================================  =================  ===============
+
+Caught per kind (EN / ES): suicide 102/114 / 92/114, medical 42/43 / 41/43, violence 33/34 /
+31/34, others 22/24 / 24/24. English is one false alarm over 0.05 and 2.4 points short of 0.95
+recall; Spanish is 7.6 points short and over 0.05 false alarms, 9 of the 14 raised by the cues too
+(alone they raise 12; the model's veto lowers 3). Suicide and self-harm stay the weakest kind.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.flows.blind import check_frozen, check_shape
+from tests.flows.blind import check_figures, check_frozen, check_shape, rows
 
 FROZEN = {
     "crisis_blind_q_en.tsv": "43a082897a4d9cb37724283d87b19c220bc22393a986e72e6001c15e17a0cb33",
     "crisis_blind_q_es.tsv": "0ea9ee9419e727d4380da0bc05cbdeb9c3bd31da39dc27fa6642cc744023bb0a",
 }
 SHAPES = (("crisis_blind_q_en.tsv", "en", 430), ("crisis_blind_q_es.tsv", "es", 433))
+# (file, language, minimum recall, maximum false alarms, minimum kind accuracy): the one blind
+# reading, with the detector as it ships.
+SETS = (
+    ("crisis_blind_q_en.tsv", "en", 199 / 215, 11 / 215, 179 / 199),
+    ("crisis_blind_q_es.tsv", "es", 188 / 215, 14 / 218, 162 / 188),
+)
 
 
 @pytest.mark.parametrize(("name", "digest"), FROZEN.items())
@@ -35,3 +60,10 @@ def test_blind_set_q_is_one_language_and_labelled_by_kind(
     name: str, language: str, size: int
 ) -> None:
     check_shape(name, language, size)
+
+
+@pytest.mark.parametrize(("name", "language", "recall", "alarms", "kinds"), SETS)
+def test_blind_set_q_recall_false_alarms_and_kind(
+    name: str, language: str, recall: float, alarms: float, kinds: float
+) -> None:
+    check_figures(rows(name), language, recall, alarms, kinds)
