@@ -6,7 +6,7 @@ Run from the repository root: `.venv/bin/python bench/crisis_dev.py` (add `--mod
 - the held-back halves of blind sets F and G (``held_back`` in
   ``scripts/train_crisis_model.py``: CRC-32 of the text odd), and, since session 24, of H, I, J
   and K together, since session 25 of L and M together, since session 26 of N and O, and since
-  session 27 of P;
+  session 27 of P and of Q;
 - the held-back third of ``crisis_train4_*`` (``held_back4``: CRC-32 of the normalised text
   mod 3 == 0), and of ``crisis_train5_*`` to ``crisis_train8_*`` together;
 - ``crisis_probe3_*`` (never trained on).
@@ -16,7 +16,7 @@ For each: recall, false alarms, and the kind of danger named right among the cau
 can add (``noisy`` in the trainer: two words run together, twice, an expletive inside, a typo,
 abbreviations, speech-to-text lowercase), one at a time, seeded by the text: how well the
 detector reads the same rows misspelled.
-Figures only. Blind sets Q and R are never read here (``NEVER`` in the trainer refuses them).
+Figures only. Blind sets R and S are never read here (``NEVER`` in the trainer refuses them).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def measures() -> dict[str, list[Row]]:
             if trainer.held_back(text)
         ]
         out[f"F+G held-back {language}"] = rows
-    for letters, what in (("hijk", "H-K"), ("lm", "L+M"), ("no", "N+O"), ("p", "P")):
+    for letters, what in (("hijk", "H-K"), ("lm", "L+M"), ("no", "N+O"), ("p", "P"), ("q", "Q")):
         for language in ("en", "es"):
             out[f"{what} held-back {language}"] = [
                 (label, text, kind)

@@ -102,10 +102,10 @@ FROZEN = {
 # and F score as tuning and (in part) training sets since session 20's second tuner; the
 # once-measured figures are in the docstring above.
 SETS = (
-    ("crisis_blind_e_en.tsv", "en", 399, 204 / 204, 0 / 195, 196 / 204),
-    ("crisis_blind_e_es.tsv", "es", 410, 212 / 212, 0 / 198, 209 / 212),
-    ("crisis_blind_f_en.tsv", "en", 395, 208 / 213, 5 / 182, 184 / 208),
-    ("crisis_blind_f_es.tsv", "es", 435, 225 / 229, 5 / 206, 205 / 225),
+    ("crisis_blind_e_en.tsv", "en", 399, 204 / 204, 0 / 195, 198 / 204),
+    ("crisis_blind_e_es.tsv", "es", 410, 212 / 212, 0 / 198, 208 / 212),
+    ("crisis_blind_f_en.tsv", "en", 395, 209 / 213, 5 / 182, 181 / 209),
+    ("crisis_blind_f_es.tsv", "es", 435, 225 / 229, 5 / 206, 206 / 225),
 )
 
 

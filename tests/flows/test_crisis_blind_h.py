@@ -57,8 +57,8 @@ FROZEN = {
 # (file, language, rows, minimum recall, maximum false alarms, minimum kind accuracy): the
 # figures measured after the last tuning change (the second measurement, above).
 SETS = (
-    ("crisis_blind_h_en.tsv", "en", 425, 198 / 215, 4 / 210, 166 / 198),
-    ("crisis_blind_h_es.tsv", "es", 434, 210 / 223, 8 / 211, 196 / 210),
+    ("crisis_blind_h_en.tsv", "en", 425, 199 / 215, 4 / 210, 167 / 199),
+    ("crisis_blind_h_es.tsv", "es", 434, 212 / 223, 9 / 211, 199 / 212),
 )
 
 

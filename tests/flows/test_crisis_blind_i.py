@@ -49,8 +49,8 @@ SHAPES = (("crisis_blind_i_en.tsv", "en", 440), ("crisis_blind_i_es.tsv", "es", 
 # (file, language, minimum recall, maximum false alarms, minimum kind accuracy): the figures
 # measured after the last tuning change (the third measurement, above).
 SETS = (
-    ("crisis_blind_i_en.tsv", "en", 212 / 217, 8 / 223, 183 / 212),
-    ("crisis_blind_i_es.tsv", "es", 207 / 226, 6 / 215, 189 / 207),
+    ("crisis_blind_i_en.tsv", "en", 212 / 217, 6 / 223, 183 / 212),
+    ("crisis_blind_i_es.tsv", "es", 211 / 226, 6 / 215, 192 / 211),
 )
 
 

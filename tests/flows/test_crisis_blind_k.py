@@ -46,8 +46,8 @@ SHAPES = (("crisis_blind_k_en.tsv", "en", 458), ("crisis_blind_k_es.tsv", "es", 
 # (file, language, minimum recall, maximum false alarms, minimum kind accuracy): the figures
 # measured before session 23's tuning.
 SETS = (
-    ("crisis_blind_k_en.tsv", "en", 218 / 230, 5 / 228, 186 / 218),
-    ("crisis_blind_k_es.tsv", "es", 217 / 234, 8 / 220, 190 / 217),
+    ("crisis_blind_k_en.tsv", "en", 218 / 230, 4 / 228, 189 / 218),
+    ("crisis_blind_k_es.tsv", "es", 218 / 234, 8 / 220, 190 / 218),
 )
 
 

@@ -50,8 +50,8 @@ SHAPES = (("crisis_blind_l_en.tsv", "en", 434), ("crisis_blind_l_es.tsv", "es", 
 # (file, language, minimum recall, maximum false alarms, minimum kind accuracy): the figures
 # measured with the detector as it ships.
 SETS = (
-    ("crisis_blind_l_en.tsv", "en", 209 / 217, 7 / 217, 192 / 209),
-    ("crisis_blind_l_es.tsv", "es", 205 / 215, 13 / 220, 186 / 205),
+    ("crisis_blind_l_en.tsv", "en", 208 / 217, 7 / 217, 189 / 208),
+    ("crisis_blind_l_es.tsv", "es", 208 / 215, 13 / 220, 183 / 208),
 )
 
 

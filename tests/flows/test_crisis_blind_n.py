@@ -57,8 +57,8 @@ SHAPES = (("crisis_blind_n_en.tsv", "en", 434), ("crisis_blind_n_es.tsv", "es", 
 # measured with the detector as it ships (since session 26 trained on half of each set, so no
 # longer blind: the blind readings are in the docstring).
 SETS = (
-    ("crisis_blind_n_en.tsv", "en", 208 / 216, 6 / 218, 182 / 208),
-    ("crisis_blind_n_es.tsv", "es", 199 / 215, 11 / 215, 176 / 199),
+    ("crisis_blind_n_en.tsv", "en", 211 / 216, 6 / 218, 186 / 211),
+    ("crisis_blind_n_es.tsv", "es", 201 / 215, 9 / 215, 177 / 201),
 )
 
 

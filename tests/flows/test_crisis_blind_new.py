@@ -76,7 +76,7 @@ FROZEN = {
 # measured (the earlier readings are in the docstring).
 SETS = (
     ("crisis_blind_c_en.tsv", "en", 173 / 175, 2 / 145),
-    ("crisis_blind_c_es.tsv", "es", 166 / 168, 0 / 146),
+    ("crisis_blind_c_es.tsv", "es", 165 / 168, 0 / 146),
     ("crisis_blind_d_en.tsv", "en", 67 / 67, 1 / 56),
     ("crisis_blind_d_es.tsv", "es", 67 / 67, 1 / 50),
 )

@@ -51,8 +51,8 @@ SHAPES = (("crisis_blind_o_en.tsv", "en", 430), ("crisis_blind_o_es.tsv", "es", 
 # measured with the detector as it ships (since session 26 trained on half of each set, so no
 # longer blind: the blind reading is in the docstring).
 SETS = (
-    ("crisis_blind_o_en.tsv", "en", 200 / 215, 6 / 215, 177 / 200),
-    ("crisis_blind_o_es.tsv", "es", 198 / 218, 7 / 220, 173 / 198),
+    ("crisis_blind_o_en.tsv", "en", 201 / 215, 6 / 215, 180 / 201),
+    ("crisis_blind_o_es.tsv", "es", 200 / 218, 8 / 220, 177 / 200),
 )
 
 

@@ -55,8 +55,8 @@ SHAPES = (("crisis_blind_p_en.tsv", "en", 430), ("crisis_blind_p_es.tsv", "es", 
 # measured with the detector as it ships (since session 27 trained on half of each set, so no
 # longer blind: the blind readings are in the docstring).
 SETS = (
-    ("crisis_blind_p_en.tsv", "en", 210 / 215, 8 / 215, 193 / 210),
-    ("crisis_blind_p_es.tsv", "es", 200 / 215, 3 / 215, 183 / 200),
+    ("crisis_blind_p_en.tsv", "en", 211 / 215, 7 / 215, 196 / 211),
+    ("crisis_blind_p_es.tsv", "es", 205 / 215, 3 / 215, 186 / 205),
 )
 
 

