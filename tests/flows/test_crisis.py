@@ -328,11 +328,11 @@ def test_a_plan_beside_a_screen_or_a_resolve_is_a_crisis(text: str) -> None:
 
 
 def test_a_screen_word_does_not_stop_the_cue_though_the_model_may_doubt_it() -> None:
-    # The show screen stops at "im": the cue still reads "going to kill myself". Session 27's
-    # model scores the text 0.10, under English's veto (0.15), so it is a concern, not a crisis:
-    # the menu with the caring line, no page. Session 26's model scored it over the veto. The
-    # veto stays where the dev rows put it: at 0.09 or 0.12 it raised 1-3 more of their false
-    # alarms and caught no more crises. At least a concern it must stay.
+    # The show screen stops at "im": the cue still reads "going to kill myself". Session 27's models
+    # score the text 0.10-0.12, under English's veto (0.15), so it is a concern, not a crisis: the
+    # menu with the caring line, no page. Session 26's model scored it over the veto. The veto stays
+    # where the dev rows put it: at 0.09 or 0.12 it raised 1-3 more of their false alarms and caught
+    # no more crises (measured with the first). At least a concern it must stay.
     verdict = assess("in the movie theater parking lot im going to kill myself")
     assert "kill_self" in verdict.matched
     assert verdict.level in (Level.CONCERN, Level.CRISIS)
