@@ -10,12 +10,12 @@ never saw the cues, the model, the tests or any other set's rows; how, and
 the least certain labels, are in the README beside each set, with the SHA-256 checked here. The
 trainer refused both (``NEVER``) until they were read; since then half of each is trained on.
 
-Q was read once, figures only, at 17:01 UTC on 2026-12-03, after session 27's model was chosen on
-dev rows (P's half and train8 added to its training; nothing else changed in the detector since
-session 26 shipped). Session 26's model and the cues alone in the same sitting:
+Q was read once, figures only, at 17:01 UTC on 2026-12-03, after session 27's first model was
+chosen on dev rows (P's half and train8 added to its training; nothing else changed in the
+detector since session 26 shipped). Session 26's model and the cues alone in the same sitting:
 
 ===========  =================================  =================  ===============
-set          session 27 (ships)                 session 26         cues alone
+set          session 27, first model            session 26         cues alone
 ===========  =================================  =================  ===============
 Q English    recall 0.926 (199/215),            0.902 / 0.056      0.437 / 0.028
              false alarms 0.051 (11/215),
